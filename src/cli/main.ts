@@ -1,0 +1,72 @@
+/**
+ * The `calico-baseline` command. Each sub-command lives in `src/cli/commands/<name>.ts` and exports
+ * `run(args: string[], io: CliIo): Promise<number>` (the exit code) and a one-line `summary`.
+ */
+import { fileURLToPath } from "node:url";
+import { UserError } from "../model/problem.js";
+
+export interface CliIo {
+  readonly out: (text: string) => void;
+  readonly err: (text: string) => void;
+  readonly cwd: string;
+}
+
+export interface Command {
+  readonly summary: string;
+  run(args: string[], io: CliIo): Promise<number>;
+}
+
+/** Sub-commands, loaded on demand so `synth` does not pay for the analysis engine and vice versa. */
+const COMMANDS: Record<string, () => Promise<Command>> = {
+  synth: () => import("./commands/synth.js"),
+  report: () => import("./commands/report.js"),
+  diff: () => import("./commands/diff.js"),
+  explain: () => import("./commands/explain.js"),
+  replay: () => import("./commands/replay.js"),
+  recommend: () => import("./commands/recommend.js"),
+};
+
+const defaultIo: CliIo = {
+  out: (t) => process.stdout.write(t.endsWith("\n") ? t : `${t}\n`),
+  err: (t) => process.stderr.write(t.endsWith("\n") ? t : `${t}\n`),
+  cwd: process.cwd(),
+};
+
+async function usage(io: CliIo): Promise<string> {
+  const lines = ["usage: calico-baseline <command> [options]", "", "commands:"];
+  for (const [name, load] of Object.entries(COMMANDS)) {
+    try {
+      lines.push(`  ${name.padEnd(10)} ${(await load()).summary}`);
+    } catch {
+      // A command whose module is not there yet is simply not listed.
+    }
+  }
+  void io;
+  return lines.join("\n");
+}
+
+export async function main(argv: string[], io: CliIo = defaultIo): Promise<number> {
+  const [name, ...rest] = argv;
+  if (name === undefined || name === "--help" || name === "-h" || name === "help") {
+    io.out(await usage(io));
+    return name === undefined ? 2 : 0;
+  }
+  const load = COMMANDS[name];
+  if (load === undefined) {
+    io.err(`calico-baseline: unknown command "${name}"\n${await usage(io)}`);
+    return 2;
+  }
+  try {
+    return await (await load()).run(rest, io);
+  } catch (e) {
+    if (e instanceof UserError) {
+      io.err(e.message);
+      return 1;
+    }
+    throw e;
+  }
+}
+
+if (process.argv[1] !== undefined && fileURLToPath(import.meta.url) === process.argv[1]) {
+  process.exitCode = await main(process.argv.slice(2));
+}

@@ -1,0 +1,55 @@
+import { describe, expect, it } from "vitest";
+import { cidrContains, formatCidr, formatIp, parseCidr, parseIp } from "../../src/model/net.js";
+
+describe("parseIp", () => {
+  it("parses IPv4 dotted quads and rejects leading zeros, short forms and out-of-range octets", () => {
+    expect(parseIp("10.0.0.1")).toEqual({ version: 4, value: 0x0a000001n });
+    for (const bad of ["010.0.0.1", "10.0.1", "256.0.0.1", "1.2.3.4.5", "", "a.b.c.d"]) {
+      expect(parseIp(bad), bad).toBeUndefined();
+    }
+  });
+
+  it("parses IPv6 with :: compression and an embedded IPv4 tail", () => {
+    expect(parseIp("::1")).toEqual({ version: 6, value: 1n });
+    expect(parseIp("::ffff:1.2.3.4")?.value).toBe(0xffff01020304n);
+    expect(parseIp("2001:db8::1")?.value).toBe(0x20010db8000000000000000000000001n);
+    for (const bad of ["1::2::3", "12345::", "1:2:3:4:5:6:7:8:9", "fe80::1%eth0"]) {
+      expect(parseIp(bad), bad).toBeUndefined();
+    }
+  });
+});
+
+describe("parseCidr", () => {
+  it("clears host bits and remembers that they were set", () => {
+    const c = parseCidr("10.1.2.3/8");
+    expect(c && formatCidr(c)).toBe("10.0.0.0/8");
+    expect(c?.hostBitsSet).toBe(true);
+    expect(parseCidr("10.0.0.0/8")?.hostBitsSet).toBe(false);
+  });
+
+  it("takes a bare address as a host route", () => {
+    expect(parseCidr("192.168.1.1")).toMatchObject({ prefix: 32, hadPrefix: false });
+    expect(parseCidr("::1")).toMatchObject({ prefix: 128, version: 6 });
+  });
+
+  it("rejects prefixes out of range and malformed text", () => {
+    for (const bad of ["10.0.0.0/33", "::/129", "10.0.0.0/", "10.0.0.0/08", "10.0.0.0/-1", "10.0.0/8"]) {
+      expect(parseCidr(bad), bad).toBeUndefined();
+    }
+  });
+
+  it("tests containment within one IP version only", () => {
+    const outer = parseCidr("10.0.0.0/8")!;
+    expect(cidrContains(outer, parseCidr("10.20.0.0/16")!)).toBe(true);
+    expect(cidrContains(outer, parseCidr("11.0.0.0/16")!)).toBe(false);
+    expect(cidrContains(parseCidr("::/0")!, parseCidr("10.0.0.0/8")!)).toBe(false);
+  });
+});
+
+describe("formatIp", () => {
+  it("prints IPv6 in RFC 5952 form", () => {
+    expect(formatIp(6, 0n)).toBe("::");
+    expect(formatIp(6, 1n)).toBe("::1");
+    expect(formatIp(6, 0x20010db8000000000001000000000001n)).toBe("2001:db8::1:0:0:1");
+  });
+});
