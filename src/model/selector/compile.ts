@@ -1,0 +1,124 @@
+/**
+ * Compiles a selector AST to a closure over a label map, once, so evaluation never re-walks text.
+ *
+ * Evaluation semantics are Calico's `Evaluate` (libcalico-go/lib/selector/parser/ast.go):
+ * - `k == v`, `k contains s`, `k starts with s`, `k ends with s`, `k in {...}` and `has(k)` are
+ *   false when label `k` is missing.
+ * - `k != v` and `k not in {...}` are TRUE when label `k` is missing (so `k != "x"` is not the same
+ *   as `has(k) && k != "x"`).
+ * - `contains`/`starts with`/`ends with` are plain, case-sensitive substring/prefix/suffix tests;
+ *   the empty string is contained in, and a prefix/suffix of, every present value.
+ * - `all()` and `global()` are true for every label map (see Selector.usesGlobal for what
+ *   `global()` means once it is used as a rule's namespaceSelector).
+ */
+import type { SelectorNode } from "./ast.js";
+
+/** Labels of an endpoint, namespace, network set, ...: key to value. */
+export type Labels = Readonly<Record<string, string>>;
+
+export type Matcher = (labels: Labels) => boolean;
+
+// A label is present only if it is an own string-valued property: `labels["constructor"]` on a
+// plain object is inherited from Object.prototype and must read as "missing". `typeof === "string"`
+// rejects inherited functions/objects and is much cheaper than Object.hasOwn.
+const TRUE: Matcher = () => true;
+
+export function compileNode(node: SelectorNode): Matcher {
+  switch (node.kind) {
+    case "all":
+    case "global":
+      return TRUE;
+    case "has": {
+      const k = node.key;
+      return (l) => typeof l[k] === "string";
+    }
+    case "eq": {
+      const k = node.key;
+      const v = node.value;
+      return (l) => l[k] === v;
+    }
+    case "ne": {
+      const k = node.key;
+      const v = node.value;
+      return (l) => {
+        const x = l[k];
+        return typeof x !== "string" || x !== v;
+      };
+    }
+    case "contains": {
+      const k = node.key;
+      const v = node.value;
+      return (l) => {
+        const x = l[k];
+        return typeof x === "string" && x.includes(v);
+      };
+    }
+    case "startsWith": {
+      const k = node.key;
+      const v = node.value;
+      return (l) => {
+        const x = l[k];
+        return typeof x === "string" && x.startsWith(v);
+      };
+    }
+    case "endsWith": {
+      const k = node.key;
+      const v = node.value;
+      return (l) => {
+        const x = l[k];
+        return typeof x === "string" && x.endsWith(v);
+      };
+    }
+    case "in":
+    case "notIn": {
+      const k = node.key;
+      const positive = node.kind === "in";
+      const vals = node.values;
+      let member: (x: string) => boolean;
+      if (vals.length === 0) member = () => false;
+      else if (vals.length === 1) {
+        const only = vals[0];
+        member = (x) => x === only;
+      } else if (vals.length <= 4) member = (x) => vals.includes(x);
+      else {
+        const set = new Set(vals);
+        member = (x) => set.has(x);
+      }
+      return positive
+        ? (l) => {
+            const x = l[k];
+            return typeof x === "string" && member(x);
+          }
+        : (l) => {
+            const x = l[k];
+            return typeof x !== "string" || !member(x);
+          };
+    }
+    case "not": {
+      const inner = compileNode(node.operand);
+      return (l) => !inner(l);
+    }
+    case "and": {
+      const ms = node.operands.map(compileNode);
+      if (ms.length === 2) {
+        const [a, b] = ms as [Matcher, Matcher];
+        return (l) => a(l) && b(l);
+      }
+      return (l) => {
+        for (let i = 0; i < ms.length; i++) if (!(ms[i] as Matcher)(l)) return false;
+        return true;
+      };
+    }
+    case "or": {
+      const ms = node.operands.map(compileNode);
+      if (ms.length === 2) {
+        const [a, b] = ms as [Matcher, Matcher];
+        return (l) => a(l) || b(l);
+      }
+      return (l) => {
+        for (let i = 0; i < ms.length; i++) if ((ms[i] as Matcher)(l)) return true;
+        return false;
+      };
+    }
+  }
+}
