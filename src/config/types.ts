@@ -37,40 +37,154 @@ export interface PolicySettings {
   readonly waivers: readonly string[];
 }
 
+/** How the cluster is obtained. */
 export type ClusterConfig = MultipassCluster | SshCluster | KubeconfigCluster;
+export type ClusterType = ClusterConfig["type"];
 
+/** Size and image of one multipass VM. */
 export interface MultipassVm {
   readonly cpus: number;
+  /** multipass size syntax: `2G`, `2048M`. */
   readonly memory: string;
   readonly disk: string;
 }
 
-export interface MultipassCluster {
-  readonly type: "multipass";
-  readonly image: string;
+/** Settings shared by the clusters this program installs k3s on (multipass and ssh). */
+export interface K3sSettings {
+  /** A k3s release, `v1.34.1+k3s1`; pinned so re-runs install the same Kubernetes. */
   readonly k3sVersion: string;
+  /** `--cluster-cidr`; also the default Calico IP pool. */
   readonly podCidr: string;
+  /** `--service-cidr`. */
   readonly serviceCidr: string;
+}
+
+/** Local dev cluster: one control-plane VM and N worker VMs launched with multipass, k3s via cloud-init. */
+export interface MultipassCluster extends K3sSettings {
+  readonly type: "multipass";
+  /** Ubuntu image for `multipass launch` (`24.04`). */
+  readonly image: string;
+  /** VM names are `<namePrefix>-control`, `<namePrefix>-worker-<i>`, `<namePrefix>-registry`. */
+  readonly namePrefix: string;
   readonly workers: number;
   readonly controlPlane: MultipassVm;
   readonly worker: MultipassVm;
-  readonly registryVm: MultipassVm;
 }
 
-export interface SshCluster {
+/** Existing hosts reached over SSH; k3s is installed on them the same way as on the multipass VMs. */
+export interface SshCluster extends K3sSettings {
   readonly type: "ssh";
-  readonly k3sVersion: string;
-  readonly podCidr: string;
-  readonly serviceCidr: string;
   readonly user: string;
+  readonly port: number;
+  /** Host (IP or DNS name) of the control-plane node; also the address written into the kubeconfig. */
   readonly controlPlane: string;
   readonly workers: readonly string[];
   readonly privateKey: SecretValue;
 }
 
+/** An existing (managed) cluster. */
 export interface KubeconfigCluster {
   readonly type: "kubeconfig";
-  /** Either the kubeconfig content (secret) or a path to it. */
+  /** Either the kubeconfig content (secret) or a path to it; exactly one is set. */
   readonly kubeconfig?: SecretValue;
   readonly kubeconfigPath?: string;
+}
+
+/**
+ * The private registry every image is pulled from.
+ * - `multipass`: a registry VM this program creates (Distribution, TLS from a generated CA, htpasswd auth).
+ * - `external`: a registry that already exists; URL, credentials and CA come from config.
+ */
+export type RegistryConfig = MultipassRegistry | ExternalRegistry;
+
+export interface MultipassRegistry {
+  readonly type: "multipass";
+  readonly vm: MultipassVm;
+  /** TCP port the registry listens on (TLS). */
+  readonly port: number;
+  readonly username: string;
+  /**
+   * The multipass bridge subnet (`ip -4 addr show mpqemubr0` on Linux, 192.168.64.0/24 on macOS).
+   * The registry VM's address is only known after launch, but the policies are rendered offline, so they
+   * allow the whole bridge subnet on the registry port; the program checks at deploy time that the VM's
+   * address really lies inside it.
+   */
+  readonly bridgeCidr: string;
+}
+
+export interface ExternalRegistry {
+  readonly type: "external";
+  /** `host[:port]`, no scheme and no path: the mirror keeps upstream paths (`calico/node`, `tigera/operator`). */
+  readonly host: string;
+  readonly port: number;
+  readonly username: string;
+  readonly password: SecretValue;
+  /** PEM CA bundle the registry's certificate chains to; omitted when it is publicly trusted. */
+  readonly caPem?: string;
+  /** Addresses the registry is reached at from nodes and pods (Calico OSS policies match CIDRs, not names). */
+  readonly cidrs: readonly string[];
+}
+
+/** How the Tigera operator is installed. */
+export type OperatorInstall = "helm" | "manifest";
+
+/** Which CRD flavour a 3.32 cluster uses (CALICO.md section 2); earlier minors always use `v1` + API server. */
+export type CalicoCrds = "v1" | "v3";
+
+export type IpPoolEncapsulation = "IPIPCrossSubnet" | "IPIP" | "VXLAN" | "VXLANCrossSubnet" | "None";
+
+export interface IpPoolConfig {
+  readonly name: string;
+  readonly cidr: string;
+  readonly encapsulation: IpPoolEncapsulation;
+  readonly natOutgoing: "Enabled" | "Disabled";
+  readonly blockSize: number;
+}
+
+export interface CalicoConfig {
+  /** Full Calico release, `3.32.1`. */
+  readonly version: string;
+  readonly minor: CalicoMinor;
+  /** Tigera operator release matching `version` (from the known-release table or config). */
+  readonly operatorVersion: string;
+  readonly install: OperatorInstall;
+  /** Helm repository of the tigera-operator chart (the public one or a mirror of it). */
+  readonly chartRepo: string;
+  /** Operator (and, 3.30/3.31, CRD) manifest locations for `install: manifest`: a local path or an https URL. */
+  readonly manifests: { readonly crds: string; readonly operator: string };
+  readonly crds: CalicoCrds;
+  readonly apiServer: boolean;
+  readonly goldmane: boolean;
+  readonly whisker: boolean;
+  /** Calico CSI driver (`calico/csi`, `calico/node-driver-registrar`); `false` sets kubeletVolumePluginPath None. */
+  readonly csi: boolean;
+  /** FlexVolume driver init container (`calico/pod2daemon-flexvol`); `false` sets flexVolumePath None. */
+  readonly flexVolume: boolean;
+  readonly bgp: "Enabled" | "Disabled";
+  readonly linuxDataplane: "Iptables" | "BPF" | "Nftables";
+  readonly ipPools: readonly IpPoolConfig[];
+}
+
+export interface NodeExporterConfig {
+  readonly enabled: boolean;
+  readonly chartRepo: string;
+  readonly chartVersion: string;
+  /** node-exporter image tag, mirrored as `prometheus/node-exporter:<imageTag>`. */
+  readonly imageTag: string;
+}
+
+export interface MonitoringConfig {
+  /** Felix/Typha/kube-controllers metrics, the RBAC and metrics Services. */
+  readonly enabled: boolean;
+  readonly nodeExporter: NodeExporterConfig;
+}
+
+/** The whole validated, defaulted configuration of one stack. */
+export interface StackConfig {
+  readonly stack: string;
+  readonly cluster: ClusterConfig;
+  readonly registry: RegistryConfig;
+  readonly calico: CalicoConfig;
+  readonly monitoring: MonitoringConfig;
+  readonly policies: PolicySettings;
 }

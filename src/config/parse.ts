@@ -1,0 +1,423 @@
+/**
+ * Parses and validates one stack's configuration into a fully defaulted `StackConfig`.
+ *
+ * Pure (no Pulumi, no file system): `loadStackConfig` feeds it the parsed `Pulumi.<stack>.yaml`, the Pulumi
+ * program (`src/deployment/config.ts`) feeds it the engine's config. Both shapes are the same: keys
+ * `calico-baseline:<key>` mapping to structured values, secret leaves as `{secure: ...}`.
+ */
+import { cidrContains, parseCidr } from "../model/net.js";
+import { UserError, type Problem } from "../model/problem.js";
+import { Fields } from "./fields.js";
+import {
+  CALICO_MINORS,
+  DEFAULT_CALICO_VERSION,
+  KNOWN_CALICO_RELEASES,
+  NODE_EXPORTER_CHART_REPO,
+  NODE_EXPORTER_CHART_VERSION,
+  NODE_EXPORTER_IMAGE_TAG,
+  TIGERA_CHART_REPO,
+  defaultManifests,
+} from "./releases.js";
+import {
+  BASELINE_TIERS,
+  type BaselineTier,
+  type CalicoConfig,
+  type CalicoMinor,
+  type ClusterConfig,
+  type IpPoolConfig,
+  type MonitoringConfig,
+  type MultipassVm,
+  type PolicyMode,
+  type PolicySettings,
+  type RegistryConfig,
+  type StackConfig,
+} from "./types.js";
+
+/** The Pulumi project name, which is also the config namespace (`calico-baseline:cluster`). */
+export const CONFIG_NAMESPACE = "calico-baseline";
+
+/** Top-level config keys, each a structured object. */
+export const CONFIG_KEYS = ["cluster", "registry", "calico", "monitoring", "policies"] as const;
+export type ConfigKey = (typeof CONFIG_KEYS)[number];
+
+/** Config as written in `Pulumi.<stack>.yaml` under `config:` (full keys, structured values). */
+export type RawStackConfig = Readonly<Record<string, unknown>>;
+
+/**
+ * Fields that hold secrets, per top-level key. The Pulumi side uses this list to mark the decrypted values
+ * it hands to the parser; the parser rejects them when they arrive in plain text.
+ */
+export const SECRET_FIELDS: Readonly<Record<ConfigKey, readonly string[]>> = {
+  cluster: ["privateKey", "kubeconfig"],
+  registry: ["password"],
+  calico: [],
+  monitoring: [],
+  policies: [],
+};
+
+const DNS_LABEL = { pattern: /^[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?$/, hint: "use lower-case letters, digits and '-' (a DNS label)" };
+const HOST = {
+  pattern: /^[A-Za-z0-9.-]+$/,
+  hint: "give a host name or IPv4 address without scheme or path, e.g. 10.0.0.5",
+};
+const SIZE = { pattern: /^[1-9][0-9]*[KMG]?$/, hint: "use multipass size syntax, e.g. 4G or 2048M" };
+const K3S_VERSION = { pattern: /^v[0-9]+\.[0-9]+\.[0-9]+\+k3s[0-9]+$/, hint: "use a k3s release tag such as v1.34.1+k3s1" };
+const URL = { pattern: /^(https?|oci):\/\/[^\s]+$/, hint: "give an https:// (or oci://) URL" };
+const IMAGE_TAG = { pattern: /^[A-Za-z0-9_][A-Za-z0-9_.-]{0,127}$/, hint: "give an image tag such as v1.9.1" };
+
+/** Namespaces the docs' default-deny leaves alone (CALICO.md section 4); 3.30 still has calico-apiserver. */
+function defaultExcludedNamespaces(minor: CalicoMinor): string[] {
+  const base = ["calico-system", "kube-public", "kube-system", "tigera-operator"];
+  return minor === "3.30" ? ["calico-apiserver", ...base] : base;
+}
+
+export interface ParseOptions {
+  /**
+   * Whether a missing secret is an error (default true, the Pulumi program). The offline loader passes
+   * false: rendering policies needs no secret, and a fresh clone has none set yet. A secret given in plain
+   * text is rejected either way.
+   */
+  readonly secretsRequired?: boolean;
+}
+
+/**
+ * Parses one stack's raw config. Throws one `UserError` listing every problem, each with the key path
+ * (`calico-baseline:cluster.workers`), the bad value and a hint.
+ */
+export function parseStackConfig(raw: RawStackConfig, stack: string, opts?: ParseOptions): StackConfig {
+  const problems: Problem[] = [];
+  const secretsRequired = opts?.secretsRequired ?? true;
+  const ns = `${CONFIG_NAMESPACE}:`;
+  for (const key of Object.keys(raw).sort()) {
+    if (!key.startsWith(ns)) continue; // other namespaces (kubernetes:, pulumi:) are not ours
+    const short = key.slice(ns.length);
+    if (!(CONFIG_KEYS as readonly string[]).includes(short)) {
+      problems.push({
+        path: key,
+        message: "is not a known setting",
+        hint: `known settings: ${CONFIG_KEYS.map((k) => ns + k).join(", ")}`,
+      });
+    }
+  }
+  const top = (k: ConfigKey): Fields => Fields.of(problems, ns + k, raw[ns + k]);
+
+  const clusterF = top("cluster");
+  const cluster = parseCluster(clusterF, stack, secretsRequired);
+  const calico = parseCalico(top("calico"), cluster);
+  const registryPresent = raw[`${ns}registry`] !== undefined && raw[`${ns}registry`] !== null;
+  const registry = parseRegistry(top("registry"), cluster, registryPresent, secretsRequired);
+  const monitoring = parseMonitoring(top("monitoring"));
+  const policies = parsePolicies(top("policies"), calico.minor, registry);
+
+  if (problems.length > 0) {
+    throw new UserError(problems, `stack "${stack}": ${problems.length} configuration problem${problems.length === 1 ? "" : "s"}`);
+  }
+  return { stack, cluster, registry, calico, monitoring, policies };
+}
+
+function parseVm(f: Fields, dflt: MultipassVm): MultipassVm {
+  f.rejectUnknown(["cpus", "memory", "disk"]);
+  return {
+    cpus: f.int("cpus", dflt.cpus, 1, 64),
+    memory: f.string("memory", dflt.memory, SIZE),
+    disk: f.string("disk", dflt.disk, SIZE),
+  };
+}
+
+function parseCluster(f: Fields, stack: string, secretsRequired: boolean): ClusterConfig {
+  if (!f.has("type")) {
+    f.problem("type", undefined, "is required", "set it to multipass (local VMs), ssh (existing hosts) or kubeconfig (existing cluster)");
+  }
+  const type = f.oneOf("type", ["multipass", "ssh", "kubeconfig"] as const, "multipass");
+  const k3s = (): { k3sVersion: string; podCidr: string; serviceCidr: string } => {
+    const podCidr = f.cidr("podCidr", "10.42.0.0/16");
+    const serviceCidr = f.cidr("serviceCidr", "10.43.0.0/16");
+    const p = parseCidr(podCidr);
+    const s = parseCidr(serviceCidr);
+    if (p !== undefined && s !== undefined && p.version === s.version && (cidrContains(p, s) || cidrContains(s, p))) {
+      f.problem("serviceCidr", serviceCidr, `overlaps the pod CIDR ${podCidr}`, "give pods and services disjoint blocks, e.g. 10.42.0.0/16 and 10.43.0.0/16");
+    }
+    return { k3sVersion: f.string("k3sVersion", "v1.34.1+k3s1", K3S_VERSION), podCidr, serviceCidr };
+  };
+  switch (type) {
+    case "multipass": {
+      f.rejectUnknown(["type", "image", "k3sVersion", "podCidr", "serviceCidr", "namePrefix", "workers", "controlPlane", "worker"]);
+      return {
+        type,
+        image: f.string("image", "24.04", { pattern: /^[A-Za-z0-9:._/-]+$/, hint: "use a multipass image name such as 24.04 (see multipass find)" }),
+        ...k3s(),
+        namePrefix: f.string("namePrefix", `cb-${stack}`.toLowerCase().replace(/[^a-z0-9-]/g, "-"), DNS_LABEL),
+        workers: f.int("workers", 2, 0, 50, "use 0 (control plane only) or more workers, at most 50"),
+        controlPlane: parseVm(f.child("controlPlane"), { cpus: 2, memory: "4G", disk: "20G" }),
+        worker: parseVm(f.child("worker"), { cpus: 2, memory: "4G", disk: "20G" }),
+      };
+    }
+    case "ssh": {
+      f.rejectUnknown(["type", "k3sVersion", "podCidr", "serviceCidr", "user", "port", "controlPlane", "workers", "privateKey"]);
+      const privateKey = f.secret("privateKey", secretsRequired, 'set it with "pulumi config set --path --secret cluster.privateKey -- "$(cat ~/.ssh/id_ed25519)""');
+      return {
+        type,
+        ...k3s(),
+        user: f.string("user", "ubuntu", { pattern: /^[a-z_][a-z0-9_-]*$/, hint: "give a Unix user name" }),
+        port: f.int("port", 22, 1, 65535),
+        controlPlane: f.requireString("controlPlane", "give the control-plane host, e.g. 10.0.0.10", HOST),
+        workers: f.stringList("workers", [], HOST),
+        privateKey: privateKey ?? { secret: true, value: undefined },
+      };
+    }
+    case "kubeconfig": {
+      f.rejectUnknown(["type", "kubeconfig", "kubeconfigPath"]);
+      const hasContent = f.has("kubeconfig");
+      const kubeconfig = f.secret("kubeconfig", false, "");
+      const kubeconfigPath = f.string("kubeconfigPath");
+      if (!hasContent && kubeconfigPath === undefined) {
+        f.problem(
+          "",
+          undefined,
+          "needs one of kubeconfig (secret content) or kubeconfigPath",
+          'run "pulumi config set --path --secret cluster.kubeconfig -- "$(cat ~/.kube/config)"" or set cluster.kubeconfigPath',
+        );
+      } else if (hasContent && kubeconfigPath !== undefined) {
+        f.problem("kubeconfigPath", kubeconfigPath, "is set together with kubeconfig", "keep only one of the two");
+      }
+      return {
+        type,
+        ...(kubeconfig !== undefined ? { kubeconfig } : {}),
+        ...(kubeconfigPath !== undefined ? { kubeconfigPath } : {}),
+      };
+    }
+  }
+}
+
+function parseRegistry(f: Fields, cluster: ClusterConfig, present: boolean, secretsRequired: boolean): RegistryConfig {
+  if (!present && cluster.type !== "multipass") {
+    f.problem(
+      "",
+      undefined,
+      `is required for cluster type ${cluster.type} (every image is pulled from a private registry)`,
+      "set calico-baseline:registry with type: external, host, username, password (secret) and cidrs",
+    );
+    return { type: "external", host: "", port: 443, username: "", password: { secret: true, value: undefined }, cidrs: [] };
+  }
+  const type = f.oneOf("type", ["multipass", "external"] as const, cluster.type === "multipass" ? "multipass" : "external");
+  if (type === "multipass") {
+    f.rejectUnknown(["type", "vm", "port", "username", "bridgeCidr"]);
+    if (cluster.type !== "multipass") {
+      f.problem("type", type, `needs cluster type multipass (the registry VM is a multipass VM), not ${cluster.type}`, "use registry type external with host, username, password and cidrs");
+    }
+    const bridgeCidr = f.has("bridgeCidr")
+      ? f.cidr("bridgeCidr", "", 4)
+      : (f.problem(
+          "bridgeCidr",
+          undefined,
+          "is required: policies allow the registry by address and its VM address is only known after launch",
+          'give the multipass bridge subnet: on Linux "ip -4 addr show mpqemubr0" (e.g. 10.91.52.0/24), on macOS 192.168.64.0/24',
+        ),
+        "");
+    return {
+      type,
+      vm: parseVm(f.child("vm"), { cpus: 1, memory: "1G", disk: "20G" }),
+      port: f.int("port", 5000, 1, 65535),
+      username: f.string("username", "calico-baseline", { pattern: /^[A-Za-z0-9._-]+$/, hint: "use letters, digits, '.', '_' or '-'" }),
+      bridgeCidr,
+    };
+  }
+  f.rejectUnknown(["type", "host", "username", "password", "ca", "cidrs"]);
+  const hostPort = f.requireString("host", "give the registry as host[:port], e.g. registry.example.com:5000", {
+    pattern: /^[A-Za-z0-9.-]+(:[0-9]{1,5})?$/,
+    hint: "give host[:port] without scheme or path, e.g. registry.example.com:5000",
+  });
+  const [host = "", portText] = hostPort.split(":");
+  const port = portText === undefined ? 443 : Number(portText);
+  if (port < 1 || port > 65535) f.problem("host", hostPort, "has a port outside 1-65535", "fix the port number");
+  const ca = f.string("ca");
+  if (ca !== undefined && !ca.includes("-----BEGIN CERTIFICATE-----")) {
+    f.problem("ca", ca.slice(0, 40), "is not a PEM certificate", "paste the CA certificate including the BEGIN/END CERTIFICATE lines");
+  }
+  const cidrs = f.cidrList("cidrs", []);
+  if (!f.has("cidrs")) {
+    f.problem("cidrs", undefined, "is required: Calico OSS policies match registry traffic by address, not by name", "list the registry's address blocks, e.g. [10.0.0.5/32]");
+  }
+  const password = f.secret("password", secretsRequired, 'run "pulumi config set --path --secret registry.password <password>"');
+  return {
+    type,
+    host: hostPort === "" ? host : hostPort,
+    port,
+    username: f.requireString("username", "give the registry user name"),
+    password: password ?? { secret: true, value: undefined },
+    ...(ca !== undefined ? { caPem: ca } : {}),
+    cidrs,
+  };
+}
+
+function parseCalico(f: Fields, cluster: ClusterConfig): CalicoConfig {
+  f.rejectUnknown([
+    "version",
+    "operatorVersion",
+    "install",
+    "chartRepo",
+    "manifests",
+    "crds",
+    "apiServer",
+    "goldmane",
+    "whisker",
+    "csi",
+    "flexVolume",
+    "bgp",
+    "linuxDataplane",
+    "ipPools",
+  ]);
+  const known = Object.keys(KNOWN_CALICO_RELEASES);
+  const rawVersion = f.obj["version"];
+  if (typeof rawVersion === "string" && rawVersion.startsWith("v")) {
+    f.problem("version", rawVersion, "must not start with v", `write ${rawVersion.slice(1)}`);
+  }
+  const version = f.string("version", DEFAULT_CALICO_VERSION, { pattern: /^[0-9]+\.[0-9]+\.[0-9]+$/, hint: `use a Calico release such as ${known.join(", ")}` });
+  const minorText = version.split(".").slice(0, 2).join(".");
+  let minor: CalicoMinor = "3.32";
+  if ((CALICO_MINORS as readonly string[]).includes(minorText)) {
+    minor = minorText as CalicoMinor;
+  } else {
+    f.problem("version", version, `is not a supported Calico minor (${CALICO_MINORS.join(", ")})`, `use one of ${known.join(", ")}`);
+  }
+  const operatorVersion = f.string("operatorVersion", KNOWN_CALICO_RELEASES[version], {
+    pattern: /^v[0-9]+\.[0-9]+\.[0-9]+$/,
+    hint: "use the operator release tag, e.g. v1.42.3",
+  });
+  if (operatorVersion === undefined) {
+    f.problem(
+      "operatorVersion",
+      undefined,
+      `is required for Calico ${version}, which is not in the known-release table`,
+      `use one of ${known.join(", ")}, or set the Tigera operator version this release ships (charts/tigera-operator/values.yaml)`,
+    );
+  }
+  const crds = f.oneOf("crds", ["v1", "v3"] as const, "v1");
+  if (crds === "v3" && minor !== "3.32") {
+    f.problem("crds", crds, `native projectcalico.org/v3 CRDs need Calico 3.32, not ${version}`, "use crds: v1 (the Calico API server)");
+  }
+  const apiServer = f.bool("apiServer", true);
+  if (!apiServer) {
+    f.problem("apiServer", false, "must stay enabled: the baseline is applied as projectcalico.org/v3 objects, served by it", "remove calico.apiServer or set it to true");
+  }
+  const goldmane = f.bool("goldmane", true);
+  const whisker = f.bool("whisker", true);
+  if (whisker && !goldmane) {
+    f.problem("whisker", true, "needs goldmane: Whisker shows the flows Goldmane aggregates", "enable goldmane or disable whisker");
+  }
+  const install = f.oneOf("install", ["helm", "manifest"] as const, "helm");
+  const m = f.child("manifests");
+  m.rejectUnknown(["crds", "operator"]);
+  const dm = defaultManifests(version, minor, crds);
+  const location = { pattern: /^(https:\/\/\S+|[^:\s][^\s]*)$/, hint: "give a local path or an https:// URL" };
+
+  const podCidr = cluster.type === "kubeconfig" ? undefined : cluster.podCidr;
+  const ipPools = parseIpPools(f, podCidr);
+  return {
+    version,
+    minor,
+    operatorVersion: operatorVersion ?? "",
+    install,
+    chartRepo: f.string("chartRepo", TIGERA_CHART_REPO, URL),
+    manifests: { crds: m.string("crds", dm.crds, location), operator: m.string("operator", dm.operator, location) },
+    crds,
+    apiServer,
+    goldmane,
+    whisker,
+    csi: f.bool("csi", true),
+    flexVolume: f.bool("flexVolume", true),
+    bgp: f.oneOf("bgp", ["Enabled", "Disabled"] as const, "Disabled"),
+    linuxDataplane: f.oneOf("linuxDataplane", ["Iptables", "BPF", "Nftables"] as const, "Iptables"),
+    ipPools,
+  };
+}
+
+function parseIpPools(f: Fields, podCidr: string | undefined): IpPoolConfig[] {
+  const raw = f.obj["ipPools"];
+  const dflt: IpPoolConfig = {
+    name: "default-ipv4-ippool",
+    // Calico's own default when the cluster does not dictate one (custom-resources.yaml).
+    cidr: podCidr ?? "192.168.0.0/16",
+    encapsulation: "VXLANCrossSubnet",
+    natOutgoing: "Enabled",
+    blockSize: 26,
+  };
+  if (raw === undefined || raw === null) return [dflt];
+  if (!Array.isArray(raw) || raw.length === 0) {
+    f.problem("ipPools", raw, "must be a non-empty list of pools", "write e.g. [{cidr: 10.42.0.0/16}]");
+    return [dflt];
+  }
+  const pools: IpPoolConfig[] = [];
+  const names = new Set<string>();
+  raw.forEach((item: unknown, i) => {
+    const p = Fields.of(f.problems, `${f.at("ipPools")}[${i}]`, item);
+    p.rejectUnknown(["name", "cidr", "encapsulation", "natOutgoing", "blockSize"]);
+    const cidr = p.has("cidr") ? p.cidr("cidr", "") : (p.problem("cidr", undefined, "is required", "give the pool's block, e.g. 10.42.0.0/16"), "");
+    const parsed = parseCidr(cidr);
+    const name = p.string("name", i === 0 ? dflt.name : `pool-${i}`, DNS_LABEL);
+    if (names.has(name)) p.problem("name", name, "is used by another pool", "give each pool its own name");
+    names.add(name);
+    const v6 = parsed?.version === 6;
+    const blockSize = p.int("blockSize", v6 ? 122 : 26, v6 ? 116 : 20, v6 ? 128 : 32);
+    if (parsed !== undefined && blockSize < parsed.prefix) {
+      p.problem("blockSize", blockSize, `is larger than the pool ${cidr}`, `use a block size of at least /${parsed.prefix}`);
+    }
+    if (parsed !== undefined && podCidr !== undefined) {
+      const pod = parseCidr(podCidr);
+      if (pod !== undefined && pod.version === parsed.version && !cidrContains(pod, parsed)) {
+        p.problem("cidr", cidr, `is outside the cluster pod CIDR ${podCidr}`, "k3s routes only its --cluster-cidr: put the pool inside cluster.podCidr");
+      }
+    }
+    pools.push({
+      name,
+      cidr,
+      encapsulation: p.oneOf("encapsulation", ["IPIPCrossSubnet", "IPIP", "VXLAN", "VXLANCrossSubnet", "None"] as const, "VXLANCrossSubnet"),
+      natOutgoing: p.oneOf("natOutgoing", ["Enabled", "Disabled"] as const, "Enabled"),
+      blockSize,
+    });
+  });
+  return pools;
+}
+
+function parseMonitoring(f: Fields): MonitoringConfig {
+  f.rejectUnknown(["enabled", "nodeExporter"]);
+  const n = f.child("nodeExporter");
+  n.rejectUnknown(["enabled", "chartRepo", "chartVersion", "imageTag"]);
+  const enabled = f.bool("enabled", true);
+  return {
+    enabled,
+    nodeExporter: {
+      enabled: n.bool("enabled", enabled),
+      chartRepo: n.string("chartRepo", NODE_EXPORTER_CHART_REPO, URL),
+      chartVersion: n.string("chartVersion", NODE_EXPORTER_CHART_VERSION, { pattern: /^[0-9]+\.[0-9]+\.[0-9]+$/, hint: "use a chart version such as 4.45.3" }),
+      imageTag: n.string("imageTag", NODE_EXPORTER_IMAGE_TAG, IMAGE_TAG),
+    },
+  };
+}
+
+function parsePolicies(f: Fields, minor: CalicoMinor, registry: RegistryConfig): PolicySettings {
+  f.rejectUnknown(["mode", "tiers", "defaultDenyExcludedNamespaces", "ipv6", "waivers"]);
+  const modes = ["enforce", "stage"] as const;
+  const mode: PolicyMode = f.oneOf("mode", modes, "enforce");
+  const t = f.child("tiers");
+  t.rejectUnknown(BASELINE_TIERS);
+  const tiers: Partial<Record<BaselineTier, { mode?: PolicyMode }>> = {};
+  for (const tier of BASELINE_TIERS) {
+    if (!t.has(tier)) continue;
+    const tf = t.child(tier);
+    tf.rejectUnknown(["mode"]);
+    tiers[tier] = tf.has("mode") ? { mode: tf.oneOf("mode", modes, mode) } : {};
+  }
+  return {
+    calicoMinor: minor,
+    mode,
+    tiers,
+    defaultDenyExcludedNamespaces: f.stringList("defaultDenyExcludedNamespaces", defaultExcludedNamespaces(minor), DNS_LABEL),
+    ipv6: f.bool("ipv6", false),
+    registry:
+      registry.type === "multipass"
+        ? { cidrs: registry.bridgeCidr === "" ? [] : [registry.bridgeCidr], port: registry.port }
+        : { cidrs: registry.cidrs, port: registry.port },
+    waivers: f.stringList("waivers", [], { pattern: /^[a-z0-9][a-z0-9-]*$/, hint: "use an invariant name such as dns-reachable" }),
+  };
+}

@@ -1,0 +1,39 @@
+/**
+ * Calico releases the product knows, with the Tigera operator release each one ships
+ * (projectcalico/calico `charts/tigera-operator/values.yaml` at the tag; CALICO.md section 0).
+ * A Calico patch release not listed here needs `calico.operatorVersion` in config.
+ */
+import type { CalicoCrds, CalicoMinor } from "./types.js";
+
+export const KNOWN_CALICO_RELEASES: Readonly<Record<string, string>> = {
+  "3.32.1": "v1.42.3",
+  "3.31.7": "v1.40.15",
+  "3.30.7": "v1.38.13",
+};
+
+export const DEFAULT_CALICO_VERSION = "3.32.1";
+
+export const CALICO_MINORS: readonly CalicoMinor[] = ["3.30", "3.31", "3.32"];
+
+/** Public sources of the images (CALICO.md section 1: quay.io for 3.30+). */
+export const UPSTREAM_REGISTRY = "quay.io";
+
+export const TIGERA_CHART_REPO = "https://docs.tigera.io/calico/charts";
+export const NODE_EXPORTER_CHART_REPO = "https://prometheus-community.github.io/helm-charts";
+export const NODE_EXPORTER_CHART_VERSION = "4.45.3";
+export const NODE_EXPORTER_IMAGE_TAG = "v1.9.1";
+
+/** Upstream manifest URLs for `calico.install: manifest` (CALICO.md section 1, "Manifests"). */
+export function defaultManifests(
+  version: string,
+  minor: CalicoMinor,
+  crds: CalicoCrds,
+): { crds: string; operator: string } {
+  const base = `https://raw.githubusercontent.com/projectcalico/calico/v${version}/manifests`;
+  const crdFile =
+    minor !== "3.32" ? "operator-crds.yaml" : crds === "v3" ? "v3_projectcalico_org.yaml" : "v1_crd_projectcalico_org.yaml";
+  return {
+    crds: `${base}/${crdFile}`,
+    operator: `${base}/tigera-operator.yaml`,
+  };
+}

@@ -1,0 +1,222 @@
+import { mkdtempSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { describe, expect, it } from "vitest";
+import { loadStackConfig, parseStackConfig, type RawStackConfig } from "../../src/config/index.js";
+import { UserError, type Problem } from "../../src/model/problem.js";
+
+const NS = "calico-baseline";
+
+function problemsOf(raw: RawStackConfig, opts?: { secretsRequired?: boolean }): Problem[] {
+  try {
+    parseStackConfig(raw, "test", opts);
+  } catch (e) {
+    if (e instanceof UserError) return [...e.problems];
+    throw e;
+  }
+  throw new Error("expected a UserError");
+}
+
+const multipass: RawStackConfig = {
+  [`${NS}:cluster`]: { type: "multipass", workers: 1 },
+  [`${NS}:registry`]: { bridgeCidr: "10.91.52.0/24" },
+};
+
+const ssh: RawStackConfig = {
+  [`${NS}:cluster`]: { type: "ssh", controlPlane: "10.0.0.10", workers: ["10.0.0.11"], privateKey: { secure: "v1:abc" } },
+  [`${NS}:registry`]: {
+    type: "external",
+    host: "registry.example.com:5000",
+    username: "u",
+    password: { secure: "v1:def" },
+    cidrs: ["10.0.1.5/32"],
+  },
+};
+
+describe("parseStackConfig defaults and derived settings", () => {
+  it("fills every default for a minimal multipass stack", () => {
+    const c = parseStackConfig(multipass, "dev");
+    expect(c.cluster).toMatchObject({ type: "multipass", namePrefix: "cb-dev", workers: 1, podCidr: "10.42.0.0/16", image: "24.04" });
+    expect(c.registry).toMatchObject({ type: "multipass", port: 5000, username: "calico-baseline", bridgeCidr: "10.91.52.0/24" });
+    expect(c.calico).toMatchObject({ version: "3.32.1", minor: "3.32", operatorVersion: "v1.42.3", install: "helm", crds: "v1" });
+    expect(c.calico.ipPools).toEqual([
+      { name: "default-ipv4-ippool", cidr: "10.42.0.0/16", encapsulation: "VXLANCrossSubnet", natOutgoing: "Enabled", blockSize: 26 },
+    ]);
+    expect(c.policies.registry).toEqual({ cidrs: ["10.91.52.0/24"], port: 5000 });
+    expect(c.policies.calicoMinor).toBe("3.32");
+  });
+
+  it("maps each known Calico release to the operator release it ships", () => {
+    const op = (version: string): string =>
+      parseStackConfig({ ...multipass, [`${NS}:calico`]: { version } }, "dev").calico.operatorVersion;
+    expect(op("3.32.1")).toBe("v1.42.3");
+    expect(op("3.31.7")).toBe("v1.40.15");
+    expect(op("3.30.7")).toBe("v1.38.13");
+  });
+
+  it("accepts an unknown patch release only with an explicit operator version", () => {
+    const c = parseStackConfig({ ...multipass, [`${NS}:calico`]: { version: "3.31.9", operatorVersion: "v1.40.99" } }, "dev");
+    expect(c.calico.operatorVersion).toBe("v1.40.99");
+    const p = problemsOf({ ...multipass, [`${NS}:calico`]: { version: "3.31.9" } });
+    expect(p.map((x) => x.path)).toEqual([`${NS}:calico.operatorVersion`]);
+  });
+
+  it("keeps secrets as SecretValue without plain text offline, and takes the decrypted value from the Pulumi side", () => {
+    const c = parseStackConfig(ssh, "prod");
+    expect(c.cluster.type === "ssh" && c.cluster.privateKey).toEqual({ secret: true, value: undefined });
+    const withValue = parseStackConfig(
+      { ...ssh, [`${NS}:registry`]: { ...(ssh[`${NS}:registry`] as object), password: { secure: "", value: "pw" } } },
+      "prod",
+    );
+    expect(withValue.registry.type === "external" && withValue.registry.password).toEqual({ secret: true, value: "pw" });
+    expect(withValue.policies.registry).toEqual({ cidrs: ["10.0.1.5/32"], port: 5000 });
+  });
+
+  it("excludes calico-apiserver from the default deny only on 3.30, where that namespace still exists", () => {
+    const ns = (version: string): readonly string[] =>
+      parseStackConfig({ ...multipass, [`${NS}:calico`]: { version } }, "dev").policies.defaultDenyExcludedNamespaces;
+    expect(ns("3.30.7")).toContain("calico-apiserver");
+    expect(ns("3.31.7")).not.toContain("calico-apiserver");
+  });
+});
+
+describe("parseStackConfig errors name the key, the value and a hint", () => {
+  it("missing registry for a non-multipass cluster", () => {
+    const p = problemsOf({ [`${NS}:cluster`]: ssh[`${NS}:cluster`] });
+    expect(p).toHaveLength(1);
+    expect(p[0]).toMatchObject({ path: `${NS}:registry`, message: expect.stringContaining("is required for cluster type ssh") });
+    expect(p[0]?.hint).toContain("type: external");
+  });
+
+  it("bad CIDR, with the canonical block suggested when only host bits are wrong", () => {
+    const p = problemsOf({ ...multipass, [`${NS}:cluster`]: { type: "multipass", podCidr: "10.42.0.1/16", serviceCidr: "banana" } });
+    expect(p).toContainEqual(
+      expect.objectContaining({ path: `${NS}:cluster.podCidr`, value: "10.42.0.1/16", hint: "did you mean 10.42.0.0/16?" }),
+    );
+    expect(p).toContainEqual(expect.objectContaining({ path: `${NS}:cluster.serviceCidr`, value: "banana", message: "is not a CIDR" }));
+  });
+
+  it("negative workers", () => {
+    const p = problemsOf({ ...multipass, [`${NS}:cluster`]: { type: "multipass", workers: -1 } });
+    expect(p).toEqual([
+      expect.objectContaining({ path: `${NS}:cluster.workers`, value: -1, message: "must be a whole number from 0 to 50" }),
+    ]);
+  });
+
+  it("unknown cluster type, with a did-you-mean", () => {
+    const p = problemsOf({ ...multipass, [`${NS}:cluster`]: { type: "multipas" } });
+    expect(p[0]).toMatchObject({ path: `${NS}:cluster.type`, value: "multipas", hint: 'did you mean "multipass"?' });
+    expect(p[0]?.message).toBe("must be one of multipass, ssh, kubeconfig");
+  });
+
+  it("a secret given in plain text is rejected without echoing it", () => {
+    const p = problemsOf({
+      ...ssh,
+      [`${NS}:registry`]: { ...(ssh[`${NS}:registry`] as object), password: "hunter2" },
+    });
+    expect(p).toEqual([
+      expect.objectContaining({
+        path: `${NS}:registry.password`,
+        value: "<redacted>",
+        message: "is a secret but was given in plain text",
+        hint: expect.stringContaining("pulumi config set --path --secret registry.password"),
+      }),
+    ]);
+    expect(JSON.stringify(p)).not.toContain("hunter2");
+  });
+
+  it("a missing secret is an error for the Pulumi program but not for offline rendering", () => {
+    const noKey = { ...ssh, [`${NS}:cluster`]: { type: "ssh", controlPlane: "10.0.0.10" } };
+    expect(problemsOf(noKey).map((x) => x.path)).toEqual([`${NS}:cluster.privateKey`]);
+    expect(() => parseStackConfig(noKey, "prod", { secretsRequired: false })).not.toThrow();
+  });
+
+  it("reports every problem at once, including unknown keys with suggestions", () => {
+    const p = problemsOf({
+      [`${NS}:cluster`]: { type: "multipass", worker: { cpus: 0 }, wrkers: 3 },
+      [`${NS}:registry`]: {},
+      [`${NS}:polices`]: {},
+      [`${NS}:calico`]: { version: "v3.32.1", crds: "v3", apiServer: false },
+    });
+    const paths = p.map((x) => x.path);
+    expect(paths).toEqual(
+      expect.arrayContaining([
+        `${NS}:polices`,
+        `${NS}:cluster.wrkers`,
+        `${NS}:cluster.worker.cpus`,
+        `${NS}:registry.bridgeCidr`,
+        `${NS}:calico.version`,
+        `${NS}:calico.apiServer`,
+      ]),
+    );
+    expect(p.find((x) => x.path === `${NS}:cluster.wrkers`)?.hint).toBe('did you mean "workers"?');
+  });
+
+  it("native v3 CRDs need 3.32, pools must sit inside the k3s pod CIDR, pod and service CIDRs must not overlap", () => {
+    const p = problemsOf({
+      ...multipass,
+      [`${NS}:cluster`]: { type: "multipass", podCidr: "10.42.0.0/16", serviceCidr: "10.42.128.0/17" },
+      [`${NS}:calico`]: { version: "3.31.7", crds: "v3", ipPools: [{ cidr: "192.168.0.0/16" }] },
+    });
+    expect(p.map((x) => x.path).sort()).toEqual([
+      `${NS}:calico.crds`,
+      `${NS}:calico.ipPools[0].cidr`,
+      `${NS}:cluster.serviceCidr`,
+    ]);
+  });
+
+  it("a multipass registry on an ssh cluster, and kubeconfig clusters without any kubeconfig", () => {
+    const p = problemsOf({ ...ssh, [`${NS}:registry`]: { type: "multipass", bridgeCidr: "10.0.0.0/24" } });
+    expect(p[0]).toMatchObject({ path: `${NS}:registry.type`, message: expect.stringContaining("needs cluster type multipass") });
+    const k = problemsOf({ [`${NS}:cluster`]: { type: "kubeconfig" }, [`${NS}:registry`]: ssh[`${NS}:registry`] });
+    expect(k[0]).toMatchObject({ path: `${NS}:cluster`, message: expect.stringContaining("kubeconfigPath") });
+  });
+});
+
+describe("loadStackConfig", () => {
+  it("loads the committed dev and prod stacks", () => {
+    const dev = loadStackConfig("dev", { cwd: process.cwd() });
+    expect(dev.cluster.type).toBe("multipass");
+    const prod = loadStackConfig("prod", { cwd: process.cwd() });
+    expect(prod.cluster.type).toBe("ssh");
+    expect(prod.calico.operatorVersion).toBe("v1.40.15");
+  });
+
+  it("names the missing file and lists the stacks that exist", () => {
+    const dir = mkdtempSync(join(tmpdir(), "cb-config-"));
+    writeFileSync(join(dir, "Pulumi.alpha.yaml"), "config: {}\n");
+    writeFileSync(join(dir, "Pulumi.beta.yaml"), "config: {}\n");
+    expect(() => loadStackConfig("gamma", { cwd: dir })).toThrow(/Pulumi\.gamma\.yaml: stack "gamma" has no configuration file.*existing stacks: alpha, beta/);
+  });
+
+  it("adds the file to every problem and turns {secure} leaves into undecrypted secrets", () => {
+    const dir = mkdtempSync(join(tmpdir(), "cb-config-"));
+    writeFileSync(
+      join(dir, "Pulumi.x.yaml"),
+      [
+        "config:",
+        "  calico-baseline:cluster:",
+        "    type: kubeconfig",
+        "    kubeconfig:",
+        "      secure: v1:AAAA",
+        "  calico-baseline:registry:",
+        "    type: external",
+        "    host: reg.example.com",
+        "    username: u",
+        "    cidrs: [10.1.0.0/24]",
+        "",
+      ].join("\n"),
+    );
+    const c = loadStackConfig("x", { cwd: dir });
+    expect(c.cluster).toEqual({ type: "kubeconfig", kubeconfig: { secret: true, value: undefined } });
+    expect(c.registry).toMatchObject({ host: "reg.example.com", port: 443 });
+    writeFileSync(join(dir, "Pulumi.y.yaml"), "config:\n  calico-baseline:cluster:\n    type: nope\n");
+    try {
+      loadStackConfig("y", { cwd: dir });
+      expect.unreachable();
+    } catch (e) {
+      expect(e).toBeInstanceOf(UserError);
+      expect((e as UserError).problems.every((p) => p.file === join(dir, "Pulumi.y.yaml"))).toBe(true);
+    }
+  });
+});
