@@ -1,0 +1,7 @@
+export * from "./calico-policy.js";
+export * from "./calico-other.js";
+export * from "./k8s-networkpolicy.js";
+export * from "./meta.js";
+export * from "./operator.js";
+export * from "./resource.js";
+export { closest, editDistance, suggest } from "./shape.js";
