@@ -75,6 +75,8 @@ function describe(t: Token): string {
   }
 }
 
+const COMPARISON_KINDS: ReadonlySet<Token["kind"]> = new Set(["eq", "ne", "in", "notIn", "contains", "startsWith", "endsWith"]);
+
 class Parser {
   private i = 0;
 
@@ -99,6 +101,17 @@ class Parser {
     if (rest.kind !== "eof") {
       if (rest.kind === "rparen") {
         throw this.err(rest, "unmatched ')'", "remove the ')' or add the '(' it should close");
+      }
+      const prev = this.tokens[this.i - 1];
+      if (prev !== undefined && COMPARISON_KINDS.has(rest.kind) && (prev.kind === "has" || prev.kind === "all" || prev.kind === "global")) {
+        const what = prev.kind === "has" ? `has(${prev.value})` : `${prev.kind}()`;
+        throw this.err(
+          rest,
+          `unexpected ${describe(rest)} after ${what}`,
+          prev.kind === "has"
+            ? `has(${prev.value}) only tests presence; to compare the value write ${prev.value} == "value"`
+            : `${what} cannot be compared; operators follow a label key: key == "value"`,
+        );
       }
       throw this.err(
         rest,
