@@ -4,7 +4,7 @@
  * parser/stringset.go for set ordering). Cases are our own.
  */
 import { describe, expect, it } from "vitest";
-import { compareCodePoints, parseSelector } from "../../../src/model/selector/index.js";
+import { compareCodePoints, parseSelector, type Labels } from "../../../src/model/selector/index.js";
 
 const canonical: readonly (readonly [string, string])[] = [
   // all() and the empty selector.
@@ -72,7 +72,8 @@ describe("canonical form", () => {
     expect(once).toBe("!!has(a)");
     expect(parseSelector(once).toString()).toBe("has(a)");
     // Same meaning either way.
-    for (const l of [{}, { a: "" }]) expect(parseSelector(once).matches(l)).toBe(parseSelector("!(!has(a))").matches(l));
+    const maps: readonly Labels[] = [{}, { a: "" }];
+    for (const l of maps) expect(parseSelector(once).matches(l)).toBe(parseSelector("!(!has(a))").matches(l));
   });
 
   it("sorts set members by code point, as Go sorts UTF-8 strings", () => {
