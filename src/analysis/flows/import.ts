@@ -1,0 +1,688 @@
+/**
+ * Flow import: Calico Whisker / Goldmane JSON lines and a simple CSV, into deduplicated `ObservedFlow`s.
+ * The formats are documented in docs/flows.md. Every malformed line is reported with its line number; the
+ * import fails with one `UserError` carrying all of them rather than dropping anything silently.
+ */
+import { createReadStream } from "node:fs";
+import { StringDecoder } from "node:string_decoder";
+import { parseCidr } from "../../model/net.js";
+import { type Problem, UserError } from "../../model/problem.js";
+import { parseLabelPairs, parseLabelString } from "./labels.js";
+import {
+  type FlowAction,
+  type FlowEndpoint,
+  type FlowEndpointKind,
+  type FlowPolicyHit,
+  type ObservedFlow,
+  flowKey,
+} from "./model.js";
+
+export type FlowFormat = "json" | "csv";
+
+/** One record before deduplication. */
+export interface FlowRecord {
+  readonly source: FlowEndpoint;
+  readonly destination: FlowEndpoint;
+  readonly protocol: string;
+  readonly port?: number;
+  readonly action?: FlowAction;
+  readonly reporter?: "src" | "dst";
+  readonly pendingAction?: FlowAction;
+  readonly count: number;
+}
+
+export interface ImportResult {
+  readonly flows: readonly ObservedFlow[];
+  /** Non-blank lines read (header included for CSV). */
+  readonly lines: number;
+  /** Records accepted before deduplication. */
+  readonly records: number;
+}
+
+type Json = null | boolean | number | string | Json[] | { [k: string]: Json };
+type JsonObject = { [k: string]: Json };
+
+// ---------------------------------------------------------------------------------------------------------
+// Enum decoding. Goldmane's emitter marshals protobuf structs with encoding/json (numbers, snake_case);
+// protojson and Whisker use the enum names. Both are accepted, case-insensitively.
+
+const ACTIONS: Record<string, FlowAction | "unspecified"> = {
+  "0": "unspecified", actionunspecified: "unspecified", unspecified: "unspecified",
+  "1": "Allow", allow: "Allow",
+  "2": "Deny", deny: "Deny",
+  "3": "Pass", pass: "Pass",
+};
+const REPORTERS: Record<string, "src" | "dst" | "unspecified"> = {
+  "0": "unspecified", reporterunspecified: "unspecified", unspecified: "unspecified",
+  "1": "src", src: "src", source: "src",
+  "2": "dst", dst: "dst", destination: "dst", dest: "dst",
+};
+const ENDPOINT_TYPES: Record<string, FlowEndpointKind | "unspecified"> = {
+  "0": "unspecified", endpointtypeunspecified: "unspecified",
+  "1": "workload", workloadendpoint: "workload", wep: "workload", workload: "workload",
+  "2": "host", hostendpoint: "host", hep: "host", host: "host",
+  "3": "networkset", networkset: "networkset", ns: "networkset",
+  "4": "network", network: "network", net: "network",
+};
+const POLICY_KINDS = [
+  "KindUnspecified", "CalicoNetworkPolicy", "GlobalNetworkPolicy", "StagedNetworkPolicy",
+  "StagedGlobalNetworkPolicy", "StagedKubernetesNetworkPolicy", "NetworkPolicy",
+  "ClusterNetworkPolicyAdminTier", "ClusterNetworkPolicyBaselineTier", "Profile", "EndOfTier",
+];
+const PROTOCOL_NUMBERS: Record<number, string> = { 1: "ICMP", 6: "TCP", 17: "UDP", 58: "ICMPv6", 132: "SCTP", 136: "UDPLite" };
+const PROTOCOL_NAMES: Record<string, string> = {
+  tcp: "TCP", udp: "UDP", sctp: "SCTP", icmp: "ICMP", icmpv6: "ICMPv6", udplite: "UDPLite",
+};
+
+function enumKey(v: Json | undefined): string | undefined {
+  if (typeof v === "number") return String(v);
+  if (typeof v === "string") return v.toLowerCase();
+  return undefined;
+}
+
+/** Calico's protocol spelling, or undefined if not a protocol. Numbers 1-255 are kept as numbers. */
+export function normaliseProtocol(v: string | number): string | undefined {
+  if (typeof v === "number" || /^[0-9]+$/.test(v)) {
+    const n = Number(v);
+    if (!Number.isInteger(n) || n < 1 || n > 255) return undefined;
+    return PROTOCOL_NUMBERS[n] ?? String(n);
+  }
+  return PROTOCOL_NAMES[v.toLowerCase()];
+}
+
+/** Protocols whose flows carry a destination port. */
+export function protocolHasPorts(protocol: string): boolean {
+  return protocol === "TCP" || protocol === "UDP" || protocol === "SCTP" || protocol === "UDPLite";
+}
+
+// ---------------------------------------------------------------------------------------------------------
+
+/** Reads `snake_case` or `camelCase` (protojson) spelling of a field. */
+function field(o: JsonObject, snake: string): Json | undefined {
+  const direct = o[snake];
+  if (direct !== undefined) return direct;
+  const camel = snake.replace(/_([a-z])/g, (_m, c: string) => c.toUpperCase());
+  return o[camel];
+}
+
+function isObject(v: Json | undefined): v is JsonObject {
+  return typeof v === "object" && v !== null && !Array.isArray(v);
+}
+
+/** Felix writes `-` for fields it did not include. */
+function text(v: Json | undefined): string | undefined {
+  if (typeof v !== "string") return undefined;
+  const t = v.trim();
+  return t === "" || t === "-" ? undefined : t;
+}
+
+class LineProblems {
+  readonly list: Problem[] = [];
+  constructor(private readonly file: string) {}
+  add(line: number, path: string, message: string, hint: string, value?: unknown): void {
+    this.list.push({ file: line > 0 ? `${this.file}:${line}` : this.file, path, message, hint, ...(value === undefined ? {} : { value }) });
+  }
+}
+
+/** Cache of parsed label texts: flows repeat, so the same label string is parsed once. */
+class LabelCache {
+  private readonly cache = new Map<string, Record<string, string> | string>();
+  parse(raw: string, split: (t: string) => ReturnType<typeof parseLabelString>): Record<string, string> | string {
+    let hit = this.cache.get(raw);
+    if (hit === undefined) {
+      const r = split(raw);
+      hit = r.ok ? Object.freeze(r.labels) : `${r.message}: "${r.value}"`;
+      if (this.cache.size < 100_000) this.cache.set(raw, hit);
+    }
+    return hit;
+  }
+}
+
+function decodeEndpoint(
+  side: "source" | "dest",
+  o: JsonObject,
+  key: JsonObject,
+  labelsOwner: JsonObject,
+  line: number,
+  problems: LineProblems,
+  labels: LabelCache,
+): FlowEndpoint | undefined {
+  const name = text(field(key, `${side}_name`));
+  const namespace = text(field(key, `${side}_namespace`));
+  const typeRaw = field(key, `${side}_type`);
+  let kind: FlowEndpointKind | undefined;
+  if (typeRaw !== undefined) {
+    const t = ENDPOINT_TYPES[enumKey(typeRaw) ?? ""];
+    if (t === undefined) {
+      problems.add(line, `${side}_type`, "unknown endpoint type", "use WorkloadEndpoint, HostEndpoint, NetworkSet or Network (or 1-4)", typeRaw);
+      return undefined;
+    }
+    if (t !== "unspecified") kind = t;
+  }
+  // Whisker's API drops the type; infer it the way Goldmane names things (docs/flows.md, "Endpoint kinds").
+  if (kind === undefined) kind = name === "pub" || name === "pvt" ? "network" : namespace !== undefined ? "workload" : "host";
+
+  const labelsRaw = field(labelsOwner, `${side}_labels`) ?? field(key, `${side}_labels`);
+  let parsed: Record<string, string> | string = {};
+  if (typeof labelsRaw === "string") parsed = labels.parse(labelsRaw, parseLabelString);
+  else if (Array.isArray(labelsRaw)) {
+    if (labelsRaw.every((l): l is string => typeof l === "string")) {
+      parsed = labels.parse(labelsRaw.join("|"), (t) => parseLabelPairs(t.split("|")));
+    } else parsed = "labels must be strings";
+  } else if (isObject(labelsRaw)) {
+    const pairs: string[] = [];
+    for (const [k, v] of Object.entries(labelsRaw)) pairs.push(`${k}=${typeof v === "string" ? v : JSON.stringify(v)}`);
+    parsed = labels.parse(pairs.join("|"), (t) => parseLabelPairs(t.split("|")));
+  } else if (labelsRaw !== undefined && labelsRaw !== null) parsed = "labels must be a string, a list or a map";
+  if (typeof parsed === "string") {
+    problems.add(line, `${side}_labels`, parsed, 'write labels as "key=value | key=value" or ["key=value", ...]', labelsRaw);
+    return undefined;
+  }
+
+  // Extension: an address, when the exporter knows it (Goldmane does not).
+  const netRaw = field(o, `${side}_ip`) ?? field(o, `${side}_net`) ?? field(key, `${side}_ip`) ?? field(key, `${side}_net`);
+  let net: string | undefined;
+  if (netRaw !== undefined && netRaw !== null) {
+    if (typeof netRaw !== "string" || parseCidr(netRaw) === undefined) {
+      problems.add(line, `${side}_net`, "not an IP address or CIDR", "write 10.0.0.5 or 10.0.0.0/24", netRaw);
+      return undefined;
+    }
+    net = netRaw;
+  }
+  if (kind === "workload" && namespace === undefined) {
+    problems.add(line, `${side}_namespace`, "a workload endpoint needs its namespace", "set the namespace, or the type for hosts and networks", field(key, `${side}_namespace`) ?? null);
+    return undefined;
+  }
+  if (kind === "network" && name === undefined && net === undefined) {
+    problems.add(line, `${side}_name`, "a network endpoint needs a name (pub/pvt) or an address", "set the name or the address", null);
+    return undefined;
+  }
+  return {
+    kind,
+    ...(namespace === undefined || kind === "host" || kind === "network" ? {} : { namespace }),
+    ...(name === undefined ? {} : { name }),
+    labels: parsed,
+    ...(net === undefined ? {} : { net }),
+  };
+}
+
+function decodeAction(v: Json | undefined): FlowAction | "unspecified" | undefined {
+  return ACTIONS[enumKey(v) ?? ""];
+}
+
+function decodeHit(v: Json, path: string, line: number, problems: LineProblems): FlowPolicyHit | undefined {
+  if (!isObject(v)) {
+    problems.add(line, path, "a policy hit must be an object", "see docs/flows.md for the PolicyHit fields", v);
+    return undefined;
+  }
+  const kindRaw = v["kind"];
+  const kind = typeof kindRaw === "number" ? POLICY_KINDS[kindRaw] : typeof kindRaw === "string" ? kindRaw : "KindUnspecified";
+  const action = decodeAction(v["action"]);
+  if (kind === undefined || action === undefined || action === "unspecified") {
+    problems.add(line, `${path}.action`, "policy hit without a valid kind and action", "action is Allow, Deny or Pass", v["action"] ?? null);
+    return undefined;
+  }
+  const num = (x: Json | undefined, dflt: number): number => (typeof x === "number" && Number.isInteger(x) ? x : dflt);
+  const trig = v["trigger"];
+  const trigger = isObject(trig) ? decodeHit(trig, `${path}.trigger`, line, problems) : undefined;
+  const ns = text(v["namespace"]);
+  return {
+    kind,
+    ...(ns === undefined ? {} : { namespace: ns }),
+    name: text(v["name"]) ?? "",
+    tier: text(v["tier"]) ?? "",
+    action,
+    policyIndex: num(field(v, "policy_index"), 0),
+    ruleIndex: num(field(v, "rule_index"), -1),
+    ...(trigger === undefined ? {} : { trigger }),
+  };
+}
+
+/**
+ * The final verdict of a policy trace: hits in policy order, the first Allow or Deny decides (Pass moves on to
+ * the next tier; an end-of-tier hit carries the tier's default action, a profile hit the profile's).
+ */
+export function traceVerdict(hits: readonly FlowPolicyHit[]): FlowAction | undefined {
+  const sorted = [...hits].sort((a, b) => a.policyIndex - b.policyIndex);
+  for (const h of sorted) if (h.action === "Allow" || h.action === "Deny") return h.action;
+  return undefined;
+}
+
+/** Decodes one JSON line into a record, or records problems and returns undefined. */
+export function decodeJsonFlow(lineText: string, line: number, problems: LineProblems, labels: LabelCache): FlowRecord | undefined {
+  let parsed: Json;
+  try {
+    parsed = JSON.parse(lineText) as Json;
+  } catch (e) {
+    problems.add(line, "", `not valid JSON (${(e as Error).message})`, "each line must be one JSON object (JSON lines)");
+    return undefined;
+  }
+  if (!isObject(parsed)) {
+    problems.add(line, "", "a flow line must be a JSON object", "each line must be one JSON object (JSON lines)", parsed);
+    return undefined;
+  }
+  // Goldmane FlowResult `{id, flow: {...}}` and Flow `{Key: {...}, ...}` (encoding/json) / `{key: ...}` (protojson).
+  let o: JsonObject = parsed;
+  const wrapped = o["flow"];
+  if (isObject(wrapped)) o = wrapped;
+  const keyRaw = o["Key"] ?? o["key"];
+  const key: JsonObject = isObject(keyRaw) ? keyRaw : o;
+  const before = problems.list.length;
+
+  const source = decodeEndpoint("source", o, key, o, line, problems, labels);
+  const destination = decodeEndpoint("dest", o, key, o, line, problems, labels);
+
+  const protoRaw = field(key, "proto") ?? field(key, "protocol");
+  const protocol = typeof protoRaw === "string" || typeof protoRaw === "number" ? normaliseProtocol(protoRaw) : undefined;
+  if (protocol === undefined) {
+    problems.add(line, "protocol", "missing or unknown protocol", "use TCP, UDP, SCTP, ICMP, ICMPv6, UDPLite or 1-255", protoRaw ?? null);
+  }
+  const portRaw = field(key, "dest_port");
+  let port: number | undefined;
+  if (portRaw !== undefined && portRaw !== null) {
+    const n = typeof portRaw === "string" && /^[0-9]+$/.test(portRaw) ? Number(portRaw) : portRaw;
+    if (typeof n !== "number" || !Number.isInteger(n) || n < 0 || n > 65535) {
+      problems.add(line, "dest_port", "port must be an integer 0-65535", "write the destination port number", portRaw);
+    } else if (n !== 0) port = n;
+  }
+  if (protocol !== undefined && protocolHasPorts(protocol) && port === undefined && problems.list.length === before) {
+    problems.add(line, "dest_port", `a ${protocol} flow needs a destination port`, "write the destination port number", portRaw ?? null);
+  }
+
+  let action: FlowAction | undefined;
+  const actionRaw = field(key, "action");
+  if (actionRaw !== undefined) {
+    const a = decodeAction(actionRaw);
+    if (a === undefined) problems.add(line, "action", "unknown action", "use Allow, Deny or Pass (or 1-3)", actionRaw);
+    else if (a !== "unspecified") action = a;
+  }
+  let reporter: "src" | "dst" | undefined;
+  const reporterRaw = field(key, "reporter");
+  if (reporterRaw !== undefined) {
+    const r = REPORTERS[enumKey(reporterRaw) ?? ""];
+    if (r === undefined) problems.add(line, "reporter", "unknown reporter", "use src or dst (or 1-2)", reporterRaw);
+    else if (r !== "unspecified") reporter = r;
+  }
+
+  // Policy trace: Whisker {enforced, pending}, Goldmane {enforced_policies, pending_policies}.
+  let pendingAction: FlowAction | undefined;
+  const policies = field(key, "policies");
+  if (policies !== undefined && policies !== null) {
+    if (!isObject(policies)) {
+      problems.add(line, "policies", "policies must be an object", "use {enforced: [...], pending: [...]}", policies);
+    } else {
+      const pend = policies["pending"] ?? field(policies, "pending_policies");
+      if (pend !== undefined && pend !== null) {
+        if (!Array.isArray(pend)) problems.add(line, "policies.pending", "must be a list of policy hits", "see docs/flows.md", pend);
+        else {
+          const hits: FlowPolicyHit[] = [];
+          pend.forEach((h, i) => {
+            const hit = decodeHit(h, `policies.pending[${i}]`, line, problems);
+            if (hit !== undefined) hits.push(hit);
+          });
+          pendingAction = traceVerdict(hits);
+        }
+      }
+      const enf = policies["enforced"] ?? field(policies, "enforced_policies");
+      if (enf !== undefined && enf !== null) {
+        if (!Array.isArray(enf)) problems.add(line, "policies.enforced", "must be a list of policy hits", "see docs/flows.md", enf);
+        else enf.forEach((h, i) => void decodeHit(h, `policies.enforced[${i}]`, line, problems));
+      }
+    }
+  }
+
+  const started = field(o, "num_connections_started");
+  let count = 1;
+  if (started !== undefined && started !== null) {
+    if (typeof started !== "number" || !Number.isInteger(started) || started < 0) {
+      problems.add(line, "num_connections_started", "must be a non-negative integer", "write the connection count", started);
+    } else if (started > 0) count = started;
+  }
+
+  if (problems.list.length !== before || source === undefined || destination === undefined || protocol === undefined) return undefined;
+  return {
+    source,
+    destination,
+    protocol,
+    ...(port === undefined ? {} : { port }),
+    ...(action === undefined ? {} : { action }),
+    ...(reporter === undefined ? {} : { reporter }),
+    ...(pendingAction === undefined ? {} : { pendingAction }),
+    count,
+  };
+}
+
+// ---------------------------------------------------------------------------------------------------------
+// CSV
+
+export const CSV_REQUIRED_COLUMNS = [
+  "source_namespace", "source_labels", "dest_namespace", "dest_labels", "port", "protocol", "count",
+] as const;
+export const CSV_OPTIONAL_COLUMNS = [
+  "source_name", "source_type", "source_net", "dest_name", "dest_type", "dest_net", "action",
+] as const;
+
+/** Splits one CSV line (RFC 4180 quoting: `"a,b"`, `""` for a quote). Returns undefined on an open quote. */
+export function splitCsvLine(line: string): string[] | undefined {
+  const out: string[] = [];
+  let i = 0;
+  let cur = "";
+  let quoted = false;
+  while (i < line.length) {
+    const c = line[i] as string;
+    if (quoted) {
+      if (c === '"') {
+        if (line[i + 1] === '"') {
+          cur += '"';
+          i += 2;
+          continue;
+        }
+        quoted = false;
+      } else cur += c;
+    } else if (c === '"' && cur.trim() === "") {
+      quoted = true;
+      cur = "";
+    } else if (c === ",") {
+      out.push(cur.trim());
+      cur = "";
+    } else cur += c;
+    i++;
+  }
+  if (quoted) return undefined;
+  out.push(cur.trim());
+  return out;
+}
+
+class CsvDecoder {
+  private columns: Map<string, number> | undefined;
+  constructor(
+    private readonly problems: LineProblems,
+    private readonly labels: LabelCache,
+  ) {}
+
+  /** Returns a record, `"header"` for the header line, or undefined after recording problems. */
+  decode(lineText: string, line: number): FlowRecord | "header" | undefined {
+    const cells = splitCsvLine(lineText);
+    if (cells === undefined) {
+      this.problems.add(line, "", "unterminated quoted field", 'close the quote: "..."');
+      return undefined;
+    }
+    if (this.columns === undefined) {
+      const cols = new Map<string, number>();
+      cells.forEach((c, i) => cols.set(c.toLowerCase(), i));
+      const known = new Set<string>([...CSV_REQUIRED_COLUMNS, ...CSV_OPTIONAL_COLUMNS]);
+      const missing = CSV_REQUIRED_COLUMNS.filter((c) => !cols.has(c));
+      const unknown = [...cols.keys()].filter((c) => !known.has(c));
+      if (missing.length > 0) this.problems.add(line, "header", `missing column(s) ${missing.join(", ")}`, `the first line names the columns: ${CSV_REQUIRED_COLUMNS.join(",")}`, lineText);
+      if (unknown.length > 0) this.problems.add(line, "header", `unknown column(s) ${unknown.join(", ")}`, `optional columns are ${CSV_OPTIONAL_COLUMNS.join(", ")}`, unknown);
+      this.columns = cols;
+      return "header";
+    }
+    const cols = this.columns;
+    if (cells.length !== cols.size) {
+      this.problems.add(line, "", `expected ${cols.size} fields, found ${cells.length}`, "quote fields that contain commas", lineText);
+      return undefined;
+    }
+    const get = (c: string): string => {
+      const i = cols.get(c);
+      return i === undefined ? "" : (cells[i] as string);
+    };
+    const before = this.problems.list.length;
+    const source = this.endpoint("source", get, line);
+    const destination = this.endpoint("dest", get, line);
+    const protocol = get("protocol") === "" ? undefined : normaliseProtocol(get("protocol"));
+    if (protocol === undefined) this.problems.add(line, "protocol", "missing or unknown protocol", "use TCP, UDP, SCTP, ICMP, ICMPv6, UDPLite or 1-255", get("protocol"));
+    const portText = get("port");
+    let port: number | undefined;
+    if (portText !== "") {
+      const n = /^[0-9]+$/.test(portText) ? Number(portText) : NaN;
+      if (!Number.isInteger(n) || n < 0 || n > 65535) this.problems.add(line, "port", "port must be an integer 0-65535", "write the destination port number", portText);
+      else if (n !== 0) port = n;
+    }
+    if (protocol !== undefined && protocolHasPorts(protocol) && port === undefined && portText === "") {
+      this.problems.add(line, "port", `a ${protocol} flow needs a destination port`, "write the destination port number", portText);
+    }
+    const countText = get("count");
+    const count = countText === "" ? 1 : /^[0-9]+$/.test(countText) ? Number(countText) : NaN;
+    if (!Number.isSafeInteger(count)) this.problems.add(line, "count", "count must be a non-negative integer", "write how many connections were seen", countText);
+    let action: FlowAction | undefined;
+    const actionText = get("action");
+    if (actionText !== "") {
+      const a = decodeAction(actionText);
+      if (a === undefined || a === "unspecified") this.problems.add(line, "action", "unknown action", "use Allow, Deny or Pass", actionText);
+      else action = a;
+    }
+    if (this.problems.list.length !== before || source === undefined || destination === undefined || protocol === undefined) return undefined;
+    return {
+      source,
+      destination,
+      protocol,
+      ...(port === undefined ? {} : { port }),
+      ...(action === undefined ? {} : { action }),
+      count,
+    };
+  }
+
+  private endpoint(side: "source" | "dest", get: (c: string) => string, line: number): FlowEndpoint | undefined {
+    const namespace = get(`${side}_namespace`) || undefined;
+    const name = get(`${side}_name`) || undefined;
+    const netText = get(`${side}_net`);
+    const typeText = get(`${side}_type`);
+    const before = this.problems.list.length;
+    let net: string | undefined;
+    if (netText !== "") {
+      if (parseCidr(netText) === undefined) this.problems.add(line, `${side}_net`, "not an IP address or CIDR", "write 10.0.0.5 or 10.0.0.0/24", netText);
+      else net = netText;
+    }
+    let kind: FlowEndpointKind | undefined;
+    if (typeText !== "") {
+      const t = ENDPOINT_TYPES[typeText.toLowerCase()];
+      if (t === undefined || t === "unspecified") this.problems.add(line, `${side}_type`, "unknown endpoint type", "use workload, host, networkset or network", typeText);
+      else kind = t;
+    }
+    const labels = this.labels.parse(get(`${side}_labels`), parseLabelString);
+    if (typeof labels === "string") this.problems.add(line, `${side}_labels`, labels, 'write labels as "key=value;key=value"', get(`${side}_labels`));
+    if (this.problems.list.length !== before || typeof labels === "string") return undefined;
+    kind ??= net !== undefined ? "network" : namespace !== undefined ? "workload" : name !== undefined || Object.keys(labels).length > 0 ? "host" : undefined;
+    if (kind === undefined) {
+      this.problems.add(line, `${side}_namespace`, `the ${side} is empty`, `give a namespace (workload), a ${side}_net (external address) or a ${side}_type`, "");
+      return undefined;
+    }
+    if (kind === "workload" && namespace === undefined) {
+      this.problems.add(line, `${side}_namespace`, "a workload needs its namespace", `set ${side}_namespace`, "");
+      return undefined;
+    }
+    if (kind === "network" && net === undefined && name === undefined) {
+      this.problems.add(line, `${side}_net`, "a network endpoint needs an address", `set ${side}_net`, "");
+      return undefined;
+    }
+    return {
+      kind,
+      ...(namespace === undefined || kind === "host" || kind === "network" ? {} : { namespace }),
+      ...(name === undefined ? {} : { name }),
+      labels,
+      ...(net === undefined ? {} : { net }),
+    };
+  }
+}
+
+// ---------------------------------------------------------------------------------------------------------
+// Deduplication
+
+interface Acc {
+  source: FlowEndpoint;
+  destination: FlowEndpoint;
+  protocol: string;
+  port?: number;
+  denied: boolean;
+  allowed: boolean;
+  passed: boolean;
+  pendingDenied: boolean;
+  pendingAllowed: boolean;
+  src: number;
+  dst: number;
+  other: number;
+  firstLine: number;
+}
+
+/**
+ * Folds records into one `ObservedFlow` per flow key. The same connection is usually reported twice (by the
+ * source and by the destination node), so the count is max(src-reported, dst-reported) + unreported.
+ */
+export class FlowAggregator {
+  private readonly byKey = new Map<string, Acc>();
+  records = 0;
+
+  add(r: FlowRecord, line: number): void {
+    this.records++;
+    const key = flowKey(r);
+    let acc = this.byKey.get(key);
+    if (acc === undefined) {
+      acc = {
+        source: r.source,
+        destination: r.destination,
+        protocol: r.protocol,
+        ...(r.port === undefined ? {} : { port: r.port }),
+        denied: false,
+        allowed: false,
+        passed: false,
+        pendingDenied: false,
+        pendingAllowed: false,
+        src: 0,
+        dst: 0,
+        other: 0,
+        firstLine: line,
+      };
+      this.byKey.set(key, acc);
+    }
+    if (r.action === "Deny") acc.denied = true;
+    else if (r.action === "Allow") acc.allowed = true;
+    else if (r.action === "Pass") acc.passed = true;
+    if (r.pendingAction === "Deny") acc.pendingDenied = true;
+    else if (r.pendingAction === "Allow") acc.pendingAllowed = true;
+    if (r.reporter === "src") acc.src += r.count;
+    else if (r.reporter === "dst") acc.dst += r.count;
+    else acc.other += r.count;
+  }
+
+  /** The flows, sorted by key so every output built from them is deterministic. */
+  flows(): ObservedFlow[] {
+    const keys = [...this.byKey.keys()].sort();
+    return keys.map((k) => {
+      const a = this.byKey.get(k) as Acc;
+      const action: FlowAction | undefined = a.denied ? "Deny" : a.allowed ? "Allow" : a.passed ? "Pass" : undefined;
+      const pendingAction: FlowAction | undefined = a.pendingDenied ? "Deny" : a.pendingAllowed ? "Allow" : undefined;
+      return {
+        source: a.source,
+        destination: a.destination,
+        protocol: a.protocol,
+        ...(a.port === undefined ? {} : { port: a.port }),
+        ...(action === undefined ? {} : { action }),
+        ...(pendingAction === undefined ? {} : { pendingAction }),
+        count: Math.max(a.src, a.dst) + a.other,
+        firstLine: a.firstLine,
+      };
+    });
+  }
+}
+
+/** Incremental importer: feed lines in order, then `finish()`. Used by both the file and the string entry. */
+export class FlowImporter {
+  private readonly problems: LineProblems;
+  private readonly labels = new LabelCache();
+  private readonly aggregator = new FlowAggregator();
+  private readonly csv: CsvDecoder;
+  private lines = 0;
+  private sawHeader = false;
+
+  constructor(
+    private readonly format: FlowFormat,
+    readonly file: string,
+  ) {
+    this.problems = new LineProblems(file);
+    this.csv = new CsvDecoder(this.problems, this.labels);
+  }
+
+  line(raw: string, lineNumber: number): void {
+    const t = raw.endsWith("\r") ? raw.slice(0, -1) : raw;
+    if (t.trim() === "") return;
+    this.lines++;
+    if (this.format === "json") {
+      const r = decodeJsonFlow(t, lineNumber, this.problems, this.labels);
+      if (r !== undefined) this.aggregator.add(r, lineNumber);
+    } else {
+      const r = this.csv.decode(t, lineNumber);
+      if (r === "header") this.sawHeader = true;
+      else if (r !== undefined) this.aggregator.add(r, lineNumber);
+    }
+  }
+
+  /** Throws one `UserError` listing every malformed line; otherwise returns the deduplicated flows. */
+  finish(): ImportResult {
+    if (this.lines === 0 || (this.format === "csv" && this.sawHeader && this.aggregator.records === 0 && this.problems.list.length === 0)) {
+      this.problems.add(0, "", "the file holds no flows", this.format === "csv" ? "add rows below the header line" : "export flows as JSON lines (one flow object per line)");
+    }
+    if (this.problems.list.length > 0) {
+      const lines = new Set(this.problems.list.map((p) => p.file));
+      throw new UserError(this.problems.list, `${this.file}: ${lines.size} malformed line${lines.size === 1 ? "" : "s"} (${this.problems.list.length} problem${this.problems.list.length === 1 ? "" : "s"})`);
+    }
+    return { flows: this.aggregator.flows(), lines: this.lines, records: this.aggregator.records };
+  }
+}
+
+/** Picks the format from the file name, else from the first non-blank character (`{` means JSON lines). */
+export function detectFormat(file: string, firstLine: string | undefined): FlowFormat {
+  const lower = file.toLowerCase();
+  if (lower.endsWith(".csv")) return "csv";
+  if (/\.(jsonl|ndjson|json)$/.test(lower)) return "json";
+  return firstLine !== undefined && firstLine.trimStart().startsWith("{") ? "json" : "csv";
+}
+
+/** Imports flows from text (tests, small inputs). `name` is what problems call the file. */
+export function importFlowText(text: string, name: string, format?: FlowFormat): ImportResult {
+  const lines = text.split("\n");
+  const fmt = format ?? detectFormat(name, lines.find((l) => l.trim() !== ""));
+  const imp = new FlowImporter(fmt, name);
+  lines.forEach((l, i) => imp.line(l, i + 1));
+  return imp.finish();
+}
+
+/**
+ * Streams a flow file line by line: flow exports are large (1M Goldmane records are ~500 MB, beyond what one
+ * JavaScript string may hold), so the file is never read whole.
+ */
+export async function importFlowFile(path: string, format?: FlowFormat, displayName: string = path): Promise<ImportResult> {
+  const stream = createReadStream(path, { highWaterMark: 1 << 20 });
+  const decoder = new StringDecoder("utf8");
+  let importer: FlowImporter | undefined;
+  let rest = "";
+  let lineNumber = 0;
+  const feed = (l: string): void => {
+    lineNumber++;
+    if (importer === undefined) {
+      if (l.trim() === "") return;
+      importer = new FlowImporter(format ?? detectFormat(path, l), displayName);
+    }
+    importer.line(l, lineNumber);
+  };
+  try {
+    for await (const chunk of stream) {
+      const s = rest + decoder.write(chunk as Buffer);
+      let start = 0;
+      let nl = s.indexOf("\n", start);
+      while (nl !== -1) {
+        feed(s.slice(start, nl));
+        start = nl + 1;
+        nl = s.indexOf("\n", start);
+      }
+      rest = s.slice(start);
+    }
+  } catch (e) {
+    const err = e as NodeJS.ErrnoException;
+    throw new UserError([{ path: "--flows", value: path, message: `cannot read the flow file (${err.code ?? err.message})`, hint: "check the path given to --flows" }]);
+  }
+  rest += decoder.end();
+  if (rest !== "") feed(rest);
+  importer ??= new FlowImporter(format ?? detectFormat(path, undefined), displayName);
+  return importer.finish();
+}

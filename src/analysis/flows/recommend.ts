@@ -1,0 +1,381 @@
+/**
+ * Recommendation planning: from observed flows to a plan of staged policies that allow exactly those flows
+ * (up to the documented port-merge rules, src/analysis/flows/ports.ts) for one namespace. Pure data; the
+ * renderers turn a plan into a TypeScript policy file (recommend-render.ts) or Calico manifests
+ * (recommend-manifests.ts).
+ *
+ * Shape of the recommendation (docs/flows.md, "recommend"):
+ * - default: ONE namespace policy in the `application` tier selecting every pod of the namespace, with an
+ *   Allow rule per (direction, peer, protocol) and merged ports, ending in an explicit Deny per direction so
+ *   the outcome does not depend on the tier's defaultAction (Calico 3.30+ tiers may default to Pass).
+ *   Granularity: the namespace (any pod of it may use a flow observed for one of its pods).
+ * - `perWorkload`: the namespace policy becomes the outer boundary (same rules, action Pass, then Deny); the
+ *   `appsec` tier gets one policy per deployment (selector: its identity labels) with exact Allow rules, and a
+ *   namespace-wide `recommended-default-deny` policy (later order, Deny both directions) so a flow that passed
+ *   the boundary but no deployment's rules is denied. Granularity: the deployment.
+ */
+import { parseCidr, formatCidr } from "../../model/net.js";
+import { PRIMARY_IDENTITY_KEYS, identityLabels } from "./labels.js";
+import { type FlowEndpoint, type ObservedFlow, formatFlow, labelsKey } from "./model.js";
+import { protocolHasPorts } from "./import.js";
+import { type PortMergeOptions, type PortRange, mergePorts, portInRanges } from "./ports.js";
+
+/** Label put on the network sets the recommender creates; the rule selects the set by it. */
+export const RECOMMENDED_NET_LABEL = "recommend.calico-baseline.io/net";
+/** Order of the recommended allow/pass policies inside their tier. */
+export const RECOMMENDED_POLICY_ORDER = 500;
+/** Order of the appsec default-deny policy: after every recommended per-deployment policy. */
+export const RECOMMENDED_DENY_ORDER = 10_000;
+
+export type PlannedPeer =
+  /** Pods with these labels in `namespace` (no labels: every pod of the namespace). */
+  | { readonly kind: "pods"; readonly namespace: string; readonly labels: Readonly<Record<string, string>> }
+  /** Host endpoints with these labels (selected with namespaceSelector global()). */
+  | { readonly kind: "hosts"; readonly labels: Readonly<Record<string, string>> }
+  /** Existing global network sets with these labels. */
+  | { readonly kind: "globalNetworkSets"; readonly labels: Readonly<Record<string, string>> }
+  /** Existing network sets with these labels in `namespace`. */
+  | { readonly kind: "networkSets"; readonly namespace: string; readonly labels: Readonly<Record<string, string>> }
+  /** A network set the recommendation creates for an external address (see `networkSets` of the plan). */
+  | { readonly kind: "plannedNetworkSet"; readonly name: string };
+
+export interface PlannedRule {
+  readonly direction: "ingress" | "egress";
+  readonly action: "Allow" | "Pass";
+  readonly protocol: string;
+  /** Merged destination ports; empty for protocols without ports. */
+  readonly ports: readonly PortRange[];
+  readonly peer: PlannedPeer;
+  /** Observed flows this rule was made from. */
+  readonly observed: number;
+}
+
+export interface PlannedPolicy {
+  readonly name: string;
+  readonly tier: "application" | "appsec";
+  readonly namespace: string;
+  readonly order: number;
+  /** Selector labels of the policy (empty: every pod of the namespace). */
+  readonly selector: Readonly<Record<string, string>>;
+  readonly ingress: readonly PlannedRule[];
+  readonly egress: readonly PlannedRule[];
+  /** Ends each direction with an explicit Deny rule. */
+  readonly denyRest: boolean;
+  readonly description: string;
+}
+
+export interface PlannedNetworkSet {
+  readonly name: string;
+  readonly namespace: string;
+  readonly nets: readonly string[];
+  readonly labels: Readonly<Record<string, string>>;
+}
+
+export interface PlannedCase {
+  readonly name: string;
+  readonly from: string;
+  readonly to: string;
+  readonly port?: number;
+  readonly protocol: string;
+  readonly expect: "allow" | "deny";
+}
+
+export interface SkippedFlow {
+  readonly flow: ObservedFlow;
+  readonly reason: string;
+}
+
+export interface RecommendationPlan {
+  readonly namespace: string;
+  readonly perWorkload: boolean;
+  readonly policies: readonly PlannedPolicy[];
+  readonly networkSets: readonly PlannedNetworkSet[];
+  readonly cases: readonly PlannedCase[];
+  /** Flows of the namespace the plan does not allow, with the reason. */
+  readonly skipped: readonly SkippedFlow[];
+  /** Flows the plan allows. */
+  readonly planned: readonly ObservedFlow[];
+  /** Remarks a reviewer should read (e.g. a workload without labels). */
+  readonly notes: readonly string[];
+}
+
+export interface RecommendOptions extends PortMergeOptions {
+  readonly perWorkload?: boolean;
+}
+
+const DNS_LABEL = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/;
+
+/** A DNS-label-safe name fragment from free text. */
+export function nameFragment(text: string): string {
+  const s = text.toLowerCase().replace(/[^a-z0-9-]+/g, "-").replace(/-+/g, "-").replace(/^-|-$/g, "");
+  return s === "" ? "x" : s.slice(0, 40).replace(/-$/, "");
+}
+
+/**
+ * The deployment a workload flow end belongs to: Goldmane's aggregated name is the pod generateName prefix
+ * plus `*` (`web-7d9c5b8f4-*`); the ReplicaSet hash (equal to the `pod-template-hash` label) is dropped.
+ */
+export function workloadName(e: FlowEndpoint): string {
+  if (e.name !== undefined) {
+    let n = e.name.replace(/-?\*$/, "");
+    const hash = e.labels["pod-template-hash"];
+    if (hash !== undefined && n.endsWith(`-${hash}`)) n = n.slice(0, -hash.length - 1);
+    if (n !== "" && DNS_LABEL.test(n)) return n;
+  }
+  for (const k of PRIMARY_IDENTITY_KEYS) {
+    const v = e.labels[k];
+    if (v !== undefined) return nameFragment(v);
+  }
+  const id = identityLabels(e.labels);
+  const vals = Object.keys(id).sort().map((k) => id[k] as string);
+  return vals.length === 0 ? "unlabelled" : nameFragment(vals.join("-"));
+}
+
+/** The reference a cases file uses for a flow end, or undefined when the end has no such form. */
+export function caseRef(e: FlowEndpoint): string | undefined {
+  switch (e.kind) {
+    case "workload":
+      return `${e.namespace as string}/${workloadName(e)}`;
+    case "host": {
+      const node = e.labels["kubernetes.io/hostname"] ?? e.name;
+      return node === undefined ? undefined : `host:${node}`;
+    }
+    case "network":
+      return e.net === undefined ? undefined : `net:${e.net}`;
+    case "networkset":
+      return undefined;
+  }
+}
+
+function planPeer(e: FlowEndpoint, namespace: string, sets: Map<string, PlannedNetworkSet>): PlannedPeer | string {
+  switch (e.kind) {
+    case "workload":
+      return { kind: "pods", namespace: e.namespace as string, labels: identityLabels(e.labels) };
+    case "host": {
+      const labels = identityLabels(e.labels);
+      if (Object.keys(labels).length === 0) return "a host endpoint without labels cannot be selected by a rule";
+      return { kind: "hosts", labels };
+    }
+    case "networkset": {
+      const labels = identityLabels(e.labels);
+      if (Object.keys(labels).length === 0) return "a network set without labels cannot be selected by a rule";
+      return e.namespace === undefined ? { kind: "globalNetworkSets", labels } : { kind: "networkSets", namespace: e.namespace, labels };
+    }
+    case "network": {
+      const c = e.net === undefined ? undefined : parseCidr(e.net);
+      if (c === undefined) {
+        return `Goldmane records no address for "${e.name ?? "?"}" networks: export the flow with an address (CSV dest_net/source_net) to get a network set`;
+      }
+      const cidr = formatCidr(c);
+      const name = nameFragment(`ext-${cidr.replace(/[.:/]/g, "-")}`);
+      if (!sets.has(name)) sets.set(name, { name, namespace, nets: [cidr], labels: { [RECOMMENDED_NET_LABEL]: name } });
+      return { kind: "plannedNetworkSet", name };
+    }
+  }
+}
+
+function peerKey(p: PlannedPeer): string {
+  switch (p.kind) {
+    case "pods":
+    case "networkSets":
+      return `${p.kind}|${p.namespace}|${labelsKey(p.labels)}`;
+    case "hosts":
+    case "globalNetworkSets":
+      return `${p.kind}|${labelsKey(p.labels)}`;
+    case "plannedNetworkSet":
+      return `${p.kind}|${p.name}`;
+  }
+}
+
+interface Group {
+  direction: "ingress" | "egress";
+  peer: PlannedPeer;
+  protocol: string;
+  ports: Set<number>;
+  flows: ObservedFlow[];
+}
+
+function addToGroup(groups: Map<string, Group>, direction: "ingress" | "egress", peer: PlannedPeer, flow: ObservedFlow): void {
+  const key = `${direction}>${peerKey(peer)}>${flow.protocol}`;
+  let g = groups.get(key);
+  if (g === undefined) {
+    g = { direction, peer, protocol: flow.protocol, ports: new Set(), flows: [] };
+    groups.set(key, g);
+  }
+  if (flow.port !== undefined && protocolHasPorts(flow.protocol)) g.ports.add(flow.port);
+  g.flows.push(flow);
+}
+
+function groupsToRules(groups: Map<string, Group>, action: "Allow" | "Pass", opts: PortMergeOptions): { ingress: PlannedRule[]; egress: PlannedRule[] } {
+  const ingress: PlannedRule[] = [];
+  const egress: PlannedRule[] = [];
+  for (const key of [...groups.keys()].sort()) {
+    const g = groups.get(key) as Group;
+    const rule: PlannedRule = {
+      direction: g.direction,
+      action,
+      protocol: g.protocol,
+      ports: protocolHasPorts(g.protocol) ? mergePorts(g.ports, opts) : [],
+      peer: g.peer,
+      observed: g.flows.length,
+    };
+    (g.direction === "ingress" ? ingress : egress).push(rule);
+  }
+  return { ingress, egress };
+}
+
+/** Plans the recommendation for `namespace` from the flows that touch one of its workloads. */
+export function planRecommendation(flows: readonly ObservedFlow[], namespace: string, options: RecommendOptions = {}): RecommendationPlan {
+  const perWorkload = options.perWorkload ?? false;
+  const sets = new Map<string, PlannedNetworkSet>();
+  const nsGroups = new Map<string, Group>();
+  const byWorkload = new Map<string, { labels: Record<string, string>; name: string; groups: Map<string, Group> }>();
+  const skipped: SkippedFlow[] = [];
+  const planned: ObservedFlow[] = [];
+  const notes = new Set<string>();
+  const isLocal = (e: FlowEndpoint): boolean => e.kind === "workload" && e.namespace === namespace;
+
+  for (const flow of flows) {
+    const out = isLocal(flow.source);
+    const inn = isLocal(flow.destination);
+    if (!out && !inn) continue;
+    if (flow.action === "Deny") {
+      skipped.push({ flow, reason: "denied when recorded: a recommendation does not open traffic the cluster blocked" });
+      continue;
+    }
+    if (flow.port === undefined && protocolHasPorts(flow.protocol)) {
+      skipped.push({ flow, reason: `a ${flow.protocol} flow without a destination port` });
+      continue;
+    }
+    const ends: { direction: "ingress" | "egress"; local: FlowEndpoint; peer: PlannedPeer }[] = [];
+    let reason: string | undefined;
+    if (out) {
+      const p = planPeer(flow.destination, namespace, sets);
+      if (typeof p === "string") reason = p;
+      else ends.push({ direction: "egress", local: flow.source, peer: p });
+    }
+    if (inn && reason === undefined) {
+      const p = planPeer(flow.source, namespace, sets);
+      if (typeof p === "string") reason = p;
+      else ends.push({ direction: "ingress", local: flow.destination, peer: p });
+    }
+    if (reason !== undefined) {
+      skipped.push({ flow, reason });
+      continue;
+    }
+    planned.push(flow);
+    for (const end of ends) {
+      addToGroup(nsGroups, end.direction, end.peer, flow);
+      const labels = identityLabels(end.local.labels);
+      if (Object.keys(labels).length === 0) {
+        notes.add(`${namespace}/${workloadName(end.local)} carries no labels: its per-deployment policy selects every pod of the namespace`);
+      }
+      const wk = labelsKey(labels);
+      let w = byWorkload.get(wk);
+      if (w === undefined) {
+        w = { labels, name: workloadName(end.local), groups: new Map() };
+        byWorkload.set(wk, w);
+      }
+      addToGroup(w.groups, end.direction, end.peer, flow);
+    }
+  }
+
+  const policies: PlannedPolicy[] = [];
+  const nsRules = groupsToRules(nsGroups, perWorkload ? "Pass" : "Allow", options);
+  policies.push({
+    name: "recommended-namespace",
+    tier: "application",
+    namespace,
+    order: RECOMMENDED_POLICY_ORDER,
+    selector: {},
+    ...nsRules,
+    denyRest: true,
+    description: perWorkload
+      ? `Boundary of namespace ${namespace}: passes the observed flows to the appsec tier, denies the rest.`
+      : `Allows the flows observed for namespace ${namespace}, denies the rest.`,
+  });
+  if (perWorkload) {
+    const used = new Map<string, string>();
+    for (const wk of [...byWorkload.keys()].sort()) {
+      const w = byWorkload.get(wk) as { labels: Record<string, string>; name: string; groups: Map<string, Group> };
+      let name = `recommended-${nameFragment(w.name)}`;
+      // Names come from identity; two identities with the same deployment name get their label keys appended.
+      if (used.has(name)) name = nameFragment(`${name}-${Object.keys(w.labels).sort().join("-")}`);
+      used.set(name, wk);
+      policies.push({
+        name,
+        tier: "appsec",
+        namespace,
+        order: RECOMMENDED_POLICY_ORDER,
+        selector: w.labels,
+        ...groupsToRules(w.groups, "Allow", options),
+        denyRest: false,
+        description: `Allows the flows observed for ${namespace}/${w.name}.`,
+      });
+    }
+    policies.push({
+      name: "recommended-default-deny",
+      tier: "appsec",
+      namespace,
+      order: RECOMMENDED_DENY_ORDER,
+      selector: {},
+      ingress: [],
+      egress: [],
+      denyRest: true,
+      description: `Denies what no recommended policy of namespace ${namespace} allowed.`,
+    });
+  }
+
+  return {
+    namespace,
+    perWorkload,
+    policies,
+    networkSets: [...sets.values()].sort((a, b) => (a.name < b.name ? -1 : 1)),
+    cases: planCases(planned, perWorkload ? [...byWorkload.values()].map((w) => w.groups) : [nsGroups], namespace, options),
+    skipped,
+    planned,
+    notes: [...notes].sort(),
+  };
+}
+
+/**
+ * Cases: every planned flow must be allowed; for each group with ports, the first port after the merged ranges
+ * (or before, at the top of the port space) must be denied, proving the recommendation is not wider than shown.
+ */
+function planCases(planned: readonly ObservedFlow[], groupSets: readonly Map<string, Group>[], namespace: string, opts: PortMergeOptions): PlannedCase[] {
+  const out = new Map<string, PlannedCase>();
+  const add = (c: PlannedCase): void => {
+    if (!out.has(c.name)) out.set(c.name, c);
+  };
+  for (const f of planned) {
+    const from = caseRef(f.source);
+    const to = caseRef(f.destination);
+    if (from === undefined || to === undefined) continue;
+    const port = f.port === undefined ? "" : `/${f.port}`;
+    add({ name: `observed ${from} to ${to} ${f.protocol}${port}`, from, to, ...(f.port === undefined ? {} : { port: f.port }), protocol: f.protocol, expect: "allow" });
+  }
+  for (const groups of groupSets) {
+    for (const g of groups.values()) {
+      if (!protocolHasPorts(g.protocol) || g.ports.size === 0) continue;
+      const ranges = mergePorts(g.ports, opts);
+      const last = ranges[ranges.length - 1] as PortRange;
+      const first = ranges[0] as PortRange;
+      const probe = last.to < 65535 ? last.to + 1 : first.from > 1 ? first.from - 1 : undefined;
+      if (probe === undefined || portInRanges(probe, ranges)) continue;
+      const sample = [...g.flows].sort((a, b) => a.firstLine - b.firstLine)[0] as ObservedFlow;
+      const from = caseRef(sample.source);
+      const to = caseRef(sample.destination);
+      if (from === undefined || to === undefined) continue;
+      // Only a probe whose local side is the namespace under recommendation says something about this plan.
+      if (!from.startsWith(`${namespace}/`) && !to.startsWith(`${namespace}/`)) continue;
+      add({ name: `unobserved port ${from} to ${to} ${g.protocol}/${probe}`, from, to, port: probe, protocol: g.protocol, expect: "deny" });
+    }
+  }
+  return [...out.values()].sort((a, b) => (a.expect === b.expect ? (a.name < b.name ? -1 : 1) : a.expect === "allow" ? -1 : 1));
+}
+
+/** Short description of a planned flow for reports. */
+export function describeSkipped(s: SkippedFlow): string {
+  return `${formatFlow(s.flow)}: ${s.reason}`;
+}
+
