@@ -1,0 +1,94 @@
+/**
+ * `validateResource`: every problem Calico (or the Kubernetes API server, or the Tigera operator's CRDs)
+ * would report for one object, at once, each with its field path, the bad value, a message and a hint.
+ * See docs/validation.md for the rules per Calico version and their upstream sources.
+ */
+import { type Problem } from "../problem.js";
+import { parseResource } from "../resources/resource.js";
+import { DEFAULT_CALICO_VERSION, Reporter, type ValidateOptions } from "./context.js";
+import { validateK8sNetworkPolicySpec, validateStagedK8sSpec } from "./k8s.js";
+import { validateObjectMeta } from "./meta.js";
+import {
+  validateFelixConfiguration,
+  validateHostEndpoint,
+  validateInstallation,
+  validateKubeControllersConfiguration,
+  validateNetworkSet,
+  validateOperatorName,
+  validateTier,
+} from "./other-kinds.js";
+import { validatePolicyName, validatePolicySpec } from "./policy.js";
+
+export { CALICO_VERSIONS, type CalicoVersion, DEFAULT_CALICO_VERSION, type ValidateOptions } from "./context.js";
+export { reservedTiers } from "./other-kinds.js";
+
+function dedupe(problems: readonly Problem[]): Problem[] {
+  const seen = new Set<string>();
+  const out: Problem[] = [];
+  for (const p of problems) {
+    const key = `${p.path}\u0000${p.message}`;
+    if (seen.has(key)) continue;
+    seen.add(key);
+    out.push(p);
+  }
+  return out;
+}
+
+const STAGED_KINDS = new Set(["StagedNetworkPolicy", "StagedGlobalNetworkPolicy", "StagedKubernetesNetworkPolicy"]);
+
+/**
+ * Validates one object (parsed YAML/JSON). Returns every problem found; an empty list means valid for
+ * the targeted Calico version (default 3.32). Never throws on bad input.
+ */
+export function validateResource(obj: unknown, opts: ValidateOptions = {}): Problem[] {
+  const r = new Reporter(opts.calicoVersion ?? DEFAULT_CALICO_VERSION);
+  const parsed = parseResource(obj);
+  r.addAll(parsed.problems);
+  const res = parsed.resource;
+  if (res === undefined) return dedupe(r.problems);
+  if (STAGED_KINDS.has(res.kind) && r.version === "3.29") {
+    r.add("kind", res.kind, `${res.kind} needs Calico 3.30 or newer (staged policies are open source since 3.30)`, "target Calico 3.30+, or write the enforced kind");
+  }
+  if (res.apiVersion === "operator.tigera.io/v1") {
+    validateOperatorName(res.kind, res.metadata, r);
+    if (res.kind === "Installation") validateInstallation(res.spec, r);
+    return dedupe(r.problems);
+  }
+  validateObjectMeta(res.metadata, r, { allowGenerateName: res.apiVersion === "networking.k8s.io/v1" });
+  switch (res.kind) {
+    case "Tier":
+      validateTier(res.metadata, res.spec, r);
+      break;
+    case "NetworkPolicy":
+      if (res.apiVersion === "networking.k8s.io/v1") {
+        validateK8sNetworkPolicySpec(res.spec, r);
+      } else {
+        validatePolicyName(res.metadata.name, res.kind, res.spec, r);
+        validatePolicySpec(res.spec, res.kind, r);
+      }
+      break;
+    case "GlobalNetworkPolicy":
+    case "StagedNetworkPolicy":
+    case "StagedGlobalNetworkPolicy":
+      validatePolicyName(res.metadata.name, res.kind, res.spec, r);
+      validatePolicySpec(res.spec, res.kind, r);
+      break;
+    case "StagedKubernetesNetworkPolicy":
+      validateStagedK8sSpec(res.spec, r);
+      break;
+    case "NetworkSet":
+    case "GlobalNetworkSet":
+      validateNetworkSet(res.metadata, res.spec, r);
+      break;
+    case "HostEndpoint":
+      validateHostEndpoint(res.spec, r);
+      break;
+    case "FelixConfiguration":
+      validateFelixConfiguration(res.metadata, res.spec, r);
+      break;
+    case "KubeControllersConfiguration":
+      validateKubeControllersConfiguration(res.spec, r);
+      break;
+  }
+  return dedupe(r.problems);
+}

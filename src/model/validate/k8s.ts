@@ -1,0 +1,101 @@
+/**
+ * networking.k8s.io/v1 NetworkPolicy and Calico's StagedKubernetesNetworkPolicy (which embeds the same
+ * spec). Rules follow kubernetes pkg/apis/networking/validation ValidateNetworkPolicySpec,
+ * ValidateNetworkPolicyPeer, ValidateIPBlock and apimachinery ValidateLabelSelector; the staged
+ * Delete rule follows libcalico-go validator.go validateStagedKubernetesNetworkPolicy.
+ */
+import { parseCidr } from "../net.js";
+import { parseK8sPort } from "../ports.js";
+import {
+  type K8sNetworkPolicyPeer,
+  type LabelSelector,
+  type StagedKubernetesNetworkPolicySpec,
+} from "../resources/k8s-networkpolicy.js";
+import { labelValueErrors, qualifiedNameErrors, type Reporter } from "./context.js";
+
+export function validateLabelSelector(s: LabelSelector | undefined, path: string, r: Reporter): void {
+  if (s === undefined) return;
+  for (const [k, v] of Object.entries(s.matchLabels ?? {})) {
+    const ke = qualifiedNameErrors(k);
+    if (ke.length > 0) r.add(`${path}.matchLabels.${k}`, k, `invalid label key: ${ke.join("; ")}`, "label keys are [prefix/]name");
+    const ve = labelValueErrors(v);
+    if (ve.length > 0) r.add(`${path}.matchLabels.${k}`, v, `invalid label value: ${ve.join("; ")}`, "label values are at most 63 of [A-Za-z0-9_.-]");
+  }
+  (s.matchExpressions ?? []).forEach((e, i) => {
+    const p = `${path}.matchExpressions[${i}]`;
+    const ke = qualifiedNameErrors(e.key);
+    if (ke.length > 0) r.add(`${p}.key`, e.key, `invalid label key: ${ke.join("; ")}`, "label keys are [prefix/]name");
+    const values = e.values ?? [];
+    if ((e.operator === "In" || e.operator === "NotIn") && values.length === 0) {
+      r.add(`${p}.values`, e.values, "must be specified when `operator` is 'In' or 'NotIn'", "list at least one value");
+    }
+    if ((e.operator === "Exists" || e.operator === "DoesNotExist") && values.length > 0) {
+      r.add(`${p}.values`, e.values, "may not be specified when `operator` is 'Exists' or 'DoesNotExist'", "remove values");
+    }
+    values.forEach((v, j) => {
+      const ve = labelValueErrors(v);
+      if (ve.length > 0) r.add(`${p}.values[${j}]`, v, `invalid label value: ${ve.join("; ")}`, "label values are at most 63 of [A-Za-z0-9_.-]");
+    });
+  });
+}
+
+function validatePeer(peer: K8sNetworkPolicyPeer, path: string, r: Reporter): void {
+  const n = [peer.podSelector, peer.namespaceSelector, peer.ipBlock].filter((x) => x !== undefined).length;
+  if (n === 0) {
+    r.add(path, peer, "must specify a peer", "set podSelector, namespaceSelector and/or ipBlock");
+  } else if (peer.ipBlock !== undefined && n > 1) {
+    r.add(path, peer, "may not specify both ipBlock and another peer", "write the ipBlock as its own peer entry");
+  }
+  validateLabelSelector(peer.podSelector, `${path}.podSelector`, r);
+  validateLabelSelector(peer.namespaceSelector, `${path}.namespaceSelector`, r);
+  const block = peer.ipBlock;
+  if (block === undefined) return;
+  const cidr = block.cidr === "" ? undefined : parseCidr(block.cidr);
+  if (cidr === undefined || !cidr.hadPrefix) {
+    r.add(`${path}.ipBlock.cidr`, block.cidr, "must be a valid CIDR", "e.g. 10.0.0.0/8");
+    return;
+  }
+  (block.except ?? []).forEach((e, i) => {
+    const ec = parseCidr(e);
+    const ep = `${path}.ipBlock.except[${i}]`;
+    if (ec === undefined || !ec.hadPrefix) {
+      r.add(ep, e, "must be a valid CIDR", "e.g. 10.1.0.0/16");
+    } else if (!(ec.version === cidr.version && cidr.first <= ec.address && ec.address <= cidr.last && ec.prefix > cidr.prefix)) {
+      r.add(ep, e, "must be a strict subset of `cidr`", `use a network inside ${block.cidr} with a longer prefix`);
+    }
+  });
+}
+
+export function validateK8sNetworkPolicySpec(spec: StagedKubernetesNetworkPolicySpec, r: Reporter): void {
+  validateLabelSelector(spec.podSelector, "spec.podSelector", r);
+  (spec.ingress ?? []).forEach((rule, i) => {
+    (rule.ports ?? []).forEach((p, j) => r.addAll(parseK8sPort(p, `spec.ingress[${i}].ports[${j}]`).problems));
+    (rule.from ?? []).forEach((peer, j) => validatePeer(peer, `spec.ingress[${i}].from[${j}]`, r));
+  });
+  (spec.egress ?? []).forEach((rule, i) => {
+    (rule.ports ?? []).forEach((p, j) => r.addAll(parseK8sPort(p, `spec.egress[${i}].ports[${j}]`).problems));
+    (rule.to ?? []).forEach((peer, j) => validatePeer(peer, `spec.egress[${i}].to[${j}]`, r));
+  });
+  const types = spec.policyTypes ?? [];
+  if (types.length > 2) {
+    r.add("spec.policyTypes", types, "may not specify more than two policyTypes", "use [Ingress], [Egress] or [Ingress, Egress]");
+  }
+}
+
+export function validateStagedK8sSpec(spec: StagedKubernetesNetworkPolicySpec, r: Reporter): void {
+  if (spec.stagedAction === "Delete") {
+    const empty =
+      Object.keys(spec.podSelector ?? {}).every((k) => {
+        const v = (spec.podSelector as Record<string, unknown> | undefined)?.[k];
+        return v === undefined || (Array.isArray(v) ? v.length === 0 : Object.keys(v as object).length === 0);
+      }) &&
+      (spec.ingress?.length ?? 0) === 0 &&
+      (spec.egress?.length ?? 0) === 0 &&
+      (spec.policyTypes?.length ?? 0) === 0;
+    if (!empty) {
+      r.add("spec", undefined, "Spec fields should all be zero-value if stagedAction is Delete", "a staged Delete carries no selector, rules or policyTypes: keep only stagedAction");
+    }
+    return;
+  }
+  validateK8sNetworkPolicySpec(spec, r);
+}
