@@ -1,0 +1,67 @@
+/**
+ * Calico's documented default deny (`deny-app-policy`): every pod outside the system namespaces is selected,
+ * DNS to kube-dns is allowed on UDP and TCP 53, and everything else those pods send or receive ends in the
+ * tier's default Deny.
+ *
+ * Calico semantics: the policy denies by *selecting without allowing*; so its order does not matter and it
+ * must live in a tier whose defaultAction is Deny. It uses `namespaceSelector`, so it selects workload
+ * endpoints only — never host endpoints — and cannot lock nodes out.
+ */
+import type { Construct } from "constructs";
+import { sel, type Selector } from "../src/model/selector/index.js";
+import { GlobalNetworkPolicy } from "./global-network-policy.js";
+import { checkDnsLabel, NAMESPACE_NAME_LABEL, Peer } from "./peer.js";
+import { Port } from "./port.js";
+import { makeRules } from "./rule.js";
+import type { Tier } from "./tier.js";
+
+/** The namespaces Calico's docs leave out of the default deny. */
+export const DEFAULT_DENY_EXCLUDED_NAMESPACES: readonly string[] = ["calico-system", "kube-public", "kube-system", "tigera-operator"];
+
+/** The cluster DNS pods: `k8s-app == "kube-dns"` in kube-system. */
+export function kubeDnsPeer(): Peer {
+  return Peer.pods(sel.eq("k8s-app", "kube-dns"), { namespace: "kube-system" });
+}
+
+export interface DefaultDenyProps {
+  readonly tier: Tier;
+  /** @default "default-deny" */
+  readonly name?: string;
+  /**
+   * Namespaces left alone.
+   * @default calico-system, kube-public, kube-system, tigera-operator (as in Calico's docs)
+   */
+  readonly excludedNamespaces?: readonly string[];
+  /**
+   * Where DNS is served.
+   * @default pods `k8s-app == "kube-dns"` in kube-system
+   */
+  readonly dns?: Peer;
+  /**
+   * Order in the tier (irrelevant to the result, since the policy only allows DNS).
+   * @default undefined (last)
+   */
+  readonly order?: number;
+}
+
+export class DefaultDeny extends GlobalNetworkPolicy {
+  /** The namespaces the policy applies to, as a namespace selector. */
+  readonly namespaces: Selector;
+
+  constructor(scope: Construct, id: string, props: DefaultDenyProps) {
+    const excluded = [...(props.excludedNamespaces ?? DEFAULT_DENY_EXCLUDED_NAMESPACES)];
+    excluded.forEach((ns, i) => checkDnsLabel(ns, `excludedNamespaces[${i}]`));
+    const namespaces =
+      excluded.length === 0 ? sel.has(NAMESPACE_NAME_LABEL) : sel.notIn(NAMESPACE_NAME_LABEL, excluded);
+    const dns = props.dns ?? kubeDnsPeer();
+    super(scope, id, {
+      tier: props.tier,
+      name: props.name ?? "default-deny",
+      order: props.order,
+      namespaceSelector: namespaces,
+      ingress: [],
+      egress: makeRules("egress", "Allow", dns, [Port.DNS_UDP, Port.DNS_TCP]),
+    });
+    this.namespaces = namespaces;
+  }
+}

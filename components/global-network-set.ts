@@ -1,0 +1,68 @@
+/**
+ * A Calico GlobalNetworkSet: a labelled list of CIDRs that rules select like endpoints
+ * (`namespaceSelector: global()` plus a selector over the set's labels).
+ */
+import { ApiObject } from "cdk8s";
+import { Construct } from "constructs";
+import { UserError } from "../src/model/problem.js";
+import { sel } from "../src/model/selector/index.js";
+import { checkNets, Peer } from "./peer.js";
+
+const SUBDOMAIN = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$/;
+
+export interface NetworkSetProps {
+  /** The set's name (a DNS subdomain). */
+  readonly name: string;
+  /** Labels rules select the set by; at least one, or no rule could refer to it. */
+  readonly labels: Readonly<Record<string, string>>;
+  /** CIDRs (one or more; IPv4 and IPv6 may be mixed in a set, unlike in a rule). */
+  readonly nets: readonly string[];
+}
+
+/** Checks a network set's name, labels and nets; returns the nets in canonical form. */
+export function checkNetworkSetProps(props: NetworkSetProps): string[] {
+  const problems = [];
+  if (props.name.length > 253 || !SUBDOMAIN.test(props.name)) {
+    problems.push({
+      path: "name",
+      value: props.name,
+      message: "not a valid network set name",
+      hint: "use lowercase letters, digits, '-' and '.', starting and ending with a letter or digit",
+    });
+  }
+  if (Object.keys(props.labels).length === 0) {
+    problems.push({
+      path: "labels",
+      value: props.labels,
+      message: "a network set needs at least one label",
+      hint: "rules select network sets by label, e.g. { role: \"registry\" }",
+    });
+  }
+  if (problems.length > 0) throw new UserError(problems);
+  // Each CIDR is checked on its own (a set may mix IP versions).
+  return props.nets.length === 0 ? checkNets([], "nets").nets : props.nets.map((n, i) => checkNets([n], `nets[${i}]`).nets[0] ?? n);
+}
+
+export class GlobalNetworkSet extends Construct {
+  readonly name: string;
+  readonly labels: Readonly<Record<string, string>>;
+  readonly resource: ApiObject;
+
+  constructor(scope: Construct, id: string, props: NetworkSetProps) {
+    super(scope, id);
+    const nets = checkNetworkSetProps(props);
+    this.name = props.name;
+    this.labels = { ...props.labels };
+    this.resource = new ApiObject(this, "Resource", {
+      apiVersion: "projectcalico.org/v3",
+      kind: "GlobalNetworkSet",
+      metadata: { name: props.name, labels: this.labels },
+      spec: { nets },
+    });
+  }
+
+  /** A rule peer selecting this set by all its labels. */
+  asPeer(): Peer {
+    return Peer.globalNetworkSets(sel.and(...Object.entries(this.labels).map(([k, v]) => sel.eq(k, v))));
+  }
+}

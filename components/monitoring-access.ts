@@ -1,0 +1,102 @@
+/**
+ * Prometheus (the pods running as service account `calico-prometheus-user` in `calico-monitoring`) may
+ * scrape Felix (TCP 9091), Typha (TCP 9093) and node-exporter (TCP 9100) on the hosts and kube-controllers
+ * (TCP 9094, a pod); nobody else may reach those ports.
+ *
+ * Felix, Typha and node-exporter run on the host network, so their ports are guarded on the host endpoints;
+ * kube-controllers is a pod in calico-system. Each guarding policy allows Prometheus, then denies the same
+ * ports from anyone, and leaves every other flow to the tier's default (Pass in the baseline).
+ * Prometheus also gets egress to those targets and to the API server for service discovery.
+ */
+import { Construct } from "constructs";
+import { sel, type Selector } from "../src/model/selector/index.js";
+import { CONTROL_PLANE_LABEL } from "./control-plane-access.js";
+import { GlobalNetworkPolicy } from "./global-network-policy.js";
+import { checkDnsLabel, NAMESPACE_NAME_LABEL, NODE_OS_LABEL, Peer } from "./peer.js";
+import { Port } from "./port.js";
+import { makeRules } from "./rule.js";
+import type { Tier } from "./tier.js";
+
+/** The label Calico gives every service account, holding its name (used by serviceAccountSelector). */
+export const SERVICE_ACCOUNT_NAME_LABEL = "projectcalico.org/name";
+
+export interface MonitoringAccessProps {
+  readonly tier: Tier;
+  /** @default "monitoring" */
+  readonly name?: string;
+  /** @default "calico-monitoring" */
+  readonly prometheusNamespace?: string;
+  /** @default "calico-prometheus-user" */
+  readonly prometheusServiceAccount?: string;
+  /**
+   * Host endpoints to guard.
+   * @default has(kubernetes.io/os)
+   */
+  readonly hosts?: Selector;
+  /**
+   * Control-plane hosts (API server 6443 for Prometheus' service discovery).
+   * @default has(node-role.kubernetes.io/control-plane)
+   */
+  readonly controlPlane?: Selector;
+  /** @default 30 */
+  readonly order?: number;
+}
+
+export class MonitoringAccess extends Construct {
+  readonly hostMetrics: GlobalNetworkPolicy;
+  readonly kubeControllersMetrics: GlobalNetworkPolicy;
+  readonly prometheus: GlobalNetworkPolicy;
+
+  constructor(scope: Construct, id: string, props: MonitoringAccessProps) {
+    super(scope, id);
+    const name = props.name ?? "monitoring";
+    const order = props.order ?? 30;
+    const ns = props.prometheusNamespace ?? "calico-monitoring";
+    const sa = props.prometheusServiceAccount ?? "calico-prometheus-user";
+    checkDnsLabel(ns, "prometheusNamespace");
+    const hostSel = props.hosts ?? sel.has(NODE_OS_LABEL);
+    const prometheus = Peer.serviceAccount(ns, sa);
+    const hostPorts = [Port.FELIX_METRICS, Port.TYPHA_METRICS, Port.NODE_EXPORTER];
+    const kubeControllersSel = sel.eq("k8s-app", "calico-kube-controllers");
+    const calicoSystem = sel.eq(NAMESPACE_NAME_LABEL, "calico-system");
+
+    this.hostMetrics = new GlobalNetworkPolicy(this, "HostMetrics", {
+      tier: props.tier,
+      name: `${name}-host-metrics`,
+      order,
+      selector: hostSel,
+      ingress: [
+        ...makeRules("ingress", "Allow", prometheus, hostPorts),
+        ...makeRules("ingress", "Deny", undefined, hostPorts),
+      ],
+    });
+
+    this.kubeControllersMetrics = new GlobalNetworkPolicy(this, "KubeControllersMetrics", {
+      tier: props.tier,
+      name: `${name}-kube-controllers-metrics`,
+      order,
+      selector: kubeControllersSel,
+      namespaceSelector: calicoSystem,
+      ingress: [
+        ...makeRules("ingress", "Allow", prometheus, [Port.KUBE_CONTROLLERS_METRICS]),
+        ...makeRules("ingress", "Deny", undefined, [Port.KUBE_CONTROLLERS_METRICS]),
+      ],
+    });
+
+    this.prometheus = new GlobalNetworkPolicy(this, "Prometheus", {
+      tier: props.tier,
+      name: `${name}-prometheus`,
+      order,
+      namespaceSelector: sel.eq(NAMESPACE_NAME_LABEL, ns),
+      serviceAccountSelector: sel.eq(SERVICE_ACCOUNT_NAME_LABEL, sa),
+      egress: [
+        ...makeRules("egress", "Allow", Peer.hosts(hostSel), hostPorts),
+        ...makeRules("egress", "Allow", Peer.pods(kubeControllersSel, { namespace: "calico-system" }), [
+          Port.KUBE_CONTROLLERS_METRICS,
+        ]),
+        ...makeRules("egress", "Allow", Peer.hosts(props.controlPlane ?? sel.has(CONTROL_PLANE_LABEL)), [Port.KUBE_APISERVER]),
+        ...makeRules("egress", "Allow", Peer.service("default", "kubernetes")),
+      ],
+    });
+  }
+}

@@ -1,0 +1,49 @@
+/**
+ * What Prometheus needs to discover and scrape Calico's metrics, as in Calico's monitoring docs:
+ * Namespace `calico-monitoring`, ClusterRole `calico-prometheus-user` (get/list/watch on endpoints, services
+ * and pods; get on the non-resource URL /metrics), its ServiceAccount, and the ClusterRoleBinding.
+ * Built with cdk8s-plus-27, whose RBAC and namespace constructs fit this exactly.
+ */
+import { Construct } from "constructs";
+import * as kplus from "cdk8s-plus-27";
+import { checkDnsLabel } from "./peer.js";
+
+export interface MonitoringRbacProps {
+  /** @default "calico-monitoring" */
+  readonly namespace?: string;
+  /** Name of the ClusterRole, ServiceAccount and binding. @default "calico-prometheus-user" */
+  readonly name?: string;
+}
+
+export class MonitoringRbac extends Construct {
+  readonly namespace: kplus.Namespace;
+  readonly serviceAccount: kplus.ServiceAccount;
+  readonly clusterRole: kplus.ClusterRole;
+  readonly binding: kplus.ClusterRoleBinding;
+
+  constructor(scope: Construct, id: string, props: MonitoringRbacProps = {}) {
+    super(scope, id);
+    const ns = props.namespace ?? "calico-monitoring";
+    const name = props.name ?? "calico-prometheus-user";
+    checkDnsLabel(ns, "namespace");
+    checkDnsLabel(name, "name", "service account name");
+    this.namespace = new kplus.Namespace(this, "Namespace", {
+      metadata: { name: ns, labels: { app: `ns-${ns}`, role: "monitoring" } },
+    });
+    this.serviceAccount = new kplus.ServiceAccount(this, "ServiceAccount", {
+      metadata: { name, namespace: ns },
+      // Prometheus' kubernetes_sd_configs authenticates to the API server with this token.
+      automountToken: true,
+    });
+    this.clusterRole = new kplus.ClusterRole(this, "ClusterRole", { metadata: { name } });
+    this.clusterRole.allow(
+      ["get", "list", "watch"],
+      kplus.ApiResource.ENDPOINTS,
+      kplus.ApiResource.SERVICES,
+      kplus.ApiResource.PODS,
+    );
+    this.clusterRole.allow(["get"], kplus.NonApiResource.of("/metrics"));
+    this.binding = new kplus.ClusterRoleBinding(this, "Binding", { metadata: { name }, role: this.clusterRole });
+    this.binding.addSubjects(this.serviceAccount);
+  }
+}

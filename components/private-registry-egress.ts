@@ -1,0 +1,67 @@
+/**
+ * Nodes and pods may reach the private registry on its TCP port, and nothing else of it: one global policy
+ * selecting every endpoint (host endpoints too, since image pulls are made by the node's container runtime)
+ * that allows the registry's CIDRs on the port, then denies every other flow to those CIDRs. Flows to other
+ * destinations are left to the tier's default (Pass in the baseline).
+ */
+import type { Construct } from "constructs";
+import { UserError, type Problem } from "../src/model/problem.js";
+import { sel } from "../src/model/selector/index.js";
+import { GlobalNetworkPolicy } from "./global-network-policy.js";
+import { checkNets, Peer } from "./peer.js";
+import { Port } from "./port.js";
+import { makeRules } from "./rule.js";
+import type { Tier } from "./tier.js";
+
+export interface PrivateRegistryEgressProps {
+  readonly tier: Tier;
+  /** @default "registry-egress" */
+  readonly name?: string;
+  /** Where the registry is: one or more CIDRs (IPv4 and/or IPv6). */
+  readonly cidrs: readonly string[];
+  /** The registry's TCP port (e.g. 5000 or 443). */
+  readonly port: number;
+  /** @default 50 */
+  readonly order?: number;
+}
+
+export class PrivateRegistryEgress extends GlobalNetworkPolicy {
+  constructor(scope: Construct, id: string, props: PrivateRegistryEgressProps) {
+    // Validate all CIDRs at once (typos report every bad entry), then split by IP version: one rule may
+    // not mix IPv4 and IPv6 nets.
+    const problems: Problem[] = [];
+    const byVersion = new Map<4 | 6, string[]>();
+    if (props.cidrs.length === 0) {
+      problems.push({ path: "registry.cidrs", value: [], message: "no registry CIDRs given", hint: "e.g. 10.0.0.50/32" });
+    }
+    props.cidrs.forEach((c, i) => {
+      try {
+        const { nets, version } = checkNets([c], `registry.cidrs[${i}]`);
+        byVersion.set(version, [...(byVersion.get(version) ?? []), ...nets]);
+      } catch (e) {
+        if (!(e instanceof UserError)) throw e;
+        problems.push(...e.problems);
+      }
+    });
+    let port: Port | undefined;
+    try {
+      port = Port.tcp(props.port);
+    } catch (e) {
+      if (!(e instanceof UserError)) throw e;
+      problems.push(...e.problems.map((p) => ({ ...p, path: "registry.port" })));
+    }
+    if (problems.length > 0 || port === undefined) throw new UserError(problems);
+    const registryPort = port;
+    const peers = [...byVersion.keys()].sort().map((v) => Peer.nets(...(byVersion.get(v) ?? [])));
+    super(scope, id, {
+      tier: props.tier,
+      name: props.name ?? "registry-egress",
+      order: props.order ?? 50,
+      selector: sel.all(),
+      egress: [
+        ...peers.flatMap((p) => makeRules("egress", "Allow", p, [registryPort])),
+        ...peers.flatMap((p) => makeRules("egress", "Deny", p)),
+      ],
+    });
+  }
+}
