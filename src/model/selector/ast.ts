@@ -87,7 +87,8 @@ export function canonicalSet(values: Iterable<string>): string[] {
   const sorted = [...values].sort(compareCodePoints);
   const out: string[] = [];
   for (const v of sorted) if (out.length === 0 || out[out.length - 1] !== v) out.push(v);
-  return out;
+  // Exact-size copy: selectors are long-lived, so don't keep the push-grown slack.
+  return out.length === sorted.length ? sorted : out.slice();
 }
 
 /** Quotes a value as Calico prints it: double quotes unless the value contains one. */

@@ -72,26 +72,29 @@ export function compileNode(node: SelectorNode): Matcher {
     case "in":
     case "notIn": {
       const k = node.key;
-      const positive = node.kind === "in";
       const vals = node.values;
-      let member: (x: string) => boolean;
-      if (vals.length === 0) member = () => false;
-      else if (vals.length === 1) {
-        const only = vals[0];
-        member = (x) => x === only;
-      } else if (vals.length <= 4) member = (x) => vals.includes(x);
-      else {
-        const set = new Set(vals);
-        member = (x) => set.has(x);
+      // Small sets (the usual case) scan the sorted array: cheaper than hashing and one object
+      // fewer per selector; larger sets use a Set.
+      if (vals.length <= 8) {
+        return node.kind === "in"
+          ? (l) => {
+              const x = l[k];
+              return typeof x === "string" && vals.includes(x);
+            }
+          : (l) => {
+              const x = l[k];
+              return typeof x !== "string" || !vals.includes(x);
+            };
       }
-      return positive
+      const set: ReadonlySet<string> = new Set(vals);
+      return node.kind === "in"
         ? (l) => {
             const x = l[k];
-            return typeof x === "string" && member(x);
+            return typeof x === "string" && set.has(x);
           }
         : (l) => {
             const x = l[k];
-            return typeof x !== "string" || !member(x);
+            return typeof x !== "string" || !set.has(x);
           };
     }
     case "not": {

@@ -130,7 +130,7 @@ class Parser {
       this.i++;
       operands.push(this.parseAnd());
     }
-    return Object.freeze({ kind: "or", operands: Object.freeze(operands) });
+    return Object.freeze({ kind: "or", operands: Object.freeze(operands.slice()) });
   }
 
   private parseAnd(): SelectorNode {
@@ -141,7 +141,7 @@ class Parser {
       this.i++;
       operands.push(this.parseOperation());
     }
-    return Object.freeze({ kind: "and", operands: Object.freeze(operands) });
+    return Object.freeze({ kind: "and", operands: Object.freeze(operands.slice()) });
   }
 
   private parseOperation(): SelectorNode {

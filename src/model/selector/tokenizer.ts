@@ -90,6 +90,19 @@ export function isValidLabelKey(key: string): boolean {
   return true;
 }
 
+/**
+ * Label keys repeat across thousands of selectors (`app`, `projectcalico.org/name`, ...): share one
+ * string per key instead of one slice per selector. Bounded so hostile input cannot grow it forever.
+ */
+const keyTable = new Map<string, string>();
+function shareKey(key: string): string {
+  const known = keyTable.get(key);
+  if (known !== undefined) return known;
+  if (keyTable.size >= 10_000) keyTable.clear();
+  keyTable.set(key, key);
+  return key;
+}
+
 const SPACE = 0x20;
 const TAB = 0x09;
 
@@ -289,7 +302,7 @@ export function tokenize(s: string): Token[] {
           `has() takes exactly one label key: has(${s.slice(keyStart, keyEnd)})`,
         );
       }
-      push("has", start, close + 1, s.slice(keyStart, keyEnd));
+      push("has", start, close + 1, shareKey(s.slice(keyStart, keyEnd)));
       i = close + 1;
       continue;
     }
@@ -305,7 +318,7 @@ export function tokenize(s: string): Token[] {
       continue;
     }
     const end = readLabelKey(s, i, "or expression");
-    push("label", start, end, s.slice(start, end));
+    push("label", start, end, shareKey(s.slice(start, end)));
     i = end;
   }
 }

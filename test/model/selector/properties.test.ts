@@ -35,7 +35,7 @@ const leafArb: fc.Arbitrary<SelectorNode> = fc.oneof(
   fc.constant<SelectorNode>({ kind: "global" }),
   keyArb.map((key): SelectorNode => ({ kind: "has", key })),
   fc
-    .tuple(fc.constantFrom("eq", "ne", "contains", "startsWith", "endsWith") , keyArb, valueArb)
+    .tuple(fc.constantFrom("eq", "ne", "contains", "startsWith", "endsWith"), keyArb, valueArb)
     .map(([kind, key, value]): SelectorNode => ({ kind, key, value })),
   fc
     .tuple(fc.constantFrom("in", "notIn"), keyArb, fc.array(valueArb, { maxLength: 5 }))
