@@ -23,11 +23,25 @@ export type Matcher = (labels: Labels) => boolean;
 // rejects inherited functions/objects and is much cheaper than Object.hasOwn.
 const TRUE: Matcher = () => true;
 
-export function compileNode(node: SelectorNode): Matcher {
+const FALSE: Matcher = () => false;
+
+/**
+ * Fixed values for `all()` and `global()`, for contexts where Calico rewrites them (a rule's
+ * namespaceSelector, see namespace.ts). By default both are true, as in Calico's `Evaluate`.
+ */
+export interface SpecialValues {
+  readonly all: boolean;
+  readonly global: boolean;
+}
+
+const PLAIN: SpecialValues = { all: true, global: true };
+
+export function compileNode(node: SelectorNode, special: SpecialValues = PLAIN): Matcher {
   switch (node.kind) {
     case "all":
+      return special.all ? TRUE : FALSE;
     case "global":
-      return TRUE;
+      return special.global ? TRUE : FALSE;
     case "has": {
       const k = node.key;
       return (l) => typeof l[k] === "string";
@@ -98,11 +112,11 @@ export function compileNode(node: SelectorNode): Matcher {
           };
     }
     case "not": {
-      const inner = compileNode(node.operand);
+      const inner = compileNode(node.operand, special);
       return (l) => !inner(l);
     }
     case "and": {
-      const ms = node.operands.map(compileNode);
+      const ms = node.operands.map((o) => compileNode(o, special));
       if (ms.length === 2) {
         const [a, b] = ms as [Matcher, Matcher];
         return (l) => a(l) && b(l);
@@ -113,7 +127,7 @@ export function compileNode(node: SelectorNode): Matcher {
       };
     }
     case "or": {
-      const ms = node.operands.map(compileNode);
+      const ms = node.operands.map((o) => compileNode(o, special));
       if (ms.length === 2) {
         const [a, b] = ms as [Matcher, Matcher];
         return (l) => a(l) || b(l);

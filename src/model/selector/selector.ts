@@ -43,7 +43,9 @@ export interface Selector {
    *   ("global() cannot be combined with other selectors"), and CEL rules reject it in a policy's
    *   `selector`, `serviceAccountSelector`, a GlobalNetworkPolicy's `namespaceSelector`, a rule's
    *   `selector`, and IPPool selectors.
-   * Analysis must therefore special-case `usesGlobal` selectors instead of calling `matches`.
+   * Analysis must therefore special-case `usesGlobal` selectors instead of calling `matches`:
+   * `namespaceSelectorMatcher(s)` (namespace.ts) evaluates a rule namespaceSelector the way Calico
+   * does, including `all()` and `global()`.
    */
   readonly usesGlobal: boolean;
 }

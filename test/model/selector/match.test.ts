@@ -4,7 +4,7 @@
  * our own, written from that source and the Calico selector docs.
  */
 import { describe, expect, it } from "vitest";
-import { parseSelector, type Labels } from "../../../src/model/selector/index.js";
+import { namespaceSelectorMatcher, parseSelector, type Labels } from "../../../src/model/selector/index.js";
 
 /** Asserts the selector matches every map in `yes` and none in `no`. */
 function check(selector: string, yes: readonly Labels[], no: readonly Labels[]): void {
@@ -238,5 +238,40 @@ describe("AST shape", () => {
     const s = parseSelector(`a in {"x"}`);
     expect(Object.isFrozen(s.ast)).toBe(true);
     expect(s.ast.kind === "in" && Object.isFrozen(s.ast.values)).toBe(true);
+  });
+});
+
+describe("namespaceSelectorMatcher (a rule's namespaceSelector, as Calico rewrites it)", () => {
+  const kubeSystem: Labels = { "projectcalico.org/name": "kube-system", "kubernetes.io/metadata.name": "kube-system" };
+  const shop: Labels = { "projectcalico.org/name": "shop", team: "a" };
+
+  it("all() selects every namespaced entity and no global one", () => {
+    const m = namespaceSelectorMatcher(parseSelector("all()"));
+    expect([m(kubeSystem), m(shop), m({}), m(null)]).toEqual([true, true, true, false]);
+  });
+
+  it("global() selects only entities outside namespaces (HostEndpoints, GlobalNetworkSets)", () => {
+    const m = namespaceSelectorMatcher(parseSelector("global()"));
+    expect([m(kubeSystem), m(shop), m(null)]).toEqual([false, false, true]);
+    const not = namespaceSelectorMatcher(parseSelector("!global()"));
+    expect([not(shop), not(null)]).toEqual([true, false]);
+  });
+
+  it("evaluates other expressions on the namespace's labels, and on {} for global entities", () => {
+    const eq = namespaceSelectorMatcher(parseSelector(`projectcalico.org/name == "shop"`));
+    expect([eq(shop), eq(kubeSystem), eq(null)]).toEqual([true, false, false]);
+    // `!=` and `not in` are true on a missing label, so they also select global entities.
+    const ne = namespaceSelectorMatcher(parseSelector(`projectcalico.org/name not in {"kube-system"}`));
+    expect([ne(shop), ne(kubeSystem), ne(null)]).toEqual([true, false, true]);
+    const hasAndNotIn = namespaceSelectorMatcher(
+      parseSelector(`has(projectcalico.org/name) && projectcalico.org/name not in {"kube-system"}`),
+    );
+    expect([hasAndNotIn(shop), hasAndNotIn(kubeSystem), hasAndNotIn(null)]).toEqual([true, false, false]);
+  });
+
+  it("leaves the plain matcher unchanged: global() is still true there", () => {
+    const g = parseSelector("global()");
+    namespaceSelectorMatcher(g);
+    expect(g.matches({})).toBe(true);
   });
 });
