@@ -459,3 +459,203 @@ export const WHISKER_SPEC: Shape<Record<string, unknown>> = looseObj({
   "notifications": str(),
   "whiskerDeployment": any() /* large subtree (pod template overrides): names and types not modelled */,
 });
+
+/** `spec` of IPPool (projectcalico.org_ippools.yaml). */
+export const IP_POOL_SPEC: Shape<Record<string, unknown>> = looseObj({
+  "allowedUses": arr(enumOf(["Workload", "Tunnel", "LoadBalancer"]), { maxItems: 10 }),
+  "assignmentMode": enumOf(["Automatic", "Manual"]),
+  "blockSize": int({ min: 0, max: 128 }),
+  "cidr": str({ maxLength: 48 }),
+  "disableBGPExport": bool(),
+  "disabled": bool(),
+  "ipipMode": enumOf(["Never", "Always", "CrossSubnet"]),
+  "namespaceSelector": str(),
+  "natOutgoing": bool(),
+  "nodeSelector": str(),
+  "vxlanMode": enumOf(["Never", "Always", "CrossSubnet"]),
+}, { required: ["cidr"] });
+
+/** `spec` of BGPPeer (projectcalico.org_bgppeers.yaml). */
+export const BGP_PEER_SPEC: Shape<Record<string, unknown>> = looseObj({
+  "asNumber": int(),
+  "filters": arr(str()),
+  "keepOriginalNextHop": bool(),
+  "keepaliveTime": str(),
+  "localASNumber": int(),
+  "localWorkloadSelector": str({ maxLength: 4096 }),
+  "maxRestartTime": str(),
+  "nextHopMode": enumOf(["Auto", "Self", "Keep"]),
+  "node": str({ maxLength: 253 }),
+  "nodeSelector": str({ maxLength: 4096 }),
+  "numAllowedLocalASNumbers": int(),
+  "password": looseObj({
+    "secretKeyRef": looseObj({
+      "key": str(),
+      "name": str(),
+      "optional": bool(),
+    }, { required: ["key"] }),
+  }),
+  "peerIP": str({ maxLength: 64 }),
+  "peerSelector": str({ maxLength: 4096 }),
+  "reachableBy": str(),
+  "reversePeering": str(),
+  "sourceAddress": enumOf(["UseNodeIP", "None"]),
+  "ttlSecurity": int(),
+});
+
+/** `spec` of BGPConfiguration (projectcalico.org_bgpconfigurations.yaml). */
+export const BGP_CONFIGURATION_SPEC: Shape<Record<string, unknown>> = looseObj({
+  "asNumber": int(),
+  "bindMode": enumOf(["None", "NodeIP"]),
+  "communities": arr(looseObj({
+    "name": str(),
+    "value": str(),
+  })),
+  "ignoredInterfaces": arr(str()),
+  "ipv4NormalRoutePriority": int({ min: 1, max: 2147483646 }),
+  "ipv6NormalRoutePriority": int({ min: 1, max: 2147483646 }),
+  "listenPort": int({ min: 1, max: 65535 }),
+  "localWorkloadPeeringIPV4": str(),
+  "localWorkloadPeeringIPV6": str(),
+  "logSeverityScreen": str(),
+  "nodeMeshMaxRestartTime": str(),
+  "nodeMeshPassword": looseObj({
+    "secretKeyRef": looseObj({
+      "key": str(),
+      "name": str(),
+      "optional": bool(),
+    }, { required: ["key"] }),
+  }),
+  "nodeToNodeMeshEnabled": bool(),
+  "prefixAdvertisements": arr(looseObj({
+    "cidr": str(),
+    "communities": arr(str()),
+  })),
+  "programClusterRoutes": enumOf(["Enabled", "Disabled"]),
+  "serviceClusterIPs": arr(looseObj({
+    "cidr": str(),
+  })),
+  "serviceExternalIPs": arr(looseObj({
+    "cidr": str(),
+  })),
+  "serviceLoadBalancerAggregation": enumOf(["Enabled", "Disabled"]),
+  "serviceLoadBalancerIPs": arr(looseObj({
+    "cidr": str(),
+  })),
+});
+
+/** `spec` of BGPFilter (projectcalico.org_bgpfilters.yaml). */
+export const BGP_FILTER_SPEC: Shape<Record<string, unknown>> = looseObj({
+  "exportV4": arr(looseObj({
+    "action": enumOf(["Accept", "Reject"]),
+    "asPathPrefix": arr(int()),
+    "cidr": str({ maxLength: 18 }),
+    "communities": looseObj({
+      "values": arr(str({ maxLength: 32 }), { minItems: 1, maxItems: 1 }),
+    }, { required: ["values"] }),
+    "interface": str(),
+    "matchOperator": enumOf(["Equal", "NotEqual", "In", "NotIn"]),
+    "operations": arr(looseObj({
+      "addCommunity": looseObj({
+        "value": str({ maxLength: 32 }),
+      }, { required: ["value"] }),
+      "prependASPath": looseObj({
+        "prefix": arr(int(), { minItems: 1, maxItems: 10 }),
+      }, { required: ["prefix"] }),
+      "setPriority": looseObj({
+        "value": int({ min: 1, max: 2147483646 }),
+      }, { required: ["value"] }),
+    }), { minItems: 1, maxItems: 10 }),
+    "peerType": enumOf(["eBGP", "iBGP"]),
+    "prefixLength": looseObj({
+      "max": int({ min: 0, max: 32 }),
+      "min": int({ min: 0, max: 32 }),
+    }),
+    "priority": int({ min: 1, max: 2147483646 }),
+    "source": enumOf(["RemotePeers"]),
+  }, { required: ["action"] })),
+  "exportV6": arr(looseObj({
+    "action": enumOf(["Accept", "Reject"]),
+    "asPathPrefix": arr(int()),
+    "cidr": str({ maxLength: 43 }),
+    "communities": looseObj({
+      "values": arr(str({ maxLength: 32 }), { minItems: 1, maxItems: 1 }),
+    }, { required: ["values"] }),
+    "interface": str(),
+    "matchOperator": enumOf(["Equal", "NotEqual", "In", "NotIn"]),
+    "operations": arr(looseObj({
+      "addCommunity": looseObj({
+        "value": str({ maxLength: 32 }),
+      }, { required: ["value"] }),
+      "prependASPath": looseObj({
+        "prefix": arr(int(), { minItems: 1, maxItems: 10 }),
+      }, { required: ["prefix"] }),
+      "setPriority": looseObj({
+        "value": int({ min: 1, max: 2147483646 }),
+      }, { required: ["value"] }),
+    }), { minItems: 1, maxItems: 10 }),
+    "peerType": enumOf(["eBGP", "iBGP"]),
+    "prefixLength": looseObj({
+      "max": int({ min: 0, max: 128 }),
+      "min": int({ min: 0, max: 128 }),
+    }),
+    "priority": int({ min: 1, max: 2147483646 }),
+    "source": enumOf(["RemotePeers"]),
+  }, { required: ["action"] })),
+  "importV4": arr(looseObj({
+    "action": enumOf(["Accept", "Reject"]),
+    "asPathPrefix": arr(int()),
+    "cidr": str({ maxLength: 18 }),
+    "communities": looseObj({
+      "values": arr(str({ maxLength: 32 }), { minItems: 1, maxItems: 1 }),
+    }, { required: ["values"] }),
+    "interface": str(),
+    "matchOperator": enumOf(["Equal", "NotEqual", "In", "NotIn"]),
+    "operations": arr(looseObj({
+      "addCommunity": looseObj({
+        "value": str({ maxLength: 32 }),
+      }, { required: ["value"] }),
+      "prependASPath": looseObj({
+        "prefix": arr(int(), { minItems: 1, maxItems: 10 }),
+      }, { required: ["prefix"] }),
+      "setPriority": looseObj({
+        "value": int({ min: 1, max: 2147483646 }),
+      }, { required: ["value"] }),
+    }), { minItems: 1, maxItems: 10 }),
+    "peerType": enumOf(["eBGP", "iBGP"]),
+    "prefixLength": looseObj({
+      "max": int({ min: 0, max: 32 }),
+      "min": int({ min: 0, max: 32 }),
+    }),
+    "priority": int({ min: 1, max: 2147483646 }),
+    "source": enumOf(["RemotePeers"]),
+  }, { required: ["action"] })),
+  "importV6": arr(looseObj({
+    "action": enumOf(["Accept", "Reject"]),
+    "asPathPrefix": arr(int()),
+    "cidr": str({ maxLength: 43 }),
+    "communities": looseObj({
+      "values": arr(str({ maxLength: 32 }), { minItems: 1, maxItems: 1 }),
+    }, { required: ["values"] }),
+    "interface": str(),
+    "matchOperator": enumOf(["Equal", "NotEqual", "In", "NotIn"]),
+    "operations": arr(looseObj({
+      "addCommunity": looseObj({
+        "value": str({ maxLength: 32 }),
+      }, { required: ["value"] }),
+      "prependASPath": looseObj({
+        "prefix": arr(int(), { minItems: 1, maxItems: 10 }),
+      }, { required: ["prefix"] }),
+      "setPriority": looseObj({
+        "value": int({ min: 1, max: 2147483646 }),
+      }, { required: ["value"] }),
+    }), { minItems: 1, maxItems: 10 }),
+    "peerType": enumOf(["eBGP", "iBGP"]),
+    "prefixLength": looseObj({
+      "max": int({ min: 0, max: 128 }),
+      "min": int({ min: 0, max: 128 }),
+    }),
+    "priority": int({ min: 1, max: 2147483646 }),
+    "source": enumOf(["RemotePeers"]),
+  }, { required: ["action"] })),
+});

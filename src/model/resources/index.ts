@@ -1,5 +1,6 @@
 export * from "./calico-policy.js";
 export * from "./calico-other.js";
+export * from "./calico-network.js";
 export * from "./k8s-networkpolicy.js";
 export * from "./meta.js";
 export * from "./operator.js";

@@ -30,6 +30,16 @@ import {
   type NetworkSet,
 } from "./calico-other.js";
 import {
+  BGP_CONFIGURATION,
+  BGP_FILTER,
+  BGP_PEER,
+  type BGPConfiguration,
+  type BGPFilter,
+  type BGPPeer,
+  IP_POOL,
+  type IPPool,
+} from "./calico-network.js";
+import {
   K8S_NETWORK_POLICY_SPEC,
   K8S_NETWORKING_API_VERSION,
   type K8sNetworkPolicy,
@@ -68,6 +78,10 @@ export type Resource =
   | HostEndpoint
   | FelixConfiguration
   | KubeControllersConfiguration
+  | IPPool
+  | BGPPeer
+  | BGPConfiguration
+  | BGPFilter
   | K8sNetworkPolicy
   | Installation
   | APIServer
@@ -127,6 +141,10 @@ export const KINDS: readonly KindInfo[] = [
     specRequired: true,
     spec: KUBE_CONTROLLERS_SPEC,
   },
+  { apiVersion: CALICO_API_VERSION, kind: "IPPool", namespaced: false, specRequired: true, spec: IP_POOL },
+  { apiVersion: CALICO_API_VERSION, kind: "BGPPeer", namespaced: false, specRequired: true, spec: BGP_PEER },
+  { apiVersion: CALICO_API_VERSION, kind: "BGPConfiguration", namespaced: false, specRequired: true, spec: BGP_CONFIGURATION },
+  { apiVersion: CALICO_API_VERSION, kind: "BGPFilter", namespaced: false, specRequired: true, spec: BGP_FILTER },
   {
     apiVersion: K8S_NETWORKING_API_VERSION,
     kind: "NetworkPolicy",

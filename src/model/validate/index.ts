@@ -17,6 +17,7 @@ import {
   validateOperatorName,
   validateTier,
 } from "./other-kinds.js";
+import { validateBGPConfiguration, validateBGPFilter, validateBGPPeer, validateIPPool } from "./network-kinds.js";
 import { validatePolicyName, validatePolicySpec } from "./policy.js";
 
 export { CALICO_VERSIONS, type CalicoVersion, DEFAULT_CALICO_VERSION, type ValidateOptions } from "./context.js";
@@ -88,6 +89,18 @@ export function validateResource(obj: unknown, opts: ValidateOptions = {}): Prob
       break;
     case "KubeControllersConfiguration":
       validateKubeControllersConfiguration(res.spec, r);
+      break;
+    case "IPPool":
+      validateIPPool(res.spec, r);
+      break;
+    case "BGPPeer":
+      validateBGPPeer(res.spec, r);
+      break;
+    case "BGPConfiguration":
+      validateBGPConfiguration(res.spec, r);
+      break;
+    case "BGPFilter":
+      validateBGPFilter(res.spec, r);
       break;
   }
   return dedupe(r.problems);

@@ -267,11 +267,17 @@ export function validateInstallation(spec: InstallationSpec, r: Reporter): void 
         r.add(`${path}.encapsulation`, pool.encapsulation, "IPIP is not supported on IPv6 pools", "use VXLAN, VXLANCrossSubnet or None for IPv6");
       }
       if (pool.blockSize !== undefined) {
-        const [lo, hi] = cidr.version === 4 ? [20, 32] : [116, 128];
-        if (pool.blockSize < lo || pool.blockSize > hi) {
-          r.add(`${path}.blockSize`, pool.blockSize, `blockSize must be between ${lo} and ${hi} for an IPv${cidr.version} pool`, `the default is ${cidr.version === 4 ? 26 : 122}`);
-        } else if (pool.blockSize < cidr.prefix) {
-          r.add(`${path}.blockSize`, pool.blockSize, "blockSize must not be larger than the pool (smaller than its prefix length)", `use a blockSize of at least ${cidr.prefix}`);
+        const bits = cidr.version === 4 ? 32 : 128;
+        if (pool.blockSize > bits) {
+          r.add(`${path}.blockSize`, pool.blockSize, `blockSize must be at most ${bits} for an IPv${cidr.version} pool`, `the default is ${cidr.version === 4 ? 26 : 122}`);
+        } else if (cidr.prefix > pool.blockSize) {
+          // The IPPool the operator creates is checked by Calico's validateIPPoolSpec.
+          r.add(
+            `${path}.cidr`,
+            pool.cidr,
+            "IP pool size is too small for use with Calico IPAM. It must be equal to or greater than the block size.",
+            `use a pool of /${pool.blockSize} or larger, or a blockSize of at least ${cidr.prefix}`,
+          );
         }
       }
     }
