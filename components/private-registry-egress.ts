@@ -1,8 +1,9 @@
 /**
  * Nodes and pods may reach the private registry on its TCP port, and nothing else of it: one global policy
  * selecting every endpoint (host endpoints too, since image pulls are made by the node's container runtime)
- * that allows the registry's CIDRs on the port, then denies every other flow to those CIDRs. Flows to other
- * destinations are left to the tier's default (Pass in the baseline).
+ * that allows the registry's CIDRs on the port, then (when the CIDRs hold only the registry, see
+ * `exclusive`) denies every other flow to those CIDRs. Flows to other destinations are left to the tier's
+ * default (Pass in the baseline).
  */
 import type { Construct } from "constructs";
 import { UserError, type Problem } from "../src/model/problem.js";
@@ -21,6 +22,13 @@ export interface PrivateRegistryEgressProps {
   readonly cidrs: readonly string[];
   /** The registry's TCP port (e.g. 5000 or 443). */
   readonly port: number;
+  /**
+   * Deny every other flow to the registry's CIDRs ("nothing else of it"). Only safe when the CIDRs hold
+   * the registry alone: a subnet shared with the nodes (e.g. a VM bridge) would also cut pods off from the
+   * API server and kubelet on those nodes.
+   * @default true when every CIDR is a single address (/32 or /128), false otherwise
+   */
+  readonly exclusive?: boolean;
   /** @default 50 */
   readonly order?: number;
 }
@@ -52,6 +60,8 @@ export class PrivateRegistryEgress extends GlobalNetworkPolicy {
     }
     if (problems.length > 0 || port === undefined) throw new UserError(problems);
     const registryPort = port;
+    const singleHosts = [...byVersion.values()].flat().every((n) => n.endsWith("/32") || n.endsWith("/128"));
+    const exclusive = props.exclusive ?? singleHosts;
     const peers = [...byVersion.keys()].sort().map((v) => Peer.nets(...(byVersion.get(v) ?? [])));
     super(scope, id, {
       tier: props.tier,
@@ -60,7 +70,7 @@ export class PrivateRegistryEgress extends GlobalNetworkPolicy {
       selector: sel.all(),
       egress: [
         ...peers.flatMap((p) => makeRules("egress", "Allow", p, [registryPort])),
-        ...peers.flatMap((p) => makeRules("egress", "Deny", p)),
+        ...(exclusive ? peers.flatMap((p) => makeRules("egress", "Deny", p)) : []),
       ],
     });
   }

@@ -1,0 +1,58 @@
+/**
+ * The baseline catalog: every `policies/<tier>/<name>.ts` file, found on disk so that adding a policy is
+ * one file plus its `<name>.cases.yaml` (no list to edit). Files are read in sorted order, so the catalog
+ * (and everything synthesised from it) is deterministic.
+ */
+import { readdirSync } from "node:fs";
+import { dirname, join } from "node:path";
+import { fileURLToPath, pathToFileURL } from "node:url";
+import { BASELINE_TIERS } from "../src/config/types.js";
+import type { BaselinePolicy } from "./types.js";
+
+/** A catalog entry: the policy and the file it came from (relative to the repository root). */
+export interface CatalogEntry {
+  readonly policy: BaselinePolicy;
+  /** e.g. `policies/platform/allow-dns.ts` */
+  readonly file: string;
+  /** e.g. `policies/platform/allow-dns.cases.yaml` */
+  readonly casesFile: string;
+}
+
+export const POLICIES_DIR = dirname(fileURLToPath(import.meta.url));
+
+/** Source files of a tier folder that define policies: `.ts` (or built `.js`), not tests or declarations. */
+export function policyFilesIn(dir: string): string[] {
+  return readdirSync(dir)
+    .filter((f) => /\.(ts|js)$/.test(f) && !/\.(d|test)\.(ts|js)$/.test(f))
+    .sort();
+}
+
+function isPolicy(v: unknown): v is BaselinePolicy {
+  return (
+    typeof v === "object" &&
+    v !== null &&
+    typeof (v as { tier?: unknown }).tier === "string" &&
+    typeof (v as { name?: unknown }).name === "string" &&
+    typeof (v as { build?: unknown }).build === "function"
+  );
+}
+
+async function load(): Promise<CatalogEntry[]> {
+  const entries: CatalogEntry[] = [];
+  for (const tier of BASELINE_TIERS) {
+    const dir = join(POLICIES_DIR, tier);
+    for (const f of policyFilesIn(dir)) {
+      const mod = (await import(pathToFileURL(join(dir, f)).href)) as { default?: unknown };
+      const base = f.replace(/\.(ts|js)$/, "");
+      const file = `policies/${tier}/${f}`;
+      if (!isPolicy(mod.default)) {
+        throw new Error(`${file}: default export is not a policy; export default definePolicy({ tier, name, build })`);
+      }
+      entries.push({ policy: mod.default, file, casesFile: `policies/${tier}/${base}.cases.yaml` });
+    }
+  }
+  return entries;
+}
+
+/** Every baseline policy, tier by tier in evaluation order, files sorted by name. */
+export const CATALOG: readonly CatalogEntry[] = await load();
