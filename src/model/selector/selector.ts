@@ -1,6 +1,7 @@
 /**
  * The `Selector` value: a parsed or built selector with its compiled matcher and canonical string.
  */
+import { createHash } from "node:crypto";
 import { canonicalSet, collectLabelKeys, containsGlobal, printNode, type SelectorNode } from "./ast.js";
 import { compileNode, type Labels, type Matcher } from "./compile.js";
 import { SelectorError } from "./error.js";
@@ -25,6 +26,12 @@ export interface Selector {
   not(): Selector;
   /** Sorted unique label keys the selector reads. */
   labelKeys(): readonly string[];
+  /**
+   * Calico's `Selector.UniqueID()`: `"s:" + base64url(SHA-224("s:" + canonical form))`, unpadded.
+   * Felix names the IP set of a rule selector `cali40` + its first 25 characters, so this ties a
+   * selector to what appears in `ipset list` / `iptables-save` on a node.
+   */
+  uniqueId(): string;
   /** True for `all()` and the empty selector: matches every labelled entity. */
   readonly isAll: boolean;
   /**
@@ -87,6 +94,11 @@ class CompiledSelector implements Selector {
   not(): Selector {
     if (this.ast.kind === "not") return new CompiledSelector(this.ast.operand);
     return new CompiledSelector(Object.freeze({ kind: "not", operand: this.ast }));
+  }
+
+  uniqueId(): string {
+    // Calico hashes prefix + ":" + content (libcalico-go/lib/hash/unique_id.go MakeUniqueID).
+    return "s:" + createHash("sha224").update(`s:${this.toString()}`, "utf8").digest("base64url");
   }
 
   labelKeys(): readonly string[] {

@@ -97,3 +97,16 @@ describe("canonical form", () => {
     );
   });
 });
+
+describe("uniqueId (Calico Selector.UniqueID, used in Felix IP set names)", () => {
+  // Expected values computed independently with Python's hashlib from the rule in
+  // libcalico-go/lib/hash/unique_id.go: "s:" + base64url-unpadded(sha224("s:" + canonical)).
+  it("hashes the canonical form", () => {
+    expect(parseSelector("has(app)").uniqueId()).toBe("s:Q5ZLn5bj-zp1lrrtrsI6dyzOlg7l7qad6gBR5Q");
+    expect(parseSelector(`app=='web'&&has( tier )`).uniqueId()).toBe("s:10upYlec2FRXACSiwq3BhmBqKeHkdBHBb_9QQw");
+  });
+  it("is equal for equivalent spellings and different for different selectors", () => {
+    expect(parseSelector(" has( app ) ").uniqueId()).toBe(parseSelector("has(app)").uniqueId());
+    expect(parseSelector("has(app)").uniqueId()).not.toBe(parseSelector("has(tier)").uniqueId());
+  });
+});
