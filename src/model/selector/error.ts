@@ -6,6 +6,8 @@ import type { Problem } from "../problem.js";
  * `position` is the 0-based offset (in UTF-16 code units, i.e. a JavaScript string index) into
  * `selector` where the problem was found; for "ran out of input" problems it is `selector.length`.
  * `reason` says what is wrong, `hint` how to fix it. `message` combines all of them on one line.
+ * When the builder (`sel.*`) rejects an argument, `selector` is that label key or value and
+ * `position` the offset of the offending character in it.
  */
 export class SelectorError extends Error {
   readonly selector: string;

@@ -77,8 +77,16 @@ function describe(t: Token): string {
 
 const COMPARISON_KINDS: ReadonlySet<Token["kind"]> = new Set(["eq", "ne", "in", "notIn", "contains", "startsWith", "endsWith"]);
 
+/**
+ * Parenthesis nesting limit. Calico has none (Go stacks grow), but its CRDs cap selectors at 1024
+ * characters, which allows at most ~510 levels; the limit keeps hostile input from overflowing the
+ * JavaScript stack (a RangeError instead of a SelectorError) without rejecting any storable selector.
+ */
+export const MAX_NESTING = 1000;
+
 class Parser {
   private i = 0;
+  private depth = 0;
 
   constructor(
     private readonly text: string,
@@ -170,7 +178,11 @@ class Parser {
         return this.parseComparison(t);
       case "lparen": {
         this.i++;
+        if (++this.depth > MAX_NESTING) {
+          throw this.err(t, `parentheses nested more than ${MAX_NESTING} deep`, "remove redundant parentheses");
+        }
         const inner = this.parseOr();
+        this.depth--;
         const close = this.peek();
         if (close.kind !== "rparen") {
           throw this.err(

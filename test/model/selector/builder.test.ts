@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { parseSelector, sel, SelectorError, selectorFromAst, type Selector } from "../../../src/model/selector/index.js";
+import { isValidLabelKey, MAX_LABEL_KEY_LENGTH, parseSelector, sel, SelectorError, selectorFromAst, type Selector } from "../../../src/model/selector/index.js";
 
 function rejects(f: () => unknown): SelectorError {
   try {
@@ -119,5 +119,16 @@ describe("sel builder", () => {
     expect(selectorFromAst({ kind: "not", operand: { kind: "not", operand: { kind: "has", key: "a" } } }).toString()).toBe("has(a)");
     expect(() => selectorFromAst({ kind: "eq", key: "bad key", value: "x" })).toThrow(SelectorError);
     expect(() => selectorFromAst({ kind: "and", operands: [{ kind: "all" }] })).toThrow(SelectorError);
+  });
+});
+
+describe("isValidLabelKey", () => {
+  it("accepts exactly Calico's selector key syntax", () => {
+    for (const k of ["a", "A-b_c.d/e", "projectcalico.org/name", "-", "9", "k".repeat(MAX_LABEL_KEY_LENGTH)]) {
+      expect(isValidLabelKey(k), k).toBe(true);
+    }
+    for (const k of ["", "a b", "a:b", "a\tb", "é", "a=b", "k".repeat(MAX_LABEL_KEY_LENGTH + 1)]) {
+      expect(isValidLabelKey(k), k).toBe(false);
+    }
   });
 });

@@ -133,3 +133,19 @@ describe("SelectorError", () => {
     expect(e.name).toBe("SelectorError");
   });
 });
+
+describe("deep nesting", () => {
+  it("accepts the deepest nesting a 1024-character Calico selector can hold", () => {
+    const depth = 509;
+    const text = `${"(".repeat(depth)}has(a)${")".repeat(depth)}`;
+    expect(text.length).toBeLessThanOrEqual(1024);
+    expect(parseSelector(text).toString()).toBe("has(a)");
+  });
+  it("rejects absurd nesting with a SelectorError instead of overflowing the stack", () => {
+    const e = error(`${"(".repeat(100_000)}has(a)${")".repeat(100_000)}`);
+    expect(e.position).toBe(1000);
+    expect(e.hint).toBe("remove redundant parentheses");
+    // Long runs of "!" are a loop, not recursion.
+    expect(parseSelector(`${"!".repeat(100_001)}has(a)`).toString()).toBe("!has(a)");
+  });
+});
