@@ -11,7 +11,7 @@
  *
  * The switch is the stack config: key `calico-baseline:policies` in `Pulumi.<stack>.yaml`, field `mode`
  * (stack-wide) or `tiers.<tier>.mode` (one tier), values `stage` | `enforce` (`PolicySettings` in
- * src/config/types.ts).
+ * src/config/types.ts, parsed by src/config/parse.ts).
  */
 import { BASELINE_TIERS, type BaselineTier, type PolicySettings } from "../../config/types.js";
 import type { ObservedFlow } from "./model.js";
@@ -43,17 +43,36 @@ export interface PromotionAssessment {
   readonly flowsWithPendingTrace: number;
 }
 
-/** Where the settings stage policies, as promotion commands. Tier overrides win over the stack-wide mode. */
-export function stagedScopes(settings: Pick<PolicySettings, "mode" | "tiers">, stack: string): StagedScope[] {
+/**
+ * How to promote what is staged. `stagedTiers` are the tiers that hold Staged* objects in the synthesised
+ * policies: setting `tiers.<tier>.mode: enforce` promotes them (baseline policies follow their tier's mode;
+ * recommended files follow an explicit tier mode and are staged without one). A stack-wide `mode: stage`
+ * is promoted with `mode: enforce`.
+ */
+export function stagedScopes(settings: Pick<PolicySettings, "mode" | "tiers">, stack: string, stagedTiers: readonly string[] = []): StagedScope[] {
   const cmd = (path: string): string => `pulumi config set --stack ${stack} --path '${POLICIES_CONFIG_KEY}.${path}' enforce`;
   const out: StagedScope[] = [];
   if (settings.mode === "stage") out.push({ scope: "stack", path: "mode", command: cmd("mode") });
   for (const tier of BASELINE_TIERS) {
-    const mode = settings.tiers[tier]?.mode;
-    // A tier that inherits stage is promoted with the stack; only explicit stage overrides need their own step.
-    if (mode === "stage") out.push({ scope: tier, path: `tiers.${tier}.mode`, command: cmd(`tiers.${tier}.mode`) });
+    const explicit = settings.tiers[tier]?.mode;
+    // A tier that only inherits the stack-wide stage is promoted with the stack.
+    const inheritsStage = settings.mode === "stage" && explicit === undefined;
+    if (explicit === "stage" || (stagedTiers.includes(tier) && !inheritsStage)) {
+      out.push({ scope: tier, path: `tiers.${tier}.mode`, command: cmd(`tiers.${tier}.mode`) });
+    }
   }
   return out;
+}
+
+/** Tiers that hold Staged* policy objects, from synthesised manifests. */
+export function tiersWithStagedPolicies(manifests: readonly unknown[]): string[] {
+  const tiers = new Set<string>();
+  for (const m of manifests) {
+    if (typeof m !== "object" || m === null) continue;
+    const o = m as { kind?: unknown; spec?: { tier?: unknown } };
+    if (typeof o.kind === "string" && o.kind.startsWith("Staged")) tiers.add(typeof o.spec?.tier === "string" ? o.spec.tier : "default");
+  }
+  return [...tiers].sort();
 }
 
 export function assessPromotion(
@@ -61,6 +80,7 @@ export function assessPromotion(
   replay: ReplayResult,
   settings: Pick<PolicySettings, "mode" | "tiers">,
   stack: string,
+  stagedTiers: readonly string[] = [],
 ): PromotionAssessment {
   if (replay.view !== "would-be") throw new Error("promotion must be assessed on a would-be replay");
   let recordedPendingDenials = 0;
@@ -70,7 +90,7 @@ export function assessPromotion(
     flowsWithPendingTrace++;
     if (f.pendingAction === "Deny" && f.action !== "Deny") recordedPendingDenials++;
   }
-  const staged = stagedScopes(settings, stack);
+  const staged = stagedScopes(settings, stack, stagedTiers);
   const offline = replay.totals.breaking;
   const undecidable = replay.totals.undecidable;
   const reasons: string[] = [];

@@ -1,0 +1,405 @@
+/**
+ * Connectivity: for every ordered pair of peers (workloads, hosts, external address ranges), the set
+ * of connections Calico allows. Computed over equivalence classes so it scales:
+ *
+ * - Peers are grouped into classes whose members are indistinguishable to every policy: same
+ *   namespace (for the roll-up), same node and host-endpoint facts, same named ports, same lists of
+ *   applicable policies in every direction and chain, and the same answer from every distinct rule
+ *   peer (source/destination) spec. External addresses are cut into ranges at every edge of every
+ *   `nets`/`notNets`/ipBlock and network set, then grouped the same way.
+ * - For each class acting as the policed endpoint, each direction is evaluated symbolically over
+ *   connection sets (ConnSet), once per distinct vector of rule matches of the peer class.
+ * - allowed(s, d) = egress(s)[d] ∩ ingress(d)[s]; results are interned so the matrices hold ids.
+ *
+ * `evaluate.ts` is the reference; a property test checks this engine against it pair by pair.
+ */
+import { ConnInterner, ConnSet } from "./connset.js";
+import { type Peer, endpointPeer, peerSpecMatches } from "./evaluate.js";
+import { type IpRange, IpSet, formatRange } from "./ipset.js";
+import type { Endpoint, Model, Stage, TierPolicies } from "./model.js";
+import { type Direction, type FailsafePort, type PeerSpec, type Rule, ruleConns } from "./policies.js";
+
+export interface PeerInfo {
+  /** Endpoint id, or `a.b.c.d-w.x.y.z[,...]` for a group of external ranges. */
+  readonly id: string;
+  readonly kind: "workload" | "host" | "external";
+  /** Namespace for workloads; `(hosts)` and `(external)` otherwise, for the roll-up. */
+  readonly group: string;
+  readonly endpoint?: Endpoint;
+  /** For externals: the addresses (ranges every policy treats alike). */
+  readonly ips?: IpSet;
+}
+
+export interface Connectivity {
+  readonly model: Model;
+  readonly interner: ConnInterner;
+  readonly peers: readonly PeerInfo[];
+  /** peer index → class index */
+  readonly classOf: Int32Array;
+  readonly classCount: number;
+  /** Allowed connections between two peers (by index). */
+  allowed(src: number, dst: number): ConnSet;
+  /** Interned id of `allowed(src, dst)`. */
+  allowedId(src: number, dst: number): number;
+  /** Interned id of the allowed set between two classes. */
+  classAllowedId(srcClass: number, dstClass: number): number;
+  /** Every ordered pair of different peers with something allowed (external→external excluded). */
+  pairs(): Iterable<{ src: PeerInfo; dst: PeerInfo; conns: ConnSet }>;
+  /** Namespace (group) roll-up: union of allowed connections between members of two groups. */
+  groups(): { names: string[]; matrix: ConnSet[][] };
+}
+
+export interface ConnectivityOptions {
+  /** Include external address ranges as peers (default true). */
+  readonly externals?: boolean;
+  /** Share an interner across analyses (diff compares ids). */
+  readonly interner?: ConnInterner;
+}
+
+interface Program {
+  readonly stages: ReadonlyArray<{ stage: Stage; tiers: readonly TierPolicies[] }>;
+  readonly rules: readonly Rule[];
+}
+
+export function computeConnectivity(model: Model, opts: ConnectivityOptions = {}): Connectivity {
+  const interner = opts.interner ?? new ConnInterner();
+  const peers: PeerInfo[] = [];
+  const peerViews: Peer[] = [];
+  const workloadEndpoints = model.endpoints.filter((e) => e.kind === "workload" || e.kind === "host");
+  for (const e of workloadEndpoints) {
+    peers.push({ id: e.id, kind: e.kind, group: e.kind === "workload" ? e.namespace! : "(hosts)", endpoint: e });
+    peerViews.push(endpointPeer(e));
+  }
+
+  // Distinct rule peer specs; each rule refers to two of them.
+  const specIndex = new Map<string, number>();
+  const specs: PeerSpec[] = [];
+  const ruleSpecs = new Map<Rule, [number, number]>();
+  const specOf = (s: PeerSpec): number => {
+    const k = `${s.key}|${s.scopeNamespace ?? ""}`;
+    let i = specIndex.get(k);
+    if (i === undefined) {
+      i = specs.length;
+      specs.push(s);
+      specIndex.set(k, i);
+    }
+    return i;
+  };
+  for (const p of model.policies) {
+    for (const r of [...(p.ingress ?? []), ...(p.egress ?? [])]) ruleSpecs.set(r, [specOf(r.source), specOf(r.destination)]);
+  }
+
+  // External ranges: cut at every IP predicate edge, then group by the predicates covering them.
+  if (opts.externals !== false) {
+    const predicates: IpSet[] = [];
+    for (const s of specs) {
+      if (s.nets !== undefined) predicates.push(s.nets);
+      if (s.notNets !== undefined) predicates.push(s.notNets);
+    }
+    for (const n of model.networkSets) predicates.push(n.nets);
+    for (const x of model.inventory.externals) predicates.push(IpSet.parse([x.cidr]));
+    const endpointIps = IpSet.fromRanges(workloadEndpoints.flatMap((e) => e.ips.map((ip) => ({ version: ip.version, first: ip.value, last: ip.value }))));
+    predicates.push(endpointIps);
+    for (const ranges of atoms(predicates, endpointIps)) {
+      const ips = IpSet.fromRanges(ranges);
+      const first = ranges[0]!;
+      peers.push({ id: ips.toString(), kind: "external", group: "(external)", ips });
+      peerViews.push({ ip: { version: first.version, value: first.first }, display: formatRange(first) });
+    }
+  }
+
+  // Spec match bits per peer, restricted by namespace scope where known.
+  const n = peers.length;
+  const specMatch: Uint8Array[] = specs.map((s) => {
+    const bits = new Uint8Array(n);
+    for (let i = 0; i < n; i++) {
+      const p = peers[i]!;
+      if (s.scopeNamespace !== undefined && p.kind === "workload" && p.group !== s.scopeNamespace && p.endpoint!.ips.length === 0) {
+        // Scoped positive selector: a workload of another namespace cannot match (unless a network
+        // set of that namespace holds its address, hence only for address-less workloads).
+        continue;
+      }
+      bits[i] = peerSpecMatches(s, peerViews[i]!, model) ? 1 : 0;
+    }
+    return bits;
+  });
+
+  // Programs (applicable policies) per endpoint, interned by content.
+  const programKey = (e: Endpoint, dir: Direction): string => {
+    const parts: string[] = [];
+    for (const stage of ["untracked", "preDNAT", "normal"] as const) {
+      if (e.kind === "workload" && stage !== "normal") continue;
+      for (const tp of model.applicable(e, dir, stage)) parts.push(`${stage}:${tp.tier.name}:${tp.policies.map((p) => p.id).join(",")}`);
+    }
+    return parts.join("|");
+  };
+
+  // Classes.
+  const classKeyIndex = new Map<string, number>();
+  const classOf = new Int32Array(n);
+  const reps: number[] = [];
+  for (let i = 0; i < n; i++) {
+    const p = peers[i]!;
+    const e = p.endpoint;
+    const ip = peerViews[i]!.ip;
+    const matched: number[] = [];
+    for (let s = 0; s < specs.length; s++) if (specMatch[s]![i] === 1) matched.push(s);
+    const key = [
+      p.kind,
+      p.group,
+      e?.node ?? "",
+      e?.hostEndpoint === undefined ? "" : `${e.hostEndpoint.profileAllows}`,
+      e === undefined ? "" : JSON.stringify(e.ports),
+      ip === undefined ? "" : String(ip.version),
+      e === undefined ? "" : programKey(e, "ingress"),
+      e === undefined ? "" : programKey(e, "egress"),
+      matched.join(","),
+    ].join("\u0000");
+    let c = classKeyIndex.get(key);
+    if (c === undefined) {
+      c = reps.length;
+      reps.push(i);
+      classKeyIndex.set(key, c);
+    }
+    classOf[i] = c;
+  }
+  const classCount = reps.length;
+
+  // Directional results per (policed class, peer class).
+  const egress = new Uint32Array(classCount * classCount);
+  const ingress = new Uint32Array(classCount * classCount);
+  const fs = model.policyModel;
+  for (let c = 0; c < classCount; c++) {
+    const rep = reps[c]!;
+    const e = peers[rep]!.endpoint;
+    for (const dir of ["egress", "ingress"] as const) {
+      const out = dir === "egress" ? egress : ingress;
+      if (e === undefined) {
+        for (let d = 0; d < classCount; d++) out[c * classCount + d] = 1; // externals are not policed
+        continue;
+      }
+      const program = programOf(model, e, dir);
+      const localView = peerViews[rep]!;
+      // Fixed parts: the local side's spec match and, on ingress, the rule connections.
+      const localSide = program.rules.map((r) => {
+        const [srcSpec, dstSpec] = ruleSpecs.get(r)!;
+        return specMatch[dir === "egress" ? srcSpec : dstSpec]![rep] === 1;
+      });
+      const remoteSpec = program.rules.map((r) => ruleSpecs.get(r)![dir === "egress" ? 1 : 0]);
+      const fixedConns = program.rules.map((r) => (dir === "ingress" || r.portsAreNumeric ? ruleConns(r, dir === "ingress" ? e.ports : []) : undefined));
+      const memo = new Map<string, number>();
+      for (let d = 0; d < classCount; d++) {
+        const prep = reps[d]!;
+        const remote = peers[prep]!;
+        const special = specialCase(e, remote.endpoint, dir);
+        if (special !== undefined) {
+          out[c * classCount + d] = special;
+          continue;
+        }
+        let key = "";
+        const bits: boolean[] = new Array<boolean>(program.rules.length);
+        for (let k = 0; k < program.rules.length; k++) {
+          const r = program.rules[k]!;
+          let ok = localSide[k]! && specMatch[remoteSpec[k]!]![prep] === 1;
+          if (ok && r.ipVersion !== undefined) {
+            const rip = peerViews[prep]!.ip;
+            const lip = localView.ip;
+            if ((rip !== undefined && rip.version !== r.ipVersion) || (lip !== undefined && lip.version !== r.ipVersion)) ok = false;
+          }
+          bits[k] = ok;
+          key += ok ? "1" : "0";
+        }
+        const needsPorts = dir === "egress" && fixedConns.some((f, k) => f === undefined && bits[k]);
+        const portsKey = needsPorts ? JSON.stringify(remote.endpoint?.ports ?? []) : "";
+        const mk = `${key}|${portsKey}|${remote.endpoint?.kind === "host" ? remote.endpoint.node : ""}`;
+        let id = memo.get(mk);
+        if (id === undefined) {
+          const conns = (k: number): ConnSet => fixedConns[k] ?? ruleConns(program.rules[k]!, remote.endpoint?.ports ?? []);
+          id = interner.id(symbolicSide(e, dir, program, bits, conns, dir === "ingress" ? fs.failsafeInbound : fs.failsafeOutbound));
+          memo.set(mk, id);
+        }
+        out[c * classCount + d] = id;
+      }
+    }
+  }
+
+  const classAllowedId = (s: number, d: number): number => interner.intersectIds(egress[s * classCount + d]!, ingress[d * classCount + s]!);
+  const allowedId = (s: number, d: number): number => classAllowedId(classOf[s]!, classOf[d]!);
+  return {
+    model,
+    interner,
+    peers,
+    classOf,
+    classCount,
+    allowedId,
+    classAllowedId,
+    allowed: (s, d) => interner.get(allowedId(s, d)),
+    *pairs() {
+      for (let s = 0; s < n; s++) {
+        for (let d = 0; d < n; d++) {
+          if (s === d) continue;
+          const ps = peers[s]!;
+          const pd = peers[d]!;
+          if (ps.kind === "external" && pd.kind === "external") continue;
+          const id = allowedId(s, d);
+          if (id !== 0) yield { src: ps, dst: pd, conns: interner.get(id) };
+        }
+      }
+    },
+    groups() {
+      const names = [...new Set(peers.map((p) => p.group))].sort(groupOrder);
+      const gi = new Map(names.map((g, i) => [g, i] as const));
+      // Classes never span groups (the group is part of the class key), so roll up class pairs.
+      const classGroup = new Int32Array(classCount);
+      for (let c = 0; c < classCount; c++) classGroup[c] = gi.get(peers[reps[c]!]!.group)!;
+      const ids: Array<Array<Set<number>>> = names.map(() => names.map(() => new Set<number>()));
+      for (let s = 0; s < classCount; s++) {
+        for (let d = 0; d < classCount; d++) {
+          if (peers[reps[s]!]!.kind === "external" && peers[reps[d]!]!.kind === "external") continue;
+          const id = classAllowedId(s, d);
+          if (id !== 0) ids[classGroup[s]!]![classGroup[d]!]!.add(id);
+        }
+      }
+      const matrix = ids.map((row) => row.map((set) => [...set].reduce((acc, id) => acc.union(interner.get(id)), ConnSet.EMPTY)));
+      return { names, matrix };
+    },
+  };
+}
+
+/** Hosts and externals after namespaces, so the roll-up reads naturally. */
+export function groupOrder(a: string, b: string): number {
+  const w = (g: string): number => (g === "(hosts)" ? 1 : g === "(external)" ? 2 : 0);
+  if (w(a) !== w(b)) return w(a) - w(b);
+  return a < b ? -1 : a > b ? 1 : 0;
+}
+
+function programOf(model: Model, e: Endpoint, dir: Direction): Program {
+  const stages: Array<{ stage: Stage; tiers: readonly TierPolicies[] }> = [];
+  for (const stage of ["untracked", "preDNAT", "normal"] as const) {
+    if (e.kind === "workload" && stage !== "normal") continue;
+    if (stage === "preDNAT" && dir === "egress") continue;
+    stages.push({ stage, tiers: model.applicable(e, dir, stage) });
+  }
+  const rules: Rule[] = [];
+  for (const s of stages) for (const t of s.tiers) for (const p of t.policies) rules.push(...((dir === "ingress" ? p.ingress : p.egress) ?? []));
+  return { stages, rules };
+}
+
+/** The cases decided before any policy (see evaluate.ts); returns an interned id (1 = all) or undefined. */
+function specialCase(local: Endpoint, remote: Endpoint | undefined, dir: Direction): number | undefined {
+  if (local.kind === "host") {
+    if (local.hostEndpoint === undefined) return 1;
+    if (dir === "ingress" && remote?.kind === "workload" && remote.node !== undefined && remote.node === local.node) return 1;
+    if (remote?.kind === "host" && remote.node === local.node) return 1;
+    return undefined;
+  }
+  if (dir === "ingress" && remote?.kind === "host" && remote.node !== undefined && remote.node === local.node) return 1;
+  return undefined;
+}
+
+function failsafeSet(list: readonly FailsafePort[]): ConnSet {
+  let s = ConnSet.EMPTY;
+  for (const f of list) s = s.union(ConnSet.ports(f.protocol, f.port, f.port));
+  return s;
+}
+
+/** One direction at one endpoint, over every connection at once. */
+function symbolicSide(e: Endpoint, dir: Direction, program: Program, bits: readonly boolean[], conns: (k: number) => ConnSet, failsafe: readonly FailsafePort[]): ConnSet {
+  let k = 0;
+  const walk = (tiers: readonly TierPolicies[], stage: Stage, start: ConnSet): { allow: ConnSet; deny: ConnSet; rest: ConnSet } => {
+    let allow = ConnSet.EMPTY;
+    let deny = ConnSet.EMPTY;
+    let cur = start;
+    for (const { tier, policies } of tiers) {
+      let rest = cur;
+      let passed = ConnSet.EMPTY;
+      for (const p of policies) {
+        for (const r of (dir === "ingress" ? p.ingress : p.egress) ?? []) {
+          const idx = k++;
+          if (!bits[idx] || rest.isEmpty() || r.action === "Log") continue;
+          const m = rest.intersect(conns(idx));
+          if (m.isEmpty()) continue;
+          rest = rest.subtract(m);
+          if (r.action === "Allow") allow = allow.union(m);
+          else if (r.action === "Deny") deny = deny.union(m);
+          else passed = passed.union(m);
+        }
+      }
+      if (stage === "normal" && tier.defaultAction === "Deny") {
+        deny = deny.union(rest);
+        cur = passed;
+      } else cur = passed.union(rest);
+    }
+    return { allow, deny, rest: cur };
+  };
+  if (e.kind === "host") {
+    const fsSet = failsafeSet(failsafe);
+    let allowed = fsSet;
+    let undecided = ConnSet.ALL.subtract(fsSet);
+    for (const st of program.stages) {
+      const r = walk(st.tiers, st.stage, undecided);
+      if (st.stage === "untracked") {
+        allowed = allowed.union(r.allow);
+        undecided = r.rest;
+      } else if (st.stage === "preDNAT") {
+        undecided = r.allow.union(r.rest);
+      } else {
+        allowed = allowed.union(r.allow);
+        undecided = r.rest;
+      }
+    }
+    if (e.hostEndpoint?.profileAllows === true) allowed = allowed.union(undecided);
+    return allowed;
+  }
+  const r = walk(program.stages[0]!.tiers, "normal", ConnSet.ALL);
+  return r.allow.union(r.rest);
+}
+
+/**
+ * Cuts the address space at every edge of the given sets and groups the pieces by exactly which
+ * sets cover them: every policy treats the addresses of one group alike. Single addresses of known
+ * endpoints are left out (they are those endpoints). Groups come out in address order.
+ */
+function atoms(predicates: readonly IpSet[], exclude: IpSet): IpRange[][] {
+  const groups = new Map<string, IpRange[]>();
+  for (const version of [4, 6] as const) {
+    const max = version === 4 ? (1n << 32n) - 1n : (1n << 128n) - 1n;
+    const events: Array<{ at: bigint; id: number; delta: 1 | -1 }> = [];
+    predicates.forEach((p, id) => {
+      const l = version === 4 ? p.v4 : p.v6;
+      for (let i = 0; i < l.length; i += 2) {
+        events.push({ at: l[i]!, id, delta: 1 });
+        if (l[i + 1]! < max) events.push({ at: l[i + 1]! + 1n, id, delta: -1 });
+      }
+    });
+    if (version === 6 && events.length === 0) continue; // no IPv6 anywhere: leave the v6 space out
+    events.sort((a, b) => (a.at < b.at ? -1 : a.at > b.at ? 1 : 0));
+    const active = new Map<number, number>();
+    let pos = 0n;
+    let i = 0;
+    while (pos <= max) {
+      while (i < events.length && events[i]!.at === pos) {
+        const e = events[i]!;
+        const c = (active.get(e.id) ?? 0) + e.delta;
+        if (c === 0) active.delete(e.id);
+        else active.set(e.id, c);
+        i++;
+      }
+      const next = i < events.length ? events[i]!.at : max + 1n;
+      const last = next - 1n;
+      if (!(pos === last && exclude.contains(version, pos))) {
+        const key = `${version}:${[...active.keys()].sort((a, b) => a - b).join(",")}`;
+        const g = groups.get(key);
+        const r: IpRange = { version, first: pos, last };
+        if (g === undefined) groups.set(key, [r]);
+        else {
+          const prev = g[g.length - 1]!;
+          if (prev.last + 1n === pos) g[g.length - 1] = { version, first: prev.first, last };
+          else g.push(r);
+        }
+      }
+      pos = next;
+    }
+  }
+  return [...groups.values()];
+}

@@ -1,0 +1,275 @@
+/**
+ * The flow evaluator: one flow (source, destination, protocol, destination port) through Calico's
+ * policy pipeline, with the trail that decided it. This is the reference semantics; the connectivity
+ * engine must agree with it (property-tested).
+ *
+ * Pipeline (../shared/CALICO.md §3; felix/rules/endpoints.go):
+ * - Egress is evaluated at the source endpoint, ingress at the destination; both must allow.
+ * - Per endpoint and direction: tiers in order; a tier applies only if one of its policies selects the
+ *   endpoint and governs the direction. Inside a tier policies run by order, then name; within a
+ *   policy rules in order. The first matching Allow or Deny decides; Pass skips the rest of the tier;
+ *   Log records and continues. A tier that applies but matched nothing ends with its defaultAction
+ *   (Deny, or Pass to the next tier). When no tier decides, the endpoint's profiles decide: a pod's
+ *   namespace profile allows everything; a host endpoint allows only with `projectcalico-default-allow`.
+ * - Host endpoints: failsafe ports are always open; doNotTrack policies run first (Allow accepts without
+ *   further policy, Deny drops); then preDNAT policies on ingress (Deny drops, Allow continues); neither
+ *   has an end-of-tier drop. Then normal policies and profiles.
+ * - Pod → its own node: after the pod's egress policy the operator's FELIX_DEFAULTENDPOINTTOHOSTACTION=ACCEPT
+ *   accepts it (no host-endpoint ingress policy). Host → a pod on the same node is always allowed.
+ * - A node without a host endpoint is not policed by Calico. External addresses are not policed.
+ */
+import { parseCidr } from "../model/net.js";
+import { UserError } from "../model/problem.js";
+import { ConnSet, protocolName, protocolNumber } from "./connset.js";
+import type { Endpoint, Ip, Model, Stage, TierPolicies } from "./model.js";
+import { type Direction, type FailsafePort, type PeerSpec, type Rule, ruleConns } from "./policies.js";
+import type { CompiledSelector } from "./labels.js";
+
+/** A traffic end: a known endpoint (with its first address, if known) or a bare address. */
+export interface Peer {
+  readonly endpoint?: Endpoint;
+  readonly ip?: Ip;
+  /** How reports name it: an endpoint id, or `net:<address>`. */
+  readonly display: string;
+}
+
+export interface Flow {
+  readonly src: Peer;
+  readonly dst: Peer;
+  readonly protocol: number;
+  readonly port: number;
+}
+
+export interface Step {
+  readonly stage: Stage | "failsafe" | "profile" | "local";
+  readonly tier?: string;
+  readonly policy?: string;
+  readonly rule?: number;
+  readonly action: string;
+  readonly text: string;
+}
+
+export type Decision =
+  | { readonly by: "rule"; readonly stage: Stage; readonly tier: string; readonly policy: string; readonly rule: number; readonly action: "Allow" | "Deny"; readonly ruleText: string }
+  | { readonly by: "end-of-tier"; readonly tier: string }
+  | { readonly by: "profile"; readonly profile: string; readonly allow: boolean }
+  | { readonly by: "failsafe"; readonly port: string }
+  | { readonly by: "not-policed"; readonly reason: string };
+
+export interface DirectionResult {
+  readonly direction: Direction;
+  /** The endpoint whose policy was evaluated, or undefined when this side is not policed. */
+  readonly endpoint?: string;
+  readonly allowed: boolean;
+  readonly decision: Decision;
+  readonly steps: readonly Step[];
+}
+
+export interface FlowResult {
+  readonly src: string;
+  readonly dst: string;
+  readonly protocol: string;
+  readonly port: number;
+  readonly allowed: boolean;
+  readonly egress: DirectionResult;
+  readonly ingress: DirectionResult;
+}
+
+export function endpointPeer(e: Endpoint): Peer {
+  return { endpoint: e, ...(e.ips[0] === undefined ? {} : { ip: e.ips[0] }), display: e.id };
+}
+
+/** True when the peer is in the selector's IP set: the endpoint matches, or a network set holding its address does. */
+export function selectorMatchesPeer(sel: CompiledSelector, peer: Peer, model: Model): boolean {
+  if (peer.endpoint !== undefined && sel.match(peer.endpoint.labels)) return true;
+  if (peer.ip !== undefined) for (const s of model.networkSetsAt(peer.ip)) if (sel.match(s.view)) return true;
+  return false;
+}
+
+/**
+ * Does the peer satisfy the non-port half of a rule side? An endpoint with no known address is
+ * outside every `nets` (so `nets` never matches it and `notNets` always does).
+ */
+export function peerSpecMatches(spec: PeerSpec, peer: Peer, model: Model): boolean {
+  if (spec.nets !== undefined && (peer.ip === undefined || !spec.nets.contains(peer.ip.version, peer.ip.value))) return false;
+  if (spec.notNets !== undefined && peer.ip !== undefined && spec.notNets.contains(peer.ip.version, peer.ip.value)) return false;
+  if (spec.selector !== undefined && !selectorMatchesPeer(spec.selector, peer, model)) return false;
+  if (spec.notSelector !== undefined && selectorMatchesPeer(spec.notSelector, peer, model)) return false;
+  return true;
+}
+
+/** Does the rule match, ignoring ports (the caller intersects `ruleConns`)? */
+export function ruleMatchesPeers(rule: Rule, src: Peer, dst: Peer, model: Model): boolean {
+  if (rule.ipVersion !== undefined) {
+    for (const p of [src, dst]) if (p.ip !== undefined && p.ip.version !== rule.ipVersion) return false;
+  }
+  return peerSpecMatches(rule.source, src, model) && peerSpecMatches(rule.destination, dst, model);
+}
+
+type Outcome = { kind: "allow" | "deny"; decision: Decision } | { kind: "none" };
+
+function walk(tiers: readonly TierPolicies[], dir: Direction, stage: Stage, local: Peer, remote: Peer, flow: Flow, model: Model, steps: Step[]): Outcome {
+  const src = dir === "egress" ? local : remote;
+  const dst = dir === "egress" ? remote : local;
+  const named = dst.endpoint?.ports ?? [];
+  for (const { tier, policies } of tiers) {
+    steps.push({ stage, tier: tier.name, action: "enter", text: `tier ${tier.name} applies (${policies.length} polic${policies.length === 1 ? "y" : "ies"} select ${local.display})` });
+    let passed = false;
+    for (const p of policies) {
+      const rules = (dir === "ingress" ? p.ingress : p.egress) ?? [];
+      let matched = false;
+      for (const r of rules) {
+        if (!ruleConns(r, named).contains(flow.protocol, flow.port)) continue;
+        if (!ruleMatchesPeers(r, src, dst, model)) continue;
+        matched = true;
+        steps.push({ stage, tier: tier.name, policy: p.id, rule: r.index, action: r.action, text: `${p.id} ${dir}[${r.index}]: ${r.text}` });
+        if (r.action === "Log") continue;
+        if (r.action === "Pass") {
+          passed = true;
+          break;
+        }
+        return { kind: r.action === "Allow" ? "allow" : "deny", decision: { by: "rule", stage, tier: tier.name, policy: p.id, rule: r.index, action: r.action, ruleText: r.text } };
+      }
+      if (passed) break;
+      if (!matched) steps.push({ stage, tier: tier.name, policy: p.id, action: "no-match", text: `${p.id}: no ${dir} rule matched` });
+    }
+    if (passed) {
+      steps.push({ stage, tier: tier.name, action: "Pass", text: `Pass: on to the next tier` });
+      continue;
+    }
+    if (stage !== "normal") continue; // untracked and pre-DNAT chains have no end-of-tier drop
+    if (tier.defaultAction === "Pass") {
+      steps.push({ stage, tier: tier.name, action: "Pass", text: `end of tier ${tier.name}: defaultAction Pass` });
+      continue;
+    }
+    steps.push({ stage, tier: tier.name, action: "Deny", text: `end of tier ${tier.name}: no policy allowed or passed it (defaultAction Deny)` });
+    return { kind: "deny", decision: { by: "end-of-tier", tier: tier.name } };
+  }
+  return { kind: "none" };
+}
+
+function failsafeHit(list: readonly FailsafePort[], flow: Flow): string | undefined {
+  const f = list.find((p) => p.protocol === flow.protocol && p.port === flow.port);
+  return f === undefined ? undefined : `${protocolName(f.protocol)} ${f.port}`;
+}
+
+function evaluateSide(model: Model, dir: Direction, local: Peer, remote: Peer, flow: Flow): DirectionResult {
+  const ep = local.endpoint;
+  const steps: Step[] = [];
+  const result = (allowed: boolean, decision: Decision): DirectionResult => ({
+    direction: dir,
+    ...(ep === undefined ? {} : { endpoint: ep.id }),
+    allowed,
+    decision,
+    steps,
+  });
+  if (ep === undefined) return result(true, { by: "not-policed", reason: `${local.display} is not a Calico endpoint` });
+  const other = remote.endpoint;
+  if (ep.kind === "host") {
+    if (ep.hostEndpoint === undefined) return result(true, { by: "not-policed", reason: `node ${ep.name} has no host endpoint` });
+    if (dir === "ingress" && other?.kind === "workload" && other.node === ep.node) {
+      steps.push({ stage: "local", action: "Allow", text: "pod to its own node: FELIX_DEFAULTENDPOINTTOHOSTACTION=ACCEPT after the pod's egress policy" });
+      return result(true, { by: "not-policed", reason: "workload to its own host is accepted (DefaultEndpointToHostAction ACCEPT)" });
+    }
+    if (other?.kind === "host" && other.node === ep.node) {
+      return result(true, { by: "not-policed", reason: "traffic inside one host" });
+    }
+    const fs = failsafeHit(dir === "ingress" ? model.policyModel.failsafeInbound : model.policyModel.failsafeOutbound, flow);
+    if (fs !== undefined) {
+      steps.push({ stage: "failsafe", action: "Allow", text: `failsafe ${dir === "ingress" ? "inbound" : "outbound"} port ${fs}` });
+      return result(true, { by: "failsafe", port: fs });
+    }
+    const un = walk(model.applicable(ep, dir, "untracked"), dir, "untracked", local, remote, flow, model, steps);
+    if (un.kind !== "none") return result(un.kind === "allow", un.decision);
+    if (dir === "ingress") {
+      const pre = walk(model.applicable(ep, dir, "preDNAT"), dir, "preDNAT", local, remote, flow, model, steps);
+      if (pre.kind === "deny") return result(false, pre.decision);
+    }
+    const n = walk(model.applicable(ep, dir, "normal"), dir, "normal", local, remote, flow, model, steps);
+    if (n.kind !== "none") return result(n.kind === "allow", n.decision);
+    const allow = ep.hostEndpoint.profileAllows;
+    steps.push({ stage: "profile", action: allow ? "Allow" : "Deny", text: allow ? "profile projectcalico-default-allow" : `host endpoint ${ep.hostEndpoint.name} has no policy decision and no allowing profile` });
+    return result(allow, { by: "profile", profile: allow ? "projectcalico-default-allow" : "(none)", allow });
+  }
+  if (dir === "ingress" && other?.kind === "host" && other.node !== undefined && other.node === ep.node) {
+    steps.push({ stage: "local", action: "Allow", text: "host to a pod on the same node is always allowed" });
+    return result(true, { by: "not-policed", reason: "host to local pod is always allowed" });
+  }
+  const n = walk(model.applicable(ep, dir, "normal"), dir, "normal", local, remote, flow, model, steps);
+  if (n.kind !== "none") return result(n.kind === "allow", n.decision);
+  steps.push({ stage: "profile", action: "Allow", text: `no tier decided: namespace profile kns.${ep.namespace ?? ""} allows` });
+  return result(true, { by: "profile", profile: `kns.${ep.namespace ?? ""}`, allow: true });
+}
+
+/** Evaluates one flow: egress at the source, ingress at the destination. */
+export function evaluateFlow(model: Model, flow: Flow): FlowResult {
+  const egress = evaluateSide(model, "egress", flow.src, flow.dst, flow);
+  const ingress = evaluateSide(model, "ingress", flow.dst, flow.src, flow);
+  return {
+    src: flow.src.display,
+    dst: flow.dst.display,
+    protocol: protocolName(flow.protocol),
+    port: flow.port,
+    allowed: egress.allowed && ingress.allowed,
+    egress,
+    ingress,
+  };
+}
+
+/**
+ * Resolves an endpoint reference: `<namespace>/<workload>` (optionally with `[Kind]`), `host:<node>`,
+ * or `net:<ip or cidr>` (an address; a node's address is that node). A host-networked workload is its
+ * node(s); several endpoints may come back.
+ */
+export function resolvePeers(model: Model, ref: string, path = "endpoint"): Peer[] {
+  if (ref.startsWith("net:")) {
+    const c = parseCidr(ref.slice(4));
+    if (c === undefined) throw new UserError([{ path, value: ref, message: "not an address or CIDR", hint: "write net:10.0.0.50 or net:10.0.0.0/24" }]);
+    const ip: Ip = { version: c.version, value: c.first };
+    const host = model.endpoints.find((e) => e.kind === "host" && e.ips.some((x) => x.version === ip.version && x.value === ip.value));
+    if (host !== undefined) return [endpointPeer(host)];
+    return [{ ip, display: ref }];
+  }
+  const found = model.byRef.get(ref);
+  if (found === undefined || found.length === 0) {
+    const known = [...model.byRef.keys()].filter((k) => !k.includes("[")).sort();
+    const near = known.filter((k) => k.endsWith(`/${ref.split("/").pop() ?? ""}`)).slice(0, 3);
+    throw new UserError([
+      {
+        path,
+        value: ref,
+        message: "no such endpoint in the inventory",
+        hint: near.length > 0 ? `did you mean ${near.join(" or ")}?` : `use <namespace>/<workload>, host:<node> or net:<ip>; known: ${known.slice(0, 8).join(", ")}${known.length > 8 ? ", ..." : ""}`,
+      },
+    ]);
+  }
+  return found.map(endpointPeer);
+}
+
+export interface FlowQuery {
+  readonly from: string;
+  readonly to: string;
+  readonly protocol: string | number;
+  readonly port?: number;
+}
+
+/**
+ * Evaluates a query by references. When a reference names several endpoints (a host-networked
+ * DaemonSet runs on every node), every combination is evaluated; the query is allowed only when all are.
+ */
+export function explain(model: Model, q: FlowQuery): FlowResult[] {
+  const protocol = protocolNumber(q.protocol);
+  if (protocol === undefined) throw new UserError([{ path: "protocol", value: q.protocol, message: "unknown protocol", hint: "use TCP, UDP, SCTP, ICMP, ICMPv6, UDPLite or 1-255" }]);
+  const port = q.port ?? 0;
+  if (!Number.isInteger(port) || port < 0 || port > 65535) throw new UserError([{ path: "port", value: q.port, message: "port out of range", hint: "use 1-65535" }]);
+  const out: FlowResult[] = [];
+  for (const src of resolvePeers(model, q.from, "from")) {
+    for (const dst of resolvePeers(model, q.to, "to")) out.push(evaluateFlow(model, { src, dst, protocol, port }));
+  }
+  return out;
+}
+
+/** ConnSet of one flow's connection, for callers mixing point and set views. */
+export function flowConn(flow: Pick<Flow, "protocol" | "port">): ConnSet {
+  return ConnSet.ports(flow.protocol, flow.port, flow.port);
+}

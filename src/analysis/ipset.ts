@@ -1,0 +1,166 @@
+/**
+ * Sets of IP addresses as sorted, disjoint, non-adjacent inclusive ranges of bigints, one list per IP
+ * version. Built on `src/model/net.ts` (the one CIDR parser). Used for rule `nets`/`notNets`, network
+ * sets (50,000 CIDRs must stay cheap: building is one sort, membership is a binary search) and for
+ * cutting the address space into the external peer ranges the connectivity report shows.
+ */
+import { type Cidr, type IpVersion, formatIp, parseCidr, parseIp } from "../model/net.js";
+
+export interface IpRange {
+  readonly version: IpVersion;
+  readonly first: bigint;
+  readonly last: bigint;
+}
+
+const V4_MAX = (1n << 32n) - 1n;
+const V6_MAX = (1n << 128n) - 1n;
+
+export function maxOf(version: IpVersion): bigint {
+  return version === 4 ? V4_MAX : V6_MAX;
+}
+
+export class IpSet {
+  static readonly EMPTY = new IpSet([], []);
+  static readonly ALL = new IpSet([0n, V4_MAX], [0n, V6_MAX]);
+
+  /** Flat `[first0, last0, first1, last1, ...]` per version. */
+  private constructor(
+    readonly v4: readonly bigint[],
+    readonly v6: readonly bigint[],
+  ) {}
+
+  static fromCidrs(cidrs: Iterable<Cidr>): IpSet {
+    const v4: Array<[bigint, bigint]> = [];
+    const v6: Array<[bigint, bigint]> = [];
+    for (const c of cidrs) (c.version === 4 ? v4 : v6).push([c.first, c.last]);
+    return new IpSet(normalise(v4), normalise(v6));
+  }
+
+  static fromRanges(ranges: Iterable<IpRange>): IpSet {
+    const v4: Array<[bigint, bigint]> = [];
+    const v6: Array<[bigint, bigint]> = [];
+    for (const r of ranges) (r.version === 4 ? v4 : v6).push([r.first, r.last]);
+    return new IpSet(normalise(v4), normalise(v6));
+  }
+
+  /** Parses CIDR or address texts; throws on a bad one (callers validate with Problems first). */
+  static parse(texts: Iterable<string>): IpSet {
+    const cidrs: Cidr[] = [];
+    for (const t of texts) {
+      const c = parseCidr(t);
+      if (c === undefined) throw new Error(`not a CIDR: ${t}`);
+      cidrs.push(c);
+    }
+    return IpSet.fromCidrs(cidrs);
+  }
+
+  isEmpty(): boolean {
+    return this.v4.length === 0 && this.v6.length === 0;
+  }
+
+  contains(version: IpVersion, value: bigint): boolean {
+    const r = version === 4 ? this.v4 : this.v6;
+    let lo = 0;
+    let hi = r.length / 2 - 1;
+    while (lo <= hi) {
+      const mid = (lo + hi) >> 1;
+      if (value < r[2 * mid]!) hi = mid - 1;
+      else if (value > r[2 * mid + 1]!) lo = mid + 1;
+      else return true;
+    }
+    return false;
+  }
+
+  containsText(ip: string): boolean {
+    const p = parseIp(ip);
+    return p !== undefined && this.contains(p.version, p.value);
+  }
+
+  /** True when every address of the range is in the set. */
+  coversRange(r: IpRange): boolean {
+    const list = r.version === 4 ? this.v4 : this.v6;
+    for (let i = 0; i < list.length; i += 2) {
+      if (list[i]! <= r.first && r.last <= list[i + 1]!) return true;
+      if (list[i]! > r.first) return false;
+    }
+    return false;
+  }
+
+  union(o: IpSet): IpSet {
+    return new IpSet(mergeList(this.v4, o.v4, (a, b) => a || b), mergeList(this.v6, o.v6, (a, b) => a || b));
+  }
+
+  intersect(o: IpSet): IpSet {
+    return new IpSet(mergeList(this.v4, o.v4, (a, b) => a && b), mergeList(this.v6, o.v6, (a, b) => a && b));
+  }
+
+  subtract(o: IpSet): IpSet {
+    return new IpSet(mergeList(this.v4, o.v4, (a, b) => a && !b), mergeList(this.v6, o.v6, (a, b) => a && !b));
+  }
+
+  equals(o: IpSet): boolean {
+    return eqList(this.v4, o.v4) && eqList(this.v6, o.v6);
+  }
+
+  *ranges(): Iterable<IpRange> {
+    for (let i = 0; i < this.v4.length; i += 2) yield { version: 4, first: this.v4[i]!, last: this.v4[i + 1]! };
+    for (let i = 0; i < this.v6.length; i += 2) yield { version: 6, first: this.v6[i]!, last: this.v6[i + 1]! };
+  }
+
+  /** `10.0.0.0-10.0.0.255` ranges joined by commas (netpol-analyzer's external peer style). */
+  toString(): string {
+    return [...this.ranges()].map(formatRange).join(",");
+  }
+}
+
+export function formatRange(r: IpRange): string {
+  return `${formatIp(r.version, r.first)}-${formatIp(r.version, r.last)}`;
+}
+
+function normalise(pairs: Array<[bigint, bigint]>): bigint[] {
+  pairs.sort((a, b) => (a[0] < b[0] ? -1 : a[0] > b[0] ? 1 : 0));
+  const out: bigint[] = [];
+  for (const [lo, hi] of pairs) {
+    const n = out.length;
+    if (n > 0 && lo <= out[n - 1]! + 1n) {
+      if (hi > out[n - 1]!) out[n - 1] = hi;
+    } else out.push(lo, hi);
+  }
+  return out;
+}
+
+function eqList(a: readonly bigint[], b: readonly bigint[]): boolean {
+  if (a.length !== b.length) return false;
+  for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return false;
+  return true;
+}
+
+function mergeList(a: readonly bigint[], b: readonly bigint[], op: (x: boolean, y: boolean) => boolean): bigint[] {
+  const out: bigint[] = [];
+  let i = 0;
+  let j = 0;
+  let inA = false;
+  let inB = false;
+  let inOut = false;
+  let start = 0n;
+  while (i < a.length || j < b.length) {
+    const ea = i < a.length ? (i % 2 === 0 ? a[i]! : a[i]! + 1n) : undefined;
+    const eb = j < b.length ? (j % 2 === 0 ? b[j]! : b[j]! + 1n) : undefined;
+    const e = ea === undefined ? eb! : eb === undefined ? ea : ea < eb ? ea : eb;
+    if (ea === e) {
+      inA = !inA;
+      i++;
+    }
+    if (eb === e) {
+      inB = !inB;
+      j++;
+    }
+    const now = op(inA, inB);
+    if (now !== inOut) {
+      if (now) start = e;
+      else out.push(start, e - 1n);
+      inOut = now;
+    }
+  }
+  return out;
+}

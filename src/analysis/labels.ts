@@ -1,0 +1,119 @@
+/**
+ * Selectors as Felix evaluates them. Calico rewrites every policy and rule selector into ONE selector
+ * over an endpoint's label view (libcalico-go `updateprocessors/rules.go` `getEndpointSelector`,
+ * `globalnetworkpolicyprocessor.go`, `networkpolicyprocessor.go`):
+ *
+ * - a namespaceSelector's label keys get the `pcns.` prefix (namespace labels are inherited by the
+ *   endpoints of that namespace from the `kns.<ns>` profile), its `all()` becomes
+ *   `has(projectcalico.org/namespace)` and its `global()` becomes `!has(projectcalico.org/namespace)`;
+ * - a serviceAccounts selector's keys get `pcsa.` (labels of the `ksa.<ns>.<sa>` profile), and
+ *   `serviceAccounts.names` becomes `projectcalico.org/serviceaccount in {...}`;
+ * - a namespaced policy adds `projectcalico.org/namespace == "<ns>"`.
+ *
+ * We do the same rewrite on the AST (never on text) and evaluate the result on the same label view
+ * Felix builds, so there is one matching path for every kind of peer.
+ */
+import type { SelectorNode } from "../model/selector/index.js";
+import { parseSelector, selectorFromAst } from "../model/selector/index.js";
+import type { Labels } from "./inventory.js";
+
+export const LABEL_NAMESPACE = "projectcalico.org/namespace";
+export const LABEL_ORCHESTRATOR = "projectcalico.org/orchestrator";
+export const LABEL_SERVICE_ACCOUNT = "projectcalico.org/serviceaccount";
+export const LABEL_NAME = "projectcalico.org/name";
+export const NS_PREFIX = "pcns.";
+export const SA_PREFIX = "pcsa.";
+
+export type Matcher = (labels: Labels) => boolean;
+
+export const MATCH_ALL: Matcher = () => true;
+
+/** A selector ready to evaluate on label views, with the text shown in explanations. */
+export interface CompiledSelector {
+  readonly match: Matcher;
+  readonly text: string;
+}
+
+export function node(text: string): SelectorNode {
+  return parseSelector(text).ast;
+}
+
+/** Prefixes every label key (pcns./pcsa.) and replaces `all()`/`global()` as Calico's text rewrite does. */
+export function rewrite(n: SelectorNode, prefix: string, allTo: SelectorNode | undefined, globalTo: SelectorNode | undefined): SelectorNode {
+  switch (n.kind) {
+    case "all":
+      return allTo ?? n;
+    case "global":
+      return globalTo ?? n;
+    case "not":
+      return { kind: "not", operand: rewrite(n.operand, prefix, allTo, globalTo) };
+    case "and":
+    case "or":
+      return { kind: n.kind, operands: n.operands.map((o) => rewrite(o, prefix, allTo, globalTo)) };
+    case "has":
+      return { kind: "has", key: prefix + n.key };
+    case "in":
+    case "notIn":
+      return { kind: n.kind, key: prefix + n.key, values: n.values };
+    default:
+      return { kind: n.kind, key: prefix + n.key, value: n.value };
+  }
+}
+
+export function and(...nodes: Array<SelectorNode | undefined>): SelectorNode | undefined {
+  const ops = nodes.filter((x): x is SelectorNode => x !== undefined && x.kind !== "all");
+  if (ops.length === 0) return nodes.some((x) => x !== undefined) ? { kind: "all" } : undefined;
+  if (ops.length === 1) return ops[0];
+  return { kind: "and", operands: ops.flatMap((o) => (o.kind === "and" ? o.operands : [o])) };
+}
+
+export const HAS_NAMESPACE: SelectorNode = { kind: "has", key: LABEL_NAMESPACE };
+export const NOT_HAS_NAMESPACE: SelectorNode = { kind: "not", operand: HAS_NAMESPACE };
+export const HAS_SERVICE_ACCOUNT: SelectorNode = { kind: "has", key: LABEL_SERVICE_ACCOUNT };
+
+export function eqNode(key: string, value: string): SelectorNode {
+  return { kind: "eq", key, value };
+}
+
+/** A namespaceSelector as Felix sees it (`pcns.` keys, all()/global() rewritten). */
+export function namespaceSelectorNode(text: string): SelectorNode {
+  return rewrite(node(text), NS_PREFIX, HAS_NAMESPACE, NOT_HAS_NAMESPACE);
+}
+
+export function compile(n: SelectorNode, text?: string): CompiledSelector {
+  const s = selectorFromAst(n);
+  return { match: s.matches, text: text ?? s.toString() };
+}
+
+/** Kubernetes `LabelSelector` → Calico selector AST (libcalico-go conversion `k8sSelectorToCalico`). */
+export interface K8sLabelSelector {
+  readonly matchLabels?: Readonly<Record<string, string>>;
+  readonly matchExpressions?: ReadonlyArray<{ key: string; operator: string; values?: readonly string[] }>;
+}
+
+export function k8sSelectorNode(s: K8sLabelSelector, prefix = ""): SelectorNode {
+  const terms: SelectorNode[] = [];
+  for (const k of Object.keys(s.matchLabels ?? {}).sort()) terms.push(eqNode(prefix + k, s.matchLabels![k]!));
+  for (const e of s.matchExpressions ?? []) {
+    const key = prefix + e.key;
+    const values = [...new Set(e.values ?? [])].sort();
+    switch (e.operator) {
+      case "In":
+        terms.push({ kind: "in", key, values });
+        break;
+      case "NotIn":
+        // Calico's `not in` is true when the label is missing, which is Kubernetes' NotIn.
+        terms.push({ kind: "notIn", key, values });
+        break;
+      case "Exists":
+        terms.push({ kind: "has", key });
+        break;
+      case "DoesNotExist":
+        terms.push({ kind: "not", operand: { kind: "has", key } });
+        break;
+      default:
+        throw new Error(`unknown matchExpressions operator ${e.operator}`);
+    }
+  }
+  return and(...terms) ?? { kind: "all" };
+}

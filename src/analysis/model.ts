@@ -1,0 +1,360 @@
+/**
+ * The analysed cluster: Calico endpoints built from the inventory, the policy model, tiers in Felix
+ * order, and the per-endpoint lists of applicable policies (computed once per endpoint and cached).
+ *
+ * Endpoint label views are what Felix matches selectors against:
+ * - workload endpoint: pod labels, plus `projectcalico.org/namespace`, `projectcalico.org/orchestrator:
+ *   k8s`, `projectcalico.org/serviceaccount`, and the labels inherited from the namespace profile
+ *   (`pcns.<label>`, including `pcns.projectcalico.org/name`) and the service-account profile
+ *   (`pcsa.<label>`, including `pcsa.projectcalico.org/name`) (libcalico-go k8s conversion);
+ * - host endpoint: its own labels (an automatic host endpoint copies the node's labels);
+ * - NetworkSet: its labels plus the namespace label and namespace profile labels; GlobalNetworkSet: its labels.
+ * A host-networked pod has no workload endpoint: for policy it is its node.
+ */
+import { type IpVersion, parseIp } from "../model/net.js";
+import type { Problem } from "../model/problem.js";
+import type { Inventory, InventoryWorkload, Labels, NamedPort } from "./inventory.js";
+import { IpSet } from "./ipset.js";
+import { LABEL_NAME, LABEL_NAMESPACE, LABEL_ORCHESTRATOR, LABEL_SERVICE_ACCOUNT, NS_PREFIX, SA_PREFIX } from "./labels.js";
+import { type Direction, type NetworkSet, type Policy, type PolicyModel, type Tier, stagedView } from "./policies.js";
+
+export interface Ip {
+  readonly version: IpVersion;
+  readonly value: bigint;
+}
+
+export interface Endpoint {
+  /** Display identity: `ns/name[Kind]` (netpol-analyzer style) or `host:<node>`. */
+  readonly id: string;
+  /** Short reference used in cases files and the CLI: `ns/name` or `host:<node>`. */
+  readonly ref: string;
+  readonly kind: "workload" | "host";
+  readonly namespace?: string;
+  readonly name: string;
+  /** Label view Felix matches selectors against. */
+  readonly labels: Labels;
+  readonly ports: readonly NamedPort[];
+  readonly ips: readonly Ip[];
+  readonly node?: string;
+  /**
+   * For hosts: the host endpoint that polices the node's traffic, if any. With none, host traffic is
+   * not policed by Calico at all.
+   */
+  readonly hostEndpoint?: { readonly name: string; readonly profileAllows: boolean; readonly auto: boolean };
+  readonly workload?: InventoryWorkload;
+}
+
+/** A network set with the label view selectors see. */
+export interface NetworkSetView extends NetworkSet {
+  readonly view: Labels;
+}
+
+export interface TierPolicies {
+  readonly tier: Tier;
+  readonly policies: readonly Policy[];
+}
+
+/** Which policies Felix renders into which chain of an endpoint. */
+export type Stage = "normal" | "untracked" | "preDNAT";
+
+export interface Model {
+  readonly view: "enforced" | "staged";
+  readonly inventory: Inventory;
+  readonly policyModel: PolicyModel;
+  readonly policies: readonly Policy[];
+  readonly tiers: readonly Tier[];
+  readonly endpoints: readonly Endpoint[];
+  readonly byRef: ReadonlyMap<string, readonly Endpoint[]>;
+  readonly networkSets: readonly NetworkSetView[];
+  readonly problems: readonly Problem[];
+  /** Network sets containing an address (Felix adds a set's nets to every selector that matches the set). */
+  networkSetsAt(ip: Ip): readonly NetworkSetView[];
+  /** Tiers (in order) with the policies that select `ep` and govern `dir`, for one stage. */
+  applicable(ep: Endpoint, dir: Direction, stage: Stage): readonly TierPolicies[];
+}
+
+export function namespaceLabels(name: string, declared: Labels): Labels {
+  return { ...declared, "kubernetes.io/metadata.name": name };
+}
+
+function prefixed(prefix: string, labels: Labels): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const [k, v] of Object.entries(labels)) out[prefix + k] = v;
+  return out;
+}
+
+function ipsOf(texts: readonly string[]): Ip[] {
+  const out: Ip[] = [];
+  for (const t of texts) {
+    const p = parseIp(t);
+    if (p !== undefined) out.push(p);
+  }
+  return out;
+}
+
+/** Sorts tiers as Felix does: declared before undeclared, then order (nil last), then name. */
+export function sortTiers(tiers: Iterable<Tier>): Tier[] {
+  return [...tiers].sort((a, b) => {
+    if (a.declared !== b.declared) return a.declared ? -1 : 1;
+    if (a.order !== b.order) return a.order < b.order ? -1 : 1;
+    return a.name < b.name ? -1 : a.name > b.name ? 1 : 0;
+  });
+}
+
+/** Felix's PolKVLess: order (nil = +Inf), then the string `name/namespace/kind`. */
+export function comparePolicies(a: Policy, b: Policy): number {
+  if (a.order !== b.order) return a.order < b.order ? -1 : 1;
+  const ka = `${a.name}/${a.namespace ?? ""}/${a.kind}`;
+  const kb = `${b.name}/${b.namespace ?? ""}/${b.kind}`;
+  return ka < kb ? -1 : ka > kb ? 1 : 0;
+}
+
+export interface BuildOptions {
+  /** `staged` evaluates the "would be" view with staged policies applied. */
+  readonly view?: "enforced" | "staged";
+}
+
+export function buildModel(inventory: Inventory, policyModel: PolicyModel, opts: BuildOptions = {}): Model {
+  const view = opts.view ?? "enforced";
+  const pm = view === "staged" ? stagedView(policyModel) : policyModel;
+  const nsLabels = new Map<string, Labels>();
+  for (const n of inventory.namespaces) nsLabels.set(n.name, namespaceLabels(n.name, n.labels));
+  const saLabels = new Map<string, Labels>();
+  for (const s of inventory.serviceAccounts) saLabels.set(`${s.namespace}/${s.name}`, s.labels);
+  const nsProfile = (ns: string): Record<string, string> => ({
+    ...prefixed(NS_PREFIX, nsLabels.get(ns) ?? namespaceLabels(ns, {})),
+    [NS_PREFIX + LABEL_NAME]: ns,
+  });
+
+  const endpoints: Endpoint[] = [];
+  const byRef = new Map<string, Endpoint[]>();
+  const add = (ref: string, e: Endpoint): void => {
+    const l = byRef.get(ref);
+    if (l === undefined) byRef.set(ref, [e]);
+    else l.push(e);
+  };
+
+  // Hosts: one endpoint per node (the `*` host endpoint, or the first by name, or the automatic one).
+  const nodeNames = new Set<string>(inventory.nodes.map((n) => n.name));
+  for (const h of pm.hostEndpoints) nodeNames.add(h.node);
+  const hosts = new Map<string, Endpoint>();
+  for (const nodeName of [...nodeNames].sort()) {
+    const node = inventory.nodes.find((n) => n.name === nodeName);
+    const heps = pm.hostEndpoints.filter((h) => h.node === nodeName).sort((a, b) => (a.name < b.name ? -1 : 1));
+    const hep = heps.find((h) => h.interfaceName === "*") ?? heps[0];
+    let ep: Endpoint;
+    if (hep !== undefined) {
+      ep = {
+        id: `host:${nodeName}`,
+        ref: `host:${nodeName}`,
+        kind: "host",
+        name: nodeName,
+        labels: hep.labels,
+        ports: [],
+        ips: ipsOf([...hep.expectedIPs, ...(node?.ips ?? [])]),
+        node: nodeName,
+        hostEndpoint: { name: hep.name, profileAllows: hep.profiles.includes("projectcalico-default-allow"), auto: false },
+      };
+    } else if (node !== undefined && (node.autoHostEndpoint || pm.autoHostEndpoints)) {
+      // kube-controllers: `<node>-auto-hep`, interface `*`, node labels, profile projectcalico-default-allow.
+      ep = {
+        id: `host:${nodeName}`,
+        ref: `host:${nodeName}`,
+        kind: "host",
+        name: nodeName,
+        labels: node.labels,
+        ports: [],
+        ips: ipsOf(node.ips),
+        node: nodeName,
+        hostEndpoint: { name: `${nodeName}-auto-hep`, profileAllows: true, auto: true },
+      };
+    } else {
+      ep = { id: `host:${nodeName}`, ref: `host:${nodeName}`, kind: "host", name: nodeName, labels: node?.labels ?? {}, ports: [], ips: ipsOf(node?.ips ?? []), node: nodeName };
+    }
+    hosts.set(nodeName, ep);
+    endpoints.push(ep);
+    add(ep.ref, ep);
+  }
+
+  for (const w of inventory.workloads) {
+    const ref = `${w.namespace}/${w.name}`;
+    if (w.hostNetwork) {
+      // No workload endpoint: the pod is its node. Known node → that host; otherwise every node.
+      const targets = w.node !== undefined ? [hosts.get(w.node)].filter((h): h is Endpoint => h !== undefined) : [...hosts.values()];
+      for (const h of targets) add(ref, h);
+      continue;
+    }
+    const labels: Record<string, string> = {
+      ...nsProfile(w.namespace),
+      ...prefixed(SA_PREFIX, saLabels.get(`${w.namespace}/${w.serviceAccount}`) ?? {}),
+      [SA_PREFIX + LABEL_NAME]: w.serviceAccount,
+      [LABEL_NAMESPACE]: w.namespace,
+      [LABEL_ORCHESTRATOR]: "k8s",
+      [LABEL_SERVICE_ACCOUNT]: w.serviceAccount,
+      ...w.labels,
+    };
+    const ep: Endpoint = {
+      id: `${w.namespace}/${w.name}[${w.kind}]`,
+      ref,
+      kind: "workload",
+      namespace: w.namespace,
+      name: w.name,
+      labels,
+      ports: w.ports,
+      ips: ipsOf(w.ips),
+      ...(w.node === undefined ? {} : { node: w.node }),
+      workload: w,
+    };
+    endpoints.push(ep);
+    add(ref, ep);
+    add(ep.id, ep);
+  }
+
+  const networkSets: NetworkSetView[] = pm.networkSets.map((s) => ({
+    ...s,
+    view: s.namespace === undefined ? s.labels : { ...nsProfile(s.namespace), [LABEL_NAMESPACE]: s.namespace, ...s.labels },
+  }));
+  const index = buildNetsetIndex(networkSets);
+
+  const tiers = sortTiers(pm.tiers.values());
+  const tierRank = new Map(tiers.map((t, i) => [t.name, i] as const));
+  const policies = [...pm.policies].sort((a, b) => {
+    const ta = tierRank.get(a.tier)!;
+    const tb = tierRank.get(b.tier)!;
+    return ta !== tb ? ta - tb : comparePolicies(a, b);
+  });
+  const cache = new Map<Endpoint, Map<string, TierPolicies[]>>();
+  // Namespaced policies only select endpoints of their namespace: index them so an endpoint
+  // checks the global policies plus its own namespace's, keeping Felix order by merging on rank.
+  const rank = new Map(policies.map((p, i) => [p, i] as const));
+  const globalPolicies: Policy[] = [];
+  const nsPolicies = new Map<string, Policy[]>();
+  for (const p of policies) {
+    if (p.namespace === undefined) globalPolicies.push(p);
+    else {
+      const l = nsPolicies.get(p.namespace);
+      if (l === undefined) nsPolicies.set(p.namespace, [p]);
+      else l.push(p);
+    }
+  }
+  const candidates = (ep: Endpoint): Policy[] => {
+    const local = ep.namespace === undefined ? undefined : nsPolicies.get(ep.namespace);
+    if (local === undefined) return globalPolicies;
+    const out: Policy[] = [];
+    let i = 0;
+    let j = 0;
+    while (i < globalPolicies.length || j < local.length) {
+      if (j >= local.length || (i < globalPolicies.length && rank.get(globalPolicies[i]!)! < rank.get(local[j]!)!)) out.push(globalPolicies[i++]!);
+      else out.push(local[j++]!);
+    }
+    return out;
+  };
+
+  return {
+    view,
+    inventory,
+    policyModel,
+    policies,
+    tiers,
+    endpoints,
+    byRef,
+    networkSets,
+    problems: pm.problems,
+    networkSetsAt: index,
+    applicable(ep, dir, stage) {
+      let m = cache.get(ep);
+      if (m === undefined) {
+        m = new Map();
+        cache.set(ep, m);
+      }
+      const key = `${dir}/${stage}`;
+      let r = m.get(key);
+      if (r === undefined) {
+        r = [];
+        let current: { tier: Tier; policies: Policy[] } | undefined;
+        for (const p of candidates(ep)) {
+          if ((dir === "ingress" ? p.ingress : p.egress) === undefined) continue;
+          if (!policyInStage(p, ep, stage)) continue;
+          if (!p.selector.match(ep.labels)) continue;
+          if (current === undefined || current.tier.name !== p.tier) {
+            current = { tier: pm.tiers.get(p.tier)!, policies: [] };
+            r.push(current);
+          }
+          current.policies.push(p);
+        }
+        m.set(key, r);
+      }
+      return r;
+    },
+  };
+}
+
+/**
+ * Which chain a policy is rendered into. Workload endpoints get only normal policies; host
+ * endpoints get doNotTrack policies in the untracked (raw) chains, preDNAT policies in the
+ * pre-DNAT (mangle) chains (ingress only), and the rest in the normal (filter) chains.
+ */
+function policyInStage(p: Policy, ep: Endpoint, stage: Stage): boolean {
+  if (ep.kind === "workload") return stage === "normal" && !p.doNotTrack && !p.preDNAT;
+  if (p.doNotTrack) return stage === "untracked";
+  if (p.preDNAT) return stage === "preDNAT";
+  return stage === "normal";
+}
+
+/** Elementary address ranges with the network sets covering each, for O(log n) lookups. */
+function buildNetsetIndex(sets: readonly NetworkSetView[]): (ip: Ip) => readonly NetworkSetView[] {
+  if (sets.length === 0) return () => [];
+  const perVersion = new Map<IpVersion, { starts: bigint[]; ends: bigint[]; members: NetworkSetView[][] }>();
+  for (const version of [4, 6] as const) {
+    const events: Array<{ at: bigint; set: number; delta: 1 | -1 }> = [];
+    sets.forEach((s, i) => {
+      const list = version === 4 ? s.nets.v4 : s.nets.v6;
+      for (let j = 0; j < list.length; j += 2) {
+        events.push({ at: list[j]!, set: i, delta: 1 });
+        events.push({ at: list[j + 1]! + 1n, set: i, delta: -1 });
+      }
+    });
+    events.sort((a, b) => (a.at < b.at ? -1 : a.at > b.at ? 1 : a.delta - b.delta));
+    const starts: bigint[] = [];
+    const ends: bigint[] = [];
+    const members: NetworkSetView[][] = [];
+    const active = new Map<number, number>();
+    let i = 0;
+    while (i < events.length) {
+      const at = events[i]!.at;
+      while (i < events.length && events[i]!.at === at) {
+        const e = events[i]!;
+        const c = (active.get(e.set) ?? 0) + e.delta;
+        if (c === 0) active.delete(e.set);
+        else active.set(e.set, c);
+        i++;
+      }
+      if (active.size > 0) {
+        const next = i < events.length ? events[i]!.at - 1n : at;
+        starts.push(at);
+        ends.push(next);
+        members.push([...active.keys()].sort((a, b) => a - b).map((k) => sets[k]!));
+      }
+    }
+    perVersion.set(version, { starts, ends, members });
+  }
+  return (ip) => {
+    const idx = perVersion.get(ip.version)!;
+    let lo = 0;
+    let hi = idx.starts.length - 1;
+    while (lo <= hi) {
+      const mid = (lo + hi) >> 1;
+      if (ip.value < idx.starts[mid]!) hi = mid - 1;
+      else if (ip.value > idx.ends[mid]!) lo = mid + 1;
+      else return idx.members[mid]!;
+    }
+    return [];
+  };
+}
+
+/** All addresses of every network set (used to cut the external address space). */
+export function networkSetAddresses(sets: readonly NetworkSet[]): IpSet {
+  let s = IpSet.EMPTY;
+  for (const n of sets) s = s.union(n.nets);
+  return s;
+}
