@@ -3,7 +3,8 @@
  *
  * Behaviour follows projectcalico/calico `libcalico-go/lib/selector/tokenizer/tokenizer.go` (the
  * hand-written tokenizer used since Calico 3.30; 3.29's regex tokenizer accepts the same language
- * except for corner cases around newlines inside `has( )`):
+ * except that it also took newlines and other `\s` whitespace inside `has( )`/`all( )`/`global( )`
+ * and between the words of `starts with`, `ends with` and `not in`):
  *
  * - Only space and tab separate tokens. Any other character outside a string literal, including a
  *   newline, is an error (YAML block scalars that end in "\n" therefore give an invalid selector).
