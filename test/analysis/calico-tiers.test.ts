@@ -1,0 +1,522 @@
+/**
+ * Calico tier semantics, one scenario per documented behaviour. Each case cites where the behaviour is
+ * written down (TD = tigera/docs calico_versioned_docs/version-3.32, PC = projectcalico/calico).
+ */
+import { describe, expect, it } from "vitest";
+import { explain } from "../../src/analysis/evaluate.js";
+import { parseInventory } from "../../src/analysis/inventory.js";
+import type { Model } from "../../src/analysis/model.js";
+import { modelOf } from "./helpers.js";
+
+const inventory = parseInventory({
+  namespaces: [
+    { name: "shop", labels: { team: "shop" }, workloads: [
+      { name: "web", labels: { app: "web" }, serviceAccount: "web-sa", ports: [{ name: "http", port: 8080, protocol: "TCP" }] },
+      { name: "db", labels: { app: "db" }, serviceAccount: "db-sa", ports: [{ name: "pg", port: 5432, protocol: "TCP" }] },
+    ] },
+    { name: "other", labels: {}, workloads: [{ name: "client", labels: { app: "client" } }] },
+    { name: "kube-system", labels: {}, workloads: [
+      { name: "coredns", labels: { "k8s-app": "kube-dns" }, ports: [{ name: "dns", port: 53, protocol: "UDP" }] },
+      { name: "node-agent", kind: "DaemonSet", labels: { app: "agent" }, hostNetwork: true },
+    ] },
+  ],
+  nodes: [
+    { name: "control", ips: ["10.0.0.10"], labels: { "kubernetes.io/hostname": "control", role: "control" } },
+    { name: "worker", ips: ["10.0.0.11"], labels: { "kubernetes.io/hostname": "worker", role: "worker" } },
+  ],
+  externals: [{ name: "registry", cidr: "10.0.0.50/32" }],
+});
+
+const tiers = `
+apiVersion: projectcalico.org/v3
+kind: Tier
+metadata: { name: security }
+spec: { order: 100 }
+---
+apiVersion: projectcalico.org/v3
+kind: Tier
+metadata: { name: platform }
+spec: { order: 200, defaultAction: Pass }
+`;
+
+function verdict(m: Model, from: string, to: string, port: number, protocol = "TCP"): boolean {
+  return explain(m, { from, to, port, protocol }).every((r) => r.allowed);
+}
+
+describe("Calico tiers", () => {
+  it("no policy at all: the namespace profile allows both directions (TD network-policy/get-started/calico-policy: pods without policy are allow-all)", () => {
+    const m = modelOf(tiers, inventory);
+    const [r] = explain(m, { from: "shop/web", to: "shop/db", port: 5432, protocol: "TCP" });
+    expect(r!.allowed).toBe(true);
+    expect(r!.egress.decision).toEqual({ by: "profile", profile: "kns.shop", allow: true });
+    expect(r!.ingress.decision).toEqual({ by: "profile", profile: "kns.shop", allow: true });
+  });
+
+  it("end-of-tier deny: a tier that selects the endpoint but matches nothing denies, later tiers never run (TD tiered-policy.mdx)", () => {
+    const m = modelOf(`${tiers}
+---
+apiVersion: projectcalico.org/v3
+kind: GlobalNetworkPolicy
+metadata: { name: security.db-only-from-web }
+spec:
+  tier: security
+  order: 10
+  selector: app == "db"
+  types: [Ingress]
+  ingress:
+    - action: Allow
+      protocol: TCP
+      source: { selector: app == "web" }
+      destination: { ports: [5432] }
+---
+apiVersion: projectcalico.org/v3
+kind: GlobalNetworkPolicy
+metadata: { name: allow-all }
+spec:
+  selector: all()
+  ingress: [{ action: Allow }]
+`, inventory);
+    expect(verdict(m, "shop/web", "shop/db", 5432)).toBe(true);
+    const [r] = explain(m, { from: "other/client", to: "shop/db", port: 5432, protocol: "TCP" });
+    expect(r!.allowed).toBe(false);
+    expect(r!.ingress.decision).toEqual({ by: "end-of-tier", tier: "security" });
+    expect(r!.ingress.steps.some((s) => s.tier === "default")).toBe(false);
+  });
+
+  it("Pass skips the rest of the tier and the next tier decides (TD reference/resources/networkpolicy.mdx: Pass)", () => {
+    const base = `${tiers}
+---
+apiVersion: projectcalico.org/v3
+kind: GlobalNetworkPolicy
+metadata: { name: security.pass-shop }
+spec:
+  tier: security
+  order: 10
+  selector: projectcalico.org/namespace == "shop"
+  ingress: [{ action: Pass, source: { namespaceSelector: team == "shop" } }]
+---
+apiVersion: projectcalico.org/v3
+kind: GlobalNetworkPolicy
+metadata: { name: security.deny-rest }
+spec:
+  tier: security
+  order: 20
+  selector: projectcalico.org/namespace == "shop"
+  ingress: [{ action: Deny }]
+`;
+    const m = modelOf(base, inventory);
+    const [r] = explain(m, { from: "shop/web", to: "shop/db", port: 5432, protocol: "TCP" });
+    expect(r!.allowed).toBe(true); // passed, no later tier selects db → profile
+    expect(r!.ingress.steps.map((s) => s.action)).toContain("Pass");
+    expect(r!.ingress.decision.by).toBe("profile");
+    expect(verdict(m, "other/client", "shop/db", 5432)).toBe(false); // Deny in the same tier
+  });
+
+  it("defaultAction Pass: a tier that matches nothing hands over to the next tier (TD reference/resources/tier.mdx, Calico 3.30+)", () => {
+    const m = modelOf(`${tiers}
+---
+apiVersion: projectcalico.org/v3
+kind: GlobalNetworkPolicy
+metadata: { name: platform.watch-db }
+spec:
+  tier: platform
+  order: 10
+  selector: app == "db"
+  ingress: [{ action: Deny, source: { selector: app == "client" } }]
+---
+apiVersion: networking.k8s.io/v1
+kind: NetworkPolicy
+metadata: { name: db, namespace: shop }
+spec:
+  podSelector: { matchLabels: { app: db } }
+  ingress: [{ from: [{ podSelector: { matchLabels: { app: web } } }] }]
+`, inventory);
+    const [r] = explain(m, { from: "shop/web", to: "shop/db", port: 5432, protocol: "TCP" });
+    expect(r!.allowed).toBe(true);
+    expect(r!.ingress.decision).toMatchObject({ by: "rule", tier: "default", policy: "KubernetesNetworkPolicy/shop/db" });
+    expect(r!.ingress.steps.some((s) => s.text.includes("defaultAction Pass"))).toBe(true);
+    expect(verdict(m, "other/client", "shop/db", 5432)).toBe(false);
+  });
+
+  it("tiers run by order, lowest first, regardless of how they are listed (TD tier.mdx)", () => {
+    const m = modelOf(`
+apiVersion: projectcalico.org/v3
+kind: Tier
+metadata: { name: zz-first }
+spec: { order: 1 }
+---
+apiVersion: projectcalico.org/v3
+kind: Tier
+metadata: { name: aa-second }
+spec: { order: 2 }
+---
+apiVersion: projectcalico.org/v3
+kind: GlobalNetworkPolicy
+metadata: { name: aa-second.allow }
+spec: { tier: aa-second, selector: app == "db", ingress: [{ action: Allow }] }
+---
+apiVersion: projectcalico.org/v3
+kind: GlobalNetworkPolicy
+metadata: { name: zz-first.deny }
+spec: { tier: zz-first, selector: app == "db", ingress: [{ action: Deny }] }
+`, inventory);
+    expect(explain(m, { from: "shop/web", to: "shop/db", port: 1, protocol: "TCP" })[0]!.ingress.decision).toMatchObject({ tier: "zz-first", action: "Deny" });
+  });
+
+  it("policy order ties are broken by name; a policy with no order runs last (PC felix/calc/policy_sorter.go PolKVLess)", () => {
+    const pol = (name: string, action: string, order?: number): string => `
+---
+apiVersion: projectcalico.org/v3
+kind: GlobalNetworkPolicy
+metadata: { name: ${name} }
+spec: { ${order === undefined ? "" : `order: ${order}, `}selector: app == "db", ingress: [{ action: ${action} }] }`;
+    const a = modelOf(pol("a-deny", "Deny", 5) + pol("b-allow", "Allow", 5), inventory);
+    expect(verdict(a, "shop/web", "shop/db", 5432)).toBe(false);
+    const b = modelOf(pol("a-allow", "Allow", 5) + pol("b-deny", "Deny", 5), inventory);
+    expect(verdict(b, "shop/web", "shop/db", 5432)).toBe(true);
+    const c = modelOf(pol("a-deny", "Deny") + pol("z-allow", "Allow", 900), inventory);
+    expect(verdict(c, "shop/web", "shop/db", 5432)).toBe(true);
+  });
+
+  it("Log records and continues to the next rule (TD networkpolicy.mdx: Log)", () => {
+    const m = modelOf(`
+apiVersion: projectcalico.org/v3
+kind: GlobalNetworkPolicy
+metadata: { name: log-then-deny }
+spec: { selector: app == "db", ingress: [{ action: Log }, { action: Deny, protocol: TCP, destination: { ports: [22] } }, { action: Allow }] }
+`, inventory);
+    const [r] = explain(m, { from: "shop/web", to: "shop/db", port: 5432, protocol: "TCP" });
+    expect(r!.allowed).toBe(true);
+    expect(r!.ingress.steps.filter((s) => s.action === "Log")).toHaveLength(1);
+    expect(verdict(m, "shop/web", "shop/db", 22)).toBe(false);
+  });
+
+  it("a tier applies to an endpoint only through policies that select it and govern the direction (PC felix/rules/endpoints.go: tiers without policy groups are skipped)", () => {
+    const m = modelOf(`${tiers}
+---
+apiVersion: projectcalico.org/v3
+kind: GlobalNetworkPolicy
+metadata: { name: security.egress-only }
+spec:
+  tier: security
+  selector: app == "db"
+  egress: [{ action: Allow, protocol: UDP, destination: { ports: [53] } }]
+`, inventory);
+    // types defaults to [Egress] when only egress rules exist (PC api/pkg/defaults defaultPolicyTypesField),
+    // so ingress to db is not isolated, but db's other egress hits the end-of-tier deny.
+    expect(verdict(m, "shop/web", "shop/db", 5432)).toBe(true);
+    expect(verdict(m, "shop/db", "kube-system/coredns", 53, "UDP")).toBe(true);
+    expect(verdict(m, "shop/db", "shop/web", 8080)).toBe(false);
+  });
+
+  it("a policy with no rules and no types isolates ingress only (PC api/pkg/defaults: no egress rules → [Ingress])", () => {
+    const m = modelOf(`
+apiVersion: projectcalico.org/v3
+kind: NetworkPolicy
+metadata: { name: isolate, namespace: shop }
+spec: { selector: app == "db" }
+`, inventory);
+    expect(verdict(m, "shop/web", "shop/db", 5432)).toBe(false);
+    expect(verdict(m, "shop/db", "shop/web", 8080)).toBe(true);
+  });
+
+  it("staged policies are not enforced; the staged view applies them: Set replaces the namesake, Delete removes it (TD staged-network-policies.mdx)", () => {
+    const text = `
+apiVersion: projectcalico.org/v3
+kind: StagedGlobalNetworkPolicy
+metadata: { name: deny-db }
+spec: { selector: app == "db", ingress: [{ action: Deny }] }
+---
+apiVersion: projectcalico.org/v3
+kind: GlobalNetworkPolicy
+metadata: { name: deny-web }
+spec: { selector: app == "web", ingress: [{ action: Deny }] }
+---
+apiVersion: projectcalico.org/v3
+kind: StagedGlobalNetworkPolicy
+metadata: { name: deny-web }
+spec: { stagedAction: Delete, selector: app == "web" }
+`;
+    const enforced = modelOf(text, inventory);
+    expect(verdict(enforced, "shop/web", "shop/db", 5432)).toBe(true);
+    expect(verdict(enforced, "shop/db", "shop/web", 8080)).toBe(false);
+    const staged = modelOf(text, inventory, "staged");
+    expect(verdict(staged, "shop/web", "shop/db", 5432)).toBe(false);
+    expect(verdict(staged, "shop/db", "shop/web", 8080)).toBe(true);
+  });
+
+  it("Kubernetes NetworkPolicy runs in the default tier at order 1000, before a Calico policy of order 2000 (CALICO.md §3; PC k8s conversion)", () => {
+    const m = modelOf(`
+apiVersion: projectcalico.org/v3
+kind: NetworkPolicy
+metadata: { name: deny-late, namespace: shop }
+spec: { order: 2000, selector: app == "db", ingress: [{ action: Deny }] }
+---
+apiVersion: projectcalico.org/v3
+kind: NetworkPolicy
+metadata: { name: deny-early, namespace: shop }
+spec: { order: 500, selector: app == "db", ingress: [{ action: Deny, source: { selector: app == "client", namespaceSelector: all() } }] }
+---
+apiVersion: networking.k8s.io/v1
+kind: NetworkPolicy
+metadata: { name: allow-all, namespace: shop }
+spec: { podSelector: {}, ingress: [{}] }
+`, inventory);
+    expect(explain(m, { from: "shop/web", to: "shop/db", port: 1, protocol: "TCP" })[0]!.ingress.decision).toMatchObject({ policy: "KubernetesNetworkPolicy/shop/allow-all" });
+    expect(explain(m, { from: "other/client", to: "shop/db", port: 1, protocol: "TCP" })[0]!.ingress.decision).toMatchObject({ policy: "NetworkPolicy/shop/deny-early" });
+  });
+
+  it("a namespaced policy's rule selector only sees its own namespace; namespaceSelector widens it (PC updateprocessors/rules.go getEndpointSelector)", () => {
+    const m = modelOf(`
+apiVersion: projectcalico.org/v3
+kind: NetworkPolicy
+metadata: { name: from-clients, namespace: shop }
+spec:
+  selector: app == "db"
+  ingress:
+    - { action: Allow, source: { selector: has(app) } }
+---
+apiVersion: projectcalico.org/v3
+kind: NetworkPolicy
+metadata: { name: from-other, namespace: shop }
+spec:
+  selector: app == "web"
+  ingress:
+    - { action: Allow, source: { selector: has(app), namespaceSelector: projectcalico.org/name == "other" } }
+`, inventory);
+    expect(verdict(m, "shop/web", "shop/db", 5432)).toBe(true);
+    expect(verdict(m, "other/client", "shop/db", 5432)).toBe(false);
+    expect(verdict(m, "other/client", "shop/web", 8080)).toBe(true);
+    expect(verdict(m, "shop/db", "shop/web", 8080)).toBe(false);
+  });
+
+  it("notSelector in a namespaced policy is limited to the policy's namespace (PC getEndpointSelector: the namespace is added when NotSelector is used)", () => {
+    const m = modelOf(`
+apiVersion: projectcalico.org/v3
+kind: NetworkPolicy
+metadata: { name: not-client, namespace: shop }
+spec:
+  selector: app == "db"
+  ingress: [{ action: Allow, source: { notSelector: app == "web" } }]
+`, inventory);
+    expect(verdict(m, "shop/web", "shop/db", 5432)).toBe(false);
+    expect(verdict(m, "other/client", "shop/db", 5432)).toBe(false); // other namespace: not in scope
+  });
+
+  it("serviceAccounts names and selectors match the pod's service account (TD networkpolicy.mdx ServiceAccountMatch)", () => {
+    const m = modelOf(`
+apiVersion: projectcalico.org/v3
+kind: GlobalNetworkPolicy
+metadata: { name: db-by-sa }
+spec:
+  selector: app == "db"
+  ingress: [{ action: Allow, source: { serviceAccounts: { names: [web-sa] } } }]
+`, inventory);
+    expect(verdict(m, "shop/web", "shop/db", 5432)).toBe(true);
+    expect(verdict(m, "other/client", "shop/db", 5432)).toBe(false);
+  });
+
+  it("named ports resolve at the destination, with the protocol (TD networkpolicy.mdx Ports: named ports)", () => {
+    const m = modelOf(`
+apiVersion: projectcalico.org/v3
+kind: GlobalNetworkPolicy
+metadata: { name: web-egress }
+spec:
+  selector: app == "web"
+  egress:
+    - { action: Allow, protocol: TCP, destination: { ports: [pg] } }
+`, inventory);
+    expect(verdict(m, "shop/web", "shop/db", 5432)).toBe(true);
+    expect(verdict(m, "shop/web", "shop/db", 5433)).toBe(false);
+    expect(verdict(m, "shop/web", "other/client", 5432)).toBe(false); // client has no port named pg
+  });
+
+  it("ICMP type and code, notProtocol (TD _rule.mdx)", () => {
+    const m = modelOf(`
+apiVersion: projectcalico.org/v3
+kind: GlobalNetworkPolicy
+metadata: { name: ping }
+spec:
+  selector: app == "db"
+  ingress:
+    - { action: Allow, protocol: ICMP, icmp: { type: 8 } }
+    - { action: Allow, notProtocol: TCP }
+`, inventory);
+    const icmp = (type: number, code: number): boolean => verdict(m, "shop/web", "shop/db", (type << 8) | code, "ICMP");
+    expect(icmp(8, 0)).toBe(true);
+    expect(verdict(m, "shop/web", "shop/db", 53, "UDP")).toBe(true);
+    expect(verdict(m, "shop/web", "shop/db", 5432, "TCP")).toBe(false);
+  });
+
+  it("GlobalNetworkSet peers: a selector matching the set's labels matches its addresses (TD reference/resources/globalnetworkset.mdx)", () => {
+    const m = modelOf(`
+apiVersion: projectcalico.org/v3
+kind: GlobalNetworkSet
+metadata: { name: registry, labels: { role: registry } }
+spec: { nets: [10.0.0.48/29] }
+---
+apiVersion: projectcalico.org/v3
+kind: GlobalNetworkPolicy
+metadata: { name: web-egress }
+spec:
+  selector: app == "web"
+  egress: [{ action: Allow, protocol: TCP, destination: { selector: role == "registry", ports: [5000] } }]
+---
+apiVersion: projectcalico.org/v3
+kind: NetworkPolicy
+metadata: { name: db-egress, namespace: shop }
+spec:
+  selector: app == "db"
+  egress:
+    - { action: Allow, protocol: TCP, destination: { selector: role == "registry" } }
+---
+apiVersion: projectcalico.org/v3
+kind: NetworkPolicy
+metadata: { name: client-egress, namespace: other }
+spec:
+  selector: app == "client"
+  egress:
+    - { action: Allow, protocol: TCP, destination: { selector: role == "registry", namespaceSelector: global() } }
+`, inventory);
+    expect(verdict(m, "shop/web", "net:10.0.0.50", 5000)).toBe(true);
+    expect(verdict(m, "shop/web", "net:10.0.0.60", 5000)).toBe(false);
+    // A namespaced policy's selector is scoped to its namespace: a global set is outside it...
+    expect(verdict(m, "shop/db", "net:10.0.0.50", 5000)).toBe(false);
+    // ...unless namespaceSelector: global() selects non-namespaced entities (PC rules.go).
+    expect(verdict(m, "other/client", "net:10.0.0.50", 5000)).toBe(true);
+  });
+
+  it("ipBlock except becomes notNets (PC k8s conversion k8sPeerToCalicoFields)", () => {
+    const m = modelOf(`
+apiVersion: networking.k8s.io/v1
+kind: NetworkPolicy
+metadata: { name: egress, namespace: shop }
+spec:
+  podSelector: { matchLabels: { app: web } }
+  policyTypes: [Egress]
+  egress: [{ to: [{ ipBlock: { cidr: 10.0.0.0/8, except: [10.1.0.0/16] } }] }]
+`, inventory);
+    expect(verdict(m, "shop/web", "net:10.2.3.4", 443)).toBe(true);
+    expect(verdict(m, "shop/web", "net:10.1.3.4", 443)).toBe(false);
+    expect(verdict(m, "shop/web", "shop/db", 5432)).toBe(false); // pods have no known address
+  });
+});
+
+describe("host endpoints", () => {
+  const hep = `
+apiVersion: projectcalico.org/v3
+kind: HostEndpoint
+metadata: { name: worker-eth0, labels: { role: worker } }
+spec: { node: worker, interfaceName: "*", expectedIPs: [10.0.0.11] }
+`;
+
+  it("a node without a host endpoint is not policed", () => {
+    const m = modelOf("", inventory);
+    expect(explain(m, { from: "net:192.0.2.1", to: "host:worker", port: 80, protocol: "TCP" })[0]!.ingress.decision).toEqual({ by: "not-policed", reason: "node worker has no host endpoint" });
+  });
+
+  it("a host endpoint with no policy and no profile denies, except failsafe ports (TD hosts/host-endpoints; Felix failsafeInboundHostPorts)", () => {
+    const m = modelOf(hep, inventory);
+    expect(verdict(m, "net:192.0.2.1", "host:worker", 80)).toBe(false);
+    const [r] = explain(m, { from: "net:192.0.2.1", to: "host:worker", port: 22, protocol: "TCP" });
+    expect(r!.allowed).toBe(true);
+    expect(r!.ingress.decision).toEqual({ by: "failsafe", port: "TCP 22" });
+    expect(verdict(m, "host:worker", "net:192.0.2.1", 53, "UDP")).toBe(true); // outbound failsafe
+    expect(verdict(m, "host:worker", "net:192.0.2.1", 443)).toBe(false);
+  });
+
+  it("automatic host endpoints carry projectcalico-default-allow: allowed until a policy selects them (CALICO.md §3 auto HEPs)", () => {
+    const m = modelOf(`
+apiVersion: projectcalico.org/v3
+kind: KubeControllersConfiguration
+metadata: { name: default }
+spec: { controllers: { node: { hostEndpoint: { autoCreate: Enabled } } } }
+---
+apiVersion: projectcalico.org/v3
+kind: GlobalNetworkPolicy
+metadata: { name: control-ingress }
+spec:
+  selector: role == "control"
+  ingress: [{ action: Allow, protocol: TCP, destination: { ports: [10250] } }]
+`, inventory);
+    expect(verdict(m, "net:192.0.2.1", "host:worker", 80)).toBe(true);
+    expect(verdict(m, "net:192.0.2.1", "host:control", 10250)).toBe(true);
+    expect(verdict(m, "net:192.0.2.1", "host:control", 80)).toBe(false); // end of tier default
+    expect(verdict(m, "net:192.0.2.1", "host:control", 6443)).toBe(true); // failsafe
+  });
+
+  it("host-networked pods are their node; host to a pod on the same node is always allowed (CALICO.md §3)", () => {
+    const inv = parseInventory({
+      namespaces: [{ name: "shop", workloads: [{ name: "db", labels: { app: "db" }, node: "worker" }] }],
+      nodes: [{ name: "worker", ips: ["10.0.0.11"] }, { name: "control", ips: ["10.0.0.10"] }],
+    });
+    const m = modelOf(`${hep}
+---
+apiVersion: projectcalico.org/v3
+kind: GlobalNetworkPolicy
+metadata: { name: isolate-db }
+spec: { selector: app == "db", types: [Ingress, Egress] }
+`, inv);
+    // host:worker egress: the HEP has no profile, so only failsafe egress passes; TCP 6443 is a failsafe.
+    const [local] = explain(m, { from: "host:worker", to: "shop/db", port: 6443, protocol: "TCP" });
+    expect(local!.ingress.decision).toEqual({ by: "not-policed", reason: "host to local pod is always allowed" });
+    expect(local!.allowed).toBe(true);
+    expect(verdict(m, "host:control", "shop/db", 5432)).toBe(false);
+  });
+
+  it("pod to its own node is accepted after the pod's egress policy (operator sets DefaultEndpointToHostAction ACCEPT)", () => {
+    const inv = parseInventory({
+      namespaces: [{ name: "shop", workloads: [{ name: "db", labels: { app: "db" }, node: "worker" }] }],
+      nodes: [{ name: "worker", ips: ["10.0.0.11"] }, { name: "control", ips: ["10.0.0.10"] }],
+    });
+    const m = modelOf(`${hep}
+---
+apiVersion: projectcalico.org/v3
+kind: HostEndpoint
+metadata: { name: control-eth0, labels: { role: control } }
+spec: { node: control, interfaceName: "*", expectedIPs: [10.0.0.10] }
+`, inv);
+    expect(verdict(m, "shop/db", "host:worker", 9100)).toBe(true);
+    expect(verdict(m, "shop/db", "host:control", 9100)).toBe(false);
+  });
+
+  it("doNotTrack Allow accepts before normal policy; preDNAT Deny drops before normal policy (TD reference/resources/globalnetworkpolicy.mdx)", () => {
+    const m = modelOf(`${hep}
+---
+apiVersion: projectcalico.org/v3
+kind: GlobalNetworkPolicy
+metadata: { name: untracked-allow }
+spec:
+  selector: role == "worker"
+  doNotTrack: true
+  applyOnForward: true
+  ingress: [{ action: Allow, protocol: UDP, destination: { ports: [4789] } }]
+  egress: [{ action: Allow, protocol: UDP, destination: { ports: [4789] } }]
+---
+apiVersion: projectcalico.org/v3
+kind: GlobalNetworkPolicy
+metadata: { name: prednat-deny }
+spec:
+  selector: role == "worker"
+  preDNAT: true
+  applyOnForward: true
+  ingress: [{ action: Deny, protocol: TCP, destination: { ports: [30080] } }]
+---
+apiVersion: projectcalico.org/v3
+kind: GlobalNetworkPolicy
+metadata: { name: normal }
+spec:
+  selector: role == "worker"
+  ingress: [{ action: Deny, protocol: UDP }, { action: Allow }]
+`, inventory);
+    expect(verdict(m, "net:192.0.2.1", "host:worker", 4789, "UDP")).toBe(true);
+    expect(verdict(m, "net:192.0.2.1", "host:worker", 4790, "UDP")).toBe(false);
+    expect(verdict(m, "net:192.0.2.1", "host:worker", 30080)).toBe(false);
+    expect(verdict(m, "net:192.0.2.1", "host:worker", 30081)).toBe(true);
+  });
+
+  it("a host-networked workload reference resolves to every node it may run on", () => {
+    const m = modelOf("", inventory);
+    expect(explain(m, { from: "kube-system/node-agent", to: "shop/db", port: 1, protocol: "TCP" }).map((r) => r.src)).toEqual(["host:control", "host:worker"]);
+  });
+});
