@@ -4,9 +4,9 @@
  */
 import { ApiObject } from "cdk8s";
 import { Construct } from "constructs";
-import { UserError } from "../src/model/problem.js";
+import { UserError, type Problem } from "../src/model/problem.js";
 import { sel } from "../src/model/selector/index.js";
-import { checkNets, Peer } from "./peer.js";
+import { parseNet, Peer } from "./peer.js";
 
 const SUBDOMAIN = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$/;
 
@@ -21,7 +21,7 @@ export interface NetworkSetProps {
 
 /** Checks a network set's name, labels and nets; returns the nets in canonical form. */
 export function checkNetworkSetProps(props: NetworkSetProps): string[] {
-  const problems = [];
+  const problems: Problem[] = [];
   if (props.name.length > 253 || !SUBDOMAIN.test(props.name)) {
     problems.push({
       path: "name",
@@ -38,9 +38,18 @@ export function checkNetworkSetProps(props: NetworkSetProps): string[] {
       hint: "rules select network sets by label, e.g. { role: \"registry\" }",
     });
   }
+  if (props.nets.length === 0) {
+    problems.push({ path: "nets", value: [], message: "a network set needs at least one CIDR", hint: "e.g. 10.0.0.60/32" });
+  }
+  // Each CIDR is checked on its own: unlike a rule, a set may mix IPv4 and IPv6.
+  const nets: string[] = [];
+  props.nets.forEach((n, i) => {
+    const r = parseNet(n, `nets[${i}]`);
+    if ("message" in r) problems.push(r);
+    else nets.push(r.net);
+  });
   if (problems.length > 0) throw new UserError(problems);
-  // Each CIDR is checked on its own (a set may mix IP versions).
-  return props.nets.length === 0 ? checkNets([], "nets").nets : props.nets.map((n, i) => checkNets([n], `nets[${i}]`).nets[0] ?? n);
+  return nets;
 }
 
 export class GlobalNetworkSet extends Construct {

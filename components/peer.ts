@@ -8,7 +8,7 @@
  * (`all()` for every namespace, `global()` for host endpoints and global network sets), so one peer means
  * the same thing in both kinds.
  */
-import { UserError } from "../src/model/problem.js";
+import { UserError, type Problem } from "../src/model/problem.js";
 import { parseCidr, formatCidr } from "../src/model/net.js";
 import { parseSelector, sel, SelectorError, type Selector } from "../src/model/selector/index.js";
 import type { EntityRuleSpec } from "./rule.js";
@@ -55,38 +55,46 @@ export function selectorFrom(text: string, path: string): Selector {
 }
 
 /**
- * Parses CIDRs (or bare addresses, read as /32 or /128), rejecting typos and host bits below the prefix with
- * a hint that spells out the intended block. All must be of one IP version: Calico rejects a rule mixing
- * IPv4 and IPv6 nets.
+ * Parses one CIDR (or a bare address, read as /32 or /128). Returns the canonical CIDR and IP version, or the
+ * problem: a typo, or host bits below the prefix (with a hint spelling out the intended block).
+ */
+export function parseNet(text: string, path: string): { net: string; version: 4 | 6 } | Problem {
+  const c = parseCidr(text.trim());
+  if (c === undefined) {
+    return {
+      path,
+      value: text,
+      message: "not a valid CIDR",
+      hint: "write an IPv4 or IPv6 block like 10.0.0.0/24 or fd00::/64 (four dot-separated numbers 0-255 for IPv4)",
+    };
+  }
+  if (c.hostBitsSet) {
+    return {
+      path,
+      value: text,
+      message: "CIDR has host bits set below its prefix",
+      hint: `Did you mean ${formatCidr(c)}? (or /${c.version === 4 ? 32 : 128} for the single address)`,
+    };
+  }
+  return { net: formatCidr(c), version: c.version };
+}
+
+/**
+ * Parses CIDRs for one rule peer, reporting every bad entry at once. All must be of one IP version: Calico
+ * rejects a rule mixing IPv4 and IPv6 nets.
  */
 export function checkNets(cidrs: readonly string[], path: string): { nets: string[]; version: 4 | 6 } {
-  const problems = [];
+  const problems: Problem[] = [];
   const nets: string[] = [];
   const versions = new Set<4 | 6>();
   for (const [i, text] of cidrs.entries()) {
-    const c = parseCidr(text.trim());
-    const at = `${path}[${i}]`;
-    if (c === undefined) {
-      problems.push({
-        path: at,
-        value: text,
-        message: "not a valid CIDR",
-        hint: "write an IPv4 or IPv6 block like 10.0.0.0/24 or fd00::/64 (four dot-separated numbers 0-255 for IPv4)",
-      });
+    const r = parseNet(text, `${path}[${i}]`);
+    if ("message" in r) {
+      problems.push(r);
       continue;
     }
-    if (c.hostBitsSet) {
-      const fixed = formatCidr(c);
-      problems.push({
-        path: at,
-        value: text,
-        message: "CIDR has host bits set below its prefix",
-        hint: `Did you mean ${fixed}? (or /${c.version === 4 ? 32 : 128} for the single address)`,
-      });
-      continue;
-    }
-    versions.add(c.version);
-    nets.push(formatCidr(c));
+    versions.add(r.version);
+    nets.push(r.net);
   }
   if (cidrs.length === 0) {
     problems.push({ path, value: [], message: "no CIDRs given", hint: "give at least one CIDR, e.g. 10.0.0.50/32" });

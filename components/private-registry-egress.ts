@@ -9,7 +9,7 @@ import type { Construct } from "constructs";
 import { UserError, type Problem } from "../src/model/problem.js";
 import { sel } from "../src/model/selector/index.js";
 import { GlobalNetworkPolicy } from "./global-network-policy.js";
-import { checkNets, Peer } from "./peer.js";
+import { parseNet, Peer } from "./peer.js";
 import { Port } from "./port.js";
 import { makeRules } from "./rule.js";
 import type { Tier } from "./tier.js";
@@ -43,13 +43,9 @@ export class PrivateRegistryEgress extends GlobalNetworkPolicy {
       problems.push({ path: "registry.cidrs", value: [], message: "no registry CIDRs given", hint: "e.g. 10.0.0.50/32" });
     }
     props.cidrs.forEach((c, i) => {
-      try {
-        const { nets, version } = checkNets([c], `registry.cidrs[${i}]`);
-        byVersion.set(version, [...(byVersion.get(version) ?? []), ...nets]);
-      } catch (e) {
-        if (!(e instanceof UserError)) throw e;
-        problems.push(...e.problems);
-      }
+      const r = parseNet(c, `registry.cidrs[${i}]`);
+      if ("message" in r) problems.push(r);
+      else byVersion.set(r.version, [...(byVersion.get(r.version) ?? []), r.net]);
     });
     let port: Port | undefined;
     try {

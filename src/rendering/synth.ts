@@ -16,6 +16,8 @@ import { BASELINE_TIERS, type BaselineTier, type PolicySettings } from "../confi
 import { UserError, type Problem } from "../model/problem.js";
 import { validateResource } from "../model/validate/index.js";
 
+export { toYaml, writeStack, type ObjectFile, type TextFile } from "./write-stack.js";
+
 export interface RenderedChart {
   /** File name in the stack directory, prefixed in apply order. */
   readonly file: string;
