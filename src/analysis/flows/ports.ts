@@ -3,7 +3,9 @@
  * test/analysis/flows/ports.test.ts). They decide the only places where a recommendation allows more than
  * was observed.
  *
- * Ports are merged per group: one policy, one direction, one peer, one protocol.
+ * Ports are merged per group: one local deployment, one direction, one peer, one protocol. A namespace-wide
+ * rule takes the union of its deployments' merged ranges, so one deployment's dynamic ports never widen
+ * what another deployment gets.
  *   R1 (contiguous): ports that are adjacent (80, 81, 82) become one range `80:82`. Allows nothing extra.
  *   R2 (dynamic high ports): when a group holds MORE than `highPortThreshold` distinct ports at or above
  *      `highPortFloor`, all of its ports at or above the floor become one range min:max. This is the one
@@ -53,6 +55,18 @@ export function mergePorts(ports: Iterable<number>, options: PortMergeOptions = 
     const last = out[out.length - 1];
     if (last !== undefined && last.to + 1 === r.from) out[out.length - 1] = { from: last.from, to: r.to };
     else out.push(r);
+  }
+  return out;
+}
+
+/** Sorted, disjoint union of ranges; overlapping and adjacent ranges are joined (adds nothing). */
+export function unionRanges(ranges: Iterable<PortRange>): PortRange[] {
+  const sorted = [...ranges].sort((a, b) => a.from - b.from || a.to - b.to);
+  const out: PortRange[] = [];
+  for (const r of sorted) {
+    const last = out[out.length - 1];
+    if (last !== undefined && r.from <= last.to + 1) out[out.length - 1] = { from: last.from, to: Math.max(last.to, r.to) };
+    else out.push({ from: r.from, to: r.to });
   }
   return out;
 }

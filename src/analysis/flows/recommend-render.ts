@@ -7,25 +7,29 @@
 import { relative, sep } from "node:path";
 import { stringify } from "yaml";
 import type { PortRange } from "./ports.js";
-import type { PlannedPeer, PlannedPolicy, PlannedRule, RecommendationPlan } from "./recommend.js";
+import { RECOMMENDED_NET_LABEL, type PlannedPeer, type PlannedPolicy, type PlannedRule, type RecommendationPlan } from "./recommend.js";
 
 export interface RenderOptions {
-  /** Directory the files are written to. */
-  readonly outDir: string;
+  /** The policies directory (holding `<tier>/` folders) the files go to, e.g. `<repo>/policies`. */
+  readonly policiesDir: string;
   /** Repository root (where components/ and src/ are). */
   readonly root: string;
   /** Name of the flow file, quoted in the header. */
   readonly flowsFile: string;
 }
 
+export interface RenderedFile {
+  /** Path relative to the policies directory: `<tier>/recommended-<ns>.ts` or `.cases.yaml`. */
+  readonly path: string;
+  readonly content: string;
+}
+
+/**
+ * One policy file per tier the plan uses (the catalog gives a file only its own tier), each with its
+ * cases file. Files follow policies/types.ts: `export default definePolicy({ tier, name, build })`.
+ */
 export interface RenderedRecommendation {
-  /** File names (no directory): `<base>.ts` and `<base>.cases.yaml`. */
-  readonly tsFile: string;
-  readonly casesFile: string;
-  readonly ts: string;
-  readonly cases: string;
-  /** Name of the exported function that declares the policies. */
-  readonly functionName: string;
+  readonly files: readonly RenderedFile[];
 }
 
 /** `shop-api` → `ShopApi`. */
@@ -46,7 +50,7 @@ function selectorCode(labels: Readonly<Record<string, string>>): string {
   return parts.length === 1 ? (parts[0] as string) : `sel.and(${parts.join(", ")})`;
 }
 
-function peerCode(p: PlannedPeer, setVars: ReadonlyMap<string, string>): string {
+function peerCode(p: PlannedPeer): string {
   switch (p.kind) {
     case "pods":
     case "networkSets":
@@ -56,7 +60,9 @@ function peerCode(p: PlannedPeer, setVars: ReadonlyMap<string, string>): string 
     case "globalNetworkSets":
       return `Peer.globalNetworkSets(${selectorCode(p.labels)})`;
     case "plannedNetworkSet":
-      return `${setVars.get(p.name) as string}.asPeer()`;
+      // The set is created in the application-tier file; select it by its label in the namespace (as
+      // NetworkSet.asPeer() does), so the appsec file can refer to it too.
+      return `Peer.pods(sel.eq(${q(RECOMMENDED_NET_LABEL)}, ${q(p.name)}), { namespace: NAMESPACE })`;
   }
 }
 
@@ -84,32 +90,32 @@ function portsCode(r: PlannedRule): string {
   return `[${r.ports.map((p) => portCode(r.protocol, p)).join(", ")}]`;
 }
 
-function ruleLines(v: string, rules: readonly PlannedRule[], setVars: ReadonlyMap<string, string>): string[] {
+function ruleLines(v: string, rules: readonly PlannedRule[]): string[] {
   return rules.map((r) => {
     const method = r.direction === "ingress" ? "addIngress" : "addEgress";
     const flows = `${r.observed} observed flow${r.observed === 1 ? "" : "s"}`;
-    return `  ${v}.${method}(...makeRules(${q(r.direction)}, ${q(r.action)}, ${peerCode(r.peer, setVars)}, ${portsCode(r)})); // ${flows}`;
+    return `    ${v}.${method}(...makeRules(${q(r.direction)}, ${q(r.action)}, ${peerCode(r.peer)}, ${portsCode(r)})); // ${flows}`;
   });
 }
 
-function policyLines(p: PlannedPolicy, v: string, setVars: ReadonlyMap<string, string>): string[] {
+function policyLines(p: PlannedPolicy, v: string): string[] {
   const lines = [
-    `  // ${p.description}`,
-    `  const ${v} = new NetworkPolicy(scope, ${q(`${p.tier}-${p.name}`)}, {`,
-    `    tier: tiers.${p.tier},`,
-    `    namespace: NAMESPACE,`,
-    `    name: ${q(p.name)},`,
-    `    order: ${p.order},`,
-    `    selector: ${selectorCode(p.selector)},`,
-    `    mode,`,
+    `    // ${p.description}`,
+    `    const ${v} = new NetworkPolicy(scope, ${q(p.name)}, {`,
+    `      tier,`,
+    `      namespace: NAMESPACE,`,
+    `      name: ${q(p.name)},`,
+    `      order: ${p.order},`,
+    `      selector: ${selectorCode(p.selector)},`,
+    `      mode,`,
     // Both directions governed even without rules: what was not observed is not allowed.
-    `    ingress: [],`,
-    `    egress: [],`,
-    `  });`,
-    ...ruleLines(v, p.ingress, setVars),
-    ...ruleLines(v, p.egress, setVars),
+    `      ingress: [],`,
+    `      egress: [],`,
+    `    });`,
+    ...ruleLines(v, p.ingress),
+    ...ruleLines(v, p.egress),
   ];
-  if (p.denyRest) lines.push(`  ${v}.setFinalIngress({ action: "Deny" });`, `  ${v}.setFinalEgress({ action: "Deny" });`);
+  if (p.denyRest) lines.push(`    ${v}.setFinalIngress({ action: "Deny" });`, `    ${v}.setFinalEgress({ action: "Deny" });`);
   return lines;
 }
 
@@ -119,82 +125,88 @@ function importPath(from: string, to: string): string {
   return r;
 }
 
-export function renderRecommendation(plan: RecommendationPlan, opts: RenderOptions): RenderedRecommendation {
-  const base = `recommended-${plan.namespace}`;
-  const fn = `recommended${pascal(plan.namespace)}`;
-  const tiersType = `${pascal(base)}Tiers`;
-  const comp = (f: string): string => importPath(opts.outDir, `${opts.root}/components/${f}`);
-  const src = (f: string): string => importPath(opts.outDir, `${opts.root}/src/${f}`);
-  const usesSets = plan.networkSets.length > 0;
-  const allRules = plan.policies.flatMap((p) => [...p.ingress, ...p.egress]);
-  const usesProtocol = allRules.some((r) => !(r.protocol === "TCP" || r.protocol === "UDP") || r.ports.length === 0);
-  const tiers = [...new Set(plan.policies.map((p) => p.tier))];
+function tierFile(plan: RecommendationPlan, tier: "application" | "appsec", opts: RenderOptions): RenderedFile {
+  const dir = `${opts.policiesDir}/${tier}`;
+  const name = `recommended-${plan.namespace}`;
+  const comp = (f: string): string => importPath(dir, `${opts.root}/components/${f}`);
+  const policies = plan.policies.filter((p) => p.tier === tier);
+  const sets = tier === "application" ? plan.networkSets : [];
+  const rules = policies.flatMap((p) => [...p.ingress, ...p.egress]);
+  const usesProtocol = rules.some((r) => !(r.protocol === "TCP" || r.protocol === "UDP") || r.ports.length === 0);
 
-  const setVars = new Map<string, string>();
   const body: string[] = [];
-  for (const s of plan.networkSets) {
-    const v = `set${pascal(s.name)}`;
-    setVars.set(s.name, v);
+  for (const s of sets) {
     body.push(
-      `  const ${v} = new NetworkSet(scope, ${q(`net-${s.name}`)}, {`,
-      `    name: ${q(s.name)},`,
-      `    namespace: NAMESPACE,`,
-      `    labels: { ${Object.keys(s.labels).sort().map((k) => `${q(k)}: ${q(s.labels[k] as string)}`).join(", ")} },`,
-      `    nets: [${s.nets.map(q).join(", ")}],`,
-      `  });`,
+      `    new NetworkSet(scope, ${q(`net-${s.name}`)}, {`,
+      `      name: ${q(s.name)},`,
+      `      namespace: NAMESPACE,`,
+      `      labels: { ${Object.keys(s.labels).sort().map((k) => `${q(k)}: ${q(s.labels[k] as string)}`).join(", ")} },`,
+      `      nets: [${s.nets.map(q).join(", ")}],`,
+      `    });`,
     );
   }
-  plan.policies.forEach((p, i) => {
+  for (const p of policies) {
     if (body.length > 0) body.push("");
-    body.push(...policyLines(p, i === 0 ? "namespacePolicy" : `policy${pascal(p.name.replace(/^recommended-/, ""))}`, setVars));
-  });
-
+    body.push(...policyLines(p, `p${pascal(p.name.replace(/^recommended-/, ""))}`));
+  }
   const header = [
     "/**",
-    ` * Policies recommended by \`calico-baseline recommend\` for namespace ${plan.namespace}`,
-    ` * from ${opts.flowsFile}: ${plan.planned.length} observed flow${plan.planned.length === 1 ? "" : "s"} allowed, ${plan.skipped.length} not (listed below).`,
-    ` * Granularity: ${plan.perWorkload ? "per deployment (application-tier boundary + appsec-tier policies)" : "namespace (one application-tier policy)"}.`,
-    " * Staged by default: Calico reports what these policies would do (Whisker, policies.pending) but does not",
-    " * enforce them. Promote when `calico-baseline replay` says \"safe to promote\". Port merge rules: docs/flows.md.",
+    ` * ${tier === "application" ? (plan.perWorkload ? "Namespace boundary" : "Policy") : "Per-deployment policies"} recommended by \`calico-baseline recommend\` for namespace ${plan.namespace}`,
+    ` * from ${opts.flowsFile}: ${plan.planned.length} observed flow${plan.planned.length === 1 ? "" : "s"} allowed, ${plan.skipped.length} not${plan.skipped.length > 0 ? " (listed in the application-tier file)" : ""}.`,
+    ` * Granularity: ${plan.perWorkload ? "per deployment (application-tier boundary passes, appsec-tier policies allow)" : "namespace (one application-tier policy)"}.`,
+    " * Staged unless the stack config sets this tier's mode explicitly (calico-baseline:policies.tiers.<tier>.mode):",
+    " * Calico reports what staged policies would do (Whisker, policies.pending) but does not enforce them.",
+    " * Promote when `calico-baseline replay --flows <flows collected while staged>` says \"safe to promote\".",
+    " * Port merge rules: docs/flows.md.",
     ...plan.notes.map((n) => ` * NOTE: ${n}`),
-    ...plan.skipped.map((s) => ` * NOT ALLOWED: ${describeFlowShort(s.flow)}: ${s.reason}`),
-    " */",
+    ...(tier === "application" ? plan.skipped.map((s) => ` * NOT ALLOWED: ${describeFlowShort(s.flow)}: ${s.reason}`) : []),
   ].map((l) => l.replace(/\*\//g, "*\\/"));
+  header.push(" */");
   const imports = [
-    `import type { Construct } from "constructs";`,
     `import { NetworkPolicy } from ${q(comp("network-policy.js"))};`,
-    ...(usesSets ? [`import { NetworkSet } from ${q(comp("network-set.js"))};`] : []),
-    `import { Peer } from ${q(comp("peer.js"))};`,
-    `import { Port } from ${q(comp("port.js"))};`,
+    ...(sets.length > 0 ? [`import { NetworkSet } from ${q(comp("network-set.js"))};`] : []),
+    ...(rules.length > 0 ? [`import { Peer } from ${q(comp("peer.js"))};`, `import { Port } from ${q(comp("port.js"))};`] : []),
     ...(usesProtocol ? [`import { Protocol } from ${q(comp("protocol.js"))};`] : []),
-    `import { makeRules } from ${q(comp("rule.js"))};`,
-    `import type { Tier } from ${q(comp("tier.js"))};`,
-    `import type { PolicyMode } from ${q(src("config/types.js"))};`,
-    `import { sel } from ${q(src("model/selector/index.js"))};`,
+    ...(rules.length > 0 ? [`import { makeRules } from ${q(comp("rule.js"))};`] : []),
+    `import { sel } from ${q(importPath(dir, `${opts.root}/src/model/selector/index.js`))};`,
+    `import { definePolicy } from ${q(importPath(dir, `${opts.policiesDir}/types.js`))};`,
   ];
-  const ts = [
+  const content = [
     ...header,
     ...imports,
     "",
-    `export const NAMESPACE = ${q(plan.namespace)};`,
+    `const NAMESPACE = ${q(plan.namespace)};`,
     "",
-    `export interface ${tiersType} {`,
-    ...tiers.map((t) => `  readonly ${t}: Tier;`),
-    "}",
-    "",
-    `/** Declares the recommended policies${usesSets ? " and network sets" : ""} in \`scope\`. */`,
-    `export function ${fn}(scope: Construct, tiers: ${tiersType}, mode: PolicyMode = "stage"): void {`,
+    "export default definePolicy({",
+    `  tier: ${q(tier)},`,
+    `  name: ${q(name)},`,
+    "  build(scope, { tier, settings }) {",
+    "    // Staged by default; an explicit tier mode in the stack config promotes (or keeps staging) it.",
+    `    const mode = settings.tiers.${tier}?.mode ?? "stage";`,
     ...body,
-    "}",
+    "  },",
+    "});",
     "",
   ].join("\n");
+  return { path: `${tier}/${name}.ts`, content };
+}
 
-  const cases = stringify(
-    plan.cases.map((c) => ({ name: c.name, from: c.from, to: c.to, ...(c.port === undefined ? {} : { port: c.port }), protocol: c.protocol, expect: c.expect })),
+/** The cases file (src/model/cases.ts format), or undefined when no case can be written (no refs). */
+function casesFile(plan: RecommendationPlan, tier: "application" | "appsec", onlyAllow: boolean): RenderedFile | undefined {
+  const cases = plan.cases.filter((c) => !onlyAllow || c.expect === "allow");
+  if (cases.length === 0) return undefined;
+  const text = stringify(
+    { cases: cases.map((c) => ({ name: c.name, from: c.from, to: c.to, ...(c.port === undefined ? {} : { port: c.port }), protocol: c.protocol, expect: c.expect })) },
     { lineWidth: 0 },
   );
-  const casesHeader = `# Cases for ${base}.ts: every observed flow is allowed; the first port past each merged range is denied.\n`;
-  return { tsFile: `${base}.ts`, casesFile: `${base}.cases.yaml`, ts, cases: casesHeader + cases, functionName: fn };
+  const what = onlyAllow ? "every observed flow passes the namespace boundary" : "every observed flow is allowed; the first port past each merged range is denied";
+  return { path: `${tier}/recommended-${plan.namespace}.cases.yaml`, content: `# Cases for recommended-${plan.namespace}.ts: ${what}.\n${text}` };
+}
+
+export function renderRecommendation(plan: RecommendationPlan, opts: RenderOptions): RenderedRecommendation {
+  const files: (RenderedFile | undefined)[] = [tierFile(plan, "application", opts), casesFile(plan, "application", plan.perWorkload)];
+  if (plan.perWorkload) files.push(tierFile(plan, "appsec", opts), casesFile(plan, "appsec", false));
+  return { files: files.filter((f): f is RenderedFile => f !== undefined) };
 }
 
 function describeFlowShort(f: RecommendationPlan["skipped"][number]["flow"]): string {

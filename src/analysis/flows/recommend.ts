@@ -18,7 +18,7 @@ import { parseCidr, formatCidr } from "../../model/net.js";
 import { PRIMARY_IDENTITY_KEYS, identityLabels } from "./labels.js";
 import { type FlowEndpoint, type ObservedFlow, formatFlow, labelsKey } from "./model.js";
 import { protocolHasPorts } from "./import.js";
-import { type PortMergeOptions, type PortRange, mergePorts, portInRanges } from "./ports.js";
+import { type PortMergeOptions, type PortRange, mergePorts, portInRanges, unionRanges } from "./ports.js";
 
 /** Label put on the network sets the recommender creates; the rule selects the set by it. */
 export const RECOMMENDED_NET_LABEL = "recommend.calico-baseline.io/net";
@@ -191,19 +191,30 @@ interface Group {
   direction: "ingress" | "egress";
   peer: PlannedPeer;
   protocol: string;
-  ports: Set<number>;
+  /** Observed ports per local deployment (identity labels key): R2 is applied per deployment. */
+  portsByLocal: Map<string, Set<number>>;
   flows: ObservedFlow[];
 }
 
-function addToGroup(groups: Map<string, Group>, direction: "ingress" | "egress", peer: PlannedPeer, flow: ObservedFlow): void {
+function addToGroup(groups: Map<string, Group>, direction: "ingress" | "egress", peer: PlannedPeer, local: string, flow: ObservedFlow): void {
   const key = `${direction}>${peerKey(peer)}>${flow.protocol}`;
   let g = groups.get(key);
   if (g === undefined) {
-    g = { direction, peer, protocol: flow.protocol, ports: new Set(), flows: [] };
+    g = { direction, peer, protocol: flow.protocol, portsByLocal: new Map(), flows: [] };
     groups.set(key, g);
   }
-  if (flow.port !== undefined && protocolHasPorts(flow.protocol)) g.ports.add(flow.port);
+  let ports = g.portsByLocal.get(local);
+  if (ports === undefined) {
+    ports = new Set();
+    g.portsByLocal.set(local, ports);
+  }
+  if (flow.port !== undefined && protocolHasPorts(flow.protocol)) ports.add(flow.port);
   g.flows.push(flow);
+}
+
+/** The group's ports: each deployment's ports merged by R1/R2, then the union. */
+function groupRanges(g: Group, opts: PortMergeOptions): PortRange[] {
+  return unionRanges([...g.portsByLocal.values()].flatMap((ports) => mergePorts(ports, opts)));
 }
 
 function groupsToRules(groups: Map<string, Group>, action: "Allow" | "Pass", opts: PortMergeOptions): { ingress: PlannedRule[]; egress: PlannedRule[] } {
@@ -215,7 +226,7 @@ function groupsToRules(groups: Map<string, Group>, action: "Allow" | "Pass", opt
       direction: g.direction,
       action,
       protocol: g.protocol,
-      ports: protocolHasPorts(g.protocol) ? mergePorts(g.ports, opts) : [],
+      ports: protocolHasPorts(g.protocol) ? groupRanges(g, opts) : [],
       peer: g.peer,
       observed: g.flows.length,
     };
@@ -265,8 +276,8 @@ export function planRecommendation(flows: readonly ObservedFlow[], namespace: st
     }
     planned.push(flow);
     for (const end of ends) {
-      addToGroup(nsGroups, end.direction, end.peer, flow);
       const labels = identityLabels(end.local.labels);
+      addToGroup(nsGroups, end.direction, end.peer, labelsKey(labels), flow);
       if (Object.keys(labels).length === 0) {
         notes.add(`${namespace}/${workloadName(end.local)} carries no labels: its per-deployment policy selects every pod of the namespace`);
       }
@@ -276,7 +287,7 @@ export function planRecommendation(flows: readonly ObservedFlow[], namespace: st
         w = { labels, name: workloadName(end.local), groups: new Map() };
         byWorkload.set(wk, w);
       }
-      addToGroup(w.groups, end.direction, end.peer, flow);
+      addToGroup(w.groups, end.direction, end.peer, wk, flow);
     }
   }
 
@@ -356,8 +367,8 @@ function planCases(planned: readonly ObservedFlow[], groupSets: readonly Map<str
   }
   for (const groups of groupSets) {
     for (const g of groups.values()) {
-      if (!protocolHasPorts(g.protocol) || g.ports.size === 0) continue;
-      const ranges = mergePorts(g.ports, opts);
+      const ranges = protocolHasPorts(g.protocol) ? groupRanges(g, opts) : [];
+      if (ranges.length === 0) continue;
       const last = ranges[ranges.length - 1] as PortRange;
       const first = ranges[0] as PortRange;
       const probe = last.to < 65535 ? last.to + 1 : first.from > 1 ? first.from - 1 : undefined;

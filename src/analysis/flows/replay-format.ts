@@ -22,10 +22,9 @@ export interface ReplayReportInput {
 /** JSON schema version of the replay report; bump on incompatible change. */
 export const REPLAY_JSON_VERSION = 1;
 
+/** The engine's step text already names policy and rule; prefix the tier unless the text names it. */
 function step(s: TrailStep): string {
-  const where = s.policy === undefined ? s.tier : `${s.tier}/${s.policy}`;
-  const rule = s.rule === undefined ? "" : ` ${s.rule.direction}[${s.rule.index}]`;
-  return `${where}${rule}: ${s.outcome}`;
+  return s.outcome.includes(`tier ${s.tier}`) ? s.outcome : `${s.tier}: ${s.outcome}`;
 }
 
 export function trailText(d: DirectionVerdict): string {
@@ -97,14 +96,16 @@ export function replayToText(input: ReplayReportInput): string {
   for (const h of r.ruleHits) out.push(`  ${String(h.connections).padStart(9)} ${String(h.flows).padStart(6)}  ${h.rule.tier} ${ruleId(h.rule)} ${h.rule.action}`);
   out.push("", `rules no flow used: ${r.unusedRules.length}`);
   for (const u of r.unusedRules) out.push(`  ${u.tier} ${ruleId(u)} ${u.action}`);
-  if (input.promotion !== undefined) out.push("", ...promotionLines(input.promotion, ""));
+  if (input.promotion !== undefined) out.push("", ...promotionLines(input.promotion, "  "));
   return `${out.join("\n")}\n`;
 }
 
+/** The promotion verdict and the commands that promote; `bullet` starts every line after the first. */
 function promotionLines(p: PromotionAssessment, bullet: string): string[] {
   const lines = [`promotion: ${p.verdict}`];
-  if (p.flowsWithPendingTrace === 0) lines.push(`${bullet}  (no flow carried a staged/pending policy trace; only the offline replay was checked)`);
-  for (const s of p.staged) lines.push(`${bullet}  ${s.scope === "stack" ? "stack-wide" : `tier ${s.scope}`} is staged; ${p.safe ? "promote with" : "after fixing, promote with"}: ${s.command}`);
+  if (p.flowsWithPendingTrace === 0) lines.push(`${bullet}no flow carried a staged (pending) policy trace: only the offline replay was checked`);
+  else lines.push(`${bullet}${p.flowsWithPendingTrace} flow(s) carried a pending trace; ${p.recordedPendingDenials} of them recorded a would-be Deny`);
+  for (const s of p.staged) lines.push(`${bullet}${s.scope === "stack" ? "stack-wide mode" : `tier ${s.scope}`} is staged; ${p.safe ? "promote with" : "after fixing, promote with"}: \`${s.command}\``);
   return lines;
 }
 
@@ -116,7 +117,7 @@ export function replayToMarkdown(input: ReplayReportInput): string {
   const out: string[] = [];
   out.push(`### Flow replay${input.stack === undefined ? "" : ` (${input.stack})`}`, "");
   out.push(`${r.totals.breaking > 0 ? ":x:" : ":white_check_mark:"} ${summaryLine(r)} — \`${input.flowsFile}\`, ${r.view} view.`, "");
-  if (input.promotion !== undefined) out.push(...promotionLines(input.promotion, "-").map((l, i) => (i === 0 ? `**${l}**` : l)), "");
+  if (input.promotion !== undefined) out.push(...promotionLines(input.promotion, "- ").map((l, i) => (i === 0 ? `**${l}**` : l)), "");
   if (r.denied.length > 0) {
     out.push("#### Denied flows", "");
     for (const g of r.denied) {

@@ -5,7 +5,7 @@
  * the recommendation and fails if any of them would be denied (the recommender checking itself).
  */
 import { existsSync, mkdirSync, writeFileSync } from "node:fs";
-import { isAbsolute, join, relative } from "node:path";
+import { dirname, isAbsolute, join, relative } from "node:path";
 import { parseArgs } from "node:util";
 import { UserError } from "../../model/problem.js";
 import { importFlowFile, type FlowFormat } from "../../analysis/flows/import.js";
@@ -23,7 +23,7 @@ const USAGE = `usage: calico-baseline recommend --flows FILE --namespace NS [--p
   --flows FILE        Whisker/Goldmane JSON lines or CSV (docs/flows.md)
   --namespace NS      the namespace to recommend policies for
   --per-workload      application-tier boundary + one appsec-tier policy per deployment (default: one namespace policy)
-  --out DIR           where to write recommended-<NS>.ts and .cases.yaml (default: policies/application)
+  --out DIR           policies directory: writes DIR/<tier>/recommended-<NS>.ts and .cases.yaml (default: policies)
   --force             overwrite existing files
   --dry-run           print the files instead of writing them`;
 
@@ -38,7 +38,7 @@ export async function run(args: string[], io: CliIo): Promise<number> {
         flows: { type: "string" },
         namespace: { type: "string" },
         "per-workload": { type: "boolean", default: false },
-        out: { type: "string", default: "policies/application" },
+        out: { type: "string", default: "policies" },
         "flows-format": { type: "string" },
         force: { type: "boolean", default: false },
         "dry-run": { type: "boolean", default: false },
@@ -73,26 +73,27 @@ export async function run(args: string[], io: CliIo): Promise<number> {
     ]);
   }
   const outDir = isAbsolute(values.out) ? values.out : join(io.cwd, values.out);
-  const rendered = renderRecommendation(plan, { outDir, root: io.cwd, flowsFile: values.flows as string });
+  const rendered = renderRecommendation(plan, { policiesDir: outDir, root: io.cwd, flowsFile: values.flows as string });
 
   // Self-check: the recommendation, evaluated as if promoted, must allow every flow it was made from.
-  const evaluator = evaluatorForManifests(planToManifests(plan, "enforce"));
+  const evaluator = evaluatorForManifests(planToManifests(plan, "enforce"), { flows: plan.planned });
   const check = replayFlows(plan.planned, evaluator, { view: "enforced" });
 
   if (values["dry-run"]) {
-    io.out(`// ${rendered.tsFile}\n${rendered.ts}`);
-    io.out(`# ${rendered.casesFile}\n${rendered.cases}`);
+    for (const f of rendered.files) io.out(`${f.path.endsWith(".ts") ? "//" : "#"} ${f.path}\n${f.content}`);
   } else {
-    const files = [join(outDir, rendered.tsFile), join(outDir, rendered.casesFile)];
-    const existing = files.filter((f) => existsSync(f));
+    const targets = rendered.files.map((f) => ({ file: join(outDir, f.path), content: f.content }));
+    const existing = targets.filter((t) => existsSync(t.file));
     if (existing.length > 0 && !values.force) {
-      throw new UserError(existing.map((f) => ({ path: "--out", value: relative(io.cwd, f), message: "file exists", hint: "pass --force to overwrite, or --out another directory" })));
+      throw new UserError(existing.map((t) => ({ path: "--out", value: relative(io.cwd, t.file), message: "file exists", hint: "pass --force to overwrite, or --out another policies directory" })));
     }
-    mkdirSync(outDir, { recursive: true });
-    writeFileSync(files[0] as string, rendered.ts);
-    writeFileSync(files[1] as string, rendered.cases);
-    io.out(`wrote ${relative(io.cwd, files[0] as string)} and ${relative(io.cwd, files[1] as string)} (function ${rendered.functionName}, staged)`);
+    for (const t of targets) {
+      mkdirSync(dirname(t.file), { recursive: true });
+      writeFileSync(t.file, t.content);
+      io.out(`wrote ${relative(io.cwd, t.file)}`);
+    }
   }
+  if (!rendered.files.some((f) => f.path.endsWith(".cases.yaml"))) io.out("note: no flow has a cases-file reference (<ns>/<workload>, host:, net:), so no cases file was written");
   io.out(
     `${plan.policies.length} polic${plan.policies.length === 1 ? "y" : "ies"}, ${plan.networkSets.length} network set(s), ${plan.cases.length} case(s); ` +
       `${plan.planned.length} flow(s) allowed, ${plan.skipped.length} not allowed`,
