@@ -35,6 +35,15 @@ function dedupe(problems: readonly Problem[]): Problem[] {
   return out;
 }
 
+/** Length of `spec.types` as written (the parsed list leaves out invalid items). */
+function rawTypesLength(obj: unknown): number | undefined {
+  if (typeof obj !== "object" || obj === null) return undefined;
+  const spec = (obj as { spec?: unknown }).spec;
+  if (typeof spec !== "object" || spec === null) return undefined;
+  const types = (spec as { types?: unknown }).types;
+  return Array.isArray(types) ? types.length : undefined;
+}
+
 const STAGED_KINDS = new Set(["StagedNetworkPolicy", "StagedGlobalNetworkPolicy", "StagedKubernetesNetworkPolicy"]);
 
 /**
@@ -65,14 +74,14 @@ export function validateResource(obj: unknown, opts: ValidateOptions = {}): Prob
         validateK8sNetworkPolicySpec(res.spec, r);
       } else {
         validatePolicyName(res.metadata.name, res.kind, res.spec, r);
-        validatePolicySpec(res.spec, res.kind, r);
+        validatePolicySpec(res.spec, res.kind, r, { typesLength: rawTypesLength(obj) });
       }
       break;
     case "GlobalNetworkPolicy":
     case "StagedNetworkPolicy":
     case "StagedGlobalNetworkPolicy":
       validatePolicyName(res.metadata.name, res.kind, res.spec, r);
-      validatePolicySpec(res.spec, res.kind, r);
+      validatePolicySpec(res.spec, res.kind, r, { typesLength: rawTypesLength(obj) });
       break;
     case "StagedKubernetesNetworkPolicy":
       validateStagedK8sSpec(res.spec, r);

@@ -5,7 +5,7 @@
  * (`self == oldSelf` on cidr and blockSize: "cannot be changed") compare with the stored object and
  * cannot be judged from one manifest; `diff` reports such changes instead.
  */
-import { parseCidr } from "../net.js";
+import { type Cidr, formatCidr, parseCidr } from "../net.js";
 import { type BGPConfigurationSpec, type BGPFilterRule, type BGPFilterSpec, type BGPPeerSpec, type IPPoolSpec } from "../resources/calico-network.js";
 import { type Reporter } from "./context.js";
 import { checkSelector } from "./selectors.js";
@@ -13,12 +13,44 @@ import { checkSelector } from "./selectors.js";
 const set = (s: string | undefined): boolean => s !== undefined && s !== "";
 const enabled = (mode: string | undefined): boolean => mode !== undefined && mode !== "" && mode !== "Never";
 
+const V4_LINK_LOCAL = parseCidr("169.254.0.0/16");
+const V6_LINK_LOCAL = parseCidr("fe80::/10");
+
+function overlaps(a: Cidr, b: Cidr | undefined): boolean {
+  return b !== undefined && a.version === b.version && a.first <= b.last && b.first <= a.last;
+}
+
+/** IPPool: validateIPPoolSpec (libcalico-go validator.go) and the CRD CEL rules. */
 export function validateIPPool(spec: IPPoolSpec, r: Reporter): void {
-  if (typeof spec.cidr === "string" && spec.cidr !== "" && parseCidr(spec.cidr) === undefined) {
-    r.add("spec.cidr", spec.cidr, "IPPool CIDR must be a valid subnet", "e.g. 192.168.0.0/16");
+  let cidr: Cidr | undefined;
+  if (typeof spec.cidr === "string" && spec.cidr !== "") {
+    cidr = parseCidr(spec.cidr);
+    if (cidr === undefined) {
+      r.add("spec.cidr", spec.cidr, "IPPool CIDR must be a valid subnet", "e.g. 192.168.0.0/16");
+    } else {
+      if (cidr.hostBitsSet) {
+        r.add("spec.cidr", spec.cidr, "IP pool CIDR is not strictly masked", `did you mean ${formatCidr(cidr)}?`);
+      }
+      if (overlaps(cidr, V4_LINK_LOCAL)) {
+        r.add("spec.cidr", spec.cidr, "IP pool range overlaps with IPv4 Link Local range 169.254.0.0/16", "pick a pool outside 169.254.0.0/16");
+      }
+      if (overlaps(cidr, V6_LINK_LOCAL)) {
+        r.add("spec.cidr", spec.cidr, "IP pool range overlaps with IPv6 Link Local range fe80::/10", "pick a pool outside fe80::/10");
+      }
+      const blockSize = spec.blockSize ?? (cidr.version === 4 ? 26 : 122);
+      if (spec.disabled !== true && cidr.prefix > blockSize) {
+        r.add("spec.cidr", spec.cidr, "IP pool size is too small for use with Calico IPAM. It must be equal to or greater than the block size.", `use a pool of /${blockSize} or larger, or a smaller blockSize`);
+      }
+    }
   }
   checkSelector(spec.nodeSelector, "spec.nodeSelector", r);
   checkSelector(spec.namespaceSelector, "spec.namespaceSelector", r);
+  if (spec.nodeSelector?.includes("global(") === true) {
+    r.add("spec.nodeSelector", spec.nodeSelector, "global() selector is not valid for IPPool nodeSelector - use all() instead", "write nodeSelector: all()");
+  }
+  if (spec.namespaceSelector?.includes("global(") === true) {
+    r.add("spec.namespaceSelector", spec.namespaceSelector, "global() selector is not valid for IPPool namespaceSelector - use all() instead", "write namespaceSelector: all()");
+  }
   if (enabled(spec.ipipMode) && enabled(spec.vxlanMode)) {
     r.add("spec", undefined, "ipipMode and vxlanMode cannot both be enabled", "set one of them to Never");
   }
@@ -29,6 +61,15 @@ export function validateIPPool(spec: IPPoolSpec, r: Reporter): void {
   }
   if (lb && (uses.includes("Workload") || uses.includes("Tunnel"))) {
     r.add("spec.allowedUses", uses, "LoadBalancer cannot be combined with Workload or Tunnel allowed uses", "make a separate pool for LoadBalancer addresses");
+  }
+  if (lb && spec.disableBGPExport === true) {
+    r.add("spec.disableBGPExport", true, "IP Pool with AllowedUse LoadBalancer must not have disableBGPExport set", "LoadBalancer addresses are advertised over BGP; drop disableBGPExport");
+  }
+  if (lb && spec.nodeSelector !== undefined && spec.nodeSelector !== "all()") {
+    r.add("spec.nodeSelector", spec.nodeSelector, "IP Pool with AllowedUse LoadBalancer must have node selector set to all()", "write nodeSelector: all() or drop it");
+  }
+  if (uses.includes("Tunnel") && set(spec.namespaceSelector)) {
+    r.add("spec.namespaceSelector", spec.namespaceSelector, "IP Pool with AllowedUse Tunnel cannot have namespaceSelector specified - tunnel IPs are not namespaced resources", "drop namespaceSelector");
   }
   if (typeof spec.cidr === "string" && spec.cidr.includes(":") && enabled(spec.ipipMode)) {
     r.add("spec.ipipMode", spec.ipipMode, "IPIP is not supported on IPv6 pools", "use vxlanMode for IPv6 pools, or ipipMode: Never");

@@ -87,10 +87,11 @@ export function validatePolicyName(name: string | undefined, kind: PolicyKind, s
   );
 }
 
-function checkTypes(spec: PolicySpecCommon, r: Reporter): void {
+function checkTypes(spec: PolicySpecCommon, r: Reporter, rawTypesLength: number | undefined): void {
   const types = spec.types;
   if (types === undefined) return;
-  if (types.length === 0 && atLeast(r.version, "3.32")) {
+  // The parsed list drops invalid items (already reported), so judge emptiness on the list as written.
+  if ((rawTypesLength ?? types.length) === 0 && atLeast(r.version, "3.32")) {
     r.add("spec.types", types, "types must list at least one policy type when set", "remove types to let Calico default it from the rules, or list Ingress and/or Egress");
   }
   const seen = new Set<string>();
@@ -151,6 +152,7 @@ export function validatePolicySpec(
   spec: GlobalNetworkPolicySpec & { stagedAction?: StagedAction },
   kind: PolicyKind,
   r: Reporter,
+  raw: { readonly typesLength?: number } = {},
 ): void {
   const global = isGlobalKind(kind);
   if (spec.stagedAction === "Delete") {
@@ -172,7 +174,7 @@ export function validatePolicySpec(
     checkSelector(spec.namespaceSelector, "spec.namespaceSelector", r);
     checkNoGlobal(spec.namespaceSelector, "spec.namespaceSelector", r);
   }
-  checkTypes(spec, r);
+  checkTypes(spec, r, raw.typesLength);
   checkPerformanceHints(spec, r);
   checkRules(spec.ingress, "ingress", global, r);
   checkRules(spec.egress, "egress", global, r);
