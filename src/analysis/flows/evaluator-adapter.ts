@@ -65,6 +65,8 @@ class EngineFlowEvaluator implements FlowEvaluator {
   private readonly extraWorkloads: InventoryWorkload[] = [];
   private readonly extraNodes: InventoryNode[] = [];
   private readonly usedNames = new Set<string>();
+  /** Synthetic workload ref per (namespace, labels). */
+  private readonly synthetic = new Map<string, string>();
   private models: { enforced?: Model; "would-be"?: Model } = {};
   private allRules: RuleRef[] | undefined;
 
@@ -139,7 +141,12 @@ class EngineFlowEvaluator implements FlowEvaluator {
           const matches = this.inventory.workloads.filter((w) => w.namespace === ns && !w.hostNetwork && labelsMatch(e.labels, w.labels));
           if (matches.length === 1) return { kind: "workload", ref: `${ns}/${(matches[0] as InventoryWorkload).name}` };
         }
+        // Endpoints that differ only by aggregated name share one synthetic workload: policy sees labels.
+        const classKey = `${ns}|${labelsKey(e.labels)}`;
+        const known = this.synthetic.get(classKey);
+        if (known !== undefined) return { kind: "workload", ref: known };
         const name = this.uniqueName(ns, workloadName(e));
+        this.synthetic.set(classKey, `${ns}/${name}`);
         this.extraWorkloads.push({ namespace: ns, name, kind: "Pod", labels: e.labels, serviceAccount: SYNTHETIC_SA, hostNetwork: false, ports: [], ips: [] });
         this.invalidate();
         return { kind: "workload", ref: `${ns}/${name}` };
