@@ -98,6 +98,8 @@ describe("in {} and not in {}", () => {
   it("sets with many members match by exact membership", () => {
     const members = Array.from({ length: 20 }, (_, i) => `"v${i}"`).join(", ");
     check(`k in {${members}}`, [{ k: "v0" }, { k: "v19" }], [{ k: "v20" }, { k: "v1 " }, {}]);
+    check(`has(a) && k in {${members}}`, [{ a: "", k: "v7" }], [{ k: "v7" }, { a: "", k: "v20" }]);
+    check(`has(a) && k not in {${members}}`, [{ a: "", k: "v20" }, { a: "" }], [{ a: "", k: "v7" }]);
   });
 });
 
