@@ -47,8 +47,7 @@ function rule(r: PlannedRule, namespace: string): Record<string, unknown> {
   const ports = r.ports.map((p) => (p.from === p.to ? p.from : formatPortRange(p)));
   const protocol = /^[0-9]+$/.test(r.protocol) ? Number(r.protocol) : r.protocol;
   const out: Record<string, unknown> = { action: r.action, protocol };
-  if (r.protocol === "ICMP") out["ipVersion"] = 4;
-  if (r.protocol === "ICMPv6") out["ipVersion"] = 6;
+  // No ipVersion: Calico requires it only with icmp type/code matches, which flows do not carry.
   if (r.direction === "ingress") {
     out["source"] = scoped;
     if (ports.length > 0) out["destination"] = { ports };
