@@ -14,7 +14,7 @@
  * `evaluate.ts` is the reference; a property test checks this engine against it pair by pair.
  */
 import { ConnInterner, ConnSet } from "./connset.js";
-import { type Peer, endpointPeer, peerSpecMatches } from "./evaluate.js";
+import { type Peer, connsToward, endpointPeer, peerSpecMatches } from "./evaluate.js";
 import { type IpRange, IpSet, formatRange } from "./ipset.js";
 import type { Endpoint, Model, Stage, TierPolicies } from "./model.js";
 import { type Direction, type FailsafePort, type PeerSpec, type Rule, ruleConns } from "./policies.js";
@@ -186,7 +186,7 @@ export function computeConnectivity(model: Model, opts: ConnectivityOptions = {}
         return specMatch[dir === "egress" ? srcSpec : dstSpec]![rep] === 1;
       });
       const remoteSpec = program.rules.map((r) => ruleSpecs.get(r)![dir === "egress" ? 1 : 0]);
-      const fixedConns = program.rules.map((r) => (dir === "ingress" || r.portsAreNumeric ? ruleConns(r, dir === "ingress" ? e.ports : []) : undefined));
+      const fixedConns = program.rules.map((r) => (dir === "ingress" ? connsToward(r, localView, model) : r.portsAreNumeric ? ruleConns(r, []) : undefined));
       const memo = new Map<string, number>();
       for (let d = 0; d < classCount; d++) {
         const prep = reps[d]!;
@@ -210,11 +210,13 @@ export function computeConnectivity(model: Model, opts: ConnectivityOptions = {}
           key += ok ? "1" : "0";
         }
         const needsPorts = dir === "egress" && fixedConns.some((f, k) => f === undefined && bits[k]);
-        const portsKey = needsPorts ? JSON.stringify(remote.endpoint?.ports ?? []) : "";
+        // Named ports and Service target ports depend on the destination; its class fixes both
+        // (ports are part of the class key, Service membership part of the spec vector).
+        const portsKey = needsPorts ? String(d) : "";
         const mk = `${key}|${portsKey}|${remote.endpoint?.kind === "host" ? remote.endpoint.node : ""}`;
         let id = memo.get(mk);
         if (id === undefined) {
-          const conns = (k: number): ConnSet => fixedConns[k] ?? ruleConns(program.rules[k]!, remote.endpoint?.ports ?? []);
+          const conns = (k: number): ConnSet => fixedConns[k] ?? connsToward(program.rules[k]!, peerViews[prep]!, model);
           id = interner.id(symbolicSide(e, dir, program, bits, conns, dir === "ingress" ? fs.failsafeInbound : fs.failsafeOutbound));
           memo.set(mk, id);
         }

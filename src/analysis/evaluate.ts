@@ -91,11 +91,40 @@ export function selectorMatchesPeer(sel: CompiledSelector, peer: Peer, model: Mo
  * outside every `nets` (so `nets` never matches it and `notNets` always does).
  */
 export function peerSpecMatches(spec: PeerSpec, peer: Peer, model: Model): boolean {
+  if (spec.service !== undefined && !inService(spec.service, peer, model)) return false;
   if (spec.nets !== undefined && (peer.ip === undefined || !spec.nets.contains(peer.ip.version, peer.ip.value))) return false;
   if (spec.notNets !== undefined && peer.ip !== undefined && spec.notNets.contains(peer.ip.version, peer.ip.value)) return false;
   if (spec.selector !== undefined && !selectorMatchesPeer(spec.selector, peer, model)) return false;
   if (spec.notSelector !== undefined && selectorMatchesPeer(spec.notSelector, peer, model)) return false;
   return true;
+}
+
+function inService(key: string, peer: Peer, model: Model): boolean {
+  const svc = model.service(key);
+  if (svc === undefined) return false;
+  if (peer.endpoint !== undefined) return svc.members.has(peer.endpoint);
+  const ip = peer.ip;
+  if (ip === undefined) return false;
+  for (const m of svc.members) if (m.ips.some((x) => x.version === ip.version && x.value === ip.value)) return true;
+  return false;
+}
+
+/**
+ * The connections a rule matches towards a destination: its protocols and ports, named ports
+ * resolved on the destination, and a `services` destination's target ports.
+ */
+export function connsToward(rule: Rule, dst: Peer, model: Model): ConnSet {
+  const base = ruleConns(rule, dst.endpoint?.ports ?? []);
+  const key = rule.destination.service;
+  if (key === undefined) return base;
+  const svc = model.service(key);
+  if (svc === undefined) return ConnSet.EMPTY;
+  let member = dst.endpoint !== undefined && svc.members.has(dst.endpoint) ? dst.endpoint : undefined;
+  if (member === undefined && dst.ip !== undefined) {
+    const ip = dst.ip;
+    member = [...svc.members].find((m) => m.ips.some((x) => x.version === ip.version && x.value === ip.value));
+  }
+  return member === undefined ? ConnSet.EMPTY : base.intersect(svc.conns(member));
 }
 
 /** Does the rule match, ignoring ports (the caller intersects `ruleConns`)? */
@@ -111,7 +140,6 @@ type Outcome = { kind: "allow" | "deny"; decision: Decision } | { kind: "none" }
 function walk(tiers: readonly TierPolicies[], dir: Direction, stage: Stage, local: Peer, remote: Peer, flow: Flow, model: Model, steps: Step[]): Outcome {
   const src = dir === "egress" ? local : remote;
   const dst = dir === "egress" ? remote : local;
-  const named = dst.endpoint?.ports ?? [];
   for (const { tier, policies } of tiers) {
     steps.push({ stage, tier: tier.name, action: "enter", text: `tier ${tier.name} applies (${policies.length} polic${policies.length === 1 ? "y" : "ies"} select ${local.display})` });
     let passed = false;
@@ -119,7 +147,7 @@ function walk(tiers: readonly TierPolicies[], dir: Direction, stage: Stage, loca
       const rules = (dir === "ingress" ? p.ingress : p.egress) ?? [];
       let matched = false;
       for (const r of rules) {
-        if (!ruleConns(r, named).contains(flow.protocol, flow.port)) continue;
+        if (!connsToward(r, dst, model).contains(flow.protocol, flow.port)) continue;
         if (!ruleMatchesPeers(r, src, dst, model)) continue;
         matched = true;
         steps.push({ stage, tier: tier.name, policy: p.id, rule: r.index, action: r.action, text: `${p.id} ${dir}[${r.index}]: ${r.text}` });

@@ -14,6 +14,7 @@
 import { type IpVersion, parseIp } from "../model/net.js";
 import type { Problem } from "../model/problem.js";
 import type { Inventory, InventoryWorkload, Labels, NamedPort } from "./inventory.js";
+import { ConnSet } from "./connset.js";
 import { IpSet } from "./ipset.js";
 import { LABEL_NAME, LABEL_NAMESPACE, LABEL_ORCHESTRATOR, LABEL_SERVICE_ACCOUNT, NS_PREFIX, SA_PREFIX } from "./labels.js";
 import { type Direction, type NetworkSet, type Policy, type PolicyModel, type Tier, stagedView } from "./policies.js";
@@ -49,6 +50,11 @@ export interface NetworkSetView extends NetworkSet {
   readonly view: Labels;
 }
 
+export interface ServiceView {
+  readonly members: ReadonlySet<Endpoint>;
+  conns(e: Endpoint): ConnSet;
+}
+
 export interface TierPolicies {
   readonly tier: Tier;
   readonly policies: readonly Policy[];
@@ -69,9 +75,16 @@ export interface Model {
   readonly problems: readonly Problem[];
   /** Network sets containing an address (Felix adds a set's nets to every selector that matches the set). */
   networkSetsAt(ip: Ip): readonly NetworkSetView[];
+  /**
+   * A Service's endpoints and, per endpoint, the connections its target ports allow; undefined when
+   * the Service is unknown (then a `services` rule matches nothing, as in Calico).
+   */
+  service(key: string): ServiceView | undefined;
   /** Tiers (in order) with the policies that select `ep` and govern `dir`, for one stage. */
   applicable(ep: Endpoint, dir: Direction, stage: Stage): readonly TierPolicies[];
 }
+
+const PROTO: Readonly<Record<string, number>> = { TCP: 6, UDP: 17, SCTP: 132 };
 
 export function namespaceLabels(name: string, declared: Labels): Labels {
   return { ...declared, "kubernetes.io/metadata.name": name };
@@ -216,6 +229,37 @@ export function buildModel(inventory: Inventory, policyModel: PolicyModel, opts:
   }));
   const index = buildNetsetIndex(networkSets);
 
+  const services = new Map<string, ServiceView>();
+  for (const svc of pm.services) {
+    const members = new Set<Endpoint>();
+    if (svc.selector !== undefined) {
+      const sel = Object.entries(svc.selector);
+      for (const e of endpoints) {
+        if (e.kind === "workload" && e.namespace === svc.namespace && sel.every(([k, v]) => e.workload!.labels[k] === v)) members.add(e);
+      }
+    }
+    services.set(`${svc.namespace}/${svc.name}`, {
+      members,
+      conns: (e) => {
+        let c = ConnSet.EMPTY;
+        for (const p of svc.ports) {
+          if (typeof p.target === "number") c = c.union(ConnSet.ports(p.protocol, p.target, p.target));
+          else for (const np of e.ports) if (np.name === p.target && PROTO[np.protocol] === p.protocol) c = c.union(ConnSet.ports(p.protocol, np.port, np.port));
+        }
+        return c;
+      },
+    });
+  }
+  if (!services.has("default/kubernetes")) {
+    // The API server Service every cluster has: its endpoints are the control-plane nodes on TCP 6443
+    // (k3s and kubeadm serve the API on the node address).
+    const cp = [...hosts.values()].filter((h) => {
+      const l = inventory.nodes.find((n) => n.name === h.name)?.labels ?? {};
+      return "node-role.kubernetes.io/control-plane" in l || "node-role.kubernetes.io/master" in l;
+    });
+    services.set("default/kubernetes", { members: new Set(cp), conns: () => ConnSet.ports(6, 6443, 6443) });
+  }
+
   const tiers = sortTiers(pm.tiers.values());
   const tierRank = new Map(tiers.map((t, i) => [t.name, i] as const));
   const policies = [...pm.policies].sort((a, b) => {
@@ -261,6 +305,7 @@ export function buildModel(inventory: Inventory, policyModel: PolicyModel, opts:
     networkSets,
     problems: pm.problems,
     networkSetsAt: index,
+    service: (key) => services.get(key),
     applicable(ep, dir, stage) {
       let m = cache.get(ep);
       if (m === undefined) {

@@ -73,6 +73,12 @@ export interface PeerSpec {
    * rule without namespaceSelector): lets the connectivity engine skip other namespaces.
    */
   readonly scopeNamespace?: string;
+  /**
+   * `services: {name, namespace}`: the peer must be one of the Service's endpoints; as a destination
+   * the connections are also limited to the Service's target ports ("endpoint addresses and ports are
+   * detected from the service", TD network-policy/policy-rules/service-policy).
+   */
+  readonly service?: string;
   /** Canonical text used in explanations and as an identity for de-duplication. */
   readonly key: string;
 }
@@ -132,6 +138,16 @@ export interface HostEndpointObject {
   readonly profiles: readonly string[];
 }
 
+/** A Kubernetes Service, for rules that match `services`. */
+export interface ServiceObject {
+  readonly namespace: string;
+  readonly name: string;
+  /** Pod selector (matchLabels semantics); undefined for a Service without selector. */
+  readonly selector?: Labels;
+  /** Target ports: a number or a container port name, with the protocol. */
+  readonly ports: ReadonlyArray<{ readonly protocol: number; readonly target: number | string }>;
+}
+
 export interface FailsafePort {
   readonly protocol: number;
   readonly port: number;
@@ -169,6 +185,7 @@ export interface PolicyModel {
   readonly staged: readonly Policy[];
   readonly networkSets: readonly NetworkSet[];
   readonly hostEndpoints: readonly HostEndpointObject[];
+  readonly services: readonly ServiceObject[];
   /** KubeControllersConfiguration `controllers.node.hostEndpoint.autoCreate: Enabled`. */
   readonly autoHostEndpoints: boolean;
   readonly failsafeInbound: readonly FailsafePort[];
@@ -328,8 +345,11 @@ function calicoPeer(er: unknown, policyNs: string | undefined, path: string): { 
   const notSelText = str(e["notSelector"]);
   const nsSelText = str(e["namespaceSelector"]);
   const sa = isObj(e["serviceAccounts"]) ? e["serviceAccounts"] : undefined;
+  let service: string | undefined;
   if (e["services"] !== undefined) {
-    fail(joinPath(path, "services"), e["services"], "rules matching Kubernetes Services are not analysed", "match the Service's pods with a selector instead");
+    const sv = e["services"];
+    if (!isObj(sv) || typeof sv["name"] !== "string") fail(joinPath(path, "services"), sv, "services needs a name", "write services: {name: kubernetes, namespace: default}");
+    service = `${typeof sv["namespace"] === "string" ? sv["namespace"] : (policyNs ?? "default")}/${sv["name"]}`;
   }
   let saNode: SelectorNode | undefined;
   if (sa !== undefined) {
@@ -360,6 +380,7 @@ function calicoPeer(er: unknown, policyNs: string | undefined, path: string): { 
     notSelector: notSelText,
     namespaceSelector: nsSelText,
     serviceAccounts: sa === undefined ? undefined : JSON.stringify(sa),
+    service,
     nets: Array.isArray(e["nets"]) ? (e["nets"] as unknown[]).join(",") : undefined,
     notNets: Array.isArray(e["notNets"]) ? (e["notNets"] as unknown[]).join(",") : undefined,
     scope: combined !== undefined && nsSelText === undefined && policyNs !== undefined ? `namespace ${policyNs}` : undefined,
@@ -371,6 +392,7 @@ function calicoPeer(er: unknown, policyNs: string | undefined, path: string): { 
       ...(nets === undefined ? {} : { nets }),
       ...(notNets === undefined ? {} : { notNets }),
       ...(scopeNamespace === undefined ? {} : { scopeNamespace }),
+      ...(service === undefined ? {} : { service }),
       key: text,
     },
     raw: e,
@@ -429,7 +451,7 @@ function calicoRule(r: unknown, index: number, policyNs: string | undefined, dir
     protocols,
     ...(ports === undefined ? {} : { ports }),
     ...(notPorts === undefined ? {} : { notPorts }),
-    portsAreNumeric: all.every((t) => "lo" in t),
+    portsAreNumeric: all.every((t) => "lo" in t) && dst.peer.service === undefined,
     ...(ipVersion === undefined ? {} : { ipVersion }),
     text,
   };
@@ -660,6 +682,7 @@ export function readPolicies(input: ReadonlyArray<SourcedObject>): PolicyModel {
   const staged: Policy[] = [];
   const networkSets: NetworkSet[] = [];
   const hostEndpoints: HostEndpointObject[] = [];
+  const services: ServiceObject[] = [];
   const problems: Problem[] = [];
   let autoHostEndpoints = false;
   let failsafeInbound = DEFAULT_FAILSAFE_INBOUND;
@@ -676,6 +699,15 @@ export function readPolicies(input: ReadonlyArray<SourcedObject>): PolicyModel {
     try {
       if (api === "networking.k8s.io/v1" && kind === "NetworkPolicy") {
         policies.push(k8sPolicy(o, undefined, source));
+        continue;
+      }
+      if (api === "v1" && kind === "Service") {
+        const ports = (Array.isArray(spec["ports"]) ? spec["ports"] : []).filter(isObj).map((p) => ({
+          protocol: protocolNumber(typeof p["protocol"] === "string" ? p["protocol"] : "TCP") ?? 6,
+          target: typeof p["targetPort"] === "number" || typeof p["targetPort"] === "string" ? p["targetPort"] : typeof p["port"] === "number" ? p["port"] : 0,
+        }));
+        const sel = isObj(spec["selector"]) ? labelsOf(spec["selector"]) : undefined;
+        services.push({ namespace: ns ?? "default", name, ...(sel === undefined ? {} : { selector: sel }), ports });
         continue;
       }
       if (typeof api !== "string" || !CALICO_GROUPS.has(api)) continue;
@@ -752,7 +784,7 @@ export function readPolicies(input: ReadonlyArray<SourcedObject>): PolicyModel {
       problems.push({ path: "spec.tier", value: p.tier, message: `tier "${p.tier}" has no Tier object`, hint: "add the Tier (Calico rejects policies in a missing tier)", object: p.source.object, ...(p.source.file === undefined ? {} : { file: p.source.file }) });
     }
   }
-  return { tiers, policies, staged, networkSets, hostEndpoints, autoHostEndpoints, failsafeInbound, failsafeOutbound, problems };
+  return { tiers, policies, staged, networkSets, hostEndpoints, services, autoHostEndpoints, failsafeInbound, failsafeOutbound, problems };
 }
 
 /**
