@@ -641,7 +641,7 @@ export const INVALID_CASES: readonly ValidationCase[] = [
   },
   {
     name: "global() combined with another selector",
-    versions: ["3.30", "3.31", "3.32"],
+    versions: ALL,
     obj: withIngressRule({ action: "Allow", source: { namespaceSelector: "global() && role == 'x'" } }),
     problems: [
       { path: "spec.ingress[0].source.namespaceSelector", value: "global() && role == 'x'", message: "global() cannot be combined with other selectors", hint: "namespaceSelector: global() alone" },

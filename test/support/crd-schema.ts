@@ -164,7 +164,7 @@ function validatorFor(apiVersion: string, kind: string): ValidateFunction | unde
   const schema = upstreamJsonSchema(apiVersion, kind);
   if (schema === undefined) return undefined;
   if (ajv === undefined) {
-    ajv = new Ajv({ allErrors: true, strict: false });
+    ajv = new Ajv({ allErrors: true, strict: false, code: { regExp: goRegExp } });
     // date-time only; the rest of ajv-formats is not needed for CRDs.
     ajv.addFormat("date-time", /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d+)?(Z|[+-]\d{2}:\d{2})$/i);
   }
@@ -172,6 +172,16 @@ function validatorFor(apiVersion: string, kind: string): ValidateFunction | unde
   compiled.set(key, fn);
   return fn;
 }
+
+/**
+ * CRD patterns are Go RE2 expressions; the only RE2-only syntax in the Calico CRDs is the `(?i)`
+ * case-insensitivity flag, which becomes the JS `i` flag. (No `u` flag: RE2 and JS agree on the rest.)
+ */
+function goRegExp(source: string, flags: string): RegExp {
+  const ci = source.includes("(?i)");
+  return new RegExp(source.replace(/\(\?i\)/g, ""), flags.replace("u", "") + (ci ? "i" : ""));
+}
+goRegExp.code = "goRegExp";
 
 /** `/spec/ingress/0/action` → `spec.ingress[0].action`. */
 export function pointerToPath(pointer: string): string {

@@ -89,7 +89,17 @@ export function suggest(word: string, candidates: readonly string[], noun: strin
   return `valid ${noun}: ${candidates.join(", ")}`;
 }
 
-export function str(opts: { minLength?: number; maxLength?: number } = {}): Shape<string> {
+/**
+ * Compiles a CRD `pattern` (Go RE2 syntax). The `(?i)` flag RE2 allows is turned into the JS `i` flag,
+ * which is the only RE2-only construct in the Calico CRDs.
+ */
+export function crdPattern(source: string): RegExp {
+  const ci = source.includes("(?i)");
+  return new RegExp(source.replace(/\(\?i\)/g, ""), ci ? "i" : "");
+}
+
+export function str(opts: { minLength?: number; maxLength?: number; pattern?: string } = {}): Shape<string> {
+  const pattern = opts.pattern === undefined ? undefined : crdPattern(opts.pattern);
   return {
     expected: "a string",
     parse(v, path, ctx) {
@@ -114,9 +124,20 @@ export function str(opts: { minLength?: number; maxLength?: number } = {}): Shap
         );
         return undefined;
       }
+      if (pattern !== undefined && !pattern.test(v)) {
+        ctx.problems.push(problem(path, v, `does not match the expected format ${opts.pattern ?? ""}`, patternHint(opts.pattern ?? "")));
+        return undefined;
+      }
       return v;
     },
   };
+}
+
+function patternHint(source: string): string {
+  const alternatives = /^\^\(\?i\)\(([A-Za-z|]+)\)\?\$$/.exec(source);
+  if (alternatives !== null) return `use one of ${(alternatives[1] ?? "").split("|").join(", ")}`;
+  if (source.includes("(ms|s|m|h)")) return 'write a duration such as "90s", "5m" or "1h30m"';
+  return "check the value's syntax";
 }
 
 export function num(): Shape<number> {
