@@ -97,12 +97,25 @@ export function protocolHasPorts(protocol: string): boolean {
 
 // ---------------------------------------------------------------------------------------------------------
 
+/** camelCase spellings, computed once per field name (this runs millions of times on large exports). */
+const CAMEL = new Map<string, string>();
+
+/**
+ * Whether the line being decoded uses protojson's camelCase names; set once per line so the common
+ * snake_case lines never pay for the second lookup of absent optional fields.
+ */
+let camelStyle = false;
+
 /** Reads `snake_case` or `camelCase` (protojson) spelling of a field. */
 function field(o: JsonObject, snake: string): Json | undefined {
   const direct = o[snake];
-  if (direct !== undefined) return direct;
-  const camel = snake.replace(/_([a-z])/g, (_m, c: string) => c.toUpperCase());
-  return o[camel];
+  if (direct !== undefined || !camelStyle) return direct;
+  let camel = CAMEL.get(snake);
+  if (camel === undefined) {
+    camel = snake.replace(/_([a-z])/g, (_m, c: string) => c.toUpperCase());
+    CAMEL.set(snake, camel);
+  }
+  return camel === snake ? undefined : o[camel];
 }
 
 function isObject(v: Json | undefined): v is JsonObject {
@@ -124,9 +137,38 @@ class LineProblems {
   }
 }
 
-/** Cache of parsed label texts: flows repeat, so the same label string is parsed once. */
+/**
+ * Cache of parsed label texts and of endpoints: flows repeat, so the same label string is parsed once and
+ * records of the same endpoint share one (frozen) object, which also memoises its dedupe key.
+ */
 class LabelCache {
   private readonly cache = new Map<string, Record<string, string> | string>();
+  private readonly endpoints = new Map<string, FlowEndpoint>();
+  private readonly labelIds = new WeakMap<object, number>();
+  private nextLabelId = 0;
+
+  endpoint(kind: FlowEndpointKind, namespace: string | undefined, name: string | undefined, labels: Record<string, string>, net: string | undefined): FlowEndpoint {
+    let id = this.labelIds.get(labels);
+    if (id === undefined) {
+      id = this.nextLabelId++;
+      this.labelIds.set(labels, id);
+    }
+    const key = `${kind}\u0000${namespace ?? ""}\u0000${name ?? ""}\u0000${net ?? ""}\u0000${id}`;
+    let e = this.endpoints.get(key);
+    if (e === undefined) {
+      e = Object.freeze({
+        kind,
+        ...(namespace === undefined ? {} : { namespace }),
+        ...(name === undefined ? {} : { name }),
+        labels,
+        ...(net === undefined ? {} : { net }),
+      });
+      // Bounded: a pathological file with millions of distinct endpoints still imports, just uncached.
+      if (this.endpoints.size < 200_000) this.endpoints.set(key, e);
+    }
+    return e;
+  }
+
   parse(raw: string, split: (t: string) => ReturnType<typeof parseLabelString>): Record<string, string> | string {
     let hit = this.cache.get(raw);
     if (hit === undefined) {
@@ -197,13 +239,7 @@ function decodeEndpoint(
     problems.add(line, `${side}_name`, "a network endpoint needs a name (pub/pvt) or an address", "set the name or the address", null);
     return undefined;
   }
-  return {
-    kind,
-    ...(namespace === undefined || kind === "host" || kind === "network" ? {} : { namespace }),
-    ...(name === undefined ? {} : { name }),
-    labels: parsed,
-    ...(net === undefined ? {} : { net }),
-  };
+  return labels.endpoint(kind, kind === "host" || kind === "network" ? undefined : namespace, name, parsed, net);
 }
 
 function decodeAction(v: Json | undefined): FlowAction | "unspecified" | undefined {
@@ -267,6 +303,7 @@ export function decodeJsonFlow(lineText: string, line: number, problems: LinePro
   if (isObject(wrapped)) o = wrapped;
   const keyRaw = o["Key"] ?? o["key"];
   const key: JsonObject = isObject(keyRaw) ? keyRaw : o;
+  camelStyle = key["source_name"] === undefined && key["dest_name"] === undefined;
   const before = problems.list.length;
 
   const source = decodeEndpoint("source", o, key, o, line, problems, labels);
@@ -496,13 +533,7 @@ class CsvDecoder {
       this.problems.add(line, `${side}_net`, "a network endpoint needs an address", `set ${side}_net`, "");
       return undefined;
     }
-    return {
-      kind,
-      ...(namespace === undefined || kind === "host" || kind === "network" ? {} : { namespace }),
-      ...(name === undefined ? {} : { name }),
-      labels,
-      ...(net === undefined ? {} : { net }),
-    };
+    return this.labels.endpoint(kind, kind === "host" || kind === "network" ? undefined : namespace, name, labels, net);
   }
 }
 
@@ -605,7 +636,8 @@ export class FlowImporter {
 
   line(raw: string, lineNumber: number): void {
     const t = raw.endsWith("\r") ? raw.slice(0, -1) : raw;
-    if (t.trim() === "") return;
+    // Blank lines are skipped (not malformed); the test stops at the first non-space character.
+    if (/^\s*$/.test(t)) return;
     this.lines++;
     if (this.format === "json") {
       const r = decodeJsonFlow(t, lineNumber, this.problems, this.labels);

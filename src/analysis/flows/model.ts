@@ -146,17 +146,29 @@ export interface FlowEvaluator {
   endpointClass(endpoint: FlowEndpoint): string;
 }
 
+/** Label maps from the importer are shared and frozen, so their canonical text is computed once each. */
+const LABELS_KEY = new WeakMap<object, string>();
+
 /** Canonical text of a label map: keys sorted, `k=v` joined by `,`. */
 export function labelsKey(labels: Readonly<Record<string, string>>): string {
-  const keys = Object.keys(labels).sort();
-  let out = "";
-  for (const k of keys) out += (out === "" ? "" : ",") + k + "=" + labels[k];
+  let out = LABELS_KEY.get(labels);
+  if (out !== undefined) return out;
+  out = "";
+  for (const k of Object.keys(labels).sort()) out += (out === "" ? "" : ",") + k + "=" + labels[k];
+  if (Object.isFrozen(labels)) LABELS_KEY.set(labels, out);
   return out;
 }
 
-/** Identity of an endpoint as far as a flow record knows it. */
+const ENDPOINT_KEY = new WeakMap<FlowEndpoint, string>();
+
+/** Identity of an endpoint as far as a flow record knows it (memoised: the importer shares endpoint objects). */
 export function endpointKey(e: FlowEndpoint): string {
-  return `${e.kind}|${e.namespace ?? ""}|${e.name ?? ""}|${e.net ?? ""}|${labelsKey(e.labels)}`;
+  let k = ENDPOINT_KEY.get(e);
+  if (k === undefined) {
+    k = `${e.kind}|${e.namespace ?? ""}|${e.name ?? ""}|${e.net ?? ""}|${labelsKey(e.labels)}`;
+    ENDPOINT_KEY.set(e, k);
+  }
+  return k;
 }
 
 /** Key of a flow without action and counts: the unit replay deduplicates on. */
