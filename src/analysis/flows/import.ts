@@ -231,6 +231,10 @@ function decodeEndpoint(
     }
     net = netRaw;
   }
+  if (name === undefined && namespace === undefined && net === undefined && Object.keys(parsed).length === 0) {
+    problems.add(line, `${side}_name`, `the ${side} is empty`, `give ${side}_name and ${side}_namespace (workload), or ${side}_type with a name (host, network set, network)`, field(key, `${side}_name`) ?? null);
+    return undefined;
+  }
   if (kind === "workload" && namespace === undefined) {
     problems.add(line, `${side}_namespace`, "a workload endpoint needs its namespace", "set the namespace, or the type for hosts and networks", field(key, `${side}_namespace`) ?? null);
     return undefined;

@@ -1,0 +1,73 @@
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join, resolve } from "node:path";
+import { afterAll, describe, expect, it } from "vitest";
+import { main, type CliIo } from "../../../src/cli/main.js";
+import { generateFlowLog, shopConnections } from "../../fixtures/flows/generate.js";
+
+const root = resolve(import.meta.dirname, "../../..");
+const work = mkdtempSync(join(tmpdir(), "flows-cli-"));
+afterAll(() => rmSync(work, { recursive: true, force: true }));
+const flowsFile = join(work, "shop.jsonl");
+writeFileSync(flowsFile, `${generateFlowLog(shopConnections(), 800, 2).join("\n")}\n`);
+
+async function cli(args: string[]): Promise<{ code: number; out: string; err: string }> {
+  let out = "";
+  let err = "";
+  const io: CliIo = { out: (t) => void (out += `${t}\n`), err: (t) => void (err += `${t}\n`), cwd: root };
+  const code = await main(args, io);
+  return { code, out, err };
+}
+
+describe("calico-baseline replay", () => {
+  it("replays against the dev stack; the exit code is 3 exactly when the JSON report says breaking", async () => {
+    const r = await cli(["replay", "--flows", flowsFile, "--format", "json"]);
+    const doc = JSON.parse(r.out) as { breaking: boolean; totals: { flows: number; breaking: number }; stack: string; promotion: { verdict: string } };
+    expect(doc.stack).toBe("dev");
+    expect(doc.totals.flows).toBeGreaterThan(10);
+    expect(r.code).toBe(doc.breaking ? 3 : 0);
+    expect(doc.breaking).toBe(doc.totals.breaking > 0);
+    expect(doc.promotion.verdict).toMatch(doc.breaking ? /^NOT safe to promote/ : /^safe to promote/);
+  });
+
+  it("reports malformed flow lines by number and exits 1", async () => {
+    const bad = join(work, "bad.jsonl");
+    writeFileSync(bad, ['{"source_name":"a-*","source_namespace":"x","dest_name":"b-*","dest_namespace":"y","protocol":"TCP","dest_port":80}', "{oops", '{"protocol":"TCP"}'].join("\n"));
+    const r = await cli(["replay", "--flows", bad]);
+    expect(r.code).toBe(1);
+    expect(r.err).toContain("bad.jsonl: 2 malformed lines");
+    expect(r.err).toMatch(/bad\.jsonl:2: not valid JSON/);
+    expect(r.err).toMatch(/bad\.jsonl:3: source_name: the source is empty/);
+    expect(r.err).toMatch(/bad\.jsonl:3: dest_name: the dest is empty/);
+  });
+
+  it("rejects a missing --flows and an unknown format together", async () => {
+    const r = await cli(["replay", "--format", "xml"]);
+    expect(r.code).toBe(1);
+    expect(r.err).toContain("--flows: is required");
+    expect(r.err).toContain("--format: unknown format");
+  });
+});
+
+describe("calico-baseline recommend", () => {
+  it("writes policy and cases files per tier, checks itself, and refuses to overwrite without --force", async () => {
+    const out = join(work, "policies");
+    const r = await cli(["recommend", "--flows", flowsFile, "--namespace", "shop", "--per-workload", "--out", out]);
+    expect(r.err).toBe("");
+    expect(r.code).toBe(0);
+    expect(r.out).toContain("self-check: replaying the");
+    for (const f of ["application/recommended-shop.ts", "application/recommended-shop.cases.yaml", "appsec/recommended-shop.ts", "appsec/recommended-shop.cases.yaml"]) {
+      expect(existsSync(join(out, f)), f).toBe(true);
+    }
+    expect(readFileSync(join(out, "appsec/recommended-shop.ts"), "utf8")).toContain('name: "recommended-web"');
+    const again = await cli(["recommend", "--flows", flowsFile, "--namespace", "shop", "--out", out]);
+    expect(again.code).toBe(1);
+    expect(again.err).toContain("file exists");
+  });
+
+  it("says so when no flow touches the namespace", async () => {
+    const r = await cli(["recommend", "--flows", flowsFile, "--namespace", "nothing-here", "--dry-run"]);
+    expect(r.code).toBe(1);
+    expect(r.err).toContain("no flow in");
+  });
+});
