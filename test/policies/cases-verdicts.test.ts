@@ -1,0 +1,46 @@
+// Every case of every baseline policy gets the verdict it states, evaluated by the analysis engine on the
+// dev stack's baseline with every tier enforced (cases state the enforced verdict; dev stages appsec).
+import { readFileSync } from "node:fs";
+import { join } from "node:path";
+import { parse } from "yaml";
+import { describe, it } from "vitest";
+import { CATALOG, POLICIES_DIR } from "../../policies/catalog.js";
+import { analyse } from "../../src/analysis/analyse.js";
+import { expectFlow } from "../../src/analysis/expect-flow.js";
+import { parseInventory } from "../../src/analysis/inventory.js";
+import { loadStackConfig } from "../../src/config/index.js";
+import { formatEndpoint, parseCases } from "../../src/model/cases.js";
+import { synthBaseline } from "../../src/rendering/synth.js";
+
+const ROOT = join(POLICIES_DIR, "..");
+const settings = loadStackConfig("dev", { cwd: ROOT }).policies;
+const objects = synthBaseline({ ...settings, mode: "enforce", tiers: {} })
+  .flatMap((c) => c.objects.map((object) => ({ object, file: c.file })));
+const inventory = parseInventory(parse(readFileSync(join(POLICIES_DIR, "inventory.yaml"), "utf8")), "policies/inventory.yaml");
+const model = analyse({ objects, inventory });
+
+for (const entry of CATALOG) {
+  describe(entry.casesFile, () => {
+    for (const c of parseCases(readFileSync(join(ROOT, entry.casesFile), "utf8"), entry.casesFile).cases) {
+      it(`${c.name} (${formatEndpoint(c.from)} -> ${formatEndpoint(c.to)} ${String(c.protocol)}${c.port === undefined ? "" : ` ${c.port}`}: ${c.expect})`, () => {
+        const flow = expectFlow(model).from(formatEndpoint(c.from)).to(formatEndpoint(c.to));
+        if (c.port === undefined) flow.protocol(c.protocol);
+        else flow.port(c.port, c.protocol);
+        if (c.expect === "allow") flow.toBeAllowed();
+        else flow.toBeDenied();
+      });
+    }
+  });
+}
+
+describe("stage, then enforce (dev stages appsec)", () => {
+  const dev = analyse({ objects: synthBaseline(settings).flatMap((c) => c.objects.map((object) => ({ object }))), inventory });
+  const devStaged = analyse({ objects: synthBaseline(settings).flatMap((c) => c.objects.map((object) => ({ object }))), inventory }, "staged");
+  it("while staged, appsec does not yet deny engine -> queue", () => {
+    expectFlow(dev).from("fme/engine").to("fme/queue").port(6379).toBeAllowed();
+  });
+  it("the staged view shows what appsec will deny once enforced", () => {
+    expectFlow(devStaged).from("fme/engine").to("fme/queue").port(6379).toBeDenied();
+    expectFlow(devStaged).from("fme/core").to("fme/queue").port(6379).toBeAllowed();
+  });
+});
