@@ -54,6 +54,27 @@ export interface ConnectivityOptions {
   readonly externals?: boolean;
   /** Share an interner across analyses (diff compares ids). */
   readonly interner?: ConnInterner;
+  /**
+   * The address sets that cut the external space; default `ipPredicatesOf(model)`. A diff passes the
+   * union of both sides so external peers are the same on both.
+   */
+  readonly ipPredicates?: readonly IpSet[];
+}
+
+/** Every address set a policy, network set or the inventory distinguishes. */
+export function ipPredicatesOf(model: Model): IpSet[] {
+  const out: IpSet[] = [];
+  for (const p of model.policies) {
+    for (const r of [...(p.ingress ?? []), ...(p.egress ?? [])]) {
+      for (const s of [r.source, r.destination]) {
+        if (s.nets !== undefined) out.push(s.nets);
+        if (s.notNets !== undefined) out.push(s.notNets);
+      }
+    }
+  }
+  for (const n of model.networkSets) out.push(n.nets);
+  for (const x of model.inventory.externals) out.push(IpSet.parse([x.cidr]));
+  return out;
 }
 
 interface Program {
@@ -91,13 +112,7 @@ export function computeConnectivity(model: Model, opts: ConnectivityOptions = {}
 
   // External ranges: cut at every IP predicate edge, then group by the predicates covering them.
   if (opts.externals !== false) {
-    const predicates: IpSet[] = [];
-    for (const s of specs) {
-      if (s.nets !== undefined) predicates.push(s.nets);
-      if (s.notNets !== undefined) predicates.push(s.notNets);
-    }
-    for (const n of model.networkSets) predicates.push(n.nets);
-    for (const x of model.inventory.externals) predicates.push(IpSet.parse([x.cidr]));
+    const predicates: IpSet[] = [...(opts.ipPredicates ?? ipPredicatesOf(model))];
     const endpointIps = IpSet.fromRanges(workloadEndpoints.flatMap((e) => e.ips.map((ip) => ({ version: ip.version, first: ip.value, last: ip.value }))));
     predicates.push(endpointIps);
     for (const ranges of atoms(predicates, endpointIps)) {
@@ -255,8 +270,11 @@ export function computeConnectivity(model: Model, opts: ConnectivityOptions = {}
       const classGroup = new Int32Array(classCount);
       for (let c = 0; c < classCount; c++) classGroup[c] = gi.get(peers[reps[c]!]!.group)!;
       const ids: Array<Array<Set<number>>> = names.map(() => names.map(() => new Set<number>()));
+      const size = new Int32Array(classCount);
+      for (let i = 0; i < n; i++) size[classOf[i]!]!++;
       for (let s = 0; s < classCount; s++) {
         for (let d = 0; d < classCount; d++) {
+          if (s === d && size[s]! < 2) continue; // a peer to itself is not a flow
           if (peers[reps[s]!]!.kind === "external" && peers[reps[d]!]!.kind === "external") continue;
           const id = classAllowedId(s, d);
           if (id !== 0) ids[classGroup[s]!]![classGroup[d]!]!.add(id);

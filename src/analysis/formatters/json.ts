@@ -1,0 +1,69 @@
+/**
+ * JSON output. The shapes are a stable, documented interface (docs/analysis.md): field names never
+ * change within a `version`; new fields may be added. Connection sets are `"all"` or
+ * `{ "<PROTOCOL>": [[from, to], ...] }` with inclusive port ranges (ICMP: `type*256+code`).
+ */
+import type { DiffResult } from "../diff.js";
+import type { DirectionResult, FlowResult } from "../evaluate.js";
+import type { Report } from "../report.js";
+
+export const REPORT_FORMAT = "calico-baseline/report";
+export const DIFF_FORMAT = "calico-baseline/diff";
+export const EXPLAIN_FORMAT = "calico-baseline/explain";
+
+function side(r: DirectionResult): unknown {
+  return { direction: r.direction, endpoint: r.endpoint ?? null, allowed: r.allowed, decision: r.decision, steps: r.steps };
+}
+
+export function flowJson(r: FlowResult): unknown {
+  return { src: r.src, dst: r.dst, protocol: r.protocol, port: r.port, allowed: r.allowed, egress: side(r.egress), ingress: side(r.ingress) };
+}
+
+export function explainJson(results: readonly FlowResult[]): string {
+  return `${JSON.stringify({ format: EXPLAIN_FORMAT, version: 1, flows: results.map(flowJson) }, null, 2)}\n`;
+}
+
+function diffBody(diff: DiffResult): unknown {
+  return {
+    changes: diff.changes.map((c) => ({
+      src: c.src,
+      dst: c.dst,
+      srcNamespace: c.srcGroup,
+      dstNamespace: c.dstGroup,
+      before: c.before.toJSON(),
+      after: c.after.toJSON(),
+      added: c.added.toJSON(),
+      removed: c.removed.toJSON(),
+      explanation: c.explanation === undefined ? null : { protocol: c.explanation.protocol, port: c.explanation.port, before: flowJson(c.explanation.before), after: flowJson(c.explanation.after) },
+    })),
+    omitted: diff.omitted,
+    namespaces: diff.groups.map((g) => ({ src: g.src, dst: g.dst, added: g.added.toJSON(), removed: g.removed.toJSON(), pairs: g.pairs })),
+  };
+}
+
+export function diffJson(diff: DiffResult): string {
+  return `${JSON.stringify({ format: DIFF_FORMAT, version: 1, ...(diffBody(diff) as object) }, null, 2)}\n`;
+}
+
+export function reportJson(report: Report): string {
+  const m = report.model;
+  const pairs = [...report.connectivity.pairs()];
+  const body = {
+    format: REPORT_FORMAT,
+    version: 1,
+    summary: {
+      namespaces: m.inventory.namespaces.length,
+      workloads: m.endpoints.filter((e) => e.kind === "workload").length,
+      hosts: m.endpoints.filter((e) => e.kind === "host").length,
+      enforcedPolicies: m.policies.length,
+      stagedPolicies: m.policyModel.staged.length,
+      tiers: m.tiers.map((t) => ({ name: t.name, order: Number.isFinite(t.order) ? t.order : null, defaultAction: t.defaultAction, policies: m.policies.filter((p) => p.tier === t.name).length })),
+    },
+    invariants: report.invariants.map((r) => ({ name: r.invariant.name, description: r.invariant.description, protocol: r.invariant.protocol, port: r.invariant.port, status: r.status, checked: r.checked, failures: r.failures.map(flowJson) })),
+    namespaces: report.groups.names.flatMap((s, i) => report.groups.names.map((d, j) => ({ src: s, dst: d, allowed: report.groups.matrix[i]![j]!.toJSON() })).filter((x) => !(typeof x.allowed === "object" && Object.keys(x.allowed).length === 0))),
+    connectivity: pairs.map((p) => ({ src: p.src.id, dst: p.dst.id, srcKind: p.src.kind, dstKind: p.dst.kind, allowed: p.conns.toJSON() })),
+    staged: report.staged === undefined ? null : diffBody(report.staged),
+    problems: report.problems,
+  };
+  return `${JSON.stringify(body, null, 2)}\n`;
+}

@@ -1,0 +1,139 @@
+/**
+ * Markdown for pull-request comments: a summary, tables, and a Mermaid graph of namespace
+ * connectivity (GitHub renders ```mermaid blocks). Deterministic: same input, same bytes.
+ */
+import type { ConnSet } from "../connset.js";
+import type { DiffResult } from "../diff.js";
+import type { FlowResult } from "../evaluate.js";
+import type { Report } from "../report.js";
+import { describeDecision, verdictLine } from "./text.js";
+
+const MAX_CELL = 60;
+const MAX_ROWS = 200;
+
+function esc(s: string): string {
+  return s.replace(/\|/g, "\\|").replace(/\n/g, " ");
+}
+
+function short(c: ConnSet): string {
+  const t = c.toString();
+  return t.length > MAX_CELL ? `${t.slice(0, MAX_CELL - 1)}…` : t;
+}
+
+function nodeId(name: string, ids: Map<string, string>): string {
+  let id = ids.get(name);
+  if (id === undefined) {
+    id = `n${ids.size}`;
+    ids.set(name, id);
+  }
+  return id;
+}
+
+function mermaidLabel(s: string): string {
+  return s.replace(/"/g, "'");
+}
+
+/** A Mermaid graph of allowed namespace-to-namespace connections. */
+export function mermaidGraph(names: readonly string[], matrix: readonly (readonly ConnSet[])[]): string {
+  const ids = new Map<string, string>();
+  const lines = ["```mermaid", "graph LR"];
+  for (const n of names) lines.push(`  ${nodeId(n, ids)}["${mermaidLabel(n)}"]`);
+  names.forEach((s, i) =>
+    names.forEach((d, j) => {
+      const c = matrix[i]![j]!;
+      if (c.isEmpty() || (s === "(external)" && d === "(external)")) return;
+      lines.push(`  ${nodeId(s, ids)} -->|"${mermaidLabel(short(c))}"| ${nodeId(d, ids)}`);
+    }),
+  );
+  lines.push("```");
+  return lines.join("\n");
+}
+
+function explainCell(r: FlowResult | undefined): string {
+  return r === undefined ? "" : esc(verdictLine(r));
+}
+
+export function renderMarkdownDiff(diff: DiffResult, title = "Policy change: effect on allowed flows"): string {
+  const lines: string[] = [`### ${title}`, ""];
+  const total = diff.changes.length + diff.omitted;
+  if (total === 0) {
+    lines.push("No change in allowed flows.");
+    return lines.join("\n");
+  }
+  const added = diff.changes.filter((c) => !c.added.isEmpty()).length;
+  const removed = diff.changes.filter((c) => !c.removed.isEmpty()).length;
+  lines.push(`**${total}** endpoint pairs change: **${added}** gain connections, **${removed}** lose connections${diff.omitted > 0 ? ` (${diff.omitted} not listed)` : ""}.`, "");
+  lines.push("| from namespace | to namespace | newly allowed | newly denied | pairs |", "|---|---|---|---|---|");
+  for (const g of diff.groups) lines.push(`| ${esc(g.src)} | ${esc(g.dst)} | ${esc(g.added.isEmpty() ? "" : short(g.added))} | ${esc(g.removed.isEmpty() ? "" : short(g.removed))} | ${g.pairs} |`);
+  lines.push("", "```mermaid", "graph LR");
+  const ids = new Map<string, string>();
+  const names = [...new Set(diff.groups.flatMap((g) => [g.src, g.dst]))];
+  for (const n of names) lines.push(`  ${nodeId(n, ids)}["${mermaidLabel(n)}"]`);
+  let edge = 0;
+  const styles: string[] = [];
+  for (const g of diff.groups) {
+    if (!g.added.isEmpty()) {
+      lines.push(`  ${nodeId(g.src, ids)} -->|"+ ${mermaidLabel(short(g.added))}"| ${nodeId(g.dst, ids)}`);
+      styles.push(`  linkStyle ${edge++} stroke:#2e7d32,stroke-width:2px`);
+    }
+    if (!g.removed.isEmpty()) {
+      lines.push(`  ${nodeId(g.src, ids)} -.->|"- ${mermaidLabel(short(g.removed))}"| ${nodeId(g.dst, ids)}`);
+      styles.push(`  linkStyle ${edge++} stroke:#c62828,stroke-width:2px`);
+    }
+  }
+  lines.push(...styles, "```", "");
+  lines.push("| from | to | newly allowed | newly denied | why (before → after) |", "|---|---|---|---|---|");
+  for (const c of diff.changes.slice(0, MAX_ROWS)) {
+    const why = c.explanation === undefined ? "" : `${explainCell(c.explanation.before)} → ${explainCell(c.explanation.after)}`;
+    lines.push(`| ${esc(c.src)} | ${esc(c.dst)} | ${esc(c.added.isEmpty() ? "" : short(c.added))} | ${esc(c.removed.isEmpty() ? "" : short(c.removed))} | ${why} |`);
+  }
+  if (diff.changes.length > MAX_ROWS) lines.push("", `_${diff.changes.length - MAX_ROWS} more pairs not shown; see the JSON output._`);
+  return lines.join("\n");
+}
+
+export function renderMarkdownReport(report: Report): string {
+  const m = report.model;
+  const workloads = m.endpoints.filter((e) => e.kind === "workload").length;
+  const hosts = m.endpoints.filter((e) => e.kind === "host").length;
+  const byTier = new Map<string, number>();
+  for (const p of m.policies) byTier.set(p.tier, (byTier.get(p.tier) ?? 0) + 1);
+  const failing = report.invariants.filter((r) => r.status === "fail");
+  const lines: string[] = [`## ${report.title}`, ""];
+  lines.push(
+    `${failing.length === 0 ? "✅ all lockout invariants hold" : `❌ **${failing.length} lockout invariant${failing.length === 1 ? "" : "s"} broken**`} · ${workloads} workloads, ${hosts} hosts, ${m.inventory.namespaces.length} namespaces · ${m.policies.length} enforced policies (${m.tiers
+      .filter((t) => byTier.has(t.name))
+      .map((t) => `${t.name}: ${byTier.get(t.name)}`)
+      .join(", ")}) · ${m.policyModel.staged.length} staged`,
+    "",
+  );
+  lines.push("### Lockout invariants", "", "| invariant | status | flows | what | first denied flow |", "|---|---|---|---|---|");
+  for (const r of report.invariants) {
+    const icon = r.status === "pass" ? "✅ pass" : r.status === "fail" ? "❌ fail" : r.status === "waived" ? "⚠️ waived" : "➖ n/a";
+    const first = r.failures[0];
+    lines.push(`| \`${r.invariant.name}\` | ${icon} | ${r.checked} | ${esc(r.invariant.description)} (${r.invariant.protocol} ${r.invariant.port}) | ${first === undefined ? "" : esc(`${first.src} → ${first.dst}: ${describeDecision(!first.egress.allowed ? first.egress.decision : first.ingress.decision)}`)} |`);
+  }
+  lines.push("", "### Namespace connectivity (enforced)", "", mermaidGraph(report.groups.names, report.groups.matrix), "");
+  lines.push("| from \\ to | allowed destinations |", "|---|---|");
+  report.groups.names.forEach((s, i) => {
+    const cells = report.groups.names
+      .map((d, j) => ({ d, c: report.groups.matrix[i]![j]! }))
+      .filter(({ d, c }) => !c.isEmpty() && !(s === "(external)" && d === "(external)"))
+      .map(({ d, c }) => `${d}: ${short(c)}`);
+    lines.push(`| ${esc(s)} | ${esc(cells.length === 0 ? "nothing" : cells.join("; "))} |`);
+  });
+  const pairs = [...report.connectivity.pairs()].filter((p) => p.src.kind !== "external" && p.dst.kind !== "external");
+  lines.push("", `### Workload connectivity (${pairs.length} allowed pairs, externals omitted)`, "");
+  if (pairs.length > 0) {
+    lines.push("| from | to | allowed |", "|---|---|---|");
+    for (const p of pairs.slice(0, MAX_ROWS)) lines.push(`| ${esc(p.src.id)} | ${esc(p.dst.id)} | ${esc(short(p.conns))} |`);
+    if (pairs.length > MAX_ROWS) lines.push("", `_${pairs.length - MAX_ROWS} more pairs not shown; see \`calico-baseline report --format json\`._`);
+  }
+  if (report.staged !== undefined) {
+    lines.push("", renderMarkdownDiff(report.staged, "If the staged policies were enforced"));
+  }
+  if (report.problems.length > 0) {
+    lines.push("", "### Not analysed", "");
+    for (const p of report.problems) lines.push(`- ${esc(`${p.file ?? ""} ${p.object ?? ""} \`${p.path}\`: ${p.message}. ${p.hint}`)}`);
+  }
+  return `${lines.join("\n")}\n`;
+}

@@ -1,0 +1,100 @@
+/**
+ * Lockout invariants: flows the baseline must never break, or the cluster stops working (DNS, the
+ * API server, Typha, kubelet, monitoring scrapes, image pulls). Each has a stable name so a stack can
+ * waive it on purpose (`PolicySettings.waivers`). Endpoints are chosen from the inventory by label,
+ * so the same defaults work for any cluster; an invariant whose endpoints do not exist is reported as
+ * not applicable rather than passed silently.
+ */
+import type { PolicySettings } from "../config/types.js";
+import { type FlowResult, endpointPeer, evaluateFlow } from "./evaluate.js";
+import type { Labels } from "./inventory.js";
+import type { Endpoint, Model } from "./model.js";
+import { protocolNumber } from "./connset.js";
+import { parseCidr } from "../model/net.js";
+
+/** Which endpoints an invariant talks about. */
+export type EndpointQuery =
+  | { readonly workloads: { readonly namespace?: string; readonly labels?: Labels } }
+  | { readonly hosts: { readonly labels?: Labels } }
+  | { readonly net: string };
+
+export interface Invariant {
+  readonly name: string;
+  readonly description: string;
+  readonly from: EndpointQuery;
+  readonly to: EndpointQuery;
+  readonly protocol: string;
+  readonly port: number;
+}
+
+export type InvariantStatus = "pass" | "fail" | "waived" | "not-applicable";
+
+export interface InvariantResult {
+  readonly invariant: Invariant;
+  readonly status: InvariantStatus;
+  /** Flows checked. */
+  readonly checked: number;
+  /** The failing flows with their explain trail (at most 20). */
+  readonly failures: readonly FlowResult[];
+}
+
+const CONTROL_PLANE: Labels = { "node-role.kubernetes.io/control-plane": "true" };
+
+/** The defaults of issue 5; the registry one is added from the stack's registry settings. */
+export function defaultInvariants(settings?: Pick<PolicySettings, "registry">): Invariant[] {
+  const all: Invariant[] = [
+    { name: "dns-udp", description: "every pod resolves names through kube-dns (UDP 53)", from: { workloads: {} }, to: { workloads: { namespace: "kube-system", labels: { "k8s-app": "kube-dns" } } }, protocol: "UDP", port: 53 },
+    { name: "dns-tcp", description: "every pod resolves names through kube-dns (TCP 53, large answers)", from: { workloads: {} }, to: { workloads: { namespace: "kube-system", labels: { "k8s-app": "kube-dns" } } }, protocol: "TCP", port: 53 },
+    { name: "apiserver-from-nodes", description: "nodes (kubelet, calico-node, kube-proxy) reach the API server", from: { hosts: {} }, to: { hosts: { labels: CONTROL_PLANE } }, protocol: "TCP", port: 6443 },
+    { name: "apiserver-from-calico", description: "Calico components in calico-system reach the API server", from: { workloads: { namespace: "calico-system" } }, to: { hosts: { labels: CONTROL_PLANE } }, protocol: "TCP", port: 6443 },
+    { name: "typha-from-nodes", description: "calico-node on every node reaches Typha", from: { hosts: {} }, to: { workloads: { namespace: "calico-system", labels: { "k8s-app": "calico-typha" } } }, protocol: "TCP", port: 5473 },
+    { name: "kubelet-from-control-plane", description: "the API server reaches every kubelet (logs, exec, probes)", from: { hosts: { labels: CONTROL_PLANE } }, to: { hosts: {} }, protocol: "TCP", port: 10250 },
+    { name: "monitoring-felix", description: "Prometheus scrapes Felix metrics", from: { workloads: { namespace: "calico-monitoring", labels: { role: "monitoring" } } }, to: { workloads: { namespace: "calico-system", labels: { "k8s-app": "calico-node" } } }, protocol: "TCP", port: 9091 },
+    { name: "monitoring-typha", description: "Prometheus scrapes Typha metrics", from: { workloads: { namespace: "calico-monitoring", labels: { role: "monitoring" } } }, to: { workloads: { namespace: "calico-system", labels: { "k8s-app": "calico-typha" } } }, protocol: "TCP", port: 9093 },
+    { name: "monitoring-kube-controllers", description: "Prometheus scrapes kube-controllers metrics", from: { workloads: { namespace: "calico-monitoring", labels: { role: "monitoring" } } }, to: { workloads: { namespace: "calico-system", labels: { "k8s-app": "calico-kube-controllers" } } }, protocol: "TCP", port: 9094 },
+    { name: "monitoring-node-exporter", description: "Prometheus scrapes node-exporter", from: { workloads: { namespace: "calico-monitoring", labels: { role: "monitoring" } } }, to: { hosts: {} }, protocol: "TCP", port: 9100 },
+  ];
+  for (const cidr of settings?.registry.cidrs ?? []) {
+    all.push({ name: "registry-pulls", description: `nodes pull images from the private registry ${cidr}`, from: { hosts: {} }, to: { net: cidr }, protocol: "TCP", port: settings!.registry.port });
+  }
+  return all;
+}
+
+function matchesLabels(have: Labels, want: Labels | undefined): boolean {
+  return Object.entries(want ?? {}).every(([k, v]) => have[k] === v);
+}
+
+/** The endpoints of a query; a host-networked workload is its node(s). */
+export function resolveQuery(model: Model, q: EndpointQuery): Endpoint[] {
+  if ("net" in q) return [];
+  if ("hosts" in q) {
+    return model.endpoints.filter((e) => e.kind === "host" && matchesLabels(model.inventory.nodes.find((n) => n.name === e.name)?.labels ?? e.labels, q.hosts.labels));
+  }
+  const out = new Set<Endpoint>();
+  for (const w of model.inventory.workloads) {
+    if (q.workloads.namespace !== undefined && w.namespace !== q.workloads.namespace) continue;
+    if (!matchesLabels(w.labels, q.workloads.labels)) continue;
+    for (const e of model.byRef.get(`${w.namespace}/${w.name}`) ?? []) out.add(e);
+  }
+  return [...out];
+}
+
+export function checkInvariants(model: Model, invariants: readonly Invariant[], waivers: readonly string[] = []): InvariantResult[] {
+  return invariants.map((inv) => {
+    const from = resolveQuery(model, inv.from).map(endpointPeer);
+    const to = "net" in inv.to ? [{ ip: (() => { const c = parseCidr(inv.to.net)!; return { version: c.version, value: c.first }; })(), display: `net:${inv.to.net}` }] : resolveQuery(model, inv.to).map(endpointPeer);
+    const protocol = protocolNumber(inv.protocol)!;
+    const failures: FlowResult[] = [];
+    let checked = 0;
+    for (const s of from) {
+      for (const d of to) {
+        if (s.endpoint !== undefined && s.endpoint === d.endpoint) continue;
+        checked++;
+        const r = evaluateFlow(model, { src: s, dst: d, protocol, port: inv.port });
+        if (!r.allowed && failures.length < 20) failures.push(r);
+      }
+    }
+    const status: InvariantStatus = waivers.includes(inv.name) ? "waived" : checked === 0 ? "not-applicable" : failures.length > 0 ? "fail" : "pass";
+    return { invariant: inv, status, checked, failures };
+  });
+}

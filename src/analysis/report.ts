@@ -1,0 +1,86 @@
+/**
+ * The report: what a reviewer needs to know about a baseline, computed once and rendered by the
+ * formatters (text, md, json, svg). Also `renderReports`, the entry point synth calls so that
+ * `npm start` writes report.md and report.svg next to the YAML and fails on a broken invariant.
+ */
+import type { PolicySettings } from "../config/types.js";
+import type { Problem } from "../model/problem.js";
+import type { RenderedChart } from "../rendering/synth.js";
+import { analyse } from "./analyse.js";
+import type { ConnSet } from "./connset.js";
+import { type Connectivity, computeConnectivity } from "./connectivity.js";
+import { type DiffResult, diffModels } from "./diff.js";
+import { formatInvariantFailure } from "./formatters/text.js";
+import { renderMarkdownReport } from "./formatters/md.js";
+import { renderSvgMatrix } from "./formatters/svg.js";
+import { type Invariant, type InvariantResult, checkInvariants, defaultInvariants } from "./invariants.js";
+import type { Inventory } from "./inventory.js";
+import type { Model } from "./model.js";
+import type { SourcedObject } from "./policies.js";
+
+export interface Report {
+  readonly title: string;
+  readonly model: Model;
+  readonly connectivity: Connectivity;
+  readonly groups: { readonly names: readonly string[]; readonly matrix: readonly (readonly ConnSet[])[] };
+  readonly invariants: readonly InvariantResult[];
+  /** What enforcing every staged policy would change (enforced → staged view); undefined when nothing is staged. */
+  readonly staged?: DiffResult;
+  readonly problems: readonly Problem[];
+}
+
+export interface ReportOptions {
+  readonly title?: string;
+  readonly invariants?: readonly Invariant[];
+  readonly waivers?: readonly string[];
+}
+
+export function buildReport(objects: readonly SourcedObject[], inventory: Inventory | undefined, opts: ReportOptions = {}): Report {
+  const input = { objects, ...(inventory === undefined ? {} : { inventory }) };
+  const model = analyse(input, "enforced");
+  const connectivity = computeConnectivity(model);
+  const hasStaged = model.policyModel.staged.length > 0;
+  const staged = hasStaged ? diffModels(model, analyse(input, "staged"), { maxChanges: 500 }) : undefined;
+  return {
+    title: opts.title ?? "Calico policy report",
+    model,
+    connectivity,
+    groups: connectivity.groups(),
+    invariants: checkInvariants(model, opts.invariants ?? defaultInvariants(), opts.waivers ?? []),
+    ...(staged === undefined ? {} : { staged }),
+    problems: model.problems,
+  };
+}
+
+export interface RenderReportsInput {
+  readonly charts: readonly RenderedChart[];
+  readonly inventory: Inventory;
+  readonly settings: PolicySettings;
+}
+
+export interface RenderReportsOutput {
+  /** File name (relative to the stack directory) → content: `report.md`, `report.svg`. */
+  readonly files: Record<string, string>;
+  /** Invariants that fail and are not waived; synth must fail when this is not empty. */
+  readonly invariantFailures: readonly InvariantResult[];
+  /** The failures formatted with their explain trails, ready to print. */
+  readonly message: string;
+}
+
+/**
+ * Analyses synthesised charts for `npm start`. Invariants are the defaults (with the stack's registry)
+ * minus the stack's waivers. Output is deterministic (no timestamps).
+ */
+export function renderReports(input: RenderReportsInput): RenderReportsOutput {
+  const objects: SourcedObject[] = input.charts.flatMap((c) => c.objects.map((object) => ({ object, file: c.file })));
+  const report = buildReport(objects, input.inventory, {
+    invariants: defaultInvariants(input.settings),
+    waivers: input.settings.waivers,
+  });
+  const invariantFailures = report.invariants.filter((r) => r.status === "fail");
+  return {
+    files: { "report.md": renderMarkdownReport(report), "report.svg": renderSvgMatrix(report.groups.names, report.groups.matrix, report.staged) },
+    invariantFailures,
+    message: invariantFailures.map(formatInvariantFailure).join("\n"),
+  };
+}
