@@ -6,7 +6,6 @@
  */
 import { Construct } from "constructs";
 import { sel, type Selector } from "../src/model/selector/index.js";
-import { kubeDnsPeer } from "./default-deny.js";
 import { GlobalNetworkPolicy } from "./global-network-policy.js";
 import { NAMESPACE_NAME_LABEL, Peer } from "./peer.js";
 import { Port } from "./port.js";
@@ -40,7 +39,7 @@ export class AllowDns extends Construct {
     const name = props.name ?? "allow-dns";
     const dnsSelector = props.dnsSelector ?? sel.eq("k8s-app", "kube-dns");
     const dnsNamespace = props.dnsNamespace ?? "kube-system";
-    const dns = props.dnsSelector === undefined && props.dnsNamespace === undefined ? kubeDnsPeer() : Peer.pods(dnsSelector, { namespace: dnsNamespace });
+    const dns = Peer.pods(dnsSelector, { namespace: dnsNamespace });
     const everyNamespace = sel.has(NAMESPACE_NAME_LABEL);
     const dnsPorts = [Port.DNS_UDP, Port.DNS_TCP];
     this.egress = new GlobalNetworkPolicy(this, "Egress", {

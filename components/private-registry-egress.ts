@@ -40,7 +40,12 @@ export class PrivateRegistryEgress extends GlobalNetworkPolicy {
     const problems: Problem[] = [];
     const byVersion = new Map<4 | 6, string[]>();
     if (props.cidrs.length === 0) {
-      problems.push({ path: "registry.cidrs", value: [], message: "no registry CIDRs given", hint: "e.g. 10.0.0.50/32" });
+      problems.push({
+        path: "registry.cidrs",
+        value: [],
+        message: "no registry CIDRs given",
+        hint: "set the registry's addresses in the stack config (calico-baseline:registry cidrs, or bridgeCidr with multipass), e.g. 10.0.0.50/32",
+      });
     }
     props.cidrs.forEach((c, i) => {
       const r = parseNet(c, `registry.cidrs[${i}]`);

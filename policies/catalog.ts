@@ -7,6 +7,7 @@ import { readdirSync } from "node:fs";
 import { dirname, join } from "node:path";
 import { fileURLToPath, pathToFileURL } from "node:url";
 import { BASELINE_TIERS } from "../src/config/types.js";
+import { UserError, type Problem } from "../src/model/problem.js";
 import type { BaselinePolicy } from "./types.js";
 
 /** A catalog entry: the policy and the file it came from (relative to the repository root). */
@@ -39,6 +40,7 @@ function isPolicy(v: unknown): v is BaselinePolicy {
 
 async function load(): Promise<CatalogEntry[]> {
   const entries: CatalogEntry[] = [];
+  const problems: Problem[] = [];
   for (const tier of BASELINE_TIERS) {
     const dir = join(POLICIES_DIR, tier);
     for (const f of policyFilesIn(dir)) {
@@ -46,11 +48,25 @@ async function load(): Promise<CatalogEntry[]> {
       const base = f.replace(/\.(ts|js)$/, "");
       const file = `policies/${tier}/${f}`;
       if (!isPolicy(mod.default)) {
-        throw new Error(`${file}: default export is not a policy; export default definePolicy({ tier, name, build })`);
+        problems.push({
+          file,
+          path: "default",
+          message: "the file's default export is not a policy",
+          hint: "end the file with `export default definePolicy({ tier, name, build })`",
+        });
+        continue;
+      }
+      // The folder and file name are the policy's identity (its cases file is found by them).
+      if (mod.default.tier !== tier) {
+        problems.push({ file, path: "tier", value: mod.default.tier, message: `policy is filed under ${tier}/ but names another tier`, hint: `set tier: "${tier}" or move the file` });
+      }
+      if (mod.default.name !== base) {
+        problems.push({ file, path: "name", value: mod.default.name, message: "policy name differs from its file name", hint: `set name: "${base}" or rename the file` });
       }
       entries.push({ policy: mod.default, file, casesFile: `policies/${tier}/${base}.cases.yaml` });
     }
   }
+  if (problems.length > 0) throw new UserError(problems, "the policy catalog has problems");
   return entries;
 }
 
