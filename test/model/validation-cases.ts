@@ -919,3 +919,58 @@ export const INVALID_CASES: readonly ValidationCase[] = [
     problems: [{ path: "apiVersion", value: "crd.projectcalico.org/v1", message: "unsupported apiVersion for kind GlobalNetworkPolicy", hint: "write apiVersion: projectcalico.org/v3" }],
   },
 ];
+
+/** FelixConfiguration and KubeControllersConfiguration field validators (PC validator field tags). */
+export const CONFIG_FIELD_CASES: readonly ValidationCase[] = [
+  {
+    name: "Felix enums are case-sensitive in Calico's validator (the CRD pattern is not)",
+    obj: calico("FelixConfiguration", "default", { logSeverityScreen: "info", iptablesFilterAllowAction: "accept", bpfExternalServiceMode: "dsr" }),
+    problems: [
+      { path: "spec.logSeverityScreen", value: "info", message: "invalid logSeverityScreen", hint: "case-sensitive" },
+      { path: "spec.iptablesFilterAllowAction", value: "accept", message: "invalid iptablesFilterAllowAction", hint: "Accept or Return" },
+      { path: "spec.bpfExternalServiceMode", value: "dsr", message: "invalid bpfExternalServiceMode", hint: "Tunnel or DSR" },
+    ],
+  },
+  {
+    name: "Felix numeric bounds and oneof fields",
+    obj: calico("FelixConfiguration", "default", { wireguardListeningPort: 0, bpfExtToServiceConnmark: 4294967296, awsSrcDstCheck: "DoNothing", natOutgoingExclusions: "IPPoolsOnly", bpfMaglevMaxServices: 5000 }),
+    problems: [
+      { path: "spec.wireguardListeningPort", value: 0, message: "wireguardListeningPort must be greater than 0", hint: "greater than 0" },
+      { path: "spec.bpfExtToServiceConnmark", value: 4294967296, message: "bpfExtToServiceConnmark must be at most 4294967295", hint: "at most 4294967295" },
+      { path: "spec.bpfMaglevMaxServices", value: 5000, message: "bpfMaglevMaxServices must be at most 3000", hint: "at most 3000" },
+    ],
+  },
+  {
+    name: "Felix interface filters, key=value lists, CIDR lists and Prometheus host",
+    obj: calico("FelixConfiguration", "default", {
+      featureDetectOverride: "SNATFullyRandom=true,bad entry",
+      bpfExcludeCIDRsFromNAT: ["10.0.0.0/8", "nope"],
+      wireguardInterfaceName: "wireguard.cali-too-long",
+      prometheusMetricsHost: "bad host",
+    }),
+    problems: [
+      {
+        path: "spec.featureDetectOverride",
+        value: "SNATFullyRandom=true,bad entry",
+        message: "does not match the expected format ^([a-zA-Z0-9-_]+=(true|false|),)*([a-zA-Z0-9-_]+=(true|false|))?$",
+        hint: "key=value",
+      },
+      { path: "spec.bpfExcludeCIDRsFromNAT", value: ["10.0.0.0/8", "nope"], message: "invalid bpfExcludeCIDRsFromNAT", hint: "CIDR notation" },
+      { path: "spec.wireguardInterfaceName", value: "wireguard.cali-too-long", message: "invalid wireguardInterfaceName", hint: "interface name" },
+      { path: "spec.prometheusMetricsHost", value: "bad host", message: "invalid prometheusMetricsHost", hint: "host name" },
+    ],
+  },
+  {
+    name: "KubeControllersConfiguration log level and template fields",
+    obj: calico("KubeControllersConfiguration", "default", {
+      logSeverityScreen: "Panic",
+      controllers: { node: { hostEndpoint: { autoCreate: "Enabled", templates: [{ generateName: "Bad_Name", labels: { "a b": "c" }, interfaceCIDRs: ["10.0.0.0/8"] }] } } },
+    }),
+    versions: FROM_330,
+    problems: [
+      { path: "spec.logSeverityScreen", value: "Panic", message: "invalid logSeverityScreen", hint: "Debug, Info" },
+      { path: "spec.controllers.node.hostEndpoint.templates[0].generateName", value: "Bad_Name", message: "generateName must be a lower-case DNS name", hint: '"bad-name"' },
+      { path: "spec.controllers.node.hostEndpoint.templates[0].labels.a b", value: "a b", message: "invalid label key: name part must consist of alphanumeric characters, '-', '_' or '.', and start and end with an alphanumeric character", hint: "[prefix/]name" },
+    ],
+  },
+];

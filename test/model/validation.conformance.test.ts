@@ -10,7 +10,7 @@ import { validateResource } from "../../src/model/validate/index.js";
 import { type Obj } from "../support/calico-objects.js";
 import { hasUpstreamCrd, validateAgainstUpstreamCrd } from "../support/crd-schema.js";
 import { CEL_RULE_CASES } from "./cel-rules.js";
-import { INVALID_CASES, VALID_CASES } from "./validation-cases.js";
+import { CONFIG_FIELD_CASES, INVALID_CASES, VALID_CASES } from "./validation-cases.js";
 
 function crdBacked(obj: Obj): boolean {
   return typeof obj.apiVersion === "string" && typeof obj.kind === "string" && hasUpstreamCrd(obj.apiVersion, obj.kind);
@@ -18,7 +18,7 @@ function crdBacked(obj: Obj): boolean {
 
 const OBJECTS: { name: string; obj: Obj }[] = [
   ...VALID_CASES.map((c) => ({ name: `valid: ${c.name}`, obj: c.obj })),
-  ...INVALID_CASES.map((c) => ({ name: `invalid: ${c.name}`, obj: c.obj })),
+  ...[...INVALID_CASES, ...CONFIG_FIELD_CASES].map((c) => ({ name: `invalid: ${c.name}`, obj: c.obj })),
   ...CEL_RULE_CASES.flatMap((c) => [
     { name: `CEL violating: ${c.crd} ${c.crdMessage}`, obj: c.violating },
     { name: `CEL satisfying: ${c.crd} ${c.crdMessage}`, obj: c.satisfying },

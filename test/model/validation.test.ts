@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { type Problem } from "../../src/model/problem.js";
 import { CALICO_VERSIONS, type CalicoVersion, validateResource } from "../../src/model/validate/index.js";
-import { type ExpectedProblem, INVALID_CASES, VALID_CASES, type ValidationCase } from "./validation-cases.js";
+import { CONFIG_FIELD_CASES, type ExpectedProblem, INVALID_CASES, VALID_CASES, type ValidationCase } from "./validation-cases.js";
 
 function key(p: { path: string; message: string }): string {
   return `${p.path} | ${p.message}`;
@@ -51,7 +51,7 @@ describe("validateResource accepts documented examples", () => {
 });
 
 describe("validateResource reports each broken rule with path, value, message and hint", () => {
-  for (const c of INVALID_CASES) {
+  for (const c of [...INVALID_CASES, ...CONFIG_FIELD_CASES]) {
     for (const v of versionsOf(c)) {
       it(`${c.name} (Calico ${v})`, () => {
         assertProblems(validateResource(c.obj, { calicoVersion: v }), c.problems, v);

@@ -137,6 +137,7 @@ function patternHint(source: string): string {
   const alternatives = /^\^\(\?i\)\(([A-Za-z|]+)\)\?\$$/.exec(source);
   if (alternatives !== null) return `use one of ${(alternatives[1] ?? "").split("|").join(", ")}`;
   if (source.includes("(ms|s|m|h)")) return 'write a duration such as "90s", "5m" or "1h30m"';
+  if (source.includes("]+=(")) return "write comma-separated key=value pairs, e.g. a=true,b=false";
   return "check the value's syntax";
 }
 

@@ -20,6 +20,8 @@ import {
 import { type ObjectMeta } from "../resources/meta.js";
 import { type InstallationSpec } from "../resources/operator.js";
 import { atLeast, DNS1123_LABEL_MAX, isDns1123Label, isDns1123Subdomain, type Reporter, sanitizeName } from "./context.js";
+import { validateFelixFields } from "./felix.js";
+import { validateLabels } from "./meta.js";
 import { checkSelector } from "./selectors.js";
 
 interface ReservedTier {
@@ -149,8 +151,6 @@ export function validateHostEndpoint(spec: HostEndpointSpec, r: Reporter): void 
   });
 }
 
-const PROMETHEUS_HOST = /^[a-zA-Z0-9:._+-]{1,64}$/;
-
 export function validateFelixConfiguration(meta: ObjectMeta, spec: FelixConfigurationSpec, r: Reporter): void {
   const name = meta.name ?? "";
   if ((name === "default" || name.startsWith("node.")) && spec.nodeSelector !== undefined) {
@@ -165,12 +165,7 @@ export function validateFelixConfiguration(meta: ObjectMeta, spec: FelixConfigur
     r.add("spec.routeTableRanges", spec.routeTableRanges, "routeTableRange and routeTableRanges cannot both be set", "keep only routeTableRanges");
   }
   if (typeof spec.nodeSelector === "string") checkSelector(spec.nodeSelector, "spec.nodeSelector", r);
-  if (spec.prometheusMetricsHost !== undefined && !PROMETHEUS_HOST.test(spec.prometheusMetricsHost)) {
-    r.add("spec.prometheusMetricsHost", spec.prometheusMetricsHost, "invalid prometheusMetricsHost", "use an IP address or host name (up to 64 of [a-zA-Z0-9:._+-])");
-  }
-  if (spec.prometheusMetricsPort !== undefined && (spec.prometheusMetricsPort < 1 || spec.prometheusMetricsPort > 65535)) {
-    r.add("spec.prometheusMetricsPort", spec.prometheusMetricsPort, "prometheusMetricsPort must be between 1 and 65535", "Felix's default metrics port is 9091");
-  }
+  validateFelixFields(spec, r);
   for (const field of ["failsafeInboundHostPorts", "failsafeOutboundHostPorts"] as const) {
     (spec[field] ?? []).forEach((pp, i) => {
       if (pp.protocol !== undefined && pp.protocol !== "TCP" && pp.protocol !== "UDP" && pp.protocol !== "SCTP") {
@@ -200,8 +195,16 @@ export function validateKubeControllersConfiguration(spec: KubeControllersConfig
   if (hep?.createDefaultHostEndpoint !== undefined && !atLeast(r.version, "3.30")) {
     r.add("spec.controllers.node.hostEndpoint.createDefaultHostEndpoint", hep.createDefaultHostEndpoint, "createDefaultHostEndpoint needs Calico 3.30 or newer", "remove it, or target Calico 3.30+");
   }
+  if (spec.logSeverityScreen !== undefined && !/^(Trace|Debug|Info|Warning|Error|Fatal)$/.test(spec.logSeverityScreen)) {
+    // The CRD enum (None...Panic) and the validator's logLevel (Trace...Fatal) overlap in Debug-Fatal.
+    r.add("spec.logSeverityScreen", spec.logSeverityScreen, "invalid logSeverityScreen", "use Debug, Info, Warning, Error or Fatal");
+  }
   (hep?.templates ?? []).forEach((t, i) => {
     const path = `spec.controllers.node.hostEndpoint.templates[${i}]`;
+    if (t.generateName !== undefined && t.generateName !== "" && !isDns1123Subdomain(t.generateName)) {
+      r.add(`${path}.generateName`, t.generateName, "generateName must be a lower-case DNS name", `did you mean "${sanitizeName(t.generateName, true)}"?`);
+    }
+    validateLabels(t.labels, `${path}.labels`, r);
     checkSelector(t.nodeSelector, `${path}.nodeSelector`, r);
     (t.interfaceCIDRs ?? []).forEach((c, j) => {
       if (parseCidr(c) === undefined) r.add(`${path}.interfaceCIDRs[${j}]`, c, "invalid CIDR", "write a network such as 10.0.0.0/8");
