@@ -3,7 +3,7 @@
  * one file plus its `<name>.cases.yaml` (no list to edit). Files are read in sorted order, so the catalog
  * (and everything synthesised from it) is deterministic.
  */
-import { readdirSync } from "node:fs";
+import { existsSync, readdirSync } from "node:fs";
 import { dirname, join } from "node:path";
 import { fileURLToPath, pathToFileURL } from "node:url";
 import { BASELINE_TIERS } from "../src/config/types.js";
@@ -38,13 +38,18 @@ function isPolicy(v: unknown): v is BaselinePolicy {
   );
 }
 
-async function load(): Promise<CatalogEntry[]> {
+/**
+ * Loads the policy files under `dir/<tier>/` (the baseline's own folder by default). Every bad file is
+ * reported, all in one UserError.
+ */
+export async function loadCatalog(dir: string): Promise<CatalogEntry[]> {
   const entries: CatalogEntry[] = [];
   const problems: Problem[] = [];
   for (const tier of BASELINE_TIERS) {
-    const dir = join(POLICIES_DIR, tier);
-    for (const f of policyFilesIn(dir)) {
-      const mod = (await import(pathToFileURL(join(dir, f)).href)) as { default?: unknown };
+    const tierDir = join(dir, tier);
+    if (!existsSync(tierDir)) continue;
+    for (const f of policyFilesIn(tierDir)) {
+      const mod = (await import(pathToFileURL(join(tierDir, f)).href)) as { default?: unknown };
       const base = f.replace(/\.(ts|js)$/, "");
       const file = `policies/${tier}/${f}`;
       if (!isPolicy(mod.default)) {
@@ -71,4 +76,4 @@ async function load(): Promise<CatalogEntry[]> {
 }
 
 /** Every baseline policy, tier by tier in evaluation order, files sorted by name. */
-export const CATALOG: readonly CatalogEntry[] = await load();
+export const CATALOG: readonly CatalogEntry[] = await loadCatalog(POLICIES_DIR);

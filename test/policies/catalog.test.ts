@@ -93,3 +93,30 @@ describe("the dev inventory", () => {
     expect(inventory.nodes.filter((n) => n.labels["node-role.kubernetes.io/control-plane"] !== undefined)).toHaveLength(1);
   });
 });
+
+describe("loadCatalog", () => {
+  it("reports every bad policy file at once: not a policy, wrong tier, wrong name", async () => {
+    const { mkdtempSync, mkdirSync, writeFileSync, rmSync } = await import("node:fs");
+    const { tmpdir } = await import("node:os");
+    const { loadCatalog } = await import("../../policies/catalog.js");
+    const dir = mkdtempSync(join(tmpdir(), "cb-catalog-"));
+    try {
+      mkdirSync(join(dir, "security"));
+      mkdirSync(join(dir, "platform"));
+      writeFileSync(join(dir, "security", "a.ts"), 'export default { tier: "platform", name: "b", build() {} };\n');
+      writeFileSync(join(dir, "platform", "c.ts"), "export default 42;\n");
+      writeFileSync(join(dir, "platform", "ok.ts"), 'export default { tier: "platform", name: "ok", build() {} };\n');
+      writeFileSync(join(dir, "platform", "ok.test.ts"), "export {};\n");
+      const msg = await loadCatalog(dir).then(
+        () => "no error",
+        (e: Error) => e.message,
+      );
+      expect(msg).toContain('policies/security/a.ts: tier: policy is filed under security/ but names another tier (value: "platform")');
+      expect(msg).toContain('policies/security/a.ts: name: policy name differs from its file name (value: "b")');
+      expect(msg).toContain("policies/platform/c.ts: default: the file's default export is not a policy");
+      expect(msg).not.toContain("ok.test.ts");
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+});
