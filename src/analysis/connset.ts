@@ -137,16 +137,17 @@ export class ConnSet {
     return this.keyCache;
   }
 
-  /** The first connection of the set (lowest protocol, lowest port), to pick a representative flow. */
+  /**
+   * A representative connection, to explain a set by one flow: TCP first, then UDP, then the lowest
+   * protocol; the lowest port, but not port 0 when a real port is in the set.
+   */
   first(): { protocol: number; port: number } | undefined {
-    const k = this.ranges[0];
-    if (k === undefined) return undefined;
-    // Prefer a port-carrying protocol's real port over port 0 when the range starts at 0.
-    const protocol = Math.floor(k / SPAN);
-    let port = k % SPAN;
-    const hi = this.ranges[1]!;
-    if (port === 0 && PORT_PROTOCOLS.has(protocol) && hi >= k + 1) port = 1;
-    return { protocol, port };
+    if (this.ranges.length === 0) return undefined;
+    const parts = this.byProtocol();
+    const pick = parts.find((p) => p.protocol === 6) ?? parts.find((p) => p.protocol === 17) ?? parts[0]!;
+    const [lo, hi] = pick.ranges[0]!;
+    const port = lo === 0 && PORT_PROTOCOLS.has(pick.protocol) && hi >= 1 ? 1 : lo;
+    return { protocol: pick.protocol, port };
   }
 
   /** Per protocol, the inclusive port (or ICMP key) ranges. Protocols in ascending number. */
@@ -179,6 +180,13 @@ export class ConnSet {
   toString(): string {
     if (this.isEmpty()) return "No Connections";
     if (this.isAll()) return "All Connections";
+    // Nearly everything: say what is missing (`All Connections except TCP 6379`).
+    const rest = ConnSet.ALL.subtract(this);
+    if (rest.ranges.length < this.ranges.length) return `All Connections except ${rest.listing()}`;
+    return this.listing();
+  }
+
+  private listing(): string {
     const parts = this.byProtocol()
       .map(({ protocol, ranges }) => ({ name: protocolName(protocol), protocol, ranges }))
       .sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));

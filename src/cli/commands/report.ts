@@ -1,0 +1,125 @@
+/**
+ * `calico-baseline report`: analyses a stack's synthesised baseline (or manifests on disk) against the
+ * inventory and prints the report: lockout invariants, namespace and workload connectivity, and what
+ * enforcing the staged policies would change.
+ *
+ * This file also holds the input loading shared by `report`, `diff` and `explain`.
+ */
+import { existsSync, writeFileSync } from "node:fs";
+import { isAbsolute, join } from "node:path";
+import { parseArgs } from "node:util";
+import { loadStackConfig } from "../../config/index.js";
+import type { PolicySettings } from "../../config/types.js";
+import { UserError } from "../../model/problem.js";
+import { synthBaseline } from "../../rendering/synth.js";
+import { loadInventory, loadManifests } from "../../analysis/analyse.js";
+import { type Inventory, mergeInventories } from "../../analysis/inventory.js";
+import type { SourcedObject } from "../../analysis/policies.js";
+import { buildReport } from "../../analysis/report.js";
+import { defaultInvariants } from "../../analysis/invariants.js";
+import { formatReportText } from "../../analysis/formatters/text.js";
+import { renderMarkdownReport } from "../../analysis/formatters/md.js";
+import { reportJson } from "../../analysis/formatters/json.js";
+import { renderSvgMatrix } from "../../analysis/formatters/svg.js";
+import type { CliIo } from "../main.js";
+
+export const summary = "analyse the baseline: lockout invariants, connectivity, effect of staged policies (text|md|json|svg)";
+
+export const FORMATS = ["text", "md", "json", "svg"] as const;
+export type Format = (typeof FORMATS)[number];
+
+/** Exit code when a lockout invariant is broken (and not waived). */
+export const EXIT_INVARIANT = 3;
+
+const USAGE = `usage: calico-baseline report [--stack NAME | --manifests PATH ...] [--inventory FILE] [--format text|md|json|svg] [--out FILE]
+
+  --stack NAME        synthesise this stack's baseline (default: dev)
+  --manifests PATH    analyse YAML/JSON manifests from files or directories instead (repeatable)
+  --inventory FILE    extra inventory: a declared inventory YAML or a 'kubectl get ... -A -o json' dump
+                      (policies/inventory.yaml is always read when present)
+  --format F          text (default), md (PR comment), json (stable, docs/analysis.md), svg (namespace matrix)
+  --out FILE          write to FILE instead of stdout
+
+exit: 0 ok, 3 a lockout invariant is broken, 1 user error`;
+
+export interface InputFlags {
+  readonly stack?: string;
+  readonly manifests?: readonly string[];
+  readonly inventory?: string;
+}
+
+export interface LoadedInput {
+  readonly objects: readonly SourcedObject[];
+  readonly inventory: Inventory;
+  readonly settings?: PolicySettings;
+}
+
+/** Loads the inventory: policies/inventory.yaml when present, plus `--inventory`. */
+export function loadInventories(cwd: string, extra: string | undefined): Inventory {
+  const parts: Inventory[] = [];
+  if (existsSync(join(cwd, "policies", "inventory.yaml"))) parts.push(loadInventory("policies/inventory.yaml", cwd));
+  if (extra !== undefined) parts.push(loadInventory(extra, cwd));
+  return mergeInventories(...parts);
+}
+
+/** Manifests from `--manifests`, or the stack's synthesised charts. */
+export function loadInput(flags: InputFlags, cwd: string): LoadedInput {
+  const inventory = loadInventories(cwd, flags.inventory);
+  if (flags.manifests !== undefined && flags.manifests.length > 0) {
+    if (flags.stack !== undefined) throw new UserError([{ path: "--stack", message: "--stack and --manifests exclude each other", hint: "pass one of them" }]);
+    return { objects: loadManifests(flags.manifests, cwd), inventory };
+  }
+  const config = loadStackConfig(flags.stack ?? "dev", { cwd });
+  const charts = synthBaseline(config.policies);
+  return { objects: charts.flatMap((c) => c.objects.map((object) => ({ object, file: c.file }))), inventory, settings: config.policies };
+}
+
+export function parseFormat(v: string | undefined, allowed: readonly string[] = FORMATS): Format {
+  const f = v ?? "text";
+  if (!allowed.includes(f)) throw new UserError([{ path: "--format", value: f, message: "unknown format", hint: `use one of ${allowed.join(", ")}` }]);
+  return f as Format;
+}
+
+export function emit(io: CliIo, text: string, out: string | undefined): void {
+  if (out === undefined) io.out(text.endsWith("\n") ? text.slice(0, -1) : text);
+  else writeFileSync(isAbsolute(out) ? out : join(io.cwd, out), text);
+}
+
+export function parseFlags(args: string[], extra: Record<string, { type: "string" | "boolean"; multiple?: boolean }>, usage: string): Record<string, string | boolean | string[] | undefined> {
+  try {
+    return parseArgs({
+      args,
+      options: {
+        stack: { type: "string" },
+        manifests: { type: "string", multiple: true },
+        inventory: { type: "string" },
+        format: { type: "string" },
+        out: { type: "string" },
+        help: { type: "boolean", short: "h" },
+        ...extra,
+      },
+      allowPositionals: false,
+      strict: true,
+    }).values as Record<string, string | boolean | string[] | undefined>;
+  } catch (e) {
+    throw new UserError([{ path: "arguments", value: args.join(" "), message: (e as Error).message, hint: usage }]);
+  }
+}
+
+export async function run(args: string[], io: CliIo): Promise<number> {
+  const v = parseFlags(args, {}, USAGE);
+  if (v["help"] === true) {
+    io.out(USAGE);
+    return 0;
+  }
+  const format = parseFormat(v["format"] as string | undefined);
+  const input = loadInput({ stack: v["stack"] as string | undefined, manifests: v["manifests"] as string[] | undefined, inventory: v["inventory"] as string | undefined }, io.cwd);
+  const report = buildReport(input.objects, input.inventory, {
+    invariants: defaultInvariants(input.settings),
+    waivers: input.settings?.waivers ?? [],
+  });
+  const text =
+    format === "md" ? renderMarkdownReport(report) : format === "json" ? reportJson(report) : format === "svg" ? renderSvgMatrix(report.groups.names, report.groups.matrix, report.staged) : `${formatReportText(report)}\n`;
+  emit(io, text, v["out"] as string | undefined);
+  return report.invariants.some((r) => r.status === "fail") ? EXIT_INVARIANT : 0;
+}
