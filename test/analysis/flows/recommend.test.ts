@@ -1,3 +1,5 @@
+import { readFileSync } from "node:fs";
+import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { evaluatorForManifests } from "../../../src/analysis/flows/evaluator-adapter.js";
 import { importFlowText } from "../../../src/analysis/flows/import.js";
@@ -150,4 +152,26 @@ describe("a recommendation allows nothing that was not observed (beyond the port
       expect(allowedCount).toBeLessThan(grid.length);
     });
   }
+});
+
+describe("recommend from CSV", () => {
+  it("turns external addresses into network sets and replays clean", () => {
+    const csv = readFileSync(join(import.meta.dirname, "../../fixtures/flows/flows.csv"), "utf8");
+    const fs = importFlowText(csv, "flows.csv").flows;
+    const plan = planRecommendation(fs, "shop");
+    expect(plan.skipped).toEqual([]);
+    expect(plan.networkSets).toEqual([
+      { name: "ext-203-0-113-10-32", namespace: "shop", nets: ["203.0.113.10/32"], labels: { "recommend.calico-baseline.io/net": "ext-203-0-113-10-32" } },
+    ]);
+    const egress = plan.policies[0]!.egress.map((r) => `${r.peer.kind} ${r.protocol} ${r.ports.map((p) => p.from).join(",")}`);
+    expect(egress).toEqual(["plannedNetworkSet TCP 443", "pods TCP 5432", "pods UDP 53"]);
+    const r = replayFlows(fs, evaluatorForManifests(planToManifests(plan), { flows: fs }));
+    expect(r.totals.denied).toBe(0);
+    // The case refs: the CSV has no names, so workloads are named by their app label.
+    expect(plan.cases.filter((c) => c.expect === "allow").map((c) => `${c.from} -> ${c.to}`)).toEqual([
+      "shop/web -> data/db",
+      "shop/web -> kube-system/kube-dns",
+      "shop/web -> net:203.0.113.10",
+    ]);
+  });
 });

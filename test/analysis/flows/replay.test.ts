@@ -1,3 +1,4 @@
+import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import { evaluatorForManifests } from "../../../src/analysis/flows/evaluator-adapter.js";
 import { importFlowText } from "../../../src/analysis/flows/import.js";
@@ -165,5 +166,56 @@ describe("report formats", () => {
 
   it("text says FAIL with the count", () => {
     expect(formatReplay(input, "text")).toContain("FAIL: 1 flow(s) allowed today would be denied");
+  });
+});
+
+describe("flows to addresses Goldmane did not record", () => {
+  const pub = importFlowText(
+    JSON.stringify({ source_name: "web-*", source_namespace: "shop", source_labels: "app=web", dest_name: "pub", dest_namespace: "-", protocol: "TCP", dest_port: 443, action: "Allow", reporter: "Src" }),
+    "pub.jsonl",
+  ).flows;
+  const policy = (egress: unknown[]): Manifest => ({
+    apiVersion: "projectcalico.org/v3",
+    kind: "NetworkPolicy",
+    metadata: { name: "application.web-out", namespace: "shop" },
+    spec: { tier: "application", order: 10, selector: "app == 'web'", types: ["Egress"], egress },
+  });
+
+  it("are undecidable when the local end's policy matches on nets, and not counted as denied", () => {
+    const r = replayFlows(pub, evaluatorForManifests([policy([{ action: "Allow", protocol: "TCP", destination: { nets: ["198.51.100.0/24"] } }])], { flows: pub }));
+    expect(r.totals.undecidable).toBe(1);
+    expect(r.totals.denied).toBe(0);
+    expect(r.undecidable[0]!.reason).toContain("matches on nets");
+  });
+
+  it("are decided when no address-based rule applies (selectors cannot match an unknown network)", () => {
+    const r = replayFlows(pub, evaluatorForManifests([policy([{ action: "Allow", protocol: "TCP", destination: { selector: "app == 'db'" } }])], { flows: pub }));
+    expect(r.totals.undecidable).toBe(0);
+    expect(r.totals.denied).toBe(1);
+  });
+});
+
+describe("property: replay with dedupe and verdict cache equals the engine flow by flow", () => {
+  it("for any set of dropped rules", () => {
+    const ruleSlots: { policy: string; dir: "ingress" | "egress"; index: number }[] = [];
+    for (const m of before) {
+      for (const dir of ["ingress", "egress"] as const) {
+        ((m.spec[dir] as unknown[] | undefined) ?? []).forEach((_r, index) => ruleSlots.push({ policy: m.metadata.name, dir, index }));
+      }
+    }
+    fc.assert(
+      fc.property(fc.subarray(ruleSlots, { maxLength: 6 }), (drop) => {
+        const after = before.map((m) => {
+          const gone = drop.filter((d) => d.policy === m.metadata.name);
+          if (gone.length === 0) return m;
+          const keep = (dir: "ingress" | "egress") => ((m.spec[dir] as unknown[] | undefined) ?? []).filter((_r, i) => !gone.some((g) => g.dir === dir && g.index === i));
+          return { ...m, spec: { ...m.spec, ingress: keep("ingress"), egress: keep("egress") } };
+        });
+        const r = replayFlows(flows, evaluatorForManifests(after, { flows }));
+        expect(deniedByReplay(r)).toEqual(deniedByEngine(after, flows));
+        expect(r.totals.breaking).toBe(r.totals.denied);
+      }),
+      { numRuns: 25 },
+    );
   });
 });
