@@ -60,17 +60,23 @@ export function objectId(o: Record<string, unknown>): string {
   return [String(o["kind"]), m.namespace, m.name].filter((s) => s !== undefined).join("/");
 }
 
-/** Sorts objects by kind rank, then namespace, then name (code-point order, locale independent). */
+/**
+ * Sorts objects by kind rank, then (for tiers) by evaluation order, then namespace and name in code-point
+ * order (locale independent).
+ */
 export function sortObjects(objects: Record<string, unknown>[]): Record<string, unknown>[] {
-  const key = (o: Record<string, unknown>): [number, string, string, string] => {
+  const key = (o: Record<string, unknown>): [number, number, string, string, string] => {
     const m = metaOf(o);
-    return [KIND_RANK[String(o["kind"])] ?? 99, String(o["kind"]), m.namespace ?? "", m.name ?? ""];
+    const spec = o["spec"] as { order?: unknown } | undefined;
+    const order = o["kind"] === "Tier" && typeof spec?.order === "number" ? spec.order : 0;
+    return [KIND_RANK[String(o["kind"])] ?? 99, order, String(o["kind"]), m.namespace ?? "", m.name ?? ""];
   };
   return [...objects].sort((a, b) => {
     const ka = key(a);
     const kb = key(b);
     if (ka[0] !== kb[0]) return ka[0] - kb[0];
-    for (let i = 1; i < 4; i++) {
+    if (ka[1] !== kb[1]) return ka[1] - kb[1];
+    for (let i = 2; i < 5; i++) {
       const x = ka[i] as string;
       const y = kb[i] as string;
       if (x !== y) return x < y ? -1 : 1;

@@ -40,11 +40,12 @@ describe("synthBaseline for the dev stack", () => {
       ["30-application.yaml", "application"],
       ["40-appsec.yaml", "appsec"],
     ]);
-    expect(charts[0]?.objects.map((o) => o["metadata"])).toEqual([
-      { name: "application" },
-      { name: "appsec" },
-      { name: "platform" },
-      { name: "security" },
+    // Tiers in evaluation order.
+    expect(charts[0]?.objects.map((o) => [o["metadata"], (o["spec"] as { order: number }).order])).toEqual([
+      [{ name: "security" }, 200],
+      [{ name: "platform" }, 300],
+      [{ name: "application" }, 400],
+      [{ name: "appsec" }, 500],
     ]);
   });
   it("matches the golden file", async () => {
