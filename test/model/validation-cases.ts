@@ -973,4 +973,43 @@ export const CONFIG_FIELD_CASES: readonly ValidationCase[] = [
       { path: "spec.controllers.node.hostEndpoint.templates[0].labels.a b", value: "a b", message: "invalid label key: name part must consist of alphanumeric characters, '-', '_' or '.', and start and end with an alphanumeric character", hint: "[prefix/]name" },
     ],
   },
+  {
+    name: "BGPPeer peerIP formats and reachableBy (PC validator validateReachableBy, IP:port)",
+    obj: calico("BGPPeer", "p", { peerIP: "10.0.0.1:0", reachableBy: "fd00::1", asNumber: 64512, filters: ["Bad"] }),
+    problems: [
+      { path: "spec.filters[0]", value: "Bad", message: "filter name must be a lower-case DNS name", hint: "BGPFilter" },
+      { path: "spec.peerIP", value: "10.0.0.1:0", message: "peerIP must be <IP>, <IPv4>:<port> or [<IPv6>]:<port>", hint: "192.0.2.10:179" },
+    ],
+  },
+  {
+    name: "BGPPeer reachableBy of another family",
+    obj: calico("BGPPeer", "p", { peerIP: "[2001:db8::1]:179", reachableBy: "10.0.0.1", asNumber: 64512 }),
+    problems: [{ path: "spec.reachableBy", value: "10.0.0.1", message: "ReachableBy and PeerIP address family mismatched", hint: "IP family" }],
+  },
+  {
+    name: "BGPConfiguration communities and prefix advertisements",
+    obj: calico("BGPConfiguration", "default", {
+      communities: [{ name: "big", value: "65536:1" }, { name: "ok", value: "65000:100" }],
+      prefixAdvertisements: [{ cidr: "10.0.0.0/8", communities: ["ok", "unknown", "4294967296:1:1"] }],
+      listenPort: 179,
+      serviceClusterIPs: [{ cidr: "10.96.0.1/12" }],
+    }),
+    problems: [
+      { path: "spec.serviceClusterIPs[0].cidr", value: "10.96.0.1/12", message: "invalid CIDR: must be a strictly masked network or an address", hint: "10.96.0.0/12" },
+      { path: "spec.communities[0].value", value: "65536:1", message: "invalid community value, expected 16 bit value", hint: "aa:nn" },
+      { path: "spec.prefixAdvertisements[0].communities[1]", value: "unknown", message: "community used is invalid or not defined.", hint: "spec.communities" },
+      { path: "spec.prefixAdvertisements[0].communities[2]", value: "4294967296:1:1", message: "invalid community value, expected 32 bit value", hint: "aa:nn:mm" },
+    ],
+  },
+  {
+    name: "BGPFilter CIDR family, interface and operations",
+    obj: calico("BGPFilter", "f", {
+      importV4: [{ action: "Accept", cidr: "fd00::/8", matchOperator: "In", interface: "eth0/1", operations: [{ setPriority: { value: 5 }, prependASPath: { prefix: [65000] } }] }],
+    }),
+    problems: [
+      { path: "spec.importV4[0].cidr", value: "fd00::/8", message: "cidr must be a strictly masked IPv4 network", hint: "V6 lists" },
+      { path: "spec.importV4[0].interface", value: "eth0/1", message: "invalid interface", hint: "1-15" },
+      { path: "spec.importV4[0].operations[0]", value: { setPriority: { value: 5 }, prependASPath: { prefix: [65000] } }, message: "exactly one operation must be set", hint: "one of addCommunity" },
+    ],
+  },
 ];
