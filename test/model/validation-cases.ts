@@ -713,6 +713,14 @@ export const INVALID_CASES: readonly ValidationCase[] = [
     ],
   },
   {
+    name: "preDNAT with egress rules and no types: Calico's types defaulting adds Egress",
+    obj: gnp("prednat-defaulted", { selector: "all()", preDNAT: true, applyOnForward: true, egress: [{ action: "Deny" }] }),
+    problems: [
+      { path: "spec.egress", value: [{ action: "Deny" }], message: "preDNAT policy cannot have any egress rules", hint: "ingress only" },
+      { path: "spec.types", value: undefined, message: "preDNAT policy cannot have 'Egress' type", hint: "types defaults to include Egress" },
+    ],
+  },
+  {
     name: "namespaceSelector, preDNAT and applyOnForward are not NetworkPolicy fields",
     obj: cnp("np-host-fields", { namespaceSelector: "all()", preDNAT: true, applyOnForward: true }),
     problems: [

@@ -9,6 +9,7 @@
  */
 import {
   type CalicoRule,
+  effectivePolicyTypes,
   type GlobalNetworkPolicySpec,
   type PolicySpecCommon,
   type StagedAction,
@@ -186,8 +187,16 @@ export function validatePolicySpec(
   if (spec.preDNAT === true && (spec.egress?.length ?? 0) > 0) {
     r.add("spec.egress", spec.egress, "preDNAT policy cannot have any egress rules", "preDNAT policy applies to ingress only; move egress rules to a normal policy");
   }
-  if (spec.preDNAT === true && (spec.types ?? []).includes("Egress")) {
-    r.add("spec.types", spec.types, "preDNAT policy cannot have 'Egress' type", "use types: [Ingress]");
+  if (spec.preDNAT === true && effectivePolicyTypes(spec).includes("Egress")) {
+    // Calico defaults an unset `types` from the rules before validating, so egress rules alone give
+    // the policy the Egress type too.
+    const explicit = (spec.types?.length ?? 0) > 0;
+    r.add(
+      "spec.types",
+      explicit ? spec.types : undefined,
+      "preDNAT policy cannot have 'Egress' type",
+      explicit ? "use types: [Ingress]" : "types defaults to include Egress because the policy has egress rules; remove them and set types: [Ingress]",
+    );
   }
   if (spec.applyOnForward !== true && (spec.doNotTrack === true || spec.preDNAT === true)) {
     r.add("spec.applyOnForward", spec.applyOnForward ?? false, "applyOnForward must be true if either preDNAT or doNotTrack is true", "add applyOnForward: true");
