@@ -123,20 +123,33 @@ export function computeConnectivity(model: Model, opts: ConnectivityOptions = {}
     }
   }
 
-  // Spec match bits per peer, restricted by namespace scope where known.
+  // Which peers each spec matches, as sorted index lists (sparse: most specs are namespace-scoped).
   const n = peers.length;
-  const specMatch: Uint8Array[] = specs.map((s) => {
-    const bits = new Uint8Array(n);
-    for (let i = 0; i < n; i++) {
-      const p = peers[i]!;
-      if (s.scopeNamespace !== undefined && p.kind === "workload" && p.group !== s.scopeNamespace && p.endpoint!.ips.length === 0) {
-        // Scoped positive selector: a workload of another namespace cannot match (unless a network
-        // set of that namespace holds its address, hence only for address-less workloads).
-        continue;
-      }
-      bits[i] = peerSpecMatches(s, peerViews[i]!, model) ? 1 : 0;
+  const byNamespace = new Map<string, number[]>();
+  const nonWorkload: number[] = [];
+  for (let i = 0; i < n; i++) {
+    const p = peers[i]!;
+    if (p.kind === "workload" && p.endpoint!.ips.length === 0) {
+      const l = byNamespace.get(p.group);
+      if (l === undefined) byNamespace.set(p.group, [i]);
+      else l.push(i);
+    } else nonWorkload.push(i);
+  }
+  const everyone = Array.from({ length: n }, (_, i) => i);
+  const specMatches: Int32Array[] = specs.map((s) => {
+    if (s.selector === undefined && s.notSelector === undefined && s.nets === undefined && s.notNets === undefined && s.service === undefined) {
+      return Int32Array.from(everyone);
     }
-    return bits;
+    // A scoped positive selector cannot match an address-less workload of another namespace (a
+    // network set of that namespace could hold a workload's address, hence only address-less ones).
+    const candidates = s.scopeNamespace !== undefined ? [...(byNamespace.get(s.scopeNamespace) ?? []), ...nonWorkload].sort((a, b) => a - b) : everyone;
+    const out: number[] = [];
+    for (const i of candidates) if (peerSpecMatches(s, peerViews[i]!, model)) out.push(i);
+    return Int32Array.from(out);
+  });
+  const matchedSpecs: number[][] = peers.map(() => []);
+  specMatches.forEach((list, si) => {
+    for (const i of list) matchedSpecs[i]!.push(si);
   });
 
   // Programs (applicable policies) per endpoint, interned by content.
@@ -157,8 +170,6 @@ export function computeConnectivity(model: Model, opts: ConnectivityOptions = {}
     const p = peers[i]!;
     const e = p.endpoint;
     const ip = peerViews[i]!.ip;
-    const matched: number[] = [];
-    for (let s = 0; s < specs.length; s++) if (specMatch[s]![i] === 1) matched.push(s);
     const key = [
       p.kind,
       p.group,
@@ -168,7 +179,7 @@ export function computeConnectivity(model: Model, opts: ConnectivityOptions = {}
       ip === undefined ? "" : String(ip.version),
       e === undefined ? "" : programKey(e, "ingress"),
       e === undefined ? "" : programKey(e, "egress"),
-      matched.join(","),
+      matchedSpecs[i]!.join(","),
     ].join("\u0000");
     let c = classKeyIndex.get(key);
     if (c === undefined) {
@@ -179,63 +190,80 @@ export function computeConnectivity(model: Model, opts: ConnectivityOptions = {}
     classOf[i] = c;
   }
   const classCount = reps.length;
+  // Per spec, the classes it matches (members of a class agree on every spec).
+  const specClasses: Int32Array[] = specMatches.map((list) => {
+    const out: number[] = [];
+    for (const i of list) if (reps[classOf[i]!] === i) out.push(classOf[i]!);
+    return Int32Array.from(out);
+  });
+  const specHasRep = (si: number, rep: number): boolean => {
+    const list = specMatches[si]!;
+    let lo = 0;
+    let hi = list.length - 1;
+    while (lo <= hi) {
+      const mid = (lo + hi) >> 1;
+      if (list[mid]! < rep) lo = mid + 1;
+      else if (list[mid]! > rep) hi = mid - 1;
+      else return true;
+    }
+    return false;
+  };
 
-  // Directional results per (policed class, peer class).
+  // Directional results per (policed class, peer class). A peer class matched by none of the
+  // endpoint's rules gets the shared "nothing matched" result; only matched classes are evaluated.
   const egress = new Uint32Array(classCount * classCount);
   const ingress = new Uint32Array(classCount * classCount);
   const fs = model.policyModel;
+  const vectors = new Map<number, number[]>();
   for (let c = 0; c < classCount; c++) {
     const rep = reps[c]!;
     const e = peers[rep]!.endpoint;
     for (const dir of ["egress", "ingress"] as const) {
       const out = dir === "egress" ? egress : ingress;
+      const row = c * classCount;
       if (e === undefined) {
-        for (let d = 0; d < classCount; d++) out[c * classCount + d] = 1; // externals are not policed
+        out.fill(1, row, row + classCount); // externals are not policed
         continue;
       }
       const program = programOf(model, e, dir);
       const localView = peerViews[rep]!;
-      // Fixed parts: the local side's spec match and, on ingress, the rule connections.
-      const localSide = program.rules.map((r) => {
+      const rules = program.rules;
+      const fixedConns = rules.map((r) => (dir === "ingress" ? connsToward(r, localView, model) : r.portsAreNumeric ? ruleConns(r, []) : undefined));
+      // Rules whose local side matches this endpoint; collect, per peer class, the rules it matches.
+      vectors.clear();
+      for (let k = 0; k < rules.length; k++) {
+        const r = rules[k]!;
         const [srcSpec, dstSpec] = ruleSpecs.get(r)!;
-        return specMatch[dir === "egress" ? srcSpec : dstSpec]![rep] === 1;
-      });
-      const remoteSpec = program.rules.map((r) => ruleSpecs.get(r)![dir === "egress" ? 1 : 0]);
-      const fixedConns = program.rules.map((r) => (dir === "ingress" ? connsToward(r, localView, model) : r.portsAreNumeric ? ruleConns(r, []) : undefined));
+        if (!specHasRep(dir === "egress" ? srcSpec : dstSpec, rep)) continue;
+        if (r.ipVersion !== undefined && localView.ip !== undefined && localView.ip.version !== r.ipVersion) continue;
+        for (const pc of specClasses[dir === "egress" ? dstSpec : srcSpec]!) {
+          const rip = peerViews[reps[pc]!]!.ip;
+          if (r.ipVersion !== undefined && rip !== undefined && rip.version !== r.ipVersion) continue;
+          const v = vectors.get(pc);
+          if (v === undefined) vectors.set(pc, [k]);
+          else v.push(k);
+        }
+      }
       const memo = new Map<string, number>();
-      for (let d = 0; d < classCount; d++) {
-        const prep = reps[d]!;
-        const remote = peers[prep]!;
-        const special = specialCase(e, remote.endpoint, dir);
-        if (special !== undefined) {
-          out[c * classCount + d] = special;
-          continue;
-        }
-        let key = "";
-        const bits: boolean[] = new Array<boolean>(program.rules.length);
-        for (let k = 0; k < program.rules.length; k++) {
-          const r = program.rules[k]!;
-          let ok = localSide[k]! && specMatch[remoteSpec[k]!]![prep] === 1;
-          if (ok && r.ipVersion !== undefined) {
-            const rip = peerViews[prep]!.ip;
-            const lip = localView.ip;
-            if ((rip !== undefined && rip.version !== r.ipVersion) || (lip !== undefined && lip.version !== r.ipVersion)) ok = false;
-          }
-          bits[k] = ok;
-          key += ok ? "1" : "0";
-        }
-        const needsPorts = dir === "egress" && fixedConns.some((f, k) => f === undefined && bits[k]);
-        // Named ports and Service target ports depend on the destination; its class fixes both
-        // (ports are part of the class key, Service membership part of the spec vector).
-        const portsKey = needsPorts ? String(d) : "";
-        const mk = `${key}|${portsKey}|${remote.endpoint?.kind === "host" ? remote.endpoint.node : ""}`;
+      const evalVector = (matched: readonly number[], pc: number): number => {
+        const needsPorts = dir === "egress" && matched.some((k) => fixedConns[k] === undefined);
+        // Named ports and Service target ports depend on the destination; its class fixes both.
+        const mk = `${matched.join(",")}|${needsPorts ? pc : ""}`;
         let id = memo.get(mk);
         if (id === undefined) {
-          const conns = (k: number): ConnSet => fixedConns[k] ?? connsToward(program.rules[k]!, peerViews[prep]!, model);
+          const bits = new Array<boolean>(rules.length).fill(false);
+          for (const k of matched) bits[k] = true;
+          const conns = (k: number): ConnSet => fixedConns[k] ?? connsToward(rules[k]!, peerViews[reps[pc]!]!, model);
           id = interner.id(symbolicSide(e, dir, program, bits, conns, dir === "ingress" ? fs.failsafeInbound : fs.failsafeOutbound));
           memo.set(mk, id);
         }
-        out[c * classCount + d] = id;
+        return id;
+      };
+      out.fill(evalVector([], 0), row, row + classCount);
+      for (const [pc, matched] of vectors) out[row + pc] = evalVector(matched, pc);
+      for (let d = 0; d < classCount; d++) {
+        const special = specialCase(e, peers[reps[d]!]!.endpoint, dir);
+        if (special !== undefined) out[row + d] = special;
       }
     }
   }
