@@ -6,6 +6,7 @@
  * - a rule with ports must name TCP, UDP or SCTP, so ports of different protocols become separate rules;
  * - ICMP type/code needs `ipVersion` consistent with the protocol (4 for ICMP, 6 for ICMPv6).
  */
+import { UserError } from "../src/model/problem.js";
 import type { Peer } from "./peer.js";
 import type { CalicoPort, Port } from "./port.js";
 import type { ProtocolName } from "./protocol.js";
@@ -88,6 +89,17 @@ export function makeRules(direction: Direction, action: RuleAction, peer: Peer |
   const groups = groupPorts(ports);
   if (groups.length === 0) {
     return [direction === "ingress" ? clean({ action, source: entity }) : clean({ action, destination: entity })];
+  }
+  const conflict = groups.find((g) => g.ipVersion !== undefined && peer?.ipVersion !== undefined && g.ipVersion !== peer.ipVersion);
+  if (conflict !== undefined) {
+    throw new UserError([
+      {
+        path: "ports",
+        value: `${String(conflict.protocol)} with ${peer?.toString() ?? ""}`,
+        message: `${String(conflict.protocol)} is IPv${conflict.ipVersion ?? ""} but the peer's nets are IPv${peer?.ipVersion ?? ""}`,
+        hint: conflict.ipVersion === 4 ? "use Port.icmpv6() for IPv6 peers" : "use Port.icmp() for IPv4 peers",
+      },
+    ]);
   }
   return groups.map((g) => {
     const base = {

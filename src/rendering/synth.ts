@@ -14,6 +14,7 @@ import { TIER_DEFINITIONS, TIERS_FILE } from "../../policies/tiers.js";
 import type { BaselinePolicy } from "../../policies/types.js";
 import { BASELINE_TIERS, type BaselineTier, type PolicySettings } from "../config/types.js";
 import { UserError, type Problem } from "../model/problem.js";
+import { SelectorError } from "../model/selector/index.js";
 import { validateResource } from "../model/validate/index.js";
 
 export { toYaml, writeStack, type ObjectFile, type TextFile } from "./write-stack.js";
@@ -93,6 +94,8 @@ function problemsFrom(e: unknown, file: string, object: string): Problem[] {
   if (e instanceof UserError) {
     return e.problems.map((p) => ({ ...p, file: p.file ?? file, object: p.object ?? object }));
   }
+  // The selector builder refuses values no Calico selector can express; that is the policy author's input.
+  if (e instanceof SelectorError) return [{ ...e.toProblem("selector"), file, object }];
   throw e;
 }
 

@@ -120,6 +120,11 @@ describe("makeRules", () => {
   it("lets all-ports win over single ports of the same protocol", () => {
     expect(makeRules("egress", "Allow", undefined, [Port.tcp(1), Port.allTcp()])).toEqual([{ action: "Allow", protocol: "TCP" }]);
   });
+  it("refuses ICMP of one IP version towards nets of the other", () => {
+    expect(userErrorOf(() => makeRules("egress", "Allow", Peer.nets("fd00::/64"), [Port.icmp({ type: 8 })]))).toMatch(
+      /ICMP is IPv4 but the peer's nets are IPv6.*Hint: use Port.icmpv6\(\) for IPv6 peers/s,
+    );
+  });
   it("sets ipVersion for ICMP matches and omits ports for a services destination", () => {
     expect(makeRules("egress", "Allow", undefined, [Port.icmpv6({ type: 128 })])).toEqual([
       { action: "Allow", protocol: "ICMPv6", icmp: { type: 128 }, ipVersion: 6 },

@@ -11,6 +11,7 @@ import { loadStackConfig } from "../../src/config/index.js";
 import type { PolicySettings } from "../../src/config/types.js";
 import { MONITORING_FILE, synthMonitoring } from "../../src/rendering/monitoring.js";
 import { synthBaseline, synthCharts, toYaml, writeStack, type RenderedChart } from "../../src/rendering/synth.js";
+import { sel } from "../../src/model/selector/index.js";
 import { userErrorOf } from "../components/helpers.js";
 
 const ROOT = join(POLICIES_DIR, "..");
@@ -173,6 +174,20 @@ describe("bad input is reported, all of it, with chart, object and field", () =>
       }),
     };
     expect(userErrorOf(() => synthCharts(dev(), [...CATALOG, bad]))).toMatch(/20-platform\.yaml: GlobalNetworkPolicy\/platform\.bad: spec\.egress\[0\]/);
+  });
+  it("a selector value no Calico selector can express is a problem of its policy file, not a crash", () => {
+    const quotes: CatalogEntry = {
+      file: "policies/platform/quotes.ts",
+      casesFile: "policies/platform/quotes.cases.yaml",
+      policy: definePolicy({
+        tier: "platform",
+        name: "quotes",
+        build(scope, { tier }) {
+          new GlobalNetworkPolicy(scope, "p", { tier, name: "quotes", selector: sel.eq("app", `it's "x"`), ingress: [] });
+        },
+      }),
+    };
+    expect(userErrorOf(() => synthCharts(dev(), [...CATALOG, quotes]))).toMatch(/policies\/platform\/quotes\.ts: quotes: selector: invalid selector: value contains both a single and a double quote/);
   });
   it("an unknown stack", () => {
     expect(userErrorOf(() => loadStackConfig("nope", { cwd: ROOT }))).toMatch(/stack "nope" has no configuration file.*Hint: existing stacks: dev/s);
