@@ -16,7 +16,7 @@
  */
 import { parseCidr, formatCidr } from "../../model/net.js";
 import { PRIMARY_IDENTITY_KEYS, identityLabels } from "./labels.js";
-import { type FlowEndpoint, type ObservedFlow, formatFlow, labelsKey } from "./model.js";
+import { type FlowEndpoint, type FlowEvaluator, type FlowQuery, type FlowVerdict, type ObservedFlow, formatFlow, labelsKey } from "./model.js";
 import { protocolHasPorts } from "./import.js";
 import { type PortMergeOptions, type PortRange, mergePorts, portInRanges, unionRanges } from "./ports.js";
 
@@ -72,6 +72,8 @@ export interface PlannedNetworkSet {
 }
 
 export interface PlannedCase {
+  /** The flow the case stands for (not written to the file), so the case can be checked against a stack. */
+  readonly flow: FlowQuery;
   readonly name: string;
   readonly from: string;
   readonly to: string;
@@ -363,7 +365,7 @@ function planCases(planned: readonly ObservedFlow[], groupSets: readonly Map<str
     const to = caseRef(f.destination);
     if (from === undefined || to === undefined) continue;
     const port = f.port === undefined ? "" : `/${f.port}`;
-    add({ name: `observed ${from} to ${to} ${f.protocol}${port}`, from, to, ...(f.port === undefined ? {} : { port: f.port }), protocol: f.protocol, expect: "allow" });
+    add({ flow: f, name: `observed ${from} to ${to} ${f.protocol}${port}`, from, to, ...(f.port === undefined ? {} : { port: f.port }), protocol: f.protocol, expect: "allow" });
   }
   for (const groups of groupSets) {
     for (const g of groups.values()) {
@@ -379,10 +381,43 @@ function planCases(planned: readonly ObservedFlow[], groupSets: readonly Map<str
       if (from === undefined || to === undefined) continue;
       // Only a probe whose local side is the namespace under recommendation says something about this plan.
       if (!from.startsWith(`${namespace}/`) && !to.startsWith(`${namespace}/`)) continue;
-      add({ name: `unobserved port ${from} to ${to} ${g.protocol}/${probe}`, from, to, port: probe, protocol: g.protocol, expect: "deny" });
+      const flow: FlowQuery = { source: sample.source, destination: sample.destination, protocol: g.protocol, port: probe };
+      add({ flow, name: `unobserved port ${from} to ${to} ${g.protocol}/${probe}`, from, to, port: probe, protocol: g.protocol, expect: "deny" });
     }
   }
   return [...out.values()].sort((a, b) => (a.expect === b.expect ? (a.name < b.name ? -1 : 1) : a.expect === "allow" ? -1 : 1));
+}
+
+export interface StackCheck {
+  /** The plan with cases the stack contradicts removed. */
+  readonly plan: RecommendationPlan;
+  /** Observed flows the stack denies whatever the recommendation says (earlier tiers, other namespaces). */
+  readonly deniedByStack: readonly { readonly flow: ObservedFlow; readonly verdict: FlowVerdict }[];
+  /** Deny probes the stack allows before the recommendation is consulted (dropped from the cases). */
+  readonly droppedProbes: readonly PlannedCase[];
+}
+
+/**
+ * Checks the plan against the whole stack (baseline + recommendation, would-be view): observed flows the stack
+ * still denies are reported (the recommendation cannot fix other tiers or the peer's namespace) and leave
+ * the allowed set and the cases; deny probes the stack allows anyway (e.g. a platform-tier DNS rule) are
+ * dropped so the cases file holds only what is true of the stack.
+ */
+export function checkPlanAgainstStack(plan: RecommendationPlan, evaluator: FlowEvaluator): StackCheck {
+  const deniedByStack: { flow: ObservedFlow; verdict: FlowVerdict }[] = [];
+  for (const f of plan.planned) {
+    const verdict = evaluator.evaluate(f, "would-be");
+    if (!verdict.allowed && verdict.undecidable === undefined) deniedByStack.push({ flow: f, verdict });
+  }
+  const denied = new Set(deniedByStack.map((d) => d.flow));
+  const droppedProbes: PlannedCase[] = [];
+  const cases = plan.cases.filter((c) => {
+    if (c.expect === "allow") return !denied.has(c.flow as ObservedFlow);
+    const v = evaluator.evaluate(c.flow, "would-be");
+    if (v.allowed) droppedProbes.push(c);
+    return !v.allowed;
+  });
+  return { plan: { ...plan, cases }, deniedByStack, droppedProbes };
 }
 
 /** Short description of a planned flow for reports. */

@@ -9,7 +9,12 @@ import { dirname, isAbsolute, join, relative } from "node:path";
 import { parseArgs } from "node:util";
 import { UserError } from "../../model/problem.js";
 import { importFlowFile, type FlowFormat } from "../../analysis/flows/import.js";
-import { describeSkipped, planRecommendation } from "../../analysis/flows/recommend.js";
+import { checkPlanAgainstStack, describeSkipped, planRecommendation } from "../../analysis/flows/recommend.js";
+import { formatFlow } from "../../analysis/flows/model.js";
+import { trailText } from "../../analysis/flows/replay-format.js";
+import { loadStackConfig } from "../../config/load.js";
+import { synthBaseline } from "../../rendering/synth.js";
+import { loadInventory } from "./replay.js";
 import { renderRecommendation } from "../../analysis/flows/recommend-render.js";
 import { planToManifests } from "../../analysis/flows/recommend-manifests.js";
 import { replayFlows } from "../../analysis/flows/replay.js";
@@ -18,12 +23,14 @@ import type { CliIo } from "../main.js";
 
 export const summary = "write staged policies (TypeScript + cases) that allow exactly the observed flows of a namespace";
 
-const USAGE = `usage: calico-baseline recommend --flows FILE --namespace NS [--per-workload] [--out DIR] [--flows-format json|csv] [--force] [--dry-run]
+const USAGE = `usage: calico-baseline recommend --flows FILE --namespace NS [--per-workload] [--out DIR] [--stack dev] [--inventory FILE] [--flows-format json|csv] [--force] [--dry-run]
 
   --flows FILE        Whisker/Goldmane JSON lines or CSV (docs/flows.md)
   --namespace NS      the namespace to recommend policies for
   --per-workload      application-tier boundary + one appsec-tier policy per deployment (default: one namespace policy)
   --out DIR           policies directory: writes DIR/<tier>/recommended-<NS>.ts and .cases.yaml (default: policies)
+  --stack NAME        stack whose baseline the cases are checked against (default: dev)
+  --inventory FILE    manifests or a kubectl dump adding workloads, nodes, namespace labels
   --force             overwrite existing files
   --dry-run           print the files instead of writing them`;
 
@@ -39,6 +46,8 @@ export async function run(args: string[], io: CliIo): Promise<number> {
         namespace: { type: "string" },
         "per-workload": { type: "boolean", default: false },
         out: { type: "string", default: "policies" },
+        stack: { type: "string", default: "dev" },
+        inventory: { type: "string" },
         "flows-format": { type: "string" },
         force: { type: "boolean", default: false },
         "dry-run": { type: "boolean", default: false },
@@ -73,11 +82,26 @@ export async function run(args: string[], io: CliIo): Promise<number> {
     ]);
   }
   const outDir = isAbsolute(values.out) ? values.out : join(io.cwd, values.out);
-  const rendered = renderRecommendation(plan, { policiesDir: outDir, root: io.cwd, flowsFile: values.flows as string });
 
-  // Self-check: the recommendation, evaluated as if promoted, must allow every flow it was made from.
-  const evaluator = evaluatorForManifests(planToManifests(plan, "enforce"), { flows: plan.planned });
-  const check = replayFlows(plan.planned, evaluator, { view: "enforced" });
+  // Self-check: the recommendation alone, evaluated as if promoted, must allow every flow it was made from.
+  const own = replayFlows(plan.planned, evaluatorForManifests(planToManifests(plan, "enforce"), { flows: plan.planned }), { view: "enforced" });
+  if (own.totals.denied > 0 || own.totals.undecidable > 0) {
+    io.err(`self-check FAILED: replaying the flows against the recommendation denies ${own.totals.denied} and cannot decide ${own.totals.undecidable}`);
+    return 3;
+  }
+  // Stack check: the baseline (minus an earlier version of this recommendation) plus the recommendation.
+  const config = loadStackConfig(values.stack, { cwd: io.cwd });
+  const ours = new Set(planToManifests(plan).map((m) => `${m.metadata.namespace ?? ""}/${m.metadata.name}`));
+  const baseline = synthBaseline(config.policies)
+    .flatMap((c) => c.objects)
+    .filter((o) => {
+      const meta = (o["metadata"] ?? {}) as { name?: string; namespace?: string };
+      return !ours.has(`${meta.namespace ?? ""}/${meta.name ?? ""}`);
+    });
+  const probes = plan.cases.map((c) => c.flow);
+  const stackEvaluator = evaluatorForManifests([...baseline, ...planToManifests(plan, "enforce")], { inventory: loadInventory(io.cwd, values.inventory), flows: [...plan.planned, ...probes] });
+  const checked = checkPlanAgainstStack(plan, stackEvaluator);
+  const rendered = renderRecommendation(checked.plan, { policiesDir: outDir, root: io.cwd, flowsFile: values.flows as string });
 
   if (values["dry-run"]) {
     for (const f of rendered.files) io.out(`${f.path.endsWith(".ts") ? "//" : "#"} ${f.path}\n${f.content}`);
@@ -95,15 +119,21 @@ export async function run(args: string[], io: CliIo): Promise<number> {
   }
   if (!rendered.files.some((f) => f.path.endsWith(".cases.yaml"))) io.out("note: no flow has a cases-file reference (<ns>/<workload>, host:, net:), so no cases file was written");
   io.out(
-    `${plan.policies.length} polic${plan.policies.length === 1 ? "y" : "ies"}, ${plan.networkSets.length} network set(s), ${plan.cases.length} case(s); ` +
+    `${plan.policies.length} polic${plan.policies.length === 1 ? "y" : "ies"}, ${plan.networkSets.length} network set(s), ${checked.plan.cases.length} case(s); ` +
       `${plan.planned.length} flow(s) allowed, ${plan.skipped.length} not allowed`,
   );
   for (const n of plan.notes) io.out(`note: ${n}`);
   for (const s of plan.skipped) io.out(`not allowed: ${describeSkipped(s)}`);
-  if (check.totals.denied > 0 || check.totals.undecidable > 0) {
-    io.err(`self-check FAILED: replaying the flows against the recommendation denies ${check.totals.denied} and cannot decide ${check.totals.undecidable}`);
-    return 3;
-  }
   io.out(`self-check: replaying the ${plan.planned.length} allowed flow(s) against the recommendation gives zero denials`);
+  if (checked.droppedProbes.length > 0) {
+    io.out(`${checked.droppedProbes.length} deny case(s) dropped: stack ${values.stack} allows those ports before the recommendation is consulted`);
+  }
+  if (checked.deniedByStack.length > 0) {
+    io.err(`warning: stack ${values.stack} denies ${checked.deniedByStack.length} observed flow(s) whatever this recommendation says (left out of the cases):`);
+    for (const d of checked.deniedByStack) {
+      const side = !d.verdict.egress.allowed ? `egress: ${trailText(d.verdict.egress)}` : `ingress: ${trailText(d.verdict.ingress)}`;
+      io.err(`  ${formatFlow(d.flow)}\n    ${side}`);
+    }
+  }
   return 0;
 }

@@ -44,7 +44,8 @@ function readObjects(file: string): unknown[] {
   return parseAllDocuments(text).map((d) => d.toJS() as unknown);
 }
 
-function loadInventory(cwd: string, extra: string | undefined): Inventory {
+/** `policies/inventory.yaml` (when present) merged with `--inventory` manifests or a live dump. */
+export function loadInventory(cwd: string, extra: string | undefined): Inventory {
   const parts: Inventory[] = [];
   const declared = join(cwd, "policies", "inventory.yaml");
   if (existsSync(declared)) parts.push(parseInventory(parseYaml(readFileSync(declared, "utf8")) as unknown, "policies/inventory.yaml"));
