@@ -6,7 +6,7 @@ import { importFlowText } from "../../../src/analysis/flows/import.js";
 import { identityLabels, labelsMatch } from "../../../src/analysis/flows/labels.js";
 import type { FlowEndpoint, FlowQuery, ObservedFlow } from "../../../src/analysis/flows/model.js";
 import { mergePorts, portInRanges } from "../../../src/analysis/flows/ports.js";
-import { planRecommendation, workloadName } from "../../../src/analysis/flows/recommend.js";
+import { checkPlanAgainstStack, planRecommendation, workloadName } from "../../../src/analysis/flows/recommend.js";
 import { planToManifests } from "../../../src/analysis/flows/recommend-manifests.js";
 import { replayFlows } from "../../../src/analysis/flows/replay.js";
 import { generateFlowLog, shopConnections } from "../../fixtures/flows/generate.js";
@@ -173,5 +173,38 @@ describe("recommend from CSV", () => {
       "shop/web -> kube-system/kube-dns",
       "shop/web -> net:203.0.113.10",
     ]);
+  });
+});
+
+describe("checking a plan against the stack", () => {
+  it("reports observed flows an earlier tier denies and drops deny probes an earlier tier allows", () => {
+    const plan = planRecommendation(flows, "shop");
+    const tiers = [
+      { apiVersion: "projectcalico.org/v3", kind: "Tier", metadata: { name: "platform" }, spec: { order: 300, defaultAction: "Pass" } },
+      { apiVersion: "projectcalico.org/v3", kind: "Tier", metadata: { name: "application" }, spec: { order: 400 } },
+    ];
+    // Earlier tier: denies web -> api 8443, allows UDP 54 to kube-dns (the deny probe of the DNS group).
+    const platform = {
+      apiVersion: "projectcalico.org/v3",
+      kind: "GlobalNetworkPolicy",
+      metadata: { name: "platform.rules" },
+      spec: {
+        tier: "platform",
+        order: 1,
+        selector: "all()",
+        types: ["Egress"],
+        egress: [
+          { action: "Deny", protocol: "TCP", source: { selector: "app == 'web'" }, destination: { selector: "app == 'api'", ports: [8443] } },
+          { action: "Allow", protocol: "UDP", destination: { selector: "k8s-app == 'kube-dns'", ports: [54] } },
+        ],
+      },
+    };
+    const probes = plan.cases.map((c) => c.flow);
+    const ev = evaluatorForManifests([...tiers, platform, ...planToManifests(plan, "enforce")], { flows: [...flows, ...probes] });
+    const checked = checkPlanAgainstStack(plan, ev);
+    expect(checked.deniedByStack.map((d) => `${d.flow.protocol}/${d.flow.port}`)).toEqual(["TCP/8443"]);
+    expect(checked.droppedProbes.map((c) => c.name)).toEqual(expect.arrayContaining([expect.stringMatching(/kube-dns UDP\/54$/)]));
+    expect(checked.plan.cases.some((c) => c.name.endsWith("TCP/8443"))).toBe(false);
+    expect(checked.plan.cases.length).toBe(plan.cases.length - checked.deniedByStack.length - checked.droppedProbes.length);
   });
 });
