@@ -1,0 +1,61 @@
+/**
+ * The dev stack's report as `npm start` writes it (report.md and report.svg next to the YAML):
+ * real assertions first, then golden files as a whole-output safety net. After an intended baseline
+ * change, review the diff and refresh with `UPDATE_GOLDEN=1 npx vitest run test/analysis/baseline-report.test.ts`.
+ */
+import { existsSync, readFileSync, writeFileSync } from "node:fs";
+import { join } from "node:path";
+import { describe, expect, it } from "vitest";
+import { parse } from "yaml";
+import { parseInventory } from "../../src/analysis/inventory.js";
+import { renderReports } from "../../src/analysis/report.js";
+import { loadStackConfig } from "../../src/config/index.js";
+import { synthBaseline } from "../../src/rendering/synth.js";
+
+const ROOT = join(import.meta.dirname, "../..");
+const FIXTURES = join(ROOT, "test/fixtures/analysis");
+
+const config = loadStackConfig("dev", { cwd: ROOT });
+const inventory = parseInventory(parse(readFileSync(join(ROOT, "policies/inventory.yaml"), "utf8")) as unknown, "policies/inventory.yaml");
+const out = renderReports({ charts: synthBaseline(config.policies), inventory, settings: config.policies });
+
+function golden(name: string, actual: string): void {
+  const file = join(FIXTURES, name);
+  if (process.env["UPDATE_GOLDEN"] === "1" || !existsSync(file)) writeFileSync(file, actual);
+  expect(actual, `${name} differs from the golden file; if the change is intended run UPDATE_GOLDEN=1`).toBe(readFileSync(file, "utf8"));
+}
+
+describe("dev stack report", () => {
+  it("holds every lockout invariant that is not waived", () => {
+    expect(out.invariantFailures.map((f) => f.invariant.name)).toEqual([]);
+    expect(out.message).toBe("");
+  });
+
+  it("writes report.md and report.svg, deterministically", () => {
+    expect(Object.keys(out.files).sort()).toEqual(["report.md", "report.svg"]);
+    const again = renderReports({ charts: synthBaseline(config.policies), inventory, settings: config.policies });
+    expect(again.files).toEqual(out.files);
+  });
+
+  it("report.md is a PR comment with a summary, the invariant table and a Mermaid namespace graph", () => {
+    const md = out.files["report.md"]!;
+    expect(md).toMatch(/^## Calico policy report\n/);
+    expect(md).toContain("### Lockout invariants");
+    expect(md).toContain("| `dns-udp` | ✅ pass |");
+    expect(md).toContain("```mermaid\ngraph LR");
+    // The default deny isolates the sandbox namespace from the shop namespace.
+    expect(md).not.toMatch(/\| sandbox \|[^\n]*shop:/);
+  });
+
+  it("report.svg colours one cell per namespace pair", () => {
+    const svg = out.files["report.svg"]!;
+    const names = inventory.namespaces.length + 2; // plus (hosts) and (external)
+    expect(svg.startsWith("<svg ")).toBe(true);
+    expect((svg.match(/data-state="/g) ?? []).length).toBeGreaterThanOrEqual(names * names - 4 * names);
+  });
+
+  it("matches the golden files", () => {
+    golden("dev-report.md", out.files["report.md"]!);
+    golden("dev-report.svg", out.files["report.svg"]!);
+  });
+});
