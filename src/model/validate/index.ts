@@ -7,7 +7,7 @@ import { type Problem } from "../problem.js";
 import { parseResource } from "../resources/resource.js";
 import { DEFAULT_CALICO_VERSION, Reporter, type ValidateOptions } from "./context.js";
 import { validateK8sNetworkPolicySpec, validateStagedK8sSpec } from "./k8s.js";
-import { validateObjectMeta } from "./meta.js";
+import { validateAnnotations, validateLabels, validateObjectMeta } from "./meta.js";
 import {
   validateFelixConfiguration,
   validateHostEndpoint,
@@ -60,7 +60,10 @@ export function validateResource(obj: unknown, opts: ValidateOptions = {}): Prob
     r.add("kind", res.kind, `${res.kind} needs Calico 3.30 or newer (staged policies are open source since 3.30)`, "target Calico 3.30+, or write the enforced kind");
   }
   if (res.apiVersion === "operator.tigera.io/v1") {
+    // The name rule is the CRD's CEL rule (it also covers a missing name).
     validateOperatorName(res.kind, res.metadata, r);
+    validateLabels(res.metadata.labels, "metadata.labels", r);
+    validateAnnotations(res.metadata.annotations, "metadata.annotations", r);
     if (res.kind === "Installation") validateInstallation(res.spec, r);
     return dedupe(r.problems);
   }
