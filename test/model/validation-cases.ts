@@ -323,7 +323,6 @@ export const INVALID_CASES: readonly ValidationCase[] = [
     obj: gnp("Allow-DNS", { selector: "all()" }),
     problems: [
       { path: "metadata.name", value: "Allow-DNS", message: "name must consist of lower case alphanumeric characters, '-' or '.', and start and end with an alphanumeric character", hint: '"allow-dns"' },
-      { path: "metadata.name", value: "Allow-DNS", message: "name must consist of lower case alphanumeric characters or '-' (regex: [a-z0-9]([-a-z0-9]*[a-z0-9])?), optionally prefixed by '<tier>.'", hint: "allow-dns" },
     ],
   },
   {

@@ -117,3 +117,28 @@ export function validateResource(obj: unknown, opts: ValidateOptions = {}): Prob
   }
   return dedupe(r.problems);
 }
+
+/** `Kind/namespace/name` or `Kind/name` of a plain object, for `Problem.object`; undefined when it has no kind. */
+export function describeObject(obj: unknown): string | undefined {
+  if (typeof obj !== "object" || obj === null) return undefined;
+  const o = obj as { kind?: unknown; metadata?: { name?: unknown; namespace?: unknown } };
+  if (typeof o.kind !== "string") return undefined;
+  const meta = typeof o.metadata === "object" && o.metadata !== null ? o.metadata : {};
+  const parts = [o.kind, meta.namespace, meta.name].filter((s): s is string => typeof s === "string" && s !== "");
+  return parts.join("/");
+}
+
+/**
+ * Validates many objects (e.g. every document of a synthesised chart) and returns all problems, each
+ * with `object` set to `Kind/namespace/name` (and `file` when given), in input order.
+ */
+export function validateResources(objects: readonly unknown[], opts: ValidateOptions & { file?: string } = {}): Problem[] {
+  const out: Problem[] = [];
+  objects.forEach((obj, i) => {
+    const object = describeObject(obj) ?? `#${i}`;
+    for (const p of validateResource(obj, opts)) {
+      out.push(opts.file === undefined ? { ...p, object } : { ...p, object, file: opts.file });
+    }
+  });
+  return out;
+}

@@ -52,6 +52,8 @@ export function validatePolicyName(name: string | undefined, kind: PolicyKind, s
   if (name.length > DNS1123_SUBDOMAIN_MAX) {
     r.add(path, name, `name is too long by ${name.length - DNS1123_SUBDOMAIN_MAX} bytes`, `use at most ${DNS1123_SUBDOMAIN_MAX} characters`);
   }
+  // A name that is not even a DNS subdomain is already reported by validateObjectMeta; one problem is enough.
+  if (!isDns1123Subdomain(name)) return;
   const regex = global ? GLOBAL_NETWORK_POLICY_NAME : NETWORK_POLICY_NAME;
   if (!regex.test(name)) {
     const dots = name.split(".").length - 1;
