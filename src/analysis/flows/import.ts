@@ -131,9 +131,12 @@ function text(v: Json | undefined): string | undefined {
 
 class LineProblems {
   readonly list: Problem[] = [];
+  /** Path of the flow inside the line when a line holds several (`items[3]` of a Whisker list). */
+  prefix = "";
   constructor(private readonly file: string) {}
   add(line: number, path: string, message: string, hint: string, value?: unknown): void {
-    this.list.push({ file: line > 0 ? `${this.file}:${line}` : this.file, path, message, hint, ...(value === undefined ? {} : { value }) });
+    const full = this.prefix === "" ? path : path === "" ? this.prefix : `${this.prefix}.${path}`;
+    this.list.push({ file: line > 0 ? `${this.file}:${line}` : this.file, path: full, message, hint, ...(value === undefined ? {} : { value }) });
   }
 }
 
@@ -288,15 +291,42 @@ export function traceVerdict(hits: readonly FlowPolicyHit[]): FlowAction | undef
   return undefined;
 }
 
-/** Decodes one JSON line into a record, or records problems and returns undefined. */
-export function decodeJsonFlow(lineText: string, line: number, problems: LineProblems, labels: LabelCache): FlowRecord | undefined {
+/**
+ * Decodes one line: a flow object; a Whisker list response `{"total": ..., "items": [flow, ...]}`; or a line
+ * of Whisker's event stream (`?watch=true`: `data: {flow}` lines, blank separators, `error: ...` lines).
+ * Returns the records; problems are recorded, never thrown.
+ */
+export function decodeJsonLine(lineText: string, line: number, problems: LineProblems, labels: LabelCache): FlowRecord[] {
+  let text = lineText;
+  if (text.startsWith("data:")) text = text.slice(5);
+  else if (/^(event|id|retry):|^:/.test(text)) return [];
+  else if (text.startsWith("error:")) {
+    problems.add(line, "", `the flow stream reported an error: ${text.slice(6).trim()}`, "re-export the flows; the export is incomplete");
+    return [];
+  }
   let parsed: Json;
   try {
-    parsed = JSON.parse(lineText) as Json;
+    parsed = JSON.parse(text) as Json;
   } catch (e) {
     problems.add(line, "", `not valid JSON (${(e as Error).message})`, "each line must be one JSON object (JSON lines)");
-    return undefined;
+    return [];
   }
+  if (isObject(parsed) && Array.isArray(parsed["items"])) {
+    const out: FlowRecord[] = [];
+    parsed["items"].forEach((item, i) => {
+      problems.prefix = `items[${i}]`;
+      const r = decodeJsonFlow(item, line, problems, labels);
+      if (r !== undefined) out.push(r);
+    });
+    problems.prefix = "";
+    return out;
+  }
+  const r = decodeJsonFlow(parsed, line, problems, labels);
+  return r === undefined ? [] : [r];
+}
+
+/** Decodes one parsed flow object into a record, or records problems and returns undefined. */
+function decodeJsonFlow(parsed: Json, line: number, problems: LineProblems, labels: LabelCache): FlowRecord | undefined {
   if (!isObject(parsed)) {
     problems.add(line, "", "a flow line must be a JSON object", "each line must be one JSON object (JSON lines)", parsed);
     return undefined;
@@ -628,7 +658,6 @@ export class FlowImporter {
   private readonly aggregator = new FlowAggregator();
   private readonly csv: CsvDecoder;
   private lines = 0;
-  private sawHeader = false;
 
   constructor(
     private readonly format: FlowFormat,
@@ -644,18 +673,16 @@ export class FlowImporter {
     if (/^\s*$/.test(t)) return;
     this.lines++;
     if (this.format === "json") {
-      const r = decodeJsonFlow(t, lineNumber, this.problems, this.labels);
-      if (r !== undefined) this.aggregator.add(r, lineNumber);
+      for (const r of decodeJsonLine(t, lineNumber, this.problems, this.labels)) this.aggregator.add(r, lineNumber);
     } else {
       const r = this.csv.decode(t, lineNumber);
-      if (r === "header") this.sawHeader = true;
-      else if (r !== undefined) this.aggregator.add(r, lineNumber);
+      if (r !== undefined && r !== "header") this.aggregator.add(r, lineNumber);
     }
   }
 
   /** Throws one `UserError` listing every malformed line; otherwise returns the deduplicated flows. */
   finish(): ImportResult {
-    if (this.lines === 0 || (this.format === "csv" && this.sawHeader && this.aggregator.records === 0 && this.problems.list.length === 0)) {
+    if (this.aggregator.records === 0 && this.problems.list.length === 0) {
       this.problems.add(0, "", "the file holds no flows", this.format === "csv" ? "add rows below the header line" : "export flows as JSON lines (one flow object per line)");
     }
     if (this.problems.list.length > 0) {
@@ -666,12 +693,13 @@ export class FlowImporter {
   }
 }
 
-/** Picks the format from the file name, else from the first non-blank character (`{` means JSON lines). */
+/** Picks the format from the file name, else from the first non-blank line (`{` or `data:` means JSON lines). */
 export function detectFormat(file: string, firstLine: string | undefined): FlowFormat {
   const lower = file.toLowerCase();
   if (lower.endsWith(".csv")) return "csv";
   if (/\.(jsonl|ndjson|json)$/.test(lower)) return "json";
-  return firstLine !== undefined && firstLine.trimStart().startsWith("{") ? "json" : "csv";
+  const first = firstLine?.trimStart() ?? "";
+  return first.startsWith("{") || first.startsWith("data:") ? "json" : "csv";
 }
 
 /** Imports flows from text (tests, small inputs). `name` is what problems call the file. */

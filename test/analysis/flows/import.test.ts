@@ -151,3 +151,22 @@ describe("importFlowFile", () => {
     await expect(importFlowFile(join(fixtures, "nope.jsonl"))).rejects.toBeInstanceOf(UserError);
   });
 });
+
+describe("Whisker API exports", () => {
+  it("reads the event stream (watch=true: `data:` lines)", () => {
+    const r = importFlowText(fixture("whisker-stream.txt"), "whisker-stream.txt");
+    expect(r.flows.map((f) => f.port)).toEqual([5432, 5433]);
+  });
+
+  it("reads a list response and reports a bad item by line and index", () => {
+    const problems = problemsOf(() => importFlowText(fixture("whisker-list.json"), "whisker-list.json"));
+    expect(problems.map((p) => `${p.file} ${p.path}: ${p.message}`)).toEqual(["whisker-list.json:1 items[2].dest_port: port must be an integer 0-65535"]);
+    const ok = fixture("whisker-list.json").replace(/,\{[^{}]*"dest_port":"x"[^]*?\}\]/, "]");
+    expect(importFlowText(ok, "ok.json").flows).toHaveLength(2);
+  });
+
+  it("reports a stream error line instead of ending quietly", () => {
+    const problems = problemsOf(() => importFlowText(`${fixture("whisker-stream.txt")}error: goldmane unavailable\n`, "s.txt"));
+    expect(problems[0]).toMatchObject({ file: "s.txt:5", message: "the flow stream reported an error: goldmane unavailable" });
+  });
+});
