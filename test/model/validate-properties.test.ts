@@ -124,3 +124,21 @@ describe("validateResources", () => {
     ]);
   });
 });
+
+describe("requireValidResource", () => {
+  it("returns the typed resource or throws one UserError with every problem", async () => {
+    const { requireValidResource } = await import("../../src/model/validate/index.js");
+    const { UserError } = await import("../../src/model/problem.js");
+    expect(requireValidResource(gnp("ok", { selector: "all()" })).kind).toBe("GlobalNetworkPolicy");
+    let thrown: unknown;
+    try {
+      requireValidResource(gnp("x", { selector: "a ==", ingress: [{ action: "Nope" }] }), { calicoVersion: "3.31" });
+    } catch (e) {
+      thrown = e;
+    }
+    expect(thrown).toBeInstanceOf(UserError);
+    const err = thrown as InstanceType<typeof UserError>;
+    expect(err.problems.map((p) => p.path).sort()).toEqual(["spec.ingress[0].action", "spec.selector"]);
+    expect(err.message).toContain("GlobalNetworkPolicy/x is not valid for Calico 3.31");
+  });
+});

@@ -3,8 +3,8 @@
  * would report for one object, at once, each with its field path, the bad value, a message and a hint.
  * See docs/validation.md for the rules per Calico version and their upstream sources.
  */
-import { type Problem } from "../problem.js";
-import { parseResource } from "../resources/resource.js";
+import { type Problem, UserError } from "../problem.js";
+import { parseResource, type Resource } from "../resources/resource.js";
 import { DEFAULT_CALICO_VERSION, Reporter, type ValidateOptions } from "./context.js";
 import { validateK8sNetworkPolicySpec, validateStagedK8sSpec } from "./k8s.js";
 import { validateAnnotations, validateLabels, validateObjectMeta } from "./meta.js";
@@ -141,4 +141,17 @@ export function validateResources(objects: readonly unknown[], opts: ValidateOpt
     }
   });
   return out;
+}
+
+/**
+ * Validates `obj` and returns it as a typed `Resource`; throws one `UserError` carrying every problem
+ * (with `object` set) when it is not valid for the targeted Calico version.
+ */
+export function requireValidResource(obj: unknown, opts: ValidateOptions & { file?: string } = {}): Resource {
+  const problems = validateResources([obj], opts);
+  const parsed = parseResource(obj);
+  if (problems.length > 0 || parsed.resource === undefined) {
+    throw new UserError(problems, `${describeObject(obj) ?? "object"} is not valid for Calico ${opts.calicoVersion ?? DEFAULT_CALICO_VERSION}`);
+  }
+  return parsed.resource;
 }
