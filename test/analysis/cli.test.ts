@@ -1,0 +1,87 @@
+/** The report, explain and diff commands end to end on manifests in a temporary directory. */
+import { mkdtempSync, mkdirSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { describe, expect, it } from "vitest";
+import { main } from "../../src/cli/main.js";
+
+function workspace(): string {
+  const dir = mkdtempSync(join(tmpdir(), "cb-analysis-"));
+  mkdirSync(join(dir, "policies"));
+  writeFileSync(join(dir, "policies/inventory.yaml"), `
+namespaces:
+  - name: kube-system
+    workloads: [{ name: coredns, labels: { k8s-app: kube-dns }, ports: [{ name: dns, port: 53, protocol: UDP }] }]
+  - name: shop
+    workloads:
+      - { name: web, labels: { app: web } }
+      - { name: db, labels: { app: db }, ports: [{ name: pg, port: 5432 }] }
+`);
+  mkdirSync(join(dir, "old"));
+  mkdirSync(join(dir, "new"));
+  const policy = (ports: string) => `apiVersion: projectcalico.org/v3
+kind: NetworkPolicy
+metadata: { name: db, namespace: shop }
+spec:
+  selector: app == "db"
+  ingress: [{ action: Allow, protocol: TCP, source: { selector: app == "web" }, destination: { ports: [${ports}] } }]
+`;
+  writeFileSync(join(dir, "old/db.yaml"), policy("5432"));
+  writeFileSync(join(dir, "new/db.yaml"), policy("5432, 5433"));
+  return dir;
+}
+
+async function cli(args: string[], cwd: string): Promise<{ code: number; out: string; err: string }> {
+  let out = "";
+  let err = "";
+  const code = await main(args, { out: (t) => (out += `${t}\n`), err: (t) => (err += `${t}\n`), cwd });
+  return { code, out, err };
+}
+
+describe("calico-baseline report | explain | diff", () => {
+  it("report --format json is the documented format and exit 0 when invariants hold", async () => {
+    const dir = workspace();
+    const r = await cli(["report", "--manifests", "new", "--format", "json"], dir);
+    expect(r.err).toBe("");
+    expect(r.code).toBe(0);
+    const json = JSON.parse(r.out) as { format: string; version: number; invariants: Array<{ name: string; status: string }>; connectivity: Array<{ src: string; dst: string; allowed: unknown }> };
+    expect(json.format).toBe("calico-baseline/report");
+    expect(json.version).toBe(1);
+    expect(json.invariants.find((i) => i.name === "dns-udp")!.status).toBe("pass");
+    expect(json.connectivity.find((c) => c.src === "shop/web[Deployment]" && c.dst === "shop/db[Deployment]")!.allowed).toEqual({ TCP: [[5432, 5433]] });
+  });
+
+  it("report --format md and svg", async () => {
+    const dir = workspace();
+    expect((await cli(["report", "--manifests", "new", "--format", "md"], dir)).out).toContain("```mermaid");
+    expect((await cli(["report", "--manifests", "new", "--format", "svg"], dir)).out).toMatch(/^<svg /);
+  });
+
+  it("explain exits 0 when allowed, 2 when denied, and prints both directions", async () => {
+    const dir = workspace();
+    const ok = await cli(["explain", "--manifests", "new", "--from", "shop/web", "--to", "shop/db", "--port", "5433"], dir);
+    expect(ok.code).toBe(0);
+    expect(ok.out).toContain("ALLOWED");
+    const no = await cli(["explain", "--manifests", "old", "--from", "shop/web", "--to", "shop/db", "--port", "5433"], dir);
+    expect(no.code).toBe(2);
+    expect(no.out).toContain("ingress at shop/db[Deployment]: DENY — Deny at the end of tier default");
+  });
+
+  it("diff --before/--after lists the newly allowed port with the rule that allows it", async () => {
+    const dir = workspace();
+    const r = await cli(["diff", "--before", "old", "--after", "new"], dir);
+    expect(r.code).toBe(0);
+    expect(r.out).toContain("+ shop/web[Deployment] => shop/db[Deployment] : TCP 5433");
+    expect(r.out).toContain("after allowed (ingress: Allow by NetworkPolicy/shop/db rule 0");
+    const same = await cli(["diff", "--before", "old", "--after", "old", "--format", "json"], dir);
+    expect(JSON.parse(same.out)).toMatchObject({ format: "calico-baseline/diff", version: 1, changes: [], omitted: 0 });
+  });
+
+  it("bad input is a user error with a hint", async () => {
+    const dir = workspace();
+    const r = await cli(["explain", "--manifests", "new", "--from", "shop/nope", "--to", "shop/db"], dir);
+    expect(r.code).toBe(1);
+    expect(r.err).toContain("no such endpoint in the inventory");
+    expect((await cli(["report", "--format", "pdf", "--manifests", "new"], dir)).err).toContain("unknown format");
+  });
+});

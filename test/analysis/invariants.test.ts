@@ -1,0 +1,67 @@
+/** Lockout invariants: defaults, failures with their trail, waivers by name, not-applicable. */
+import { describe, expect, it } from "vitest";
+import { checkInvariants, defaultInvariants } from "../../src/analysis/invariants.js";
+import { parseInventory } from "../../src/analysis/inventory.js";
+import { formatInvariantFailure } from "../../src/analysis/formatters/text.js";
+import { modelOf } from "./helpers.js";
+
+const inventory = parseInventory({
+  namespaces: [
+    { name: "kube-system", workloads: [{ name: "coredns", labels: { "k8s-app": "kube-dns" }, ports: [{ name: "dns", port: 53, protocol: "UDP" }] }] },
+    { name: "shop", workloads: [{ name: "web", labels: { app: "web" } }] },
+  ],
+  nodes: [{ name: "control", ips: ["10.0.0.10"], labels: { "node-role.kubernetes.io/control-plane": "true" }, autoHostEndpoint: true }, { name: "worker", ips: ["10.0.0.11"], autoHostEndpoint: true }],
+});
+
+const denyShopEgress = `
+apiVersion: projectcalico.org/v3
+kind: GlobalNetworkPolicy
+metadata: { name: shop-egress }
+spec: { namespaceSelector: projectcalico.org/name == "shop", types: [Egress] }
+`;
+
+describe("lockout invariants", () => {
+  it("defaults cover DNS, API server, Typha, kubelet, monitoring and (with settings) registry pulls", () => {
+    const names = defaultInvariants({ registry: { cidrs: ["10.0.0.50/32"], port: 5000 } }).map((i) => i.name);
+    expect(names).toEqual([
+      "dns-udp", "dns-tcp", "apiserver-from-nodes", "apiserver-from-calico", "typha-from-nodes", "kubelet-from-control-plane",
+      "monitoring-felix", "monitoring-typha", "monitoring-kube-controllers", "monitoring-node-exporter", "registry-pulls",
+    ]);
+  });
+
+  it("pass with no policy; an invariant without endpoints is not applicable rather than passed", () => {
+    const r = checkInvariants(modelOf("", inventory), defaultInvariants());
+    expect(r.find((x) => x.invariant.name === "dns-udp")!.status).toBe("pass");
+    expect(r.find((x) => x.invariant.name === "kubelet-from-control-plane")!.status).toBe("pass");
+    expect(r.find((x) => x.invariant.name === "typha-from-nodes")!.status).toBe("not-applicable");
+  });
+
+  it("a policy that cuts pods off DNS breaks dns-udp, with the explain trail of the denied flow", () => {
+    const r = checkInvariants(modelOf(denyShopEgress, inventory), defaultInvariants());
+    const dns = r.find((x) => x.invariant.name === "dns-udp")!;
+    expect(dns.status).toBe("fail");
+    expect(dns.failures.map((f) => `${f.src} -> ${f.dst}`)).toEqual(["shop/web[Deployment] -> kube-system/coredns[Deployment]"]);
+    expect(dns.failures[0]!.egress.decision).toEqual({ by: "end-of-tier", tier: "default" });
+    const text = formatInvariantFailure(dns);
+    expect(text).toContain('lockout invariant "dns-udp" is broken');
+    expect(text).toContain("Deny at the end of tier default");
+  });
+
+  it("a waiver names the invariant and turns the failure into 'waived'", () => {
+    const r = checkInvariants(modelOf(denyShopEgress, inventory), defaultInvariants(), ["dns-udp"]);
+    expect(r.find((x) => x.invariant.name === "dns-udp")!.status).toBe("waived");
+    expect(r.find((x) => x.invariant.name === "dns-tcp")!.status).toBe("fail");
+  });
+
+  it("custom invariants: hosts to an external registry", () => {
+    const strict = `
+apiVersion: projectcalico.org/v3
+kind: GlobalNetworkPolicy
+metadata: { name: hosts-egress }
+spec: { selector: all(), types: [Egress], egress: [{ action: Allow, protocol: TCP, destination: { nets: [10.0.0.0/24], ports: [5000] } }] }
+`;
+    const inv = defaultInvariants({ registry: { cidrs: ["10.0.0.50/32", "192.0.2.10/32"], port: 5000 } }).filter((i) => i.name === "registry-pulls");
+    const r = checkInvariants(modelOf(strict, inventory), inv);
+    expect(r.map((x) => x.status)).toEqual(["pass", "fail"]);
+  });
+});

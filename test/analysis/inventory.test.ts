@@ -1,0 +1,44 @@
+/** Inventory from the declared file, from manifests (netpol-analyzer naming) and from kubectl dumps. */
+import { describe, expect, it } from "vitest";
+import { inventoryFromObjects, mergeInventories, parseInventory } from "../../src/analysis/inventory.js";
+import { UserError } from "../../src/model/problem.js";
+
+describe("declared inventory", () => {
+  it("reports every problem at once with path, value and hint", () => {
+    let err: UserError | undefined;
+    try {
+      parseInventory({ namespaces: [{ name: "Bad_NS" }, { name: "ok", workloads: [{ name: "w", kind: "Deploy", labels: { a: 1 } }, { name: "x", ports: [{ port: 70000 }] }] }], nodes: [{ name: "n", ips: ["10.0.0.300"] }], externals: [{ name: "e", cidr: "10.0.0.0/33" }], extra: 1 }, "policies/inventory.yaml");
+    } catch (e) {
+      err = e as UserError;
+    }
+    expect(err).toBeInstanceOf(UserError);
+    expect(err!.problems.map((p) => p.path)).toEqual(["extra", "namespaces[0].name", "namespaces[1].workloads[0].kind", "namespaces[1].workloads[1].ports[0].port", "nodes[0].ips[0]", "externals[0].cidr"]);
+    expect(err!.problems.every((p) => p.file === "policies/inventory.yaml" && p.hint.length > 0)).toBe(true);
+  });
+});
+
+describe("inventory from manifests and dumps", () => {
+  it("names pods after their controlling owner and follows ReplicaSet → Deployment when both are present", () => {
+    const inv = inventoryFromObjects([
+      { kind: "PodList", apiVersion: "v1", items: [
+        { metadata: { name: "web-abc-1", namespace: "shop", labels: { app: "web" }, ownerReferences: [{ kind: "ReplicaSet", name: "web-abc", controller: true }] }, spec: { serviceAccountName: "web", nodeName: "n1", containers: [{ ports: [{ name: "http", containerPort: 8080 }] }] }, status: { podIP: "192.168.1.5" } },
+        { metadata: { name: "lonely", namespace: "shop", labels: { app: "x" } }, spec: { containers: [] } },
+      ] },
+      { apiVersion: "apps/v1", kind: "ReplicaSet", metadata: { name: "web-abc", namespace: "shop", ownerReferences: [{ kind: "Deployment", name: "web", controller: true }] }, spec: { template: { metadata: { labels: { app: "web" } }, spec: {} } } },
+      { apiVersion: "apps/v1", kind: "Deployment", metadata: { name: "web", namespace: "shop" }, spec: { template: { metadata: { labels: { app: "web" } }, spec: { serviceAccountName: "web", containers: [{ ports: [{ name: "http", containerPort: 8080 }] }] } } } },
+      { apiVersion: "v1", kind: "Node", metadata: { name: "n1", labels: { zone: "a" } }, status: { addresses: [{ type: "InternalIP", address: "10.0.0.1" }, { type: "Hostname", address: "n1" }] } },
+      { apiVersion: "v1", kind: "Namespace", metadata: { name: "shop", labels: { team: "s" } } },
+    ]);
+    expect(inv.workloads.map((w) => `${w.namespace}/${w.name}[${w.kind}] ${w.ips.join(",")}`)).toEqual(["shop/lonely[Pod] ", "shop/web[Deployment] 192.168.1.5"]);
+    expect(inv.nodes).toEqual([{ name: "n1", ips: ["10.0.0.1"], labels: { zone: "a" }, autoHostEndpoint: false }]);
+    expect(inv.namespaces).toEqual([{ name: "shop", labels: { team: "s" } }]);
+  });
+
+  it("puts objects without a namespace in default and merges declared + discovered inventories", () => {
+    const found = inventoryFromObjects([{ apiVersion: "apps/v1", kind: "DaemonSet", metadata: { name: "agent" }, spec: { template: { metadata: { labels: { a: "b" } }, spec: { hostNetwork: true } } } }]);
+    expect(found.workloads[0]).toMatchObject({ namespace: "default", name: "agent", kind: "DaemonSet", hostNetwork: true });
+    const merged = mergeInventories(parseInventory({ namespaces: [{ name: "default", labels: { x: "y" } }] }), found);
+    expect(merged.namespaces).toEqual([{ name: "default", labels: { x: "y" } }]);
+    expect(merged.workloads).toHaveLength(1);
+  });
+});
