@@ -35,7 +35,7 @@ describe("parseResource", () => {
   it("reports unknown fields at every level with a did-you-mean hint", () => {
     const { problems } = parseResource({ ...gnp("x", { selectr: "all()", ingress: [{ action: "Allow", sorce: {} }] }), extra: 1 });
     expect(problems).toEqual([
-      { path: "extra", value: 1, message: 'unknown field "extra"', hint: "remove it; known fields here: apiVersion, kind, metadata, spec, status" },
+      { path: "extra", value: 1, message: 'unknown field "extra"', hint: "remove it; known fields here: apiVersion, kind, metadata, spec" },
       { path: "spec.selectr", value: "all()", message: 'unknown field "selectr"', hint: 'did you mean "selector"?' },
       { path: "spec.ingress[0].sorce", value: {}, message: 'unknown field "sorce"', hint: 'did you mean "source"?' },
     ]);
@@ -60,6 +60,13 @@ describe("parseResource", () => {
     expect(parseResource({ apiVersion: "projectcalico.org/v3", kind: "GlobalNetworkPolicies", metadata: {}, spec: {} }).problems[0]?.hint).toBe(
       'did you mean "GlobalNetworkPolicy"?',
     );
+  });
+
+  it("accepts status only on kinds whose controller writes one", () => {
+    expect(parseResource({ ...gnp("x", {}), status: {} }).problems).toEqual([
+      { path: "status", value: {}, message: 'unknown field "status"', hint: "GlobalNetworkPolicy has no status; remove it" },
+    ]);
+    expect(parseResource({ ...operator("Installation", "default"), status: { variant: "Calico" } }).problems).toEqual([]);
   });
 
   it("reports a missing metadata and spec, and non-object input", () => {

@@ -58,7 +58,7 @@ import {
   WHISKER,
   type Whisker,
 } from "./operator.js";
-import { any, closest, isPlainObject, type ParseContext, problem, type Shape, unknownFieldHint } from "./shape.js";
+import { closest, isPlainObject, type ParseContext, problem, type Shape, unknownFieldHint } from "./shape.js";
 
 export type CalicoPolicyResource =
   | NetworkPolicy
@@ -96,11 +96,13 @@ export interface KindInfo {
   readonly namespaced: boolean;
   /** The CRD lists `spec` as required (all projectcalico.org/v3 kinds). */
   readonly specRequired: boolean;
+  /** The kind has a `status` written by its controller (accepted as is in cluster dumps). */
+  readonly hasStatus?: boolean;
   readonly spec: Shape<unknown>;
 }
 
 export const KINDS: readonly KindInfo[] = [
-  { apiVersion: CALICO_API_VERSION, kind: "Tier", namespaced: false, specRequired: true, spec: TIER_SPEC },
+  { apiVersion: CALICO_API_VERSION, kind: "Tier", namespaced: false, specRequired: true, hasStatus: true, spec: TIER_SPEC },
   { apiVersion: CALICO_API_VERSION, kind: "NetworkPolicy", namespaced: true, specRequired: true, spec: NETWORK_POLICY_SPEC },
   {
     apiVersion: CALICO_API_VERSION,
@@ -138,10 +140,10 @@ export const KINDS: readonly KindInfo[] = [
     apiVersion: CALICO_API_VERSION,
     kind: "KubeControllersConfiguration",
     namespaced: false,
-    specRequired: true,
+    specRequired: true, hasStatus: true,
     spec: KUBE_CONTROLLERS_SPEC,
   },
-  { apiVersion: CALICO_API_VERSION, kind: "IPPool", namespaced: false, specRequired: true, spec: IP_POOL },
+  { apiVersion: CALICO_API_VERSION, kind: "IPPool", namespaced: false, specRequired: true, hasStatus: true, spec: IP_POOL },
   { apiVersion: CALICO_API_VERSION, kind: "BGPPeer", namespaced: false, specRequired: true, spec: BGP_PEER },
   { apiVersion: CALICO_API_VERSION, kind: "BGPConfiguration", namespaced: false, specRequired: true, spec: BGP_CONFIGURATION },
   { apiVersion: CALICO_API_VERSION, kind: "BGPFilter", namespaced: false, specRequired: true, spec: BGP_FILTER },
@@ -152,17 +154,17 @@ export const KINDS: readonly KindInfo[] = [
     specRequired: false,
     spec: K8S_NETWORK_POLICY_SPEC,
   },
-  { apiVersion: OPERATOR_API_VERSION, kind: "Installation", namespaced: false, specRequired: false, spec: INSTALLATION },
-  { apiVersion: OPERATOR_API_VERSION, kind: "APIServer", namespaced: false, specRequired: false, spec: API_SERVER },
-  { apiVersion: OPERATOR_API_VERSION, kind: "Goldmane", namespaced: false, specRequired: false, spec: GOLDMANE },
-  { apiVersion: OPERATOR_API_VERSION, kind: "Whisker", namespaced: false, specRequired: false, spec: WHISKER },
+  { apiVersion: OPERATOR_API_VERSION, kind: "Installation", namespaced: false, specRequired: false, hasStatus: true, spec: INSTALLATION },
+  { apiVersion: OPERATOR_API_VERSION, kind: "APIServer", namespaced: false, specRequired: false, hasStatus: true, spec: API_SERVER },
+  { apiVersion: OPERATOR_API_VERSION, kind: "Goldmane", namespaced: false, specRequired: false, hasStatus: true, spec: GOLDMANE },
+  { apiVersion: OPERATOR_API_VERSION, kind: "Whisker", namespaced: false, specRequired: false, hasStatus: true, spec: WHISKER },
 ];
 
 export function kindInfo(apiVersion: string, kind: string): KindInfo | undefined {
   return KINDS.find((k) => k.apiVersion === apiVersion && k.kind === kind);
 }
 
-const TOP_LEVEL = ["apiVersion", "kind", "metadata", "spec", "status"];
+const TOP_LEVEL = ["apiVersion", "kind", "metadata", "spec"];
 
 export interface ParsedResource {
   readonly resource?: Resource;
@@ -215,9 +217,11 @@ export function parseResource(input: unknown): ParsedResource {
     }
     return { problems: ctx.problems };
   }
+  const topLevel = info.hasStatus === true ? [...TOP_LEVEL, "status"] : TOP_LEVEL;
   for (const key of Object.keys(input)) {
-    if (!TOP_LEVEL.includes(key)) {
-      ctx.problems.push(problem(key, input[key], `unknown field "${key}"`, unknownFieldHint(key, TOP_LEVEL)));
+    if (!topLevel.includes(key)) {
+      const hint = key === "status" ? `${kind} has no status; remove it` : unknownFieldHint(key, topLevel);
+      ctx.problems.push(problem(key, input[key], `unknown field "${key}"`, hint));
     }
   }
   let metadata: ObjectMeta = {};
@@ -234,8 +238,7 @@ export function parseResource(input: unknown): ParsedResource {
   } else {
     spec = info.spec.parse(input.spec, "spec", ctx) ?? {};
   }
-  // status is written by controllers; accept whatever a live dump carries.
-  any().parse(input.status, "status", ctx);
+  // status (where the kind has one) is written by controllers; a live dump's status is accepted as is.
   const resource = { apiVersion, kind, metadata, spec } as Resource;
   return { resource, problems: ctx.problems };
 }
