@@ -97,4 +97,49 @@ describe("random rules: what validateResource accepts, the CRD accepts", () => {
       { numRuns: 400, seed: 20260821 },
     );
   });
+
+  it("Tier, HostEndpoint, network sets, staged policies and Installation", () => {
+    const text = fc.constantFrom("", "eth0", "*", "node1", "10.0.0.1", "10.0.0.0/8", "bad value", "Default");
+    const objects = fc.oneof(
+      fc.record({ order: fc.oneof(fc.integer(), fc.constant("1")), defaultAction: fc.constantFrom("Deny", "Pass", "Allow") }, { requiredKeys: [] }).map((spec) => ({
+        kind: "Tier",
+        name: "security",
+        spec,
+      })),
+      fc.record({ node: text, interfaceName: text, expectedIPs: fc.array(text, { maxLength: 2 }), ports: fc.array(fc.record({ name: fc.constantFrom("web", "Web"), protocol: fc.constantFrom("TCP", "ICMP", 6), port: fc.integer({ min: -1, max: 70000 }) }, { requiredKeys: [] }), { maxLength: 2 }) }, { requiredKeys: [] }).map((spec) => ({
+        kind: "HostEndpoint",
+        name: "hep",
+        spec,
+      })),
+      fc.record({ nets: fc.array(text, { maxLength: 3 }) }, { requiredKeys: [] }).map((spec) => ({ kind: "GlobalNetworkSet", name: "set", spec })),
+      fc.record({ stagedAction: fc.constantFrom("Set", "Delete", "Learn", "Ignore", "Nope"), selector: fc.constantFrom("all()", "a =="), order: fc.integer() }, { requiredKeys: [] }).map((spec) => ({
+        kind: "StagedGlobalNetworkPolicy",
+        name: "staged",
+        spec,
+      })),
+    );
+    fc.assert(
+      fc.property(objects, fc.constantFrom("default", "kube-admin", "security"), (o, name) => {
+        const obj = { apiVersion: "projectcalico.org/v3", kind: o.kind, metadata: { name: o.kind === "Tier" ? name : o.name }, spec: o.spec };
+        const ours = validateResource(obj);
+        const schema = validateAgainstUpstreamCrd(obj);
+        if (ours.length === 0) expect(schema).toEqual([]);
+        if (schema.length > 0) expect(ours.length).toBeGreaterThan(0);
+      }),
+      { numRuns: 400, seed: 99 },
+    );
+    fc.assert(
+      fc.property(
+        fc.record({ registry: fc.constantFrom("r.example/", 5), variant: fc.constantFrom("Calico", "calico"), nodeMetricsPort: fc.constantFrom(9091, "9091"), calicoNetwork: fc.record({ bgp: fc.constantFrom("Enabled", "on"), ipPools: fc.array(fc.record({ cidr: fc.constantFrom("10.0.0.0/16", "x"), encapsulation: fc.constantFrom("VXLAN", "vxlan"), blockSize: fc.integer({ min: 0, max: 40 }) }, { requiredKeys: ["cidr"] }), { maxLength: 2 }) }, { requiredKeys: [] }), extra: fc.constant(true) }, { requiredKeys: [] }),
+        (spec) => {
+          const obj = { apiVersion: "operator.tigera.io/v1", kind: "Installation", metadata: { name: "default" }, spec };
+          const ours = validateResource(obj);
+          const schema = validateAgainstUpstreamCrd(obj);
+          if (ours.length === 0) expect(schema).toEqual([]);
+          if (schema.length > 0) expect(ours.length).toBeGreaterThan(0);
+        },
+      ),
+      { numRuns: 300, seed: 5 },
+    );
+  });
 });
