@@ -37,6 +37,13 @@ export interface Connectivity {
   /** peer index → class index */
   readonly classOf: Int32Array;
   readonly classCount: number;
+  readonly rows: Rows;
+  /** A representative peer index per class. */
+  readonly reps: readonly number[];
+  /** Group (namespace) index per class, into `groups().names`. */
+  readonly classGroup: Int32Array;
+  /** Number of peers per class. */
+  readonly classSize: Int32Array;
   /** Allowed connections between two peers (by index). */
   allowed(src: number, dst: number): ConnSet;
   /** Interned id of `allowed(src, dst)`. */
@@ -47,6 +54,14 @@ export interface Connectivity {
   pairs(): Iterable<{ src: PeerInfo; dst: PeerInfo; conns: ConnSet }>;
   /** Namespace (group) roll-up: union of allowed connections between members of two groups. */
   groups(): { names: string[]; matrix: ConnSet[][] };
+}
+
+/** Sparse directional results: per class a default id and the peer classes that differ from it. */
+export interface Rows {
+  readonly egressDefault: Uint32Array;
+  readonly ingressDefault: Uint32Array;
+  readonly egressOverrides: ReadonlyArray<Map<number, number>>;
+  readonly ingressOverrides: ReadonlyArray<Map<number, number>>;
 }
 
 export interface ConnectivityOptions {
@@ -211,18 +226,32 @@ export function computeConnectivity(model: Model, opts: ConnectivityOptions = {}
 
   // Directional results per (policed class, peer class). A peer class matched by none of the
   // endpoint's rules gets the shared "nothing matched" result; only matched classes are evaluated.
-  const egress = new Uint32Array(classCount * classCount);
-  const ingress = new Uint32Array(classCount * classCount);
+  // Sparse rows: a default per (class, direction) and overrides for the peer classes that differ.
+  const rows: Rows = {
+    egressDefault: new Uint32Array(classCount),
+    ingressDefault: new Uint32Array(classCount),
+    egressOverrides: Array.from({ length: classCount }, () => new Map<number, number>()),
+    ingressOverrides: Array.from({ length: classCount }, () => new Map<number, number>()),
+  };
+  // Classes by node, for the same-node special cases.
+  const classesByNode = new Map<string, number[]>();
+  for (let c = 0; c < classCount; c++) {
+    const node = peers[reps[c]!]!.endpoint?.node;
+    if (node === undefined) continue;
+    const l = classesByNode.get(node);
+    if (l === undefined) classesByNode.set(node, [c]);
+    else l.push(c);
+  }
   const fs = model.policyModel;
   const vectors = new Map<number, number[]>();
   for (let c = 0; c < classCount; c++) {
     const rep = reps[c]!;
     const e = peers[rep]!.endpoint;
     for (const dir of ["egress", "ingress"] as const) {
-      const out = dir === "egress" ? egress : ingress;
-      const row = c * classCount;
-      if (e === undefined) {
-        out.fill(1, row, row + classCount); // externals are not policed
+      const defaults = dir === "egress" ? rows.egressDefault : rows.ingressDefault;
+      const overrides = (dir === "egress" ? rows.egressOverrides : rows.ingressOverrides)[c]!;
+      if (e === undefined || (e.kind === "host" && e.hostEndpoint === undefined)) {
+        defaults[c] = 1; // externals and hosts without a host endpoint are not policed
         continue;
       }
       const program = programOf(model, e, dir);
@@ -259,23 +288,45 @@ export function computeConnectivity(model: Model, opts: ConnectivityOptions = {}
         }
         return id;
       };
-      out.fill(evalVector([], 0), row, row + classCount);
-      for (const [pc, matched] of vectors) out[row + pc] = evalVector(matched, pc);
-      for (let d = 0; d < classCount; d++) {
+      const dflt = evalVector([], 0);
+      defaults[c] = dflt;
+      for (const [pc, matched] of vectors) {
+        const id = evalVector(matched, pc);
+        if (id !== dflt) overrides.set(pc, id);
+      }
+      for (const d of e.node === undefined ? [] : (classesByNode.get(e.node) ?? [])) {
         const special = specialCase(e, peers[reps[d]!]!.endpoint, dir);
-        if (special !== undefined) out[row + d] = special;
+        if (special !== undefined) {
+          if (special === dflt) overrides.delete(d);
+          else overrides.set(d, special);
+        }
       }
     }
   }
 
-  const classAllowedId = (s: number, d: number): number => interner.intersectIds(egress[s * classCount + d]!, ingress[d * classCount + s]!);
+  const dirId = (c: number, dir: Direction, peer: number): number => {
+    const o = (dir === "egress" ? rows.egressOverrides : rows.ingressOverrides)[c]!.get(peer);
+    return o ?? (dir === "egress" ? rows.egressDefault : rows.ingressDefault)[c]!;
+  };
+  const classAllowedId = (s: number, d: number): number => interner.intersectIds(dirId(s, "egress", d), dirId(d, "ingress", s));
   const allowedId = (s: number, d: number): number => classAllowedId(classOf[s]!, classOf[d]!);
+  const size = new Int32Array(classCount);
+  for (let i = 0; i < n; i++) size[classOf[i]!]!++;
+  const classKinds = reps.map((r) => peers[r]!.kind);
+  const names = [...new Set(peers.map((p) => p.group))].sort(groupOrder);
+  const gi = new Map(names.map((g, i) => [g, i] as const));
+  const classGroup = Int32Array.from(reps.map((r) => gi.get(peers[r]!.group)!));
+  let groupsCache: { names: string[]; matrix: ConnSet[][] } | undefined;
   return {
     model,
     interner,
     peers,
     classOf,
     classCount,
+    rows,
+    reps,
+    classGroup,
+    classSize: size,
     allowedId,
     classAllowedId,
     allowed: (s, d) => interner.get(allowedId(s, d)),
@@ -292,26 +343,75 @@ export function computeConnectivity(model: Model, opts: ConnectivityOptions = {}
       }
     },
     groups() {
-      const names = [...new Set(peers.map((p) => p.group))].sort(groupOrder);
-      const gi = new Map(names.map((g, i) => [g, i] as const));
-      // Classes never span groups (the group is part of the class key), so roll up class pairs.
-      const classGroup = new Int32Array(classCount);
-      for (let c = 0; c < classCount; c++) classGroup[c] = gi.get(peers[reps[c]!]!.group)!;
-      const ids: Array<Array<Set<number>>> = names.map(() => names.map(() => new Set<number>()));
-      const size = new Int32Array(classCount);
-      for (let i = 0; i < n; i++) size[classOf[i]!]!++;
-      for (let s = 0; s < classCount; s++) {
-        for (let d = 0; d < classCount; d++) {
-          if (s === d && size[s]! < 2) continue; // a peer to itself is not a flow
-          if (peers[reps[s]!]!.kind === "external" && peers[reps[d]!]!.kind === "external") continue;
-          const id = classAllowedId(s, d);
-          if (id !== 0) ids[classGroup[s]!]![classGroup[d]!]!.add(id);
-        }
-      }
-      const matrix = ids.map((row) => row.map((set) => [...set].reduce((acc, id) => acc.union(interner.get(id)), ConnSet.EMPTY)));
-      return { names, matrix };
+      groupsCache ??= rollUp(interner, rows, classCount, classGroup, size, classKinds, names);
+      return groupsCache;
     },
   };
+}
+
+/**
+ * Namespace (group) roll-up without visiting every class pair: a pair with no override on either
+ * side has the value egressDefault(s) ∩ ingressDefault(d), so per group pair only the distinct
+ * default combinations count (minus pairs that are overridden or are a peer to itself); overridden
+ * pairs are added one by one.
+ */
+function rollUp(interner: ConnInterner, rows: Rows, classCount: number, classGroup: Int32Array, size: Int32Array, kinds: readonly string[], names: string[]): { names: string[]; matrix: ConnSet[][] } {
+  const G = names.length;
+  const external = names.indexOf("(external)");
+  // Per group: [defaultId, number of classes] for egress and ingress defaults.
+  const eCounts: Array<Map<number, number>> = names.map(() => new Map());
+  const iCounts: Array<Map<number, number>> = names.map(() => new Map());
+  for (let c = 0; c < classCount; c++) {
+    const g = classGroup[c]!;
+    eCounts[g]!.set(rows.egressDefault[c]!, (eCounts[g]!.get(rows.egressDefault[c]!) ?? 0) + 1);
+    iCounts[g]!.set(rows.ingressDefault[c]!, (iCounts[g]!.get(rows.ingressDefault[c]!) ?? 0) + 1);
+  }
+  // Pairs that do not take the default combination: overridden ones and single-member self pairs.
+  const special = new Map<number, Set<number>>(); // s → set of d
+  const mark = (s: number, d: number): void => {
+    let set = special.get(s);
+    if (set === undefined) special.set(s, (set = new Set()));
+    set.add(d);
+  };
+  for (let s = 0; s < classCount; s++) for (const d of rows.egressOverrides[s]!.keys()) mark(s, d);
+  for (let d = 0; d < classCount; d++) for (const s of rows.ingressOverrides[d]!.keys()) mark(s, d);
+  for (let c = 0; c < classCount; c++) if (size[c]! < 2) mark(c, c);
+  const result = new Uint32Array(G * G);
+  const taken = new Map<string, number>(); // `${gs},${gd},${eDefault},${iDefault}` → pairs not taking the default
+  for (const [s, set] of special) {
+    for (const d of set) {
+      const gs = classGroup[s]!;
+      const gd = classGroup[d]!;
+      const k = `${gs},${gd},${rows.egressDefault[s]},${rows.ingressDefault[d]}`;
+      taken.set(k, (taken.get(k) ?? 0) + 1);
+      if (s === d && size[s]! < 2) continue;
+      if (kinds[s] === "external" && kinds[d] === "external") continue;
+      const e = rows.egressOverrides[s]!.get(d) ?? rows.egressDefault[s]!;
+      const i = rows.ingressOverrides[d]!.get(s) ?? rows.ingressDefault[d]!;
+      const id = interner.intersectIds(e, i);
+      if (id !== 0) result[gs * G + gd] = interner.unionIds(result[gs * G + gd]!, id);
+    }
+  }
+  const eList = eCounts.map((m) => [...m.entries()]);
+  const iList = iCounts.map((m) => [...m.entries()]);
+  for (let gs = 0; gs < G; gs++) {
+    for (let gd = 0; gd < G; gd++) {
+      if (gs === external && gd === external) continue;
+      let acc = result[gs * G + gd]!;
+      for (const [x, cx] of eList[gs]!) {
+        if (x === 0) continue;
+        for (const [y, cy] of iList[gd]!) {
+          const id = interner.intersectIds(x, y);
+          if (id === 0) continue;
+          const t = special.size === 0 ? 0 : (taken.get(`${gs},${gd},${x},${y}`) ?? 0);
+          if (cx * cy - t > 0) acc = interner.unionIds(acc, id);
+        }
+      }
+      result[gs * G + gd] = acc;
+    }
+  }
+  const matrix = names.map((_, gs) => names.map((__, gd) => interner.get(result[gs * G + gd]!)));
+  return { names, matrix };
 }
 
 /** Hosts and externals after namespaces, so the roll-up reads naturally. */

@@ -292,6 +292,21 @@ export class ConnInterner {
   }
 
   private readonly intersections = new Map<number, number>();
+  private readonly unions = new Map<number, number>();
+
+  /** Id of the union of two interned sets, cached. */
+  unionIds(a: number, b: number): number {
+    if (a === b || b === 0) return a;
+    if (a === 0) return b;
+    if (a === 1 || b === 1) return 1;
+    const k = a < b ? a * 4194304 + b : b * 4194304 + a;
+    let r = this.unions.get(k);
+    if (r === undefined) {
+      r = this.id(this.get(a).union(this.get(b)));
+      this.unions.set(k, r);
+    }
+    return r;
+  }
 
   /** Id of the intersection of two interned sets, cached. */
   intersectIds(a: number, b: number): number {

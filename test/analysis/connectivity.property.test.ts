@@ -5,6 +5,7 @@
  */
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
+import { ConnSet } from "../../src/analysis/connset.js";
 import { computeConnectivity } from "../../src/analysis/connectivity.js";
 import { type Peer, endpointPeer, evaluateFlow } from "../../src/analysis/evaluate.js";
 import { buildModel } from "../../src/analysis/model.js";
@@ -19,6 +20,23 @@ function samples(): Array<[number, number]> {
 }
 
 describe("connectivity engine", () => {
+  it("the namespace roll-up equals the union over every pair of different peers", () => {
+    fc.assert(
+      fc.property(inventoryArb, manifestsArb, (inv, objs) => {
+        const conn = computeConnectivity(buildModel(inv, readPolicies(sourced(objs))));
+        const { names, matrix } = conn.groups();
+        const want = names.map(() => names.map(() => ConnSet.EMPTY));
+        for (const p of conn.pairs()) {
+          const i = names.indexOf(p.src.group);
+          const j = names.indexOf(p.dst.group);
+          want[i]![j] = want[i]![j]!.union(p.conns);
+        }
+        names.forEach((s, i) => names.forEach((d, j) => expect(`${s}->${d}: ${matrix[i]![j]!.toString()}`).toBe(`${s}->${d}: ${want[i]![j]!.toString()}`)));
+      }),
+      { numRuns: 100 },
+    );
+  });
+
   it("equals a brute-force per-pair evaluation on random small clusters (enforced and staged views)", () => {
     fc.assert(
       fc.property(inventoryArb, manifestsArb, fc.constantFrom("enforced" as const, "staged" as const), (inv, objs, view) => {
