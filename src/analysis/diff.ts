@@ -73,58 +73,149 @@ export function diffModels(a: Model, b: Model, opts: DiffOptions = {}): DiffResu
   const order = (x: PeerInfo, y: PeerInfo): number => groupOrder(x.group, y.group) || (x.id < y.id ? -1 : x.id > y.id ? 1 : 0);
   ids.sort((x, y) => order(info(x), info(y)));
 
-  // Joint classes: peers equal in both versions are compared once per class pair.
-  const jointKey = ids.map((id) => `${ia.has(id) ? ca.classOf[ia.get(id)!] : -1}/${ib.has(id) ? cb.classOf[ib.get(id)!] : -1}`);
+  // Joint classes: peers that are in the same class in both versions are compared once.
   const jointIndex = new Map<string, number>();
-  const joint = ids.map((_, i) => {
-    let j = jointIndex.get(jointKey[i]!);
-    if (j === undefined) {
-      j = jointIndex.size;
-      jointIndex.set(jointKey[i]!, j);
-    }
-    return j;
-  });
+  const jA: number[] = [];
+  const jB: number[] = [];
   const members: number[][] = [];
-  joint.forEach((j, i) => (members[j] ??= []).push(i));
-  const side = (c: Connectivity, idx: Map<string, number>, id: string): number | undefined => idx.get(id);
+  ids.forEach((id, i) => {
+    const cA = ia.has(id) ? ca.classOf[ia.get(id)!]! : -1;
+    const cB = ib.has(id) ? cb.classOf[ib.get(id)!]! : -1;
+    const k = `${cA}/${cB}`;
+    let j = jointIndex.get(k);
+    if (j === undefined) {
+      j = members.length;
+      jointIndex.set(k, j);
+      jA.push(cA);
+      jB.push(cB);
+      members.push([]);
+    }
+    members[j]!.push(i);
+  });
+  const J = members.length;
+  const jointsOf = (side: number[], classCount: number): number[][] => {
+    const out: number[][] = Array.from({ length: classCount }, () => []);
+    side.forEach((c, j) => {
+      if (c >= 0) out[c]!.push(j);
+    });
+    return out;
+  };
+  const jointsOfA = jointsOf(jA, ca.classCount);
+  const jointsOfB = jointsOf(jB, cb.classCount);
+  const value = (conn: Connectivity, side: number[], j1: number, j2: number): number => (side[j1]! < 0 || side[j2]! < 0 ? 0 : conn.classAllowedId(side[j1]!, side[j2]!));
+  const external = (j: number): boolean => info(ids[members[j]![0]!]!).kind === "external";
+  const groupOf = (j: number): string => info(ids[members[j]![0]!]!).group;
 
   const changes: FlowChange[] = [];
   let omitted = 0;
   const groups = new Map<string, { added: ConnSet; removed: ConnSet; pairs: number }>();
-  const J = members.length;
-  for (let s = 0; s < J; s++) {
-    for (let d = 0; d < J; d++) {
-      const rs = ids[members[s]![0]!]!;
-      const rd = ids[members[d]![0]!]!;
-      const ps = info(rs);
-      const pd = info(rd);
-      if (ps.kind === "external" && pd.kind === "external") continue;
-      const as = side(ca, ia, rs);
-      const ad = side(ca, ia, rd);
-      const bs = side(cb, ib, rs);
-      const bd = side(cb, ib, rd);
-      const idA = as === undefined || ad === undefined ? 0 : ca.allowedId(as, ad);
-      const idB = bs === undefined || bd === undefined ? 0 : cb.allowedId(bs, bd);
+  const addGroup = (gs: string, gd: string, added: ConnSet, removed: ConnSet, pairs: number): void => {
+    if (pairs <= 0) return;
+    const k = `${gs}\u0000${gd}`;
+    const g = groups.get(k) ?? { added: ConnSet.EMPTY, removed: ConnSet.EMPTY, pairs: 0 };
+    groups.set(k, { added: g.added.union(added), removed: g.removed.union(removed), pairs: g.pairs + pairs });
+  };
+  let countOmitted = true;
+  const list = (j1: number, j2: number, before: ConnSet, after: ConnSet, added: ConnSet, removed: ConnSet): void => {
+    for (const i of members[j1]!) {
+      for (const k of members[j2]!) {
+        if (i === k) continue;
+        if (changes.length >= max) {
+          if (countOmitted) omitted++;
+          continue;
+        }
+        const src = info(ids[i]!);
+        const dst = info(ids[k]!);
+        changes.push({ src: src.id, dst: dst.id, srcGroup: src.group, dstGroup: dst.group, before, after, added, removed });
+      }
+    }
+  };
+  const pairCount = (j1: number, j2: number): number => members[j1]!.length * members[j2]!.length - (j1 === j2 ? members[j1]!.length : 0);
+
+  // 1. Joint pairs with an override on either side in either version: compared one by one.
+  const overridden = new Set<number>();
+  const markFrom = (conn: Connectivity, jointsOfSide: number[][]): void => {
+    const r = conn.rows;
+    const add = (s: number, d: number): void => {
+      for (const j1 of jointsOfSide[s]!) for (const j2 of jointsOfSide[d]!) overridden.add(j1 * J + j2);
+    };
+    r.egressOverrides.forEach((m, s) => m.forEach((_, d) => add(s, d)));
+    r.ingressOverrides.forEach((m, d) => m.forEach((_, s) => add(s, d)));
+  };
+  markFrom(ca, jointsOfA);
+  markFrom(cb, jointsOfB);
+  const overriddenByCombo = new Map<string, number>(); // `${srcSig}|${dstSig}|${gs}|${gd}` → peer pairs
+  const sigSrc = (j: number): string => `${jA[j]! < 0 ? 0 : ca.rows.egressDefault[jA[j]!]},${jB[j]! < 0 ? 0 : cb.rows.egressDefault[jB[j]!]}`;
+  const sigDst = (j: number): string => `${jA[j]! < 0 ? 0 : ca.rows.ingressDefault[jA[j]!]},${jB[j]! < 0 ? 0 : cb.rows.ingressDefault[jB[j]!]}`;
+  for (const key of [...overridden].sort((x, y) => x - y)) {
+    const j1 = Math.floor(key / J);
+    const j2 = key % J;
+    const ck = `${sigSrc(j1)}|${sigDst(j2)}|${groupOf(j1)}|${groupOf(j2)}`;
+    overriddenByCombo.set(ck, (overriddenByCombo.get(ck) ?? 0) + pairCount(j1, j2));
+    if (external(j1) && external(j2)) continue;
+    const idA = value(ca, jA, j1, j2);
+    const idB = value(cb, jB, j1, j2);
+    if (idA === idB) continue;
+    const before = interner.get(idA);
+    const after = interner.get(idB);
+    const added = after.subtract(before);
+    const removed = before.subtract(after);
+    addGroup(groupOf(j1), groupOf(j2), added, removed, pairCount(j1, j2));
+    list(j1, j2, before, after, added, removed);
+  }
+
+  countOmitted = false;
+  // 2. All other pairs take default ∩ default in each version, so they change together per
+  //    combination of (source defaults, destination defaults): compare each combination once.
+  const bySrcSig = new Map<string, number[]>();
+  const byDstSig = new Map<string, number[]>();
+  for (let j = 0; j < J; j++) {
+    const a = sigSrc(j);
+    const b = sigDst(j);
+    (bySrcSig.get(a) ?? bySrcSig.set(a, []).get(a)!).push(j);
+    (byDstSig.get(b) ?? byDstSig.set(b, []).get(b)!).push(j);
+  }
+  for (const [ss, srcJ] of bySrcSig) {
+    const [eA, eB] = ss.split(",").map(Number) as [number, number];
+    for (const [ds, dstJ] of byDstSig) {
+      const [iA, iB] = ds.split(",").map(Number) as [number, number];
+      const idA = interner.intersectIds(eA, iA);
+      const idB = interner.intersectIds(eB, iB);
       if (idA === idB) continue;
       const before = interner.get(idA);
       const after = interner.get(idB);
       const added = after.subtract(before);
       const removed = before.subtract(after);
-      for (const i of members[s]!) {
-        for (const k of members[d]!) {
-          if (i === k) continue;
-          const src = info(ids[i]!);
-          const dst = info(ids[k]!);
-          const gk = `${src.group}\u0000${dst.group}`;
-          const g = groups.get(gk) ?? { added: ConnSet.EMPTY, removed: ConnSet.EMPTY, pairs: 0 };
-          groups.set(gk, { added: g.added.union(added), removed: g.removed.union(removed), pairs: g.pairs + 1 });
-          if (changes.length >= max) {
-            omitted++;
-            continue;
-          }
-          changes.push({ src: src.id, dst: dst.id, srcGroup: src.group, dstGroup: dst.group, before, after, added, removed });
+      // Roll-up: peer pairs per namespace pair, minus the overridden ones counted above.
+      const count = (js: number[]): Map<string, number> => {
+        const m = new Map<string, number>();
+        for (const j of js) m.set(groupOf(j), (m.get(groupOf(j)) ?? 0) + members[j]!.length);
+        return m;
+      };
+      const selfPairs = new Map<string, number>(); // same joint class on both sides: its self pairs
+      const dstSet = new Set(dstJ);
+      for (const j of srcJ) if (dstSet.has(j)) selfPairs.set(groupOf(j), (selfPairs.get(groupOf(j)) ?? 0) + members[j]!.length);
+      let comboPairs = 0;
+      for (const [gs, ns] of count(srcJ)) {
+        for (const [gd, nd] of count(dstJ)) {
+          if (gs === "(external)" && gd === "(external)") continue;
+          const pairs = ns * nd - (gs === gd ? (selfPairs.get(gs) ?? 0) : 0) - (overriddenByCombo.get(`${ss}|${ds}|${gs}|${gd}`) ?? 0);
+          addGroup(gs, gd, added, removed, pairs);
+          comboPairs += Math.max(0, pairs);
         }
       }
+      // List pairs until the cap; the rest of the combination is counted, not visited.
+      let listed = 0;
+      outer: for (const j1 of srcJ) {
+        for (const j2 of dstJ) {
+          if (changes.length >= max) break outer;
+          if (overridden.has(j1 * J + j2) || (external(j1) && external(j2))) continue;
+          const before0 = changes.length;
+          list(j1, j2, before, after, added, removed);
+          listed += changes.length - before0;
+        }
+      }
+      omitted += comboPairs - listed;
     }
   }
   changes.sort((x, y) => order(info(x.src), info(y.src)) || order(info(x.dst), info(y.dst)));

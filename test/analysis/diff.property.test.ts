@@ -5,6 +5,7 @@
  */
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
+import { ConnSet } from "../../src/analysis/connset.js";
 import { diffModels } from "../../src/analysis/diff.js";
 import { parseInventory } from "../../src/analysis/inventory.js";
 import { buildModel } from "../../src/analysis/model.js";
@@ -45,6 +46,30 @@ describe("diff", () => {
           expect(c.removed.equals(f.added)).toBe(true);
           expect(c.before.equals(f.after)).toBe(true);
         }
+      }),
+      { numRuns: 60 },
+    );
+  });
+
+  it("the namespace roll-up and the counts agree with the listed pairs, also when the list is capped", () => {
+    fc.assert(
+      fc.property(inventoryArb, manifestsArb, manifestsArb, (inv, objsA, objsB) => {
+        const a = build(inv, objsA);
+        const b = build(inv, objsB);
+        const full = diffModels(a, b, { explain: false, maxChanges: 1_000_000 });
+        expect(full.omitted).toBe(0);
+        const want = new Map<string, { added: string; removed: string; pairs: number }>();
+        const acc = new Map<string, { added: ConnSet; removed: ConnSet; pairs: number }>();
+        for (const c of full.changes) {
+          const k = `${c.srcGroup}->${c.dstGroup}`;
+          const g = acc.get(k) ?? { added: ConnSet.EMPTY, removed: ConnSet.EMPTY, pairs: 0 };
+          acc.set(k, { added: g.added.union(c.added), removed: g.removed.union(c.removed), pairs: g.pairs + 1 });
+        }
+        for (const [k, g] of acc) want.set(k, { added: g.added.toString(), removed: g.removed.toString(), pairs: g.pairs });
+        const got = new Map(full.groups.map((g) => [`${g.src}->${g.dst}`, { added: g.added.toString(), removed: g.removed.toString(), pairs: g.pairs }] as const));
+        expect(Object.fromEntries(got)).toEqual(Object.fromEntries(want));
+        const capped = diffModels(a, b, { explain: false, maxChanges: 3 });
+        expect(capped.changes.length + capped.omitted).toBe(full.changes.length);
       }),
       { numRuns: 60 },
     );
