@@ -260,12 +260,20 @@ export function computeConnectivity(model: Model, opts: ConnectivityOptions = {}
       const fixedConns = rules.map((r) => (dir === "ingress" ? connsToward(r, localView, model) : r.portsAreNumeric ? ruleConns(r, []) : undefined));
       // Rules whose local side matches this endpoint; collect, per peer class, the rules it matches.
       vectors.clear();
+      // Rules whose remote side matches every class (e.g. `action: Pass` with no peer) are part of
+      // every vector: keep them out of the per-peer lists and add them when evaluating.
+      const universal: number[] = [];
       for (let k = 0; k < rules.length; k++) {
         const r = rules[k]!;
         const [srcSpec, dstSpec] = ruleSpecs.get(r)!;
         if (!specHasRep(dir === "egress" ? srcSpec : dstSpec, rep)) continue;
         if (r.ipVersion !== undefined && localView.ip !== undefined && localView.ip.version !== r.ipVersion) continue;
-        for (const pc of specClasses[dir === "egress" ? dstSpec : srcSpec]!) {
+        const remoteClasses = specClasses[dir === "egress" ? dstSpec : srcSpec]!;
+        if (remoteClasses.length === classCount && r.ipVersion === undefined) {
+          universal.push(k);
+          continue;
+        }
+        for (const pc of remoteClasses) {
           const rip = peerViews[reps[pc]!]!.ip;
           if (r.ipVersion !== undefined && rip !== undefined && rip.version !== r.ipVersion) continue;
           const v = vectors.get(pc);
@@ -274,13 +282,15 @@ export function computeConnectivity(model: Model, opts: ConnectivityOptions = {}
         }
       }
       const memo = new Map<string, number>();
+      const universalNeedsPorts = dir === "egress" && universal.some((k) => fixedConns[k] === undefined);
       const evalVector = (matched: readonly number[], pc: number): number => {
-        const needsPorts = dir === "egress" && matched.some((k) => fixedConns[k] === undefined);
+        const needsPorts = universalNeedsPorts || (dir === "egress" && matched.some((k) => fixedConns[k] === undefined));
         // Named ports and Service target ports depend on the destination; its class fixes both.
         const mk = `${matched.join(",")}|${needsPorts ? pc : ""}`;
         let id = memo.get(mk);
         if (id === undefined) {
           const bits = new Array<boolean>(rules.length).fill(false);
+          for (const k of universal) bits[k] = true;
           for (const k of matched) bits[k] = true;
           const conns = (k: number): ConnSet => fixedConns[k] ?? connsToward(rules[k]!, peerViews[reps[pc]!]!, model);
           id = interner.id(symbolicSide(e, dir, program, bits, conns, dir === "ingress" ? fs.failsafeInbound : fs.failsafeOutbound));
@@ -290,6 +300,10 @@ export function computeConnectivity(model: Model, opts: ConnectivityOptions = {}
       };
       const dflt = evalVector([], 0);
       defaults[c] = dflt;
+      if (universalNeedsPorts) {
+        // Destination-dependent ports in an always-matching rule: every peer class is its own case.
+        for (let pc = 0; pc < classCount; pc++) if (!vectors.has(pc)) vectors.set(pc, []);
+      }
       for (const [pc, matched] of vectors) {
         const id = evalVector(matched, pc);
         if (id !== dflt) overrides.set(pc, id);

@@ -144,15 +144,33 @@ export function diffModels(a: Model, b: Model, opts: DiffOptions = {}): DiffResu
   };
   markFrom(ca, jointsOfA);
   markFrom(cb, jointsOfB);
-  const overriddenByCombo = new Map<string, number>(); // `${srcSig}|${dstSig}|${gs}|${gd}` → peer pairs
-  const sigSrc = (j: number): string => `${jA[j]! < 0 ? 0 : ca.rows.egressDefault[jA[j]!]},${jB[j]! < 0 ? 0 : cb.rows.egressDefault[jB[j]!]}`;
-  const sigDst = (j: number): string => `${jA[j]! < 0 ? 0 : ca.rows.ingressDefault[jA[j]!]},${jB[j]! < 0 ? 0 : cb.rows.ingressDefault[jB[j]!]}`;
+  // Default signatures per joint class, as small integers (keys stay numeric: no string per pair).
+  const srcSigIds = new Map<string, number>();
+  const dstSigIds = new Map<string, number>();
+  const groupIds = new Map<string, number>();
+  const sigS = new Int32Array(J);
+  const sigD = new Int32Array(J);
+  const grp = new Int32Array(J);
+  const ext = new Uint8Array(J);
+  for (let j = 0; j < J; j++) {
+    const a = `${jA[j]! < 0 ? 0 : ca.rows.egressDefault[jA[j]!]},${jB[j]! < 0 ? 0 : cb.rows.egressDefault[jB[j]!]}`;
+    const b = `${jA[j]! < 0 ? 0 : ca.rows.ingressDefault[jA[j]!]},${jB[j]! < 0 ? 0 : cb.rows.ingressDefault[jB[j]!]}`;
+    sigS[j] = srcSigIds.get(a) ?? srcSigIds.set(a, srcSigIds.size).get(a)!;
+    sigD[j] = dstSigIds.get(b) ?? dstSigIds.set(b, dstSigIds.size).get(b)!;
+    const g = groupOf(j);
+    grp[j] = groupIds.get(g) ?? groupIds.set(g, groupIds.size).get(g)!;
+    ext[j] = external(j) ? 1 : 0;
+  }
+  const G = groupIds.size;
+  const NS = dstSigIds.size;
+  const comboKey = (ss: number, ds: number, gs: number, gd: number): number => ((ss * NS + ds) * G + gs) * G + gd;
+  const overriddenByCombo = new Map<number, number>();
   for (const key of [...overridden].sort((x, y) => x - y)) {
     const j1 = Math.floor(key / J);
     const j2 = key % J;
-    const ck = `${sigSrc(j1)}|${sigDst(j2)}|${groupOf(j1)}|${groupOf(j2)}`;
+    const ck = comboKey(sigS[j1]!, sigD[j2]!, grp[j1]!, grp[j2]!);
     overriddenByCombo.set(ck, (overriddenByCombo.get(ck) ?? 0) + pairCount(j1, j2));
-    if (external(j1) && external(j2)) continue;
+    if (ext[j1] === 1 && ext[j2] === 1) continue;
     const idA = value(ca, jA, j1, j2);
     const idB = value(cb, jB, j1, j2);
     if (idA === idB) continue;
@@ -169,16 +187,20 @@ export function diffModels(a: Model, b: Model, opts: DiffOptions = {}): DiffResu
   //    combination of (source defaults, destination defaults): compare each combination once.
   const bySrcSig = new Map<string, number[]>();
   const byDstSig = new Map<string, number[]>();
+  const srcSigText = [...srcSigIds.keys()];
+  const dstSigText = [...dstSigIds.keys()];
   for (let j = 0; j < J; j++) {
-    const a = sigSrc(j);
-    const b = sigDst(j);
+    const a = srcSigText[sigS[j]!]!;
+    const b = dstSigText[sigD[j]!]!;
     (bySrcSig.get(a) ?? bySrcSig.set(a, []).get(a)!).push(j);
     (byDstSig.get(b) ?? byDstSig.set(b, []).get(b)!).push(j);
   }
   for (const [ss, srcJ] of bySrcSig) {
     const [eA, eB] = ss.split(",").map(Number) as [number, number];
+    const ssId = srcSigIds.get(ss)!;
     for (const [ds, dstJ] of byDstSig) {
       const [iA, iB] = ds.split(",").map(Number) as [number, number];
+      const dsId = dstSigIds.get(ds)!;
       const idA = interner.intersectIds(eA, iA);
       const idB = interner.intersectIds(eB, iB);
       if (idA === idB) continue;
@@ -199,7 +221,7 @@ export function diffModels(a: Model, b: Model, opts: DiffOptions = {}): DiffResu
       for (const [gs, ns] of count(srcJ)) {
         for (const [gd, nd] of count(dstJ)) {
           if (gs === "(external)" && gd === "(external)") continue;
-          const pairs = ns * nd - (gs === gd ? (selfPairs.get(gs) ?? 0) : 0) - (overriddenByCombo.get(`${ss}|${ds}|${gs}|${gd}`) ?? 0);
+          const pairs = ns * nd - (gs === gd ? (selfPairs.get(gs) ?? 0) : 0) - (overriddenByCombo.get(comboKey(ssId, dsId, groupIds.get(gs)!, groupIds.get(gd)!)) ?? 0);
           addGroup(gs, gd, added, removed, pairs);
           comboPairs += Math.max(0, pairs);
         }
@@ -209,7 +231,7 @@ export function diffModels(a: Model, b: Model, opts: DiffOptions = {}): DiffResu
       outer: for (const j1 of srcJ) {
         for (const j2 of dstJ) {
           if (changes.length >= max) break outer;
-          if (overridden.has(j1 * J + j2) || (external(j1) && external(j2))) continue;
+          if (overridden.has(j1 * J + j2) || (ext[j1] === 1 && ext[j2] === 1)) continue;
           const before0 = changes.length;
           list(j1, j2, before, after, added, removed);
           listed += changes.length - before0;
