@@ -10,6 +10,7 @@ import type { Report } from "../report.js";
 export const REPORT_FORMAT = "calico-baseline/report";
 export const DIFF_FORMAT = "calico-baseline/diff";
 export const EXPLAIN_FORMAT = "calico-baseline/explain";
+export const MAX_PAIRS = 100_000;
 
 function side(r: DirectionResult): unknown {
   return { direction: r.direction, endpoint: r.endpoint ?? null, allowed: r.allowed, decision: r.decision, steps: r.steps };
@@ -47,7 +48,17 @@ export function diffJson(diff: DiffResult): string {
 
 export function reportJson(report: Report): string {
   const m = report.model;
-  const pairs = [...report.connectivity.pairs()];
+  // At most MAX_PAIRS pairs are listed (`connectivityTruncated` says when more exist); the namespace
+  // roll-up is always complete.
+  const pairs: Array<{ src: { id: string; kind: string }; dst: { id: string; kind: string }; conns: { toJSON(): unknown } }> = [];
+  let truncated = false;
+  for (const p of report.connectivity.pairs()) {
+    if (pairs.length === MAX_PAIRS) {
+      truncated = true;
+      break;
+    }
+    pairs.push(p);
+  }
   const body = {
     format: REPORT_FORMAT,
     version: 1,
@@ -62,6 +73,7 @@ export function reportJson(report: Report): string {
     invariants: report.invariants.map((r) => ({ name: r.invariant.name, description: r.invariant.description, protocol: r.invariant.protocol, port: r.invariant.port, status: r.status, checked: r.checked, failures: r.failures.map(flowJson) })),
     namespaces: report.groups.names.flatMap((s, i) => report.groups.names.map((d, j) => ({ src: s, dst: d, allowed: report.groups.matrix[i]![j]!.toJSON() })).filter((x) => !(typeof x.allowed === "object" && Object.keys(x.allowed).length === 0))),
     connectivity: pairs.map((p) => ({ src: p.src.id, dst: p.dst.id, srcKind: p.src.kind, dstKind: p.dst.kind, allowed: p.conns.toJSON() })),
+    connectivityTruncated: truncated,
     staged: report.staged === undefined ? null : diffBody(report.staged),
     problems: report.problems,
   };
