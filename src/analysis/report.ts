@@ -54,6 +54,8 @@ export function buildReport(objects: readonly SourcedObject[], inventory: Invent
 
 export interface RenderReportsInput {
   readonly charts: readonly RenderedChart[];
+  /** Other objects written with the stack (e.g. monitoring.yaml: Namespaces, metrics Services). */
+  readonly extraFiles?: ReadonlyArray<{ readonly file: string; readonly objects: readonly Record<string, unknown>[] }>;
   readonly inventory: Inventory;
   readonly settings: PolicySettings;
 }
@@ -72,7 +74,7 @@ export interface RenderReportsOutput {
  * minus the stack's waivers. Output is deterministic (no timestamps).
  */
 export function renderReports(input: RenderReportsInput): RenderReportsOutput {
-  const objects: SourcedObject[] = input.charts.flatMap((c) => c.objects.map((object) => ({ object, file: c.file })));
+  const objects: SourcedObject[] = [...input.charts, ...(input.extraFiles ?? [])].flatMap((c) => c.objects.map((object) => ({ object, file: c.file })));
   const report = buildReport(objects, input.inventory, {
     invariants: defaultInvariants(input.settings),
     waivers: input.settings.waivers,

@@ -10,6 +10,7 @@ import { parse } from "yaml";
 import { parseInventory } from "../../src/analysis/inventory.js";
 import { renderReports } from "../../src/analysis/report.js";
 import { loadStackConfig } from "../../src/config/index.js";
+import { MONITORING_FILE, synthMonitoring } from "../../src/rendering/monitoring.js";
 import { synthBaseline } from "../../src/rendering/synth.js";
 
 const ROOT = join(import.meta.dirname, "../..");
@@ -17,7 +18,9 @@ const FIXTURES = join(ROOT, "test/fixtures/analysis");
 
 const config = loadStackConfig("dev", { cwd: ROOT });
 const inventory = parseInventory(parse(readFileSync(join(ROOT, "policies/inventory.yaml"), "utf8")) as unknown, "policies/inventory.yaml");
-const out = renderReports({ charts: synthBaseline(config.policies), inventory, settings: config.policies });
+// What `npm start` analyses: the tier charts plus monitoring.yaml when monitoring is enabled.
+const extraFiles = config.monitoring.enabled ? [{ file: MONITORING_FILE, objects: synthMonitoring() }] : [];
+const out = renderReports({ charts: synthBaseline(config.policies), extraFiles, inventory, settings: config.policies });
 
 function golden(name: string, actual: string): void {
   const file = join(FIXTURES, name);
@@ -33,7 +36,7 @@ describe("dev stack report", () => {
 
   it("writes report.md and report.svg, deterministically", () => {
     expect(Object.keys(out.files).sort()).toEqual(["report.md", "report.svg"]);
-    const again = renderReports({ charts: synthBaseline(config.policies), inventory, settings: config.policies });
+    const again = renderReports({ charts: synthBaseline(config.policies), extraFiles, inventory, settings: config.policies });
     expect(again.files).toEqual(out.files);
   });
 

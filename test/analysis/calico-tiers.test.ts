@@ -402,6 +402,59 @@ spec:
   });
 });
 
+describe("rules matching Services", () => {
+  it("destination.services matches the Service's pods on its target ports; source.services its pods (TD network-policy/policy-rules/service-policy)", () => {
+    const m = modelOf(`
+apiVersion: v1
+kind: Service
+metadata: { name: db, namespace: shop }
+spec: { selector: { app: db }, ports: [{ port: 80, targetPort: pg, protocol: TCP }] }
+---
+apiVersion: projectcalico.org/v3
+kind: GlobalNetworkPolicy
+metadata: { name: web-to-db-service }
+spec:
+  selector: app == "web"
+  types: [Egress]
+  egress: [{ action: Allow, destination: { services: { name: db, namespace: shop } } }]
+---
+apiVersion: projectcalico.org/v3
+kind: GlobalNetworkPolicy
+metadata: { name: db-from-service-clients }
+spec:
+  selector: app == "client"
+  ingress: [{ action: Allow, source: { services: { name: db, namespace: shop } } }]
+`, inventory);
+    expect(verdict(m, "shop/web", "shop/db", 5432)).toBe(true); // target port "pg" resolved on the pod
+    expect(verdict(m, "shop/web", "shop/db", 80)).toBe(false); // the Service port is not what the pod sees
+    expect(verdict(m, "shop/web", "other/client", 5432)).toBe(false);
+    expect(verdict(m, "shop/db", "other/client", 9999)).toBe(true);
+    expect(verdict(m, "shop/web", "other/client", 9999)).toBe(false);
+  });
+
+  it("default/kubernetes without a Service object is the control-plane nodes on TCP 6443; an unknown Service matches nothing", () => {
+    const inv = parseInventory({
+      namespaces: [{ name: "shop", workloads: [{ name: "web", labels: { app: "web" } }] }],
+      nodes: [{ name: "control", ips: ["10.0.0.10"], labels: { "node-role.kubernetes.io/control-plane": "true" } }, { name: "worker", ips: ["10.0.0.11"] }],
+    });
+    const m = modelOf(`
+apiVersion: projectcalico.org/v3
+kind: GlobalNetworkPolicy
+metadata: { name: api }
+spec:
+  selector: app == "web"
+  types: [Egress]
+  egress:
+    - { action: Allow, destination: { services: { name: kubernetes, namespace: default } } }
+    - { action: Allow, destination: { services: { name: nope, namespace: default } } }
+`, inv);
+    expect(verdict(m, "shop/web", "host:control", 6443)).toBe(true);
+    expect(verdict(m, "shop/web", "net:10.0.0.10", 6443)).toBe(true);
+    expect(verdict(m, "shop/web", "host:worker", 6443)).toBe(false);
+    expect(verdict(m, "shop/web", "host:control", 443)).toBe(false);
+  });
+});
+
 describe("host endpoints", () => {
   const hep = `
 apiVersion: projectcalico.org/v3

@@ -11,6 +11,7 @@ import { parseArgs } from "node:util";
 import { loadStackConfig } from "../../config/index.js";
 import type { PolicySettings } from "../../config/types.js";
 import { UserError } from "../../model/problem.js";
+import { MONITORING_FILE, synthMonitoring } from "../../rendering/monitoring.js";
 import { synthBaseline } from "../../rendering/synth.js";
 import { loadInventory, loadManifests } from "../../analysis/analyse.js";
 import { type Inventory, mergeInventories } from "../../analysis/inventory.js";
@@ -71,7 +72,10 @@ export function loadInput(flags: InputFlags, cwd: string): LoadedInput {
   }
   const config = loadStackConfig(flags.stack ?? "dev", { cwd });
   const charts = synthBaseline(config.policies);
-  return { objects: charts.flatMap((c) => c.objects.map((object) => ({ object, file: c.file }))), inventory, settings: config.policies };
+  const objects: SourcedObject[] = charts.flatMap((c) => c.objects.map((object) => ({ object, file: c.file })));
+  // The same files synth writes: monitoring.yaml carries the metrics Services that `services` rules name.
+  if (config.monitoring.enabled) objects.push(...synthMonitoring().map((object) => ({ object, file: MONITORING_FILE })));
+  return { objects, inventory, settings: config.policies };
 }
 
 export function parseFormat(v: string | undefined, allowed: readonly string[] = FORMATS): Format {
