@@ -504,7 +504,9 @@ function symbolicSide(e: Endpoint, dir: Direction, program: Program, bits: reado
         allowed = allowed.union(r.allow);
         undecided = r.rest;
       } else if (st.stage === "preDNAT") {
-        undecided = r.allow.union(r.rest);
+        // Accepted before DNAT is accepted (see evaluate.ts): only the rest reaches normal policy.
+        allowed = allowed.union(r.allow);
+        undecided = r.rest;
       } else {
         allowed = allowed.union(r.allow);
         undecided = r.rest;

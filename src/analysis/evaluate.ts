@@ -11,9 +11,10 @@
  *   Log records and continues. A tier that applies but matched nothing ends with its defaultAction
  *   (Deny, or Pass to the next tier). When no tier decides, the endpoint's profiles decide: a pod's
  *   namespace profile allows everything; a host endpoint allows only with `projectcalico-default-allow`.
- * - Host endpoints: failsafe ports are always open; doNotTrack policies run first (Allow accepts without
- *   further policy, Deny drops); then preDNAT policies on ingress (Deny drops, Allow continues); neither
- *   has an end-of-tier drop. Then normal policies and profiles.
+ * - Host endpoints: failsafe ports are always open; doNotTrack policies run first, then preDNAT policies
+ *   on ingress; in both an Allow accepts without further policy (the filter table accepts packets the
+ *   raw or mangle table already accepted) and a Deny drops; neither has an end-of-tier drop. Then
+ *   normal policies and profiles.
  * - Pod → its own node: after the pod's egress policy the operator's FELIX_DEFAULTENDPOINTTOHOSTACTION=ACCEPT
  *   accepts it (no host-endpoint ingress policy). Host → a pod on the same node is always allowed.
  * - A node without a host endpoint is not policed by Calico. External addresses are not policed.
@@ -210,8 +211,11 @@ function evaluateSide(model: Model, dir: Direction, local: Peer, remote: Peer, f
     const un = walk(model.applicable(ep, dir, "untracked"), dir, "untracked", local, remote, flow, model, steps);
     if (un.kind !== "none") return result(un.kind === "allow", un.decision);
     if (dir === "ingress") {
+      // An Allow in the pre-DNAT (mangle) chain marks the packet accepted, and the filter INPUT chain
+      // accepts already-accepted packets before host endpoint policy (felix/rules/static.go
+      // filterInputChain, acceptAlreadyAccepted): normal policy does not run.
       const pre = walk(model.applicable(ep, dir, "preDNAT"), dir, "preDNAT", local, remote, flow, model, steps);
-      if (pre.kind === "deny") return result(false, pre.decision);
+      if (pre.kind !== "none") return result(pre.kind === "allow", pre.decision);
     }
     const n = walk(model.applicable(ep, dir, "normal"), dir, "normal", local, remote, flow, model, steps);
     if (n.kind !== "none") return result(n.kind === "allow", n.decision);

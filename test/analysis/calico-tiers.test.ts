@@ -533,7 +533,7 @@ spec: { node: control, interfaceName: "*", expectedIPs: [10.0.0.10] }
     expect(verdict(m, "shop/db", "host:control", 9100)).toBe(false);
   });
 
-  it("doNotTrack Allow accepts before normal policy; preDNAT Deny drops before normal policy (TD reference/resources/globalnetworkpolicy.mdx)", () => {
+  it("doNotTrack Allow accepts before normal policy; preDNAT Deny drops and preDNAT Allow accepts before normal policy (PC felix/rules/static.go filterInputChain: acceptAlreadyAccepted)", () => {
     const m = modelOf(`${hep}
 ---
 apiVersion: projectcalico.org/v3
@@ -553,7 +553,9 @@ spec:
   selector: role == "worker"
   preDNAT: true
   applyOnForward: true
-  ingress: [{ action: Deny, protocol: TCP, destination: { ports: [30080] } }]
+  ingress:
+    - { action: Deny, protocol: TCP, destination: { ports: [30080] } }
+    - { action: Allow, protocol: UDP, destination: { ports: [5353] } }
 ---
 apiVersion: projectcalico.org/v3
 kind: GlobalNetworkPolicy
@@ -566,6 +568,8 @@ spec:
     expect(verdict(m, "net:192.0.2.1", "host:worker", 4790, "UDP")).toBe(false);
     expect(verdict(m, "net:192.0.2.1", "host:worker", 30080)).toBe(false);
     expect(verdict(m, "net:192.0.2.1", "host:worker", 30081)).toBe(true);
+    // normal policy would deny UDP, but the pre-DNAT Allow already accepted it
+    expect(verdict(m, "net:192.0.2.1", "host:worker", 5353, "UDP")).toBe(true);
   });
 
   it("a host-networked workload reference resolves to every node it may run on", () => {
