@@ -451,7 +451,7 @@ function programOf(model: Model, e: Endpoint, dir: Direction): Program {
 function specialCase(local: Endpoint, remote: Endpoint | undefined, dir: Direction): number | undefined {
   if (local.kind === "host") {
     if (local.hostEndpoint === undefined) return 1;
-    if (dir === "ingress" && remote?.kind === "workload" && remote.node !== undefined && remote.node === local.node) return 1;
+    if (remote?.kind === "workload" && remote.node !== undefined && remote.node === local.node) return 1;
     if (remote?.kind === "host" && remote.node === local.node) return 1;
     return undefined;
   }

@@ -200,6 +200,12 @@ function evaluateSide(model: Model, dir: Direction, local: Peer, remote: Peer, f
       steps.push({ stage: "local", action: "Allow", text: "pod to its own node: FELIX_DEFAULTENDPOINTTOHOSTACTION=ACCEPT after the pod's egress policy" });
       return result(true, { by: "not-policed", reason: "workload to its own host is accepted (DefaultEndpointToHostAction ACCEPT)" });
     }
+    if (dir === "egress" && other?.kind === "workload" && other.node === ep.node) {
+      // felix/rules/static.go filterOutputChain: traffic to a local workload returns before host
+      // endpoint egress policy ("we don't currently police host -> endpoint").
+      steps.push({ stage: "local", action: "Allow", text: "host to a pod on the same node is not policed" });
+      return result(true, { by: "not-policed", reason: "host to local pod is always allowed" });
+    }
     if (other?.kind === "host" && other.node === ep.node) {
       return result(true, { by: "not-policed", reason: "traffic inside one host" });
     }

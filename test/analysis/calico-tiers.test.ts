@@ -510,8 +510,11 @@ kind: GlobalNetworkPolicy
 metadata: { name: isolate-db }
 spec: { selector: app == "db", types: [Ingress, Egress] }
 `, inv);
-    // host:worker egress: the HEP has no profile, so only failsafe egress passes; TCP 6443 is a failsafe.
-    const [local] = explain(m, { from: "host:worker", to: "shop/db", port: 6443, protocol: "TCP" });
+    // Neither the host endpoint's egress nor the pod's ingress policy runs (PC felix/rules/static.go
+    // filterOutputChain: "we don't currently police host -> endpoint"), although the HEP has no
+    // profile and db is isolated.
+    const [local] = explain(m, { from: "host:worker", to: "shop/db", port: 5432, protocol: "TCP" });
+    expect(local!.egress.decision).toEqual({ by: "not-policed", reason: "host to local pod is always allowed" });
     expect(local!.ingress.decision).toEqual({ by: "not-policed", reason: "host to local pod is always allowed" });
     expect(local!.allowed).toBe(true);
     expect(verdict(m, "host:control", "shop/db", 5432)).toBe(false);
