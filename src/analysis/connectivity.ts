@@ -243,6 +243,16 @@ export function computeConnectivity(model: Model, opts: ConnectivityOptions = {}
     else l.push(c);
   }
   const fs = model.policyModel;
+  const applySpecials = (c: number, e: Endpoint, dir: Direction, dflt: number, overrides: Map<number, number>): void => {
+    void c;
+    for (const d of e.node === undefined ? [] : (classesByNode.get(e.node) ?? [])) {
+      const special = specialCase(e, peers[reps[d]!]!.endpoint, dir, fs.endpointToHostAction);
+      if (special !== undefined) {
+        if (special === dflt) overrides.delete(d);
+        else overrides.set(d, special);
+      }
+    }
+  };
   const vectors = new Map<number, number[]>();
   for (let c = 0; c < classCount; c++) {
     const rep = reps[c]!;
@@ -250,8 +260,13 @@ export function computeConnectivity(model: Model, opts: ConnectivityOptions = {}
     for (const dir of ["egress", "ingress"] as const) {
       const defaults = dir === "egress" ? rows.egressDefault : rows.ingressDefault;
       const overrides = (dir === "egress" ? rows.egressOverrides : rows.ingressOverrides)[c]!;
-      if (e === undefined || (e.kind === "host" && e.hostEndpoint === undefined)) {
-        defaults[c] = 1; // externals and hosts without a host endpoint are not policed
+      if (e === undefined) {
+        defaults[c] = 1; // externals are not policed
+        continue;
+      }
+      if (e.kind === "host" && e.hostEndpoint === undefined) {
+        defaults[c] = 1; // a host without a host endpoint is not policed (but see the local cases below)
+        applySpecials(c, e, dir, defaults[c]!, overrides);
         continue;
       }
       const program = programOf(model, e, dir);
@@ -308,13 +323,7 @@ export function computeConnectivity(model: Model, opts: ConnectivityOptions = {}
         const id = evalVector(matched, pc);
         if (id !== dflt) overrides.set(pc, id);
       }
-      for (const d of e.node === undefined ? [] : (classesByNode.get(e.node) ?? [])) {
-        const special = specialCase(e, peers[reps[d]!]!.endpoint, dir);
-        if (special !== undefined) {
-          if (special === dflt) overrides.delete(d);
-          else overrides.set(d, special);
-        }
-      }
+      applySpecials(c, e, dir, dflt, overrides);
     }
   }
 
@@ -448,10 +457,14 @@ function programOf(model: Model, e: Endpoint, dir: Direction): Program {
 }
 
 /** The cases decided before any policy (see evaluate.ts); returns an interned id (1 = all) or undefined. */
-function specialCase(local: Endpoint, remote: Endpoint | undefined, dir: Direction): number | undefined {
+function specialCase(local: Endpoint, remote: Endpoint | undefined, dir: Direction, endpointToHost: "Accept" | "Drop"): number | undefined {
   if (local.kind === "host") {
+    if (remote?.kind === "workload" && remote.node !== undefined && remote.node === local.node) {
+      // ingress: pod → own host (DefaultEndpointToHostAction, with or without a host endpoint);
+      // egress: host → local pod (not policed)
+      return dir === "ingress" && endpointToHost === "Drop" ? 0 : 1;
+    }
     if (local.hostEndpoint === undefined) return 1;
-    if (remote?.kind === "workload" && remote.node !== undefined && remote.node === local.node) return 1;
     if (remote?.kind === "host" && remote.node === local.node) return 1;
     return undefined;
   }

@@ -195,10 +195,10 @@ function evaluateSide(model: Model, dir: Direction, local: Peer, remote: Peer, f
   if (ep === undefined) return result(true, { by: "not-policed", reason: `${local.display} is not a Calico endpoint` });
   const other = remote.endpoint;
   if (ep.kind === "host") {
-    if (ep.hostEndpoint === undefined) return result(true, { by: "not-policed", reason: `node ${ep.name} has no host endpoint` });
     if (dir === "ingress" && other?.kind === "workload" && other.node === ep.node) {
-      steps.push({ stage: "local", action: "Allow", text: "pod to its own node: FELIX_DEFAULTENDPOINTTOHOSTACTION=ACCEPT after the pod's egress policy" });
-      return result(true, { by: "not-policed", reason: "workload to its own host is accepted (DefaultEndpointToHostAction ACCEPT)" });
+      const accept = model.policyModel.endpointToHostAction === "Accept";
+      steps.push({ stage: "local", action: accept ? "Allow" : "Deny", text: `pod to its own node: DefaultEndpointToHostAction ${accept ? "ACCEPT" : "DROP"} after the pod's egress policy` });
+      return result(accept, accept ? { by: "not-policed", reason: "workload to its own host is accepted (DefaultEndpointToHostAction ACCEPT)" } : { by: "profile", profile: "DefaultEndpointToHostAction DROP", allow: false });
     }
     if (dir === "egress" && other?.kind === "workload" && other.node === ep.node) {
       // felix/rules/static.go filterOutputChain: traffic to a local workload returns before host
@@ -206,6 +206,7 @@ function evaluateSide(model: Model, dir: Direction, local: Peer, remote: Peer, f
       steps.push({ stage: "local", action: "Allow", text: "host to a pod on the same node is not policed" });
       return result(true, { by: "not-policed", reason: "host to local pod is always allowed" });
     }
+    if (ep.hostEndpoint === undefined) return result(true, { by: "not-policed", reason: `node ${ep.name} has no host endpoint` });
     if (other?.kind === "host" && other.node === ep.node) {
       return result(true, { by: "not-policed", reason: "traffic inside one host" });
     }

@@ -190,6 +190,13 @@ export interface PolicyModel {
   readonly autoHostEndpoints: boolean;
   readonly failsafeInbound: readonly FailsafePort[];
   readonly failsafeOutbound: readonly FailsafePort[];
+  /**
+   * What happens to pod → own host traffic after the pod's egress policy (FelixConfiguration
+   * `defaultEndpointToHostAction`). The Tigera operator sets ACCEPT (Felix's own default is Drop), so
+   * Accept is assumed unless a FelixConfiguration says otherwise; Return continues to the host's
+   * own INPUT rules, which Calico does not police, so it counts as Accept.
+   */
+  readonly endpointToHostAction: "Accept" | "Drop";
   /** Objects that could not be read faithfully; analysis goes on without them. */
   readonly problems: readonly Problem[];
 }
@@ -687,6 +694,7 @@ export function readPolicies(input: ReadonlyArray<SourcedObject>): PolicyModel {
   let autoHostEndpoints = false;
   let failsafeInbound = DEFAULT_FAILSAFE_INBOUND;
   let failsafeOutbound = DEFAULT_FAILSAFE_OUTBOUND;
+  let endpointToHostAction: "Accept" | "Drop" = "Accept";
   for (const { o, file } of sourced) {
     const kind = o["kind"];
     const api = o["apiVersion"];
@@ -767,6 +775,9 @@ export function readPolicies(input: ReadonlyArray<SourcedObject>): PolicyModel {
           if (name === "default") {
             failsafeInbound = failsafes(spec["failsafeInboundHostPorts"], failsafeInbound);
             failsafeOutbound = failsafes(spec["failsafeOutboundHostPorts"], failsafeOutbound);
+            const a = spec["defaultEndpointToHostAction"];
+            if (a === "Drop") endpointToHostAction = "Drop";
+            else if (a === "Accept" || a === "Return") endpointToHostAction = "Accept";
           }
           break;
         default:
@@ -784,7 +795,7 @@ export function readPolicies(input: ReadonlyArray<SourcedObject>): PolicyModel {
       problems.push({ path: "spec.tier", value: p.tier, message: `tier "${p.tier}" has no Tier object`, hint: "add the Tier (Calico rejects policies in a missing tier)", object: p.source.object, ...(p.source.file === undefined ? {} : { file: p.source.file }) });
     }
   }
-  return { tiers, policies, staged, networkSets, hostEndpoints, services, autoHostEndpoints, failsafeInbound, failsafeOutbound, problems };
+  return { tiers, policies, staged, networkSets, hostEndpoints, services, autoHostEndpoints, failsafeInbound, failsafeOutbound, endpointToHostAction, problems };
 }
 
 /**

@@ -125,8 +125,9 @@ export const manifestsArb = fc
     t2Pass: fc.boolean(),
     hep: fc.boolean(),
     finalDeny: fc.constantFrom<"none" | "t2" | "default">("none", "t2", "default"),
+    endpointToHost: fc.constantFrom<"default" | "Drop" | "Accept">("default", "Drop", "Accept"),
   })
-  .map(({ calico, k8s, t2Pass, hep, finalDeny }) => {
+  .map(({ calico, k8s, t2Pass, hep, finalDeny, endpointToHost }) => {
     const objs: unknown[] = [
       { apiVersion: "projectcalico.org/v3", kind: "Tier", metadata: { name: "t1" }, spec: { order: 10 } },
       { apiVersion: "projectcalico.org/v3", kind: "Tier", metadata: { name: "t2" }, spec: { order: 20, defaultAction: t2Pass ? "Pass" : "Deny" } },
@@ -137,6 +138,7 @@ export const manifestsArb = fc
       // A catch-all deny in a later tier makes Pass and defaultAction Pass observable.
       objs.push({ apiVersion: "projectcalico.org/v3", kind: "GlobalNetworkPolicy", metadata: { name: finalDeny === "t2" ? "t2.zz-deny" : "zz-deny" }, spec: { tier: finalDeny, order: 5000, selector: "all()", types: ["Ingress", "Egress"], ingress: [{ action: "Deny", protocol: "TCP" }], egress: [{ action: "Deny", protocol: "UDP" }] } });
     }
+    if (endpointToHost !== "default") objs.push({ apiVersion: "projectcalico.org/v3", kind: "FelixConfiguration", metadata: { name: "default" }, spec: { defaultEndpointToHostAction: endpointToHost } });
     if (hep) objs.push({ apiVersion: "projectcalico.org/v3", kind: "HostEndpoint", metadata: { name: "n2-hep", labels: { role: "n2" } }, spec: { node: "n2", interfaceName: "*", expectedIPs: ["10.0.0.2"] } });
     calico.forEach((p, i) => {
       const isGlobal = p.global || p.extra !== "none";

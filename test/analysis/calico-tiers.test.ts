@@ -536,6 +536,23 @@ spec: { node: control, interfaceName: "*", expectedIPs: [10.0.0.10] }
     expect(verdict(m, "shop/db", "host:control", 9100)).toBe(false);
   });
 
+  it("FelixConfiguration defaultEndpointToHostAction Drop blocks pods from their own node, host endpoint or not (Felix filterWorkloadToHostChain)", () => {
+    const inv = parseInventory({
+      namespaces: [{ name: "shop", workloads: [{ name: "db", labels: { app: "db" }, node: "worker" }] }],
+      nodes: [{ name: "worker", ips: ["10.0.0.11"] }],
+    });
+    const m = modelOf(`
+apiVersion: projectcalico.org/v3
+kind: FelixConfiguration
+metadata: { name: default }
+spec: { defaultEndpointToHostAction: Drop }
+`, inv);
+    const [r] = explain(m, { from: "shop/db", to: "host:worker", port: 10250, protocol: "TCP" });
+    expect(r!.allowed).toBe(false);
+    expect(r!.ingress.decision).toEqual({ by: "profile", profile: "DefaultEndpointToHostAction DROP", allow: false });
+    expect(verdict(m, "host:worker", "shop/db", 5432)).toBe(true);
+  });
+
   it("doNotTrack Allow accepts before normal policy; preDNAT Deny drops and preDNAT Allow accepts before normal policy (PC felix/rules/static.go filterInputChain: acceptAlreadyAccepted)", () => {
     const m = modelOf(`${hep}
 ---
