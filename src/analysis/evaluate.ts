@@ -299,7 +299,9 @@ export interface FlowQuery {
 export function explain(model: Model, q: FlowQuery): FlowResult[] {
   const protocol = protocolNumber(q.protocol);
   if (protocol === undefined) throw new UserError([{ path: "protocol", value: q.protocol, message: "unknown protocol", hint: "use TCP, UDP, SCTP, ICMP, ICMPv6, UDPLite or 1-255" }]);
-  const port = q.port ?? 0;
+  // ICMP without a type means "ping": echo request (ICMP type 8, ICMPv6 type 128), code 0. For ICMP
+  // an explicit port is the key type*256+code.
+  const port = q.port ?? (protocol === 1 ? 8 << 8 : protocol === 58 ? 128 << 8 : 0);
   if (!Number.isInteger(port) || port < 0 || port > 65535) throw new UserError([{ path: "port", value: q.port, message: "port out of range", hint: "use 1-65535" }]);
   const out: FlowResult[] = [];
   for (const src of resolvePeers(model, q.from, "from")) {

@@ -163,7 +163,7 @@ export function buildModel(inventory: Inventory, policyModel: PolicyModel, opts:
         kind: "host",
         name: nodeName,
         labels: hep.labels,
-        ports: [],
+        ports: heps.flatMap((h) => h.ports),
         ips: ipsOf([...hep.expectedIPs, ...(node?.ips ?? [])]),
         node: nodeName,
         hostEndpoint: { name: hep.name, profileAllows: hep.profiles.includes("projectcalico-default-allow"), auto: false },

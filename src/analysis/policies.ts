@@ -136,6 +136,8 @@ export interface HostEndpointObject {
   readonly expectedIPs: readonly string[];
   readonly labels: Labels;
   readonly profiles: readonly string[];
+  /** Named ports of the host endpoint (`spec.ports`), for rules that name them. */
+  readonly ports: ReadonlyArray<{ readonly name: string; readonly port: number; readonly protocol: "TCP" | "UDP" | "SCTP" }>;
 }
 
 /** A Kubernetes Service, for rules that match `services`. */
@@ -761,6 +763,10 @@ export function readPolicies(input: ReadonlyArray<SourcedObject>): PolicyModel {
             expectedIPs: Array.isArray(spec["expectedIPs"]) ? spec["expectedIPs"].filter((x): x is string => typeof x === "string") : [],
             labels: labelsOf(m["labels"]),
             profiles: Array.isArray(spec["profiles"]) ? spec["profiles"].filter((x): x is string => typeof x === "string") : [],
+            ports: (Array.isArray(spec["ports"]) ? spec["ports"] : []).filter(isObj).flatMap((p) => {
+              const protocol = p["protocol"] ?? "TCP";
+              return typeof p["name"] === "string" && typeof p["port"] === "number" && (protocol === "TCP" || protocol === "UDP" || protocol === "SCTP") ? [{ name: p["name"], port: p["port"], protocol }] : [];
+            }),
           });
           break;
         }

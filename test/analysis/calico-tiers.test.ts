@@ -344,6 +344,16 @@ spec:
 `, inventory);
     const icmp = (type: number, code: number): boolean => verdict(m, "shop/web", "shop/db", (type << 8) | code, "ICMP");
     expect(icmp(8, 0)).toBe(true);
+    const onlyPing = modelOf(`
+apiVersion: projectcalico.org/v3
+kind: GlobalNetworkPolicy
+metadata: { name: ping }
+spec: { selector: app == "db", ingress: [{ action: Allow, protocol: ICMP, icmp: { type: 8, code: 0 } }] }
+`, inventory);
+    expect(verdict(onlyPing, "shop/web", "shop/db", 0, "ICMP")).toBe(false); // echo reply
+    expect(verdict(onlyPing, "shop/web", "shop/db", (8 << 8) | 1, "ICMP")).toBe(false); // another code
+    // No type given means ping (echo request).
+    expect(explain(onlyPing, { from: "shop/web", to: "shop/db", protocol: "ICMP" })[0]!.allowed).toBe(true);
     expect(verdict(m, "shop/web", "shop/db", 53, "UDP")).toBe(true);
     expect(verdict(m, "shop/web", "shop/db", 5432, "TCP")).toBe(false);
   });
