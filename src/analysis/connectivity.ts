@@ -20,7 +20,10 @@ import type { Endpoint, Model, Stage, TierPolicies } from "./model.js";
 import { type Direction, type FailsafePort, type PeerSpec, type Rule, ruleConns } from "./policies.js";
 
 export interface PeerInfo {
-  /** Endpoint id, or `a.b.c.d-w.x.y.z[,...]` for a group of external ranges. */
+  /**
+   * Endpoint id; for a group of external ranges its addresses (`10.0.0.60`, `10.1.0.0/16`,
+   * `a-b` ranges, comma-separated), prefixed by the inventory name when it is exactly one external.
+   */
   readonly id: string;
   readonly kind: "workload" | "host" | "external";
   /** Namespace for workloads; `(hosts)` and `(external)` otherwise, for the roll-up. */
@@ -130,10 +133,14 @@ export function computeConnectivity(model: Model, opts: ConnectivityOptions = {}
     const predicates: IpSet[] = [...(opts.ipPredicates ?? ipPredicatesOf(model))];
     const endpointIps = IpSet.fromRanges(workloadEndpoints.flatMap((e) => e.ips.map((ip) => ({ version: ip.version, first: ip.value, last: ip.value }))));
     predicates.push(endpointIps);
+    // An external group that is exactly one declared inventory external is named after it.
+    const declared = new Map(model.inventory.externals.map((x) => [IpSet.parse([x.cidr]).describe(), x.name] as const));
     for (const ranges of atoms(predicates, endpointIps)) {
       const ips = IpSet.fromRanges(ranges);
       const first = ranges[0]!;
-      peers.push({ id: ips.toString(), kind: "external", group: "(external)", ips });
+      const text = ips.describe();
+      const name = declared.get(text);
+      peers.push({ id: name === undefined ? text : `${name} (${text})`, kind: "external", group: "(external)", ips });
       peerViews.push({ ip: { version: first.version, value: first.first }, display: formatRange(first) });
     }
   }

@@ -111,10 +111,26 @@ export class IpSet {
   toString(): string {
     return [...this.ranges()].map(formatRange).join(",");
   }
+
+  /** Readable form: addresses and CIDRs where possible (`10.0.0.60`, `10.1.0.0/16`), ranges otherwise. */
+  describe(): string {
+    return [...this.ranges()].map(describeRange).join(",");
+  }
 }
 
 export function formatRange(r: IpRange): string {
   return `${formatIp(r.version, r.first)}-${formatIp(r.version, r.last)}`;
+}
+
+/** Shortest readable form of a range: an address, a CIDR when the range is one, else `first-last`. */
+export function describeRange(r: IpRange): string {
+  if (r.first === r.last) return formatIp(r.version, r.first);
+  const size = r.last - r.first + 1n;
+  if ((size & (size - 1n)) === 0n && r.first % size === 0n) {
+    const bits = r.version === 4 ? 32 : 128;
+    return `${formatIp(r.version, r.first)}/${bits - (size.toString(2).length - 1)}`;
+  }
+  return formatRange(r);
 }
 
 function normalise(pairs: Array<[bigint, bigint]>): bigint[] {
