@@ -250,8 +250,7 @@ export function computeConnectivity(model: Model, opts: ConnectivityOptions = {}
     else l.push(c);
   }
   const fs = model.policyModel;
-  const applySpecials = (c: number, e: Endpoint, dir: Direction, dflt: number, overrides: Map<number, number>): void => {
-    void c;
+  const applySpecials = (e: Endpoint, dir: Direction, dflt: number, overrides: Map<number, number>): void => {
     for (const d of e.node === undefined ? [] : (classesByNode.get(e.node) ?? [])) {
       const special = specialCase(e, peers[reps[d]!]!.endpoint, dir, fs.endpointToHostAction);
       if (special !== undefined) {
@@ -273,7 +272,7 @@ export function computeConnectivity(model: Model, opts: ConnectivityOptions = {}
       }
       if (e.kind === "host" && e.hostEndpoint === undefined) {
         defaults[c] = 1; // a host without a host endpoint is not policed (but see the local cases below)
-        applySpecials(c, e, dir, defaults[c]!, overrides);
+        applySpecials(e, dir, defaults[c]!, overrides);
         continue;
       }
       const program = programOf(model, e, dir);
@@ -330,7 +329,7 @@ export function computeConnectivity(model: Model, opts: ConnectivityOptions = {}
         const id = evalVector(matched, pc);
         if (id !== dflt) overrides.set(pc, id);
       }
-      applySpecials(c, e, dir, dflt, overrides);
+      applySpecials(e, dir, dflt, overrides);
     }
   }
 

@@ -309,8 +309,3 @@ export function explain(model: Model, q: FlowQuery): FlowResult[] {
   }
   return out;
 }
-
-/** ConnSet of one flow's connection, for callers mixing point and set views. */
-export function flowConn(flow: Pick<Flow, "protocol" | "port">): ConnSet {
-  return ConnSet.ports(flow.protocol, flow.port, flow.port);
-}

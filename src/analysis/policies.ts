@@ -410,7 +410,7 @@ function calicoPeer(er: unknown, policyNs: string | undefined, path: string): { 
 
 const ACTIONS: readonly Action[] = ["Allow", "Deny", "Log", "Pass"];
 
-function calicoRule(r: unknown, index: number, policyNs: string | undefined, dir: Direction, path: string): Rule {
+function calicoRule(r: unknown, index: number, policyNs: string | undefined, path: string): Rule {
   if (!isObj(r)) fail(path, r, "a rule must be a map", "write { action: Allow, ... }");
   const action = r["action"];
   if (typeof action !== "string" || !(ACTIONS as readonly string[]).includes(action)) {
@@ -451,7 +451,6 @@ function calicoRule(r: unknown, index: number, policyNs: string | undefined, dir
   ]
     .filter((x) => x !== undefined)
     .join(" ");
-  void dir;
   return {
     index,
     action: action as Action,
@@ -470,7 +469,7 @@ function rulesOf(spec: Obj, key: "ingress" | "egress", ns: string | undefined, b
   const v = spec[key];
   if (v === undefined || v === null) return [];
   if (!Array.isArray(v)) fail(joinPath(base, key), v, `${key} must be a list of rules`, `write ${key}: [ ... ]`);
-  return v.map((r, i) => calicoRule(r, i, ns, key, joinPath(joinPath(base, key), i)));
+  return v.map((r, i) => calicoRule(r, i, ns, joinPath(joinPath(base, key), i)));
 }
 
 function typesOf(spec: Obj, hasIngress: boolean, hasEgress: boolean, path: string): { ingress: boolean; egress: boolean } {
