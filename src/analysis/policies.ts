@@ -233,6 +233,11 @@ function fail(path: string, value: unknown, message: string, hint: string): neve
   throw new PolicyReadError(path, value, message, hint);
 }
 
+/** A rule that cannot be decided offline: it is left out (matches nothing) and reported. */
+class RuleSkipped extends PolicyReadError {}
+
+type Skipped = Array<{ path: string; value: unknown; message: string; hint: string }>;
+
 function str(v: unknown): string | undefined {
   return typeof v === "string" && v !== "" ? v : undefined;
 }
@@ -416,7 +421,9 @@ function calicoRule(r: unknown, index: number, policyNs: string | undefined, pat
   if (typeof action !== "string" || !(ACTIONS as readonly string[]).includes(action)) {
     fail(joinPath(path, "action"), action, "action must be Allow, Deny, Log or Pass", "write action: Allow");
   }
-  if (r["http"] !== undefined) fail(joinPath(path, "http"), r["http"], "HTTP match rules need the application layer and are not analysed", "remove http or analyse with application-layer policy off");
+  if (r["http"] !== undefined) {
+    throw new RuleSkipped(joinPath(path, "http"), r["http"], "HTTP match rules need the application layer; this rule is left out of the analysis (it matches nothing here)", "review this rule by hand");
+  }
   const protocol = protocolOf(r["protocol"], joinPath(path, "protocol"));
   const notProtocol = protocolOf(r["notProtocol"], joinPath(path, "notProtocol"));
   let protocols = protocol === undefined ? ConnSet.ALL : ConnSet.protocol(protocol);
@@ -434,7 +441,7 @@ function calicoRule(r: unknown, index: number, policyNs: string | undefined, pat
   if (srcPorts !== undefined || srcNotPorts !== undefined) {
     // Flows are analysed by destination port; an ephemeral source port is unknown, so a rule that
     // depends on it cannot be decided offline.
-    fail(joinPath(path, "source.ports"), src.raw["ports"] ?? src.raw["notPorts"], "source ports are not analysed (a flow's source port is ephemeral)", "match on destination ports");
+    throw new RuleSkipped(joinPath(path, "source.ports"), src.raw["ports"] ?? src.raw["notPorts"], "source ports are not analysed (a flow's source port is ephemeral); this rule is left out of the analysis (it matches nothing here)", "match on destination ports, or review this rule by hand");
   }
   const ipVersion = r["ipVersion"] === 4 || r["ipVersion"] === 6 ? r["ipVersion"] : undefined;
   const all = [...(ports ?? []), ...(notPorts ?? [])];
@@ -465,11 +472,20 @@ function calicoRule(r: unknown, index: number, policyNs: string | undefined, pat
   };
 }
 
-function rulesOf(spec: Obj, key: "ingress" | "egress", ns: string | undefined, base: string): Rule[] {
+function rulesOf(spec: Obj, key: "ingress" | "egress", ns: string | undefined, base: string, skipped: Skipped): Rule[] {
   const v = spec[key];
   if (v === undefined || v === null) return [];
   if (!Array.isArray(v)) fail(joinPath(base, key), v, `${key} must be a list of rules`, `write ${key}: [ ... ]`);
-  return v.map((r, i) => calicoRule(r, i, ns, joinPath(joinPath(base, key), i)));
+  const out: Rule[] = [];
+  v.forEach((r, i) => {
+    try {
+      out.push(calicoRule(r, i, ns, joinPath(joinPath(base, key), i)));
+    } catch (e) {
+      if (!(e instanceof RuleSkipped)) throw e;
+      skipped.push({ path: e.path, value: e.value, message: e.message, hint: e.hint });
+    }
+  });
+  return out;
 }
 
 function typesOf(spec: Obj, hasIngress: boolean, hasEgress: boolean, path: string): { ingress: boolean; egress: boolean } {
@@ -484,16 +500,18 @@ function typesOf(spec: Obj, hasIngress: boolean, hasEgress: boolean, path: strin
   return { ingress: true, egress: true };
 }
 
-function calicoPolicy(o: Obj, kind: "GlobalNetworkPolicy" | "NetworkPolicy", staged: StagedAction | undefined, source: { object: string; file?: string }): Policy {
+function calicoPolicy(o: Obj, kind: "GlobalNetworkPolicy" | "NetworkPolicy", staged: StagedAction | undefined, source: { object: string; file?: string }, skipped: Skipped): Policy {
   const m = isObj(o["metadata"]) ? o["metadata"] : {};
   const name = str(m["name"]) ?? fail("metadata.name", m["name"], "name is required", "set metadata.name");
   const ns = kind === "NetworkPolicy" ? (str(m["namespace"]) ?? "default") : undefined;
   const spec: Obj = isObj(o["spec"]) ? o["spec"] : {};
   const tier = str(spec["tier"]) ?? DEFAULT_TIER;
   const order = typeof spec["order"] === "number" ? spec["order"] : Infinity;
-  const ingress = rulesOf(spec, "ingress", ns, "spec");
-  const egress = rulesOf(spec, "egress", ns, "spec");
-  const types = typesOf(spec, ingress.length > 0, egress.length > 0, "spec.types");
+  const ingress = rulesOf(spec, "ingress", ns, "spec", skipped);
+  const egress = rulesOf(spec, "egress", ns, "spec", skipped);
+  // Defaulting looks at the rules as written, including any left out of the analysis.
+  const written = (k: string): boolean => Array.isArray(spec[k]) && (spec[k] as unknown[]).length > 0;
+  const types = typesOf(spec, written("ingress"), written("egress"), "spec.types");
   // Policy selector as libcalico-go builds it.
   const selText = str(spec["selector"]);
   let sel: SelectorNode | undefined = selText === undefined ? undefined : parseSel(selText, "spec.selector");
@@ -705,6 +723,7 @@ export function readPolicies(input: ReadonlyArray<SourcedObject>): PolicyModel {
     const object = `${String(kind)}/${ns === undefined ? "" : `${ns}/`}${name}`;
     const source = { object, ...(file === undefined ? {} : { file }) };
     const spec: Obj = isObj(o["spec"]) ? o["spec"] : {};
+    const skipped: Skipped = [];
     try {
       if (api === "networking.k8s.io/v1" && kind === "NetworkPolicy") {
         policies.push(k8sPolicy(o, undefined, source));
@@ -734,13 +753,13 @@ export function readPolicies(input: ReadonlyArray<SourcedObject>): PolicyModel {
         }
         case "GlobalNetworkPolicy":
         case "NetworkPolicy":
-          policies.push(calicoPolicy(o, kind, undefined, source));
+          policies.push(calicoPolicy(o, kind, undefined, source, skipped));
           break;
         case "StagedGlobalNetworkPolicy":
-          staged.push(calicoPolicy(o, "GlobalNetworkPolicy", stagedAction(), source));
+          staged.push(calicoPolicy(o, "GlobalNetworkPolicy", stagedAction(), source, skipped));
           break;
         case "StagedNetworkPolicy":
-          staged.push(calicoPolicy(o, "NetworkPolicy", stagedAction(), source));
+          staged.push(calicoPolicy(o, "NetworkPolicy", stagedAction(), source, skipped));
           break;
         case "StagedKubernetesNetworkPolicy":
           staged.push(k8sPolicy(o, stagedAction(), source));
@@ -790,8 +809,9 @@ export function readPolicies(input: ReadonlyArray<SourcedObject>): PolicyModel {
       }
     } catch (e) {
       if (!(e instanceof PolicyReadError)) throw e;
-      problems.push({ path: e.path, value: e.value, message: e.message, hint: e.hint, object, ...(file === undefined ? {} : { file }) });
+      problems.push({ path: e.path, value: e.value, message: `${e.message}; the object is left out of the analysis`, hint: e.hint, object, ...(file === undefined ? {} : { file }) });
     }
+    for (const k of skipped) problems.push({ ...k, object, ...(file === undefined ? {} : { file }) });
   }
   if (!tiers.has(DEFAULT_TIER)) tiers.set(DEFAULT_TIER, { name: DEFAULT_TIER, order: DEFAULT_TIER_ORDER, defaultAction: "Deny", declared: true });
   for (const p of [...policies, ...staged]) {

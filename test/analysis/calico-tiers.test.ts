@@ -6,7 +6,9 @@ import { describe, expect, it } from "vitest";
 import { explain } from "../../src/analysis/evaluate.js";
 import { parseInventory } from "../../src/analysis/inventory.js";
 import type { Model } from "../../src/analysis/model.js";
-import { modelOf } from "./helpers.js";
+import { buildModel } from "../../src/analysis/model.js";
+import { readPolicies } from "../../src/analysis/policies.js";
+import { modelOf, yamlObjects } from "./helpers.js";
 
 const inventory = parseInventory({
   namespaces: [
@@ -409,6 +411,31 @@ spec:
     expect(verdict(m, "shop/web", "net:10.2.3.4", 443)).toBe(true);
     expect(verdict(m, "shop/web", "net:10.1.3.4", 443)).toBe(false);
     expect(verdict(m, "shop/web", "shop/db", 5432)).toBe(false); // pods have no known address
+  });
+});
+
+describe("objects the engine cannot decide", () => {
+  it("an HTTP-match rule is left out and reported; the rest of its policy still applies", () => {
+    const objects = yamlObjects(`
+apiVersion: projectcalico.org/v3
+kind: GlobalNetworkPolicy
+metadata: { name: db-http }
+spec:
+  selector: app == "db"
+  ingress:
+    - { action: Allow, http: { methods: [GET] } }
+    - { action: Allow, protocol: TCP, destination: { ports: [5432] } }
+`).map((object) => ({ object, file: "db.yaml" }));
+    const pm = readPolicies(objects);
+    expect(pm.problems).toEqual([
+      expect.objectContaining({ path: "spec.ingress[0].http", object: "GlobalNetworkPolicy/db-http", file: "db.yaml" }),
+    ]);
+    const m = buildModel(inventory, pm);
+    expect(verdict(m, "shop/web", "shop/db", 5432)).toBe(true);
+    const [r] = explain(m, { from: "shop/web", to: "shop/db", port: 80, protocol: "TCP" });
+    expect(r!.allowed).toBe(false); // the policy still selects db: end of tier
+    expect(r!.ingress.decision).toEqual({ by: "end-of-tier", tier: "default" });
+    expect(r!.ingress.steps.find((s) => s.policy === "GlobalNetworkPolicy/db-http")?.text).toContain("no ingress rule matched");
   });
 });
 
