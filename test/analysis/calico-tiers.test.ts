@@ -398,6 +398,50 @@ spec:
     expect(verdict(m, "other/client", "net:10.0.0.50", 5000)).toBe(true);
   });
 
+  it("a namespaced NetworkSet is seen by its namespace's policies and by namespaceSelector, not by other namespaces' (TD reference/resources/networkset.mdx)", () => {
+    const m = modelOf(`
+apiVersion: projectcalico.org/v3
+kind: NetworkSet
+metadata: { name: partners, namespace: shop, labels: { role: partner } }
+spec: { nets: [198.51.100.0/24] }
+---
+apiVersion: projectcalico.org/v3
+kind: NetworkPolicy
+metadata: { name: web-egress, namespace: shop }
+spec: { selector: app == "web", types: [Egress], egress: [{ action: Allow, destination: { selector: role == "partner" } }] }
+---
+apiVersion: projectcalico.org/v3
+kind: NetworkPolicy
+metadata: { name: client-egress, namespace: other }
+spec:
+  selector: app == "client"
+  types: [Egress]
+  egress:
+    - { action: Allow, protocol: TCP, destination: { selector: role == "partner", ports: [443] } }
+    - { action: Allow, protocol: UDP, destination: { selector: role == "partner", namespaceSelector: team == "shop" } }
+`, inventory);
+    expect(verdict(m, "shop/web", "net:198.51.100.7", 443)).toBe(true);
+    expect(verdict(m, "other/client", "net:198.51.100.7", 443)).toBe(false);
+    expect(verdict(m, "other/client", "net:198.51.100.7", 53, "UDP")).toBe(true);
+  });
+
+  it("a StagedKubernetesNetworkPolicy replaces its Kubernetes namesake only in the staged view", () => {
+    const text = `
+apiVersion: networking.k8s.io/v1
+kind: NetworkPolicy
+metadata: { name: db, namespace: shop }
+spec: { podSelector: { matchLabels: { app: db } }, ingress: [{}] }
+---
+apiVersion: projectcalico.org/v3
+kind: StagedKubernetesNetworkPolicy
+metadata: { name: db, namespace: shop }
+spec: { podSelector: { matchLabels: { app: db } }, ingress: [{ from: [{ podSelector: { matchLabels: { app: web } } }] }] }
+`;
+    expect(verdict(modelOf(text, inventory), "other/client", "shop/db", 5432)).toBe(true);
+    expect(verdict(modelOf(text, inventory, "staged"), "other/client", "shop/db", 5432)).toBe(false);
+    expect(verdict(modelOf(text, inventory, "staged"), "shop/web", "shop/db", 5432)).toBe(true);
+  });
+
   it("ipBlock except becomes notNets (PC k8s conversion k8sPeerToCalicoFields)", () => {
     const m = modelOf(`
 apiVersion: networking.k8s.io/v1
