@@ -133,9 +133,13 @@ export function computeConnectivity(model: Model, opts: ConnectivityOptions = {}
     const predicates: IpSet[] = [...(opts.ipPredicates ?? ipPredicatesOf(model))];
     const endpointIps = IpSet.fromRanges(workloadEndpoints.flatMap((e) => e.ips.map((ip) => ({ version: ip.version, first: ip.value, last: ip.value }))));
     predicates.push(endpointIps);
+    // Addresses in the pod networks are pods, not external peers.
+    const podNetworks = model.inventory.podNetworks === undefined ? IpSet.EMPTY : IpSet.parse(model.inventory.podNetworks);
+    predicates.push(podNetworks);
     // An external group that is exactly one declared inventory external is named after it.
     const declared = new Map(model.inventory.externals.map((x) => [IpSet.parse([x.cidr]).describe(), x.name] as const));
     for (const ranges of atoms(predicates, endpointIps)) {
+      if (!podNetworks.isEmpty() && ranges.every((r) => podNetworks.coversRange(r))) continue;
       const ips = IpSet.fromRanges(ranges);
       const first = ranges[0]!;
       const text = ips.describe();
@@ -151,7 +155,7 @@ export function computeConnectivity(model: Model, opts: ConnectivityOptions = {}
   const nonWorkload: number[] = [];
   for (let i = 0; i < n; i++) {
     const p = peers[i]!;
-    if (p.kind === "workload" && p.endpoint!.ips.length === 0) {
+    if (p.kind === "workload" && p.endpoint!.ips.length === 0 && p.endpoint!.within === undefined) {
       const l = byNamespace.get(p.group);
       if (l === undefined) byNamespace.set(p.group, [i]);
       else l.push(i);

@@ -84,17 +84,30 @@ export function endpointPeer(e: Endpoint): Peer {
 export function selectorMatchesPeer(sel: CompiledSelector, peer: Peer, model: Model): boolean {
   if (peer.endpoint !== undefined && sel.match(peer.endpoint.labels)) return true;
   if (peer.ip !== undefined) for (const s of model.networkSetsAt(peer.ip)) if (sel.match(s.view)) return true;
+  const within = peer.ip === undefined ? peer.endpoint?.within : undefined;
+  if (within !== undefined) for (const s of model.networkSetsCovering(within)) if (sel.match(s.view)) return true;
   return false;
 }
 
 /**
- * Does the peer satisfy the non-port half of a rule side? An endpoint with no known address is
- * outside every `nets` (so `nets` never matches it and `notNets` always does).
+ * Does the peer satisfy the non-port half of a rule side? An endpoint with no known address and no
+ * pod networks is outside every `nets` (so `nets` never matches it and `notNets` always does).
  */
 export function peerSpecMatches(spec: PeerSpec, peer: Peer, model: Model): boolean {
   if (spec.service !== undefined && !inService(spec.service, peer, model)) return false;
-  if (spec.nets !== undefined && (peer.ip === undefined || !spec.nets.contains(peer.ip.version, peer.ip.value))) return false;
-  if (spec.notNets !== undefined && peer.ip !== undefined && spec.notNets.contains(peer.ip.version, peer.ip.value)) return false;
+  // A pod whose address is only known to be in the pod networks matches an address condition only
+  // when the condition holds for every address there.
+  const within = peer.ip === undefined ? peer.endpoint?.within : undefined;
+  if (spec.nets !== undefined) {
+    if (peer.ip !== undefined) {
+      if (!spec.nets.contains(peer.ip.version, peer.ip.value)) return false;
+    } else if (within === undefined || !within.subtract(spec.nets).isEmpty()) return false;
+  }
+  if (spec.notNets !== undefined) {
+    if (peer.ip !== undefined) {
+      if (spec.notNets.contains(peer.ip.version, peer.ip.value)) return false;
+    } else if (within !== undefined && !within.intersect(spec.notNets).isEmpty()) return false;
+  }
   if (spec.selector !== undefined && !selectorMatchesPeer(spec.selector, peer, model)) return false;
   if (spec.notSelector !== undefined && selectorMatchesPeer(spec.notSelector, peer, model)) return false;
   return true;

@@ -91,6 +91,12 @@ export interface Inventory {
   readonly nodes: readonly InventoryNode[];
   readonly externals: readonly InventoryExternal[];
   readonly serviceAccounts: readonly InventoryServiceAccount[];
+  /**
+   * The cluster's pod address ranges (the IP pools). A pod without a known address is somewhere in
+   * them: a `nets` rule matches it only when it matches every address there (see evaluate.ts).
+   * Without pod networks, such a pod is outside every `nets` (netpol-analyzer's reading).
+   */
+  readonly podNetworks?: readonly string[];
 }
 
 export const EMPTY_INVENTORY: Inventory = {
@@ -227,7 +233,12 @@ export function parseInventory(doc: unknown, file?: string): Inventory {
   const r = new Reader(file);
   if (doc === null || doc === undefined) return EMPTY_INVENTORY;
   if (!isObj(doc)) throw new UserError([{ path: "", value: doc, message: "the inventory must be a map", hint: "start with namespaces:, nodes:, externals:", ...(file === undefined ? {} : { file }) }]);
-  r.unknownKeys(doc, ["namespaces", "nodes", "externals"], "");
+  r.unknownKeys(doc, ["namespaces", "nodes", "externals", "podNetworks"], "");
+  const podNetworks: string[] = [];
+  r.list(doc, "podNetworks", "").forEach((c, i) => {
+    if (typeof c !== "string" || parseCidr(c) === undefined) r.problem(joinPath("podNetworks", i), c, "not a CIDR", "write the pod CIDR, e.g. 172.16.0.0/16");
+    else podNetworks.push(c);
+  });
   const namespaces: InventoryNamespace[] = [];
   const workloads: InventoryWorkload[] = [];
   const seenNs = new Set<string>();
@@ -296,7 +307,7 @@ export function parseInventory(doc: unknown, file?: string): Inventory {
     if (name !== undefined && cidr !== undefined) externals.push({ name, cidr });
   });
   if (r.problems.length > 0) throw new UserError(r.problems, `${file ?? "inventory"}: ${r.problems.length} problem(s)`);
-  return { namespaces, workloads, nodes, externals, serviceAccounts: [] };
+  return { namespaces, workloads, nodes, externals, serviceAccounts: [], ...(podNetworks.length === 0 ? {} : { podNetworks }) };
 }
 
 /** Flattens `List`, `PodList`, `*List` objects (kubectl `-o json` dumps) into their items. */
@@ -496,7 +507,9 @@ export function mergeInventories(...parts: readonly Inventory[]): Inventory {
   const nodes = new Map<string, InventoryNode>();
   const ext = new Map<string, InventoryExternal>();
   const sas = new Map<string, InventoryServiceAccount>();
+  const podNetworks = new Set<string>();
   for (const p of parts) {
+    for (const c of p.podNetworks ?? []) podNetworks.add(c);
     for (const n of p.namespaces) {
       const prev = ns.get(n.name);
       ns.set(n.name, prev === undefined ? n : { name: n.name, labels: { ...n.labels, ...prev.labels } });
@@ -516,5 +529,6 @@ export function mergeInventories(...parts: readonly Inventory[]): Inventory {
     nodes: [...nodes.values()],
     externals: [...ext.values()],
     serviceAccounts: [...sas.values()],
+    ...(podNetworks.size === 0 ? {} : { podNetworks: [...podNetworks] }),
   };
 }

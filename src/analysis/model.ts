@@ -36,6 +36,8 @@ export interface Endpoint {
   readonly labels: Labels;
   readonly ports: readonly NamedPort[];
   readonly ips: readonly Ip[];
+  /** For a pod with no known address: the pod networks it is somewhere in (Inventory.podNetworks). */
+  readonly within?: IpSet;
   readonly node?: string;
   /**
    * For hosts: the host endpoint that polices the node's traffic, if any. With none, host traffic is
@@ -75,6 +77,8 @@ export interface Model {
   readonly problems: readonly Problem[];
   /** Network sets containing an address (Felix adds a set's nets to every selector that matches the set). */
   networkSetsAt(ip: Ip): readonly NetworkSetView[];
+  /** Network sets holding every address of `within` (a pod somewhere in the pod networks is in them). */
+  networkSetsCovering(within: IpSet): readonly NetworkSetView[];
   /**
    * A Service's endpoints and, per endpoint, the connections its target ports allow; undefined when
    * the Service is unknown (then a `services` rule matches nothing, as in Calico).
@@ -189,6 +193,7 @@ export function buildModel(inventory: Inventory, policyModel: PolicyModel, opts:
     add(ep.ref, ep);
   }
 
+  const podNetworks = inventory.podNetworks === undefined || inventory.podNetworks.length === 0 ? undefined : IpSet.parse(inventory.podNetworks);
   for (const w of inventory.workloads) {
     const ref = `${w.namespace}/${w.name}`;
     if (w.hostNetwork) {
@@ -215,6 +220,7 @@ export function buildModel(inventory: Inventory, policyModel: PolicyModel, opts:
       labels,
       ports: w.ports,
       ips: ipsOf(w.ips),
+      ...(w.ips.length === 0 && podNetworks !== undefined ? { within: podNetworks } : {}),
       ...(w.node === undefined ? {} : { node: w.node }),
       workload: w,
     };
@@ -228,6 +234,7 @@ export function buildModel(inventory: Inventory, policyModel: PolicyModel, opts:
     view: s.namespace === undefined ? s.labels : { ...nsProfile(s.namespace), [LABEL_NAMESPACE]: s.namespace, ...s.labels },
   }));
   const index = buildNetsetIndex(networkSets);
+  const covering = new Map<IpSet, NetworkSetView[]>();
 
   const services = new Map<string, ServiceView>();
   for (const svc of pm.services) {
@@ -305,6 +312,14 @@ export function buildModel(inventory: Inventory, policyModel: PolicyModel, opts:
     networkSets,
     problems: pm.problems,
     networkSetsAt: index,
+    networkSetsCovering: (within) => {
+      let r = covering.get(within);
+      if (r === undefined) {
+        r = networkSets.filter((n) => within.subtract(n.nets).isEmpty());
+        covering.set(within, r);
+      }
+      return r;
+    },
     service: (key) => services.get(key),
     applicable(ep, dir, stage) {
       let m = cache.get(ep);

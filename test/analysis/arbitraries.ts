@@ -23,8 +23,10 @@ export const inventoryArb: fc.Arbitrary<Inventory> = fc
     ),
     nsLabels: fc.array(fc.constantFrom("prod", "dev"), { minLength: 3, maxLength: 3 }),
     auto: fc.boolean(),
+    podNetworks: fc.constantFrom<string[] | undefined>(undefined, ["10.0.0.0/16"], ["192.168.1.0/24"]),
   })
-  .map(({ workloads, nsLabels, auto }) => ({
+  .map(({ workloads, nsLabels, auto, podNetworks }) => ({
+    ...(podNetworks === undefined ? {} : { podNetworks }),
     namespaces: NAMESPACES.map((n, i) => ({ name: n, labels: { env: nsLabels[i]! } })),
     workloads: workloads.map((w, i) => ({
       namespace: w.namespace,

@@ -442,6 +442,24 @@ spec: { podSelector: { matchLabels: { app: db } }, ingress: [{ from: [{ podSelec
     expect(verdict(modelOf(text, inventory, "staged"), "shop/web", "shop/db", 5432)).toBe(true);
   });
 
+  it("with pod networks declared, an address-less pod matches nets only when they hold every pod address", () => {
+    const inv = { ...inventory, podNetworks: ["172.16.0.0/16"] };
+    const m = modelOf(`
+apiVersion: networking.k8s.io/v1
+kind: NetworkPolicy
+metadata: { name: egress, namespace: shop }
+spec:
+  podSelector: { matchLabels: { app: web } }
+  policyTypes: [Egress]
+  egress:
+    - { to: [{ ipBlock: { cidr: 0.0.0.0/0, except: [10.1.0.0/16] } }], ports: [{ port: 5432 }] }
+    - { to: [{ ipBlock: { cidr: 172.16.0.0/24 } }], ports: [{ port: 8080 }] }
+`, inv);
+    expect(verdict(m, "shop/web", "shop/db", 5432)).toBe(true); // every pod address is in 0.0.0.0/0 minus the except
+    expect(verdict(m, "shop/web", "shop/db", 8080)).toBe(false); // the pod may be outside 172.16.0.0/24
+    expect(verdict(modelOf("", inventory), "shop/web", "shop/db", 5432)).toBe(true);
+  });
+
   it("ipBlock except becomes notNets (PC k8s conversion k8sPeerToCalicoFields)", () => {
     const m = modelOf(`
 apiVersion: networking.k8s.io/v1
