@@ -1,5 +1,5 @@
 /** The report, explain and diff commands end to end on manifests in a temporary directory. */
-import { mkdtempSync, mkdirSync, writeFileSync } from "node:fs";
+import { mkdtempSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
@@ -49,6 +49,20 @@ describe("calico-baseline report | explain | diff", () => {
     expect(json.version).toBe(1);
     expect(json.invariants.find((i) => i.name === "dns-udp")!.status).toBe("pass");
     expect(json.connectivity.find((c) => c.src === "shop/web[Deployment]" && c.dst === "shop/db[Deployment]")!.allowed).toEqual({ TCP: [[5432, 5433]] });
+  });
+
+  it("report exits 3 when a lockout invariant breaks and shows it in the PR comment", async () => {
+    const dir = workspace();
+    writeFileSync(join(dir, "new/isolate.yaml"), `apiVersion: projectcalico.org/v3
+kind: GlobalNetworkPolicy
+metadata: { name: isolate-shop }
+spec: { namespaceSelector: projectcalico.org/name == "shop", types: [Egress] }
+`);
+    const r = await cli(["report", "--manifests", "new", "--format", "md", "--out", "report.md"], dir);
+    expect(r.code).toBe(3);
+    const md = readFileSync(join(dir, "report.md"), "utf8");
+    expect(md).toContain("❌ **2 lockout invariants broken**");
+    expect(md).toContain("| `dns-udp` | ❌ fail | 2 |");
   });
 
   it("report --format md and svg", async () => {
