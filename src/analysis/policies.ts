@@ -748,7 +748,9 @@ export function readPolicies(input: ReadonlyArray<SourcedObject>): PolicyModel {
         case "Tier": {
           const da = spec["defaultAction"] ?? "Deny";
           if (da !== "Deny" && da !== "Pass") fail("spec.defaultAction", da, "defaultAction must be Deny or Pass", "write defaultAction: Pass");
-          tiers.set(name, { name, order: typeof spec["order"] === "number" ? spec["order"] : Infinity, defaultAction: da, declared: true });
+          // The default tier's order is fixed by Calico whatever the object says.
+          const order = name === DEFAULT_TIER ? DEFAULT_TIER_ORDER : typeof spec["order"] === "number" ? spec["order"] : Infinity;
+          tiers.set(name, { name, order, defaultAction: da, declared: true });
           break;
         }
         case "GlobalNetworkPolicy":
