@@ -6,11 +6,11 @@
  * not applicable rather than passed silently.
  */
 import type { PolicySettings } from "../config/types.js";
-import { type FlowResult, endpointPeer, evaluateFlow } from "./evaluate.js";
+import { type FlowResult, type Peer, endpointPeer, evaluateFlow } from "./evaluate.js";
 import type { Labels } from "./inventory.js";
 import type { Endpoint, Model } from "./model.js";
 import { protocolNumber } from "./connset.js";
-import { parseCidr } from "../model/net.js";
+import { cidrContains, parseCidr } from "../model/net.js";
 
 /** Which endpoints an invariant talks about. */
 export type EndpointQuery =
@@ -79,10 +79,26 @@ export function resolveQuery(model: Model, q: EndpointQuery): Endpoint[] {
   return [...out];
 }
 
+/**
+ * Addresses standing for a CIDR: the inventory externals inside it (the registry VM in the registry
+ * network), else one usable address of it (not the network address of a /30 or larger).
+ */
+function netPeers(model: Model, cidr: string): Peer[] {
+  const c = parseCidr(cidr);
+  if (c === undefined) return [];
+  const inside = model.inventory.externals
+    .map((x) => ({ x, p: parseCidr(x.cidr) }))
+    .filter((e): e is { x: (typeof e)["x"]; p: NonNullable<(typeof e)["p"]> } => e.p !== undefined && cidrContains(c, e.p));
+  if (inside.length > 0) return inside.map(({ x, p }) => ({ ip: { version: p.version, value: p.first }, display: `${x.name} (net:${x.cidr})` }));
+  const bits = c.version === 4 ? 32 : 128;
+  const value = c.prefix <= bits - 2 ? c.first + 1n : c.first;
+  return [{ ip: { version: c.version, value }, display: `net:${cidr}` }];
+}
+
 export function checkInvariants(model: Model, invariants: readonly Invariant[], waivers: readonly string[] = []): InvariantResult[] {
   return invariants.map((inv) => {
     const from = resolveQuery(model, inv.from).map(endpointPeer);
-    const to = "net" in inv.to ? [{ ip: (() => { const c = parseCidr(inv.to.net)!; return { version: c.version, value: c.first }; })(), display: `net:${inv.to.net}` }] : resolveQuery(model, inv.to).map(endpointPeer);
+    const to = "net" in inv.to ? netPeers(model, inv.to.net) : resolveQuery(model, inv.to).map(endpointPeer);
     const protocol = protocolNumber(inv.protocol)!;
     const failures: FlowResult[] = [];
     let checked = 0;
