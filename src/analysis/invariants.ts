@@ -43,8 +43,8 @@ const CONTROL_PLANE: Labels = { "node-role.kubernetes.io/control-plane": "true" 
 /** The defaults of issue 5; the registry one is added from the stack's registry settings. */
 export function defaultInvariants(settings?: Pick<PolicySettings, "registry">): Invariant[] {
   const all: Invariant[] = [
-    { name: "dns-udp", description: "every pod resolves names through kube-dns (UDP 53)", from: { workloads: {} }, to: { workloads: { namespace: "kube-system", labels: { "k8s-app": "kube-dns" } } }, protocol: "UDP", port: 53 },
-    { name: "dns-tcp", description: "every pod resolves names through kube-dns (TCP 53, large answers)", from: { workloads: {} }, to: { workloads: { namespace: "kube-system", labels: { "k8s-app": "kube-dns" } } }, protocol: "TCP", port: 53 },
+    { name: "dns-udp", description: "every pod resolves names through kube-dns", from: { workloads: {} }, to: { workloads: { namespace: "kube-system", labels: { "k8s-app": "kube-dns" } } }, protocol: "UDP", port: 53 },
+    { name: "dns-tcp", description: "every pod resolves names through kube-dns over TCP (large answers)", from: { workloads: {} }, to: { workloads: { namespace: "kube-system", labels: { "k8s-app": "kube-dns" } } }, protocol: "TCP", port: 53 },
     { name: "apiserver-from-nodes", description: "nodes (kubelet, calico-node, kube-proxy) reach the API server", from: { hosts: {} }, to: { hosts: { labels: CONTROL_PLANE } }, protocol: "TCP", port: 6443 },
     { name: "apiserver-from-calico", description: "Calico components in calico-system reach the API server", from: { workloads: { namespace: "calico-system" } }, to: { hosts: { labels: CONTROL_PLANE } }, protocol: "TCP", port: 6443 },
     { name: "typha-from-nodes", description: "calico-node on every node reaches Typha", from: { hosts: {} }, to: { workloads: { namespace: "calico-system", labels: { "k8s-app": "calico-typha" } } }, protocol: "TCP", port: 5473 },

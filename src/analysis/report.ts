@@ -24,6 +24,11 @@ export interface Report {
   readonly connectivity: Connectivity;
   readonly groups: { readonly names: readonly string[]; readonly matrix: readonly (readonly ConnSet[])[] };
   readonly invariants: readonly InvariantResult[];
+  /**
+   * The same invariants in the "would be" view (staged policies enforced), when something is staged:
+   * promoting the staged policies must not lock the cluster out either.
+   */
+  readonly stagedInvariants?: readonly InvariantResult[];
   /** What enforcing every staged policy would change (enforced → staged view); undefined when nothing is staged. */
   readonly staged?: DiffResult;
   readonly problems: readonly Problem[];
@@ -40,13 +45,17 @@ export function buildReport(objects: readonly SourcedObject[], inventory: Invent
   const model = analyse(input, "enforced");
   const connectivity = computeConnectivity(model);
   const hasStaged = model.policyModel.staged.length > 0;
-  const staged = hasStaged ? diffModels(model, analyse(input, "staged"), { maxChanges: 500 }) : undefined;
+  const stagedModel = hasStaged ? analyse(input, "staged") : undefined;
+  const staged = stagedModel === undefined ? undefined : diffModels(model, stagedModel, { maxChanges: 500 });
+  const invariants = opts.invariants ?? defaultInvariants();
+  const waivers = opts.waivers ?? [];
   return {
     title: opts.title ?? "Calico policy report",
     model,
     connectivity,
     groups: connectivity.groups(),
-    invariants: checkInvariants(model, opts.invariants ?? defaultInvariants(), opts.waivers ?? []),
+    invariants: checkInvariants(model, invariants, waivers),
+    ...(stagedModel === undefined ? {} : { stagedInvariants: checkInvariants(stagedModel, invariants, waivers) }),
     ...(staged === undefined ? {} : { staged }),
     problems: model.problems,
   };
@@ -63,7 +72,10 @@ export interface RenderReportsInput {
 export interface RenderReportsOutput {
   /** File name (relative to the stack directory) → content: `report.md`, `report.svg`. */
   readonly files: Record<string, string>;
-  /** Invariants that fail and are not waived; synth must fail when this is not empty. */
+  /**
+   * Invariants that fail and are not waived, in the enforced view or once the staged policies are
+   * enforced; synth must fail when this is not empty.
+   */
   readonly invariantFailures: readonly InvariantResult[];
   /** The failures formatted with their explain trails, ready to print. */
   readonly message: string;
@@ -79,10 +91,11 @@ export function renderReports(input: RenderReportsInput): RenderReportsOutput {
     invariants: defaultInvariants(input.settings),
     waivers: input.settings.waivers,
   });
-  const invariantFailures = report.invariants.filter((r) => r.status === "fail");
+  const enforced = report.invariants.filter((r) => r.status === "fail");
+  const staged = (report.stagedInvariants ?? []).filter((r) => r.status === "fail");
   return {
     files: { "report.md": renderMarkdownReport(report), "report.svg": renderSvgMatrix(report.groups.names, report.groups.matrix, report.staged) },
-    invariantFailures,
-    message: invariantFailures.map(formatInvariantFailure).join("\n"),
+    invariantFailures: [...enforced, ...staged],
+    message: [...enforced.map((r) => formatInvariantFailure(r)), ...staged.map((r) => formatInvariantFailure(r, "once the staged policies are enforced"))].join("\n"),
   };
 }

@@ -3,6 +3,7 @@ import { describe, expect, it } from "vitest";
 import { checkInvariants, defaultInvariants } from "../../src/analysis/invariants.js";
 import { parseInventory } from "../../src/analysis/inventory.js";
 import { formatInvariantFailure } from "../../src/analysis/formatters/text.js";
+import { renderReports } from "../../src/analysis/report.js";
 import { modelOf } from "./helpers.js";
 
 const inventory = parseInventory({
@@ -51,6 +52,18 @@ describe("lockout invariants", () => {
     const r = checkInvariants(modelOf(denyShopEgress, inventory), defaultInvariants(), ["dns-udp"]);
     expect(r.find((x) => x.invariant.name === "dns-udp")!.status).toBe("waived");
     expect(r.find((x) => x.invariant.name === "dns-tcp")!.status).toBe("fail");
+  });
+
+  it("renderReports also fails when promoting the staged policies would break an invariant", () => {
+    const charts = [{ file: "40-application.yaml", group: "application" as const, objects: [
+      { apiVersion: "projectcalico.org/v3", kind: "StagedGlobalNetworkPolicy", metadata: { name: "shop-egress" }, spec: { namespaceSelector: 'projectcalico.org/name == "shop"', types: ["Egress"] } },
+    ] }];
+    const settings = { calicoMinor: "3.32" as const, mode: "enforce" as const, tiers: {}, defaultDenyExcludedNamespaces: [], ipv6: false, registry: { cidrs: [], port: 5000 }, waivers: [] };
+    const out = renderReports({ charts, inventory, settings });
+    expect(out.invariantFailures.map((f) => f.invariant.name)).toEqual(["dns-udp", "dns-tcp"]);
+    expect(out.message).toContain('lockout invariant "dns-udp" is broken once the staged policies are enforced');
+    expect(out.files["report.md"]).toContain("| `dns-udp` | ✅ pass | ❌ fail |");
+    expect(renderReports({ charts, inventory, settings: { ...settings, waivers: ["dns-udp", "dns-tcp"] } }).invariantFailures).toEqual([]);
   });
 
   it("custom invariants: hosts to an external registry", () => {

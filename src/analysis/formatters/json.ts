@@ -70,7 +70,19 @@ export function reportJson(report: Report): string {
       stagedPolicies: m.policyModel.staged.length,
       tiers: m.tiers.map((t) => ({ name: t.name, order: Number.isFinite(t.order) ? t.order : null, defaultAction: t.defaultAction, policies: m.policies.filter((p) => p.tier === t.name).length })),
     },
-    invariants: report.invariants.map((r) => ({ name: r.invariant.name, description: r.invariant.description, protocol: r.invariant.protocol, port: r.invariant.port, status: r.status, checked: r.checked, failures: r.failures.map(flowJson) })),
+    invariants: report.invariants.map((r, i) => {
+      const s = report.stagedInvariants?.[i];
+      return {
+        name: r.invariant.name,
+        description: r.invariant.description,
+        protocol: r.invariant.protocol,
+        port: r.invariant.port,
+        status: r.status,
+        checked: r.checked,
+        failures: r.failures.map(flowJson),
+        staged: s === undefined ? null : { status: s.status, checked: s.checked, failures: s.failures.map(flowJson) },
+      };
+    }),
     namespaces: report.groups.names.flatMap((s, i) => report.groups.names.map((d, j) => ({ src: s, dst: d, allowed: report.groups.matrix[i]![j]!.toJSON() })).filter((x) => !(typeof x.allowed === "object" && Object.keys(x.allowed).length === 0))),
     connectivity: pairs.map((p) => ({ src: p.src.id, dst: p.dst.id, srcKind: p.src.kind, dstKind: p.dst.kind, allowed: p.conns.toJSON() })),
     connectivityTruncated: truncated,

@@ -97,7 +97,7 @@ export function renderMarkdownReport(report: Report): string {
   const hosts = m.endpoints.filter((e) => e.kind === "host").length;
   const byTier = new Map<string, number>();
   for (const p of m.policies) byTier.set(p.tier, (byTier.get(p.tier) ?? 0) + 1);
-  const failing = report.invariants.filter((r) => r.status === "fail");
+  const failing = [...report.invariants, ...(report.stagedInvariants ?? [])].filter((r) => r.status === "fail");
   const lines: string[] = [`## ${report.title}`, ""];
   lines.push(
     `${failing.length === 0 ? "✅ all lockout invariants hold" : `❌ **${failing.length} lockout invariant${failing.length === 1 ? "" : "s"} broken**`} · ${workloads} workloads, ${hosts} hosts, ${m.inventory.namespaces.length} namespaces · ${m.policies.length} enforced policies (${m.tiers
@@ -106,12 +106,21 @@ export function renderMarkdownReport(report: Report): string {
       .join(", ")}) · ${m.policyModel.staged.length} staged`,
     "",
   );
-  lines.push("### Lockout invariants", "", "| invariant | status | flows | what | first denied flow |", "|---|---|---|---|---|");
-  for (const r of report.invariants) {
-    const icon = r.status === "pass" ? "✅ pass" : r.status === "fail" ? "❌ fail" : r.status === "waived" ? "⚠️ waived" : "➖ n/a";
-    const first = r.failures[0];
-    lines.push(`| \`${r.invariant.name}\` | ${icon} | ${r.checked} | ${esc(r.invariant.description)} (${r.invariant.protocol} ${r.invariant.port}) | ${first === undefined ? "" : esc(`${first.src} → ${first.dst}: ${describeDecision(!first.egress.allowed ? first.egress.decision : first.ingress.decision)}`)} |`);
-  }
+  const staged = report.stagedInvariants;
+  lines.push(
+    "### Lockout invariants",
+    "",
+    `| invariant | status |${staged === undefined ? "" : " staged enforced |"} flows | what | first denied flow |`,
+    `|---|---|${staged === undefined ? "" : "---|"}---|---|---|`,
+  );
+  const icon = (st: string): string => (st === "pass" ? "✅ pass" : st === "fail" ? "❌ fail" : st === "waived" ? "⚠️ waived" : "➖ n/a");
+  report.invariants.forEach((r, i) => {
+    const s = staged?.[i];
+    const first = r.failures[0] ?? s?.failures[0];
+    lines.push(
+      `| \`${r.invariant.name}\` | ${icon(r.status)} |${s === undefined ? "" : ` ${icon(s.status)} |`} ${r.checked} | ${esc(r.invariant.description)} (${r.invariant.protocol} ${r.invariant.port}) | ${first === undefined ? "" : esc(`${first.src} → ${first.dst}: ${describeDecision(!first.egress.allowed ? first.egress.decision : first.ingress.decision)}`)} |`,
+    );
+  });
   lines.push("", "### Namespace connectivity (enforced)", "", mermaidGraph(report.groups.names, report.groups.matrix), "");
   lines.push("| from \\ to | allowed destinations |", "|---|---|");
   report.groups.names.forEach((s, i) => {

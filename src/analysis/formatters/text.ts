@@ -32,8 +32,8 @@ export function formatExplain(r: FlowResult): string {
   return [`${r.src} -> ${r.dst} ${r.protocol}${port}: ${r.allowed ? "ALLOWED" : "DENIED"}`, ...side("egress", r.egress), ...side("ingress", r.ingress)].join("\n");
 }
 
-export function formatInvariantFailure(r: InvariantResult): string {
-  const head = `lockout invariant "${r.invariant.name}" is broken: ${r.invariant.description} (${r.invariant.protocol} ${r.invariant.port}); ${r.failures.length}${r.failures.length === 20 ? "+" : ""} of ${r.checked} flows denied. Waive it by name in the stack config (policies.waivers) only if that is intended.`;
+export function formatInvariantFailure(r: InvariantResult, when?: string): string {
+  const head = `lockout invariant "${r.invariant.name}" is broken${when === undefined ? "" : ` ${when}`}: ${r.invariant.description} (${r.invariant.protocol} ${r.invariant.port}); ${r.failures.length}${r.failures.length === 20 ? "+" : ""} of ${r.checked} flows denied. Waive it by name in the stack config (policies.waivers) only if that is intended.`;
   return [head, ...r.failures.slice(0, 3).map((f) => formatExplain(f).replace(/^/gm, "  "))].join("\n");
 }
 
@@ -42,7 +42,10 @@ export function formatReportText(report: Report): string {
   const m = report.model;
   lines.push(`endpoints: ${m.endpoints.filter((e) => e.kind === "workload").length} workloads, ${m.endpoints.filter((e) => e.kind === "host").length} hosts; policies: ${m.policies.length} enforced, ${m.policyModel.staged.length} staged`);
   lines.push("", "lockout invariants:");
-  for (const r of report.invariants) lines.push(`  ${r.status.toUpperCase().padEnd(14)} ${r.invariant.name} — ${r.invariant.description}`);
+  report.invariants.forEach((r, i) => {
+    const st = report.stagedInvariants?.[i];
+    lines.push(`  ${r.status.toUpperCase().padEnd(14)} ${r.invariant.name} — ${r.invariant.description}${st !== undefined && st.status !== r.status ? ` (once staged policies are enforced: ${st.status.toUpperCase()})` : ""}`);
+  });
   lines.push("", "connectivity (allowed, by namespace):");
   const { names, matrix } = report.groups;
   names.forEach((s, i) =>

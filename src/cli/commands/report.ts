@@ -41,7 +41,7 @@ const USAGE = `usage: calico-baseline report [--stack NAME | --manifests PATH ..
   --format F          text (default), md (PR comment), json (stable, docs/analysis.md), svg (namespace matrix)
   --out FILE          write to FILE instead of stdout
 
-exit: 0 ok, 3 a lockout invariant is broken, 1 user error`;
+exit: 0 ok, 3 a lockout invariant is broken (enforced, or once the staged policies are enforced), 1 user error`;
 
 export interface InputFlags {
   readonly stack?: string;
@@ -125,5 +125,5 @@ export async function run(args: string[], io: CliIo): Promise<number> {
   const text =
     format === "md" ? renderMarkdownReport(report) : format === "json" ? reportJson(report) : format === "svg" ? renderSvgMatrix(report.groups.names, report.groups.matrix, report.staged) : `${formatReportText(report)}\n`;
   emit(io, text, v["out"] as string | undefined);
-  return report.invariants.some((r) => r.status === "fail") ? EXIT_INVARIANT : 0;
+  return [...report.invariants, ...(report.stagedInvariants ?? [])].some((r) => r.status === "fail") ? EXIT_INVARIANT : 0;
 }
