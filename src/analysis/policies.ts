@@ -639,12 +639,12 @@ function k8sRules(spec: Obj, key: "ingress" | "egress", ns: string): Rule[] {
         .join(" ");
     // One Calico rule per peer (Calico's conversion does the same), all with index i of the k8s rule.
     for (const peer of peers) {
-      const any: PeerSpec = { key: "any" };
+      const anyPeer: PeerSpec = { key: "any" };
       out.push({
         index: i,
         action: "Allow",
-        source: key === "ingress" ? (peer ?? any) : any,
-        destination: key === "egress" ? (peer ?? any) : any,
+        source: key === "ingress" ? (peer ?? anyPeer) : anyPeer,
+        destination: key === "egress" ? (peer ?? anyPeer) : anyPeer,
         protocols,
         ...(ports === undefined ? {} : { ports }),
         portsAreNumeric: (ports ?? []).every((t) => "lo" in t),
