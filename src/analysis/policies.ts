@@ -512,17 +512,29 @@ function calicoPolicy(o: Obj, kind: "GlobalNetworkPolicy" | "NetworkPolicy", sta
   // Defaulting looks at the rules as written, including any left out of the analysis.
   const written = (k: string): boolean => Array.isArray(spec[k]) && (spec[k] as unknown[]).length > 0;
   const types = typesOf(spec, written("ingress"), written("egress"), "spec.types");
-  // Policy selector as libcalico-go builds it.
+  // Policy selector as libcalico-go builds it (updateprocessors, ConvertGlobalNetworkPolicyV3ToV1Value and
+  // ConvertNetworkPolicyV3ToV1Value, v3.29-v3.32): the extra selectors are prefixed (pcns./pcsa.) and appended
+  // as "(<selector>) && <prefixed>"; for a GlobalNetworkPolicy, every literal "all()" in the combined text is
+  // then replaced by has(projectcalico.org/namespace) (namespaceSelector) or has(projectcalico.org/serviceaccount)
+  // (serviceAccountSelector). So `selector: all()` plus a namespaceSelector never selects host endpoints, while an
+  // omitted selector (the Calico docs' deny-app-policy) with `name not in {...}` DOES select them: host endpoints
+  // carry no pcns.* labels, so `not in` is true. A NetworkPolicy is ANDed with its namespace and gets no replacement.
   const selText = str(spec["selector"]);
-  let sel: SelectorNode | undefined = selText === undefined ? undefined : parseSel(selText, "spec.selector");
+  let sel: SelectorNode | undefined = selText === undefined || selText === "" ? undefined : parseSel(selText, "spec.selector");
+  const saSel = str(spec["serviceAccountSelector"]);
   if (kind === "NetworkPolicy") {
     sel = and(sel, eqNode(LABEL_NAMESPACE, ns!));
+    if (saSel !== undefined && saSel !== "") sel = and(sel, rewrite(parseSel(saSel, "spec.serviceAccountSelector"), SA_PREFIX, undefined, undefined));
   } else {
+    const replaceAll = (n: SelectorNode | undefined, to: SelectorNode): SelectorNode | undefined => (n === undefined ? undefined : rewrite(n, "", to, undefined));
     const nsSel = str(spec["namespaceSelector"]);
-    if (nsSel !== undefined) sel = and(sel ?? { kind: "all" }, rewrite(parseSel(nsSel, "spec.namespaceSelector"), NS_PREFIX, HAS_NAMESPACE, undefined));
+    if (nsSel !== undefined && nsSel !== "") {
+      sel = and(replaceAll(sel, HAS_NAMESPACE), rewrite(parseSel(nsSel, "spec.namespaceSelector"), NS_PREFIX, HAS_NAMESPACE, undefined));
+    }
+    if (saSel !== undefined && saSel !== "") {
+      sel = and(replaceAll(sel, HAS_SERVICE_ACCOUNT), rewrite(parseSel(saSel, "spec.serviceAccountSelector"), SA_PREFIX, HAS_SERVICE_ACCOUNT, undefined));
+    }
   }
-  const saSel = str(spec["serviceAccountSelector"]);
-  if (saSel !== undefined) sel = and(sel ?? { kind: "all" }, rewrite(parseSel(saSel, "spec.serviceAccountSelector"), SA_PREFIX, HAS_SERVICE_ACCOUNT, undefined));
   const selector = compile(sel ?? { kind: "all" }, selText ?? "all()");
   const doNotTrack = spec["doNotTrack"] === true;
   const preDNAT = spec["preDNAT"] === true;

@@ -562,6 +562,57 @@ metadata: { name: worker-eth0, labels: { role: worker } }
 spec: { node: worker, interfaceName: "*", expectedIPs: [10.0.0.11] }
 `;
 
+  // PC libcalico-go/lib/backend/syncersv1/updateprocessors/globalnetworkpolicyprocessor.go
+  // (ConvertGlobalNetworkPolicyV3ToV1Value, identical in v3.29-v3.32): the namespaceSelector is prefixed with
+  // pcns. and appended as "(<selector>) && <prefixed>", then every literal all() in the result becomes
+  // has(projectcalico.org/namespace). Host endpoints have no pcns.* labels, so "name not in {...}" is true for them.
+  const denyApp = (selectorLine: string): string => `${hep}
+---
+apiVersion: projectcalico.org/v3
+kind: GlobalNetworkPolicy
+metadata: { name: deny-app-policy }
+spec:
+  ${selectorLine}
+  namespaceSelector: kubernetes.io/metadata.name not in {"kube-system", "calico-system"}
+  types: [Ingress, Egress]
+  egress: [{ action: Allow, protocol: UDP, destination: { ports: [53] } }]
+`;
+
+  it("a GlobalNetworkPolicy with selector all() and a namespaceSelector never selects host endpoints (all() becomes has(projectcalico.org/namespace))", () => {
+    const m = modelOf(denyApp("selector: all()"), inventory);
+    // The HEP has no policy of its own now, so it denies by default except failsafes; what matters is which
+    // policy decided: not deny-app-policy.
+    const [r] = explain(m, { from: "host:worker", to: "net:192.0.2.1", port: 443, protocol: "TCP" });
+    expect(JSON.stringify(r!.egress)).not.toContain("deny-app-policy");
+    expect(verdict(m, "shop/web", "net:192.0.2.1", 443)).toBe(false);
+  });
+
+  it("the Calico docs' deny-app-policy (no selector) DOES select host endpoints: an omitted selector is not all(), so nothing is rewritten", () => {
+    const m = modelOf(denyApp("order: 1000"), inventory);
+    const [r] = explain(m, { from: "host:worker", to: "net:192.0.2.1", port: 443, protocol: "TCP" });
+    expect(JSON.stringify(r!.egress)).toContain("deny-app-policy");
+    expect(r!.allowed).toBe(false);
+    expect(verdict(m, "host:worker", "net:192.0.2.1", 53, "UDP")).toBe(true);
+  });
+
+  it("a GlobalNetworkPolicy serviceAccountSelector likewise turns all() into has(projectcalico.org/serviceaccount); host endpoints have none", () => {
+    const m = modelOf(`${hep}
+---
+apiVersion: projectcalico.org/v3
+kind: GlobalNetworkPolicy
+metadata: { name: sa-scoped }
+spec:
+  selector: all()
+  serviceAccountSelector: all()
+  types: [Egress]
+`, inventory);
+    const [hostFlow] = explain(m, { from: "host:worker", to: "net:192.0.2.1", port: 443, protocol: "TCP" });
+    expect(JSON.stringify(hostFlow!.egress)).not.toContain("sa-scoped");
+    const [podFlow] = explain(m, { from: "shop/web", to: "net:192.0.2.1", port: 443, protocol: "TCP" });
+    expect(JSON.stringify(podFlow!.egress)).toContain("sa-scoped");
+    expect(podFlow!.allowed).toBe(false);
+  });
+
   it("a node without a host endpoint is not policed", () => {
     const m = modelOf("", inventory);
     expect(explain(m, { from: "net:192.0.2.1", to: "host:worker", port: 80, protocol: "TCP" })[0]!.ingress.decision).toEqual({ by: "not-policed", reason: "node worker has no host endpoint" });
