@@ -8,11 +8,12 @@ import { main, type CliIo } from "../../src/cli/main.js";
 const ROOT = join(POLICIES_DIR, "..");
 const temps: string[] = [];
 
-/** A project directory holding a copy of the repository's stack files. */
+/** A project directory holding a copy of the repository's stack files and the declared inventory. */
 function project(): string {
   const d = mkdtempSync(join(tmpdir(), "cb-cli-"));
   temps.push(d);
   for (const f of readdirSync(ROOT).filter((x) => /^Pulumi(\..+)?\.yaml$/.test(x))) cpSync(join(ROOT, f), join(d, f));
+  cpSync(join(POLICIES_DIR, "inventory.yaml"), join(d, "policies", "inventory.yaml"));
   return d;
 }
 afterEach(() => {
@@ -39,8 +40,39 @@ describe("calico-baseline synth", () => {
       "30-application.yaml",
       "40-appsec.yaml",
       "monitoring.yaml",
+      "report.md",
+      "report.svg",
     ]);
     expect(r.out).toMatch(/wrote \d+ objects in 6 files/);
+    const report = readFileSync(join(cwd, "dist", "dev", "report.md"), "utf8");
+    expect(report).toContain("all lockout invariants hold");
+    expect(report).toContain("```mermaid");
+    expect(readFileSync(join(cwd, "dist", "dev", "report.svg"), "utf8")).toMatch(/^<svg[^>]*xmlns="http:\/\/www.w3.org\/2000\/svg"/);
+  });
+  it("fails on a broken lockout invariant with its explain trail, writes nothing, and passes once the invariant is waived", async () => {
+    const cwd = project();
+    const stackFile = join(cwd, "Pulumi.dev.yaml");
+    // Default-deny every namespace, kube-system included: pods keep DNS egress, but coredns stops accepting
+    // queries from host-networked clients, so the DNS invariants break.
+    const denyAll = readFileSync(stackFile, "utf8").replace(
+      "  calico-baseline:policies:\n",
+      "  calico-baseline:policies:\n    defaultDenyExcludedNamespaces: []\n",
+    );
+    writeFileSync(stackFile, denyAll);
+    const r = await cli(cwd, "--stack", "dev");
+    expect(r.code).toBe(1);
+    expect(r.err).toMatch(/breaks \d+ lockout invariant\(s\); nothing was written/);
+    expect(r.err).toMatch(/lockout invariant "dns-udp" is broken/);
+    expect(r.err).toMatch(/host:control -> kube-system\/coredns\[Deployment\] UDP 53: DENIED/);
+    expect(r.err).toMatch(/end of tier application: no policy allowed or passed it \(defaultAction Deny\)/);
+    expect(existsSync(join(cwd, "dist"))).toBe(false);
+    const broken = [...r.err.matchAll(/lockout invariant "([^"]+)" is broken/g)].map((m) => m[1]!);
+    const waived = denyAll.replace(
+      "  calico-baseline:policies:\n",
+      `  calico-baseline:policies:\n    waivers: [${[...new Set(broken)].join(", ")}]\n`,
+    );
+    writeFileSync(stackFile, waived);
+    expect((await cli(cwd, "--stack", "dev")).code).toBe(0);
   });
   it("honours --out", async () => {
     const cwd = project();

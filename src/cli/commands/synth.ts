@@ -1,9 +1,14 @@
 /**
  * `calico-baseline synth --stack <name> [--out dist]`: renders the stack's baseline to `<out>/<stack>/`
  * (one YAML file per tier chart in apply order, plus monitoring.yaml). On any invalid object it prints every
- * problem and writes nothing. `npm start` runs it for the dev stack.
+ * problem and writes nothing. Next to the YAML it writes the analysis report (report.md, report.svg) of the
+ * rendered policies over the stack's inventory, and it fails, writing nothing, when the baseline breaks a
+ * lockout invariant the stack does not waive. `npm start` runs it for the dev stack.
  */
-import { resolve } from "node:path";
+import { existsSync } from "node:fs";
+import { join, resolve } from "node:path";
+import { loadInventory } from "../../analysis/analyse.js";
+import { renderReports } from "../../analysis/report.js";
 import { loadStackConfig } from "../../config/index.js";
 import { UserError } from "../../model/problem.js";
 import { MONITORING_FILE, synthMonitoring } from "../../rendering/monitoring.js";
@@ -12,16 +17,20 @@ import type { CliIo } from "../main.js";
 
 export const summary = "render a stack's baseline to <out>/<stack>/ as YAML, one file per tier in apply order";
 
-const USAGE = "usage: calico-baseline synth --stack <name> [--out <dir>]  (default --out dist)";
+const USAGE =
+  "usage: calico-baseline synth --stack <name> [--out <dir>] [--inventory <file>]\n" +
+  "  (default --out dist; default inventory policies/inventory.<stack>.yaml, else policies/inventory.yaml)";
 
 interface SynthArgs {
   readonly stack: string;
   readonly out: string;
+  readonly inventory: string | undefined;
 }
 
 function parseArgs(args: readonly string[]): SynthArgs {
   let stack: string | undefined;
   let out = "dist";
+  let inventory: string | undefined;
   for (let i = 0; i < args.length; i++) {
     const a = args[i] as string;
     const [flag, inline] = a.startsWith("--") && a.includes("=") ? [a.slice(0, a.indexOf("=")), a.slice(a.indexOf("=") + 1)] : [a, undefined];
@@ -34,10 +43,18 @@ function parseArgs(args: readonly string[]): SynthArgs {
     };
     if (flag === "--stack") stack = value();
     else if (flag === "--out") out = value();
+    else if (flag === "--inventory") inventory = value();
     else throw new UserError([{ path: a, value: a, message: "unknown argument", hint: USAGE }]);
   }
   if (stack === undefined) throw new UserError([{ path: "--stack", message: "--stack is required", hint: USAGE }]);
-  return { stack, out };
+  return { stack, out, inventory };
+}
+
+/** The inventory the report and invariants are computed over: per stack when the repo has one. */
+function inventoryPath(cwd: string, stack: string, given: string | undefined): string {
+  if (given !== undefined) return given;
+  const perStack = join("policies", `inventory.${stack}.yaml`);
+  return existsSync(join(cwd, perStack)) ? perStack : join("policies", "inventory.yaml");
 }
 
 export async function run(args: string[], io: CliIo): Promise<number> {
@@ -45,14 +62,26 @@ export async function run(args: string[], io: CliIo): Promise<number> {
     io.out(USAGE);
     return 0;
   }
-  const { stack, out } = parseArgs(args);
+  const { stack, out, inventory: inventoryArg } = parseArgs(args);
   const config = loadStackConfig(stack, { cwd: io.cwd });
   const charts = synthBaseline(config.policies);
   const files: ObjectFile[] = [...charts];
   if (config.monitoring.enabled) files.push({ file: MONITORING_FILE, objects: synthMonitoring() });
-  // Files derived from the charts (reports, invariant results) go here, so they are written atomically
-  // with the YAML.
-  const extras: TextFile[] = [];
+  // The report and the lockout check are derived from the charts and written atomically with the YAML.
+  const inventory = loadInventory(inventoryPath(io.cwd, stack, inventoryArg), io.cwd);
+  const reports = renderReports({
+    charts,
+    extraFiles: files.filter((f) => f.file === MONITORING_FILE),
+    inventory,
+    settings: config.policies,
+  });
+  if (reports.invariantFailures.length > 0) {
+    io.err(`synth: the ${stack} baseline breaks ${reports.invariantFailures.length} lockout invariant(s); nothing was written.`);
+    io.err(reports.message);
+    io.err(`Fix the policy, or waive the invariant by name in Pulumi.${stack}.yaml (calico-baseline:policies.waivers).`);
+    return 1;
+  }
+  const extras: TextFile[] = Object.entries(reports.files).map(([file, content]) => ({ file, content }));
   const dir = resolve(io.cwd, out, stack);
   writeStack(dir, files, extras);
   const count = files.reduce((n, f) => n + f.objects.length, 0);
