@@ -1,0 +1,129 @@
+/**
+ * k3s installation, the same script on multipass VMs (through cloud-init) and on SSH hosts (through
+ * `sudo bash -s`). Pure: the scripts are golden files in the tests.
+ *
+ * k3s is started without flannel, without its network-policy controller (Calico enforces policy), and
+ * without traefik and servicelb (not part of the baseline); the pod CIDR is Calico's IP pool.
+ */
+import { stringify } from "yaml";
+import type { K3sSettings } from "../../config/types.js";
+import { sh, writeFile } from "./shell.js";
+
+/** How a node reaches and trusts the private registry. */
+export interface NodeRegistryTrust {
+  /** `host:port` as images reference it. */
+  readonly host: string;
+  readonly username: string;
+  readonly password: string;
+  /** PEM CA, when the registry's certificate is not publicly trusted. */
+  readonly caPem?: string;
+}
+
+export type K3sRole = { readonly role: "server"; readonly tlsSan?: string } | { readonly role: "agent"; readonly serverUrl: string };
+
+export interface K3sInstall {
+  readonly k3s: K3sSettings;
+  readonly node: K3sRole;
+  /** Shared cluster secret: the server is started with it, agents join with it. */
+  readonly token: string;
+  readonly registry: NodeRegistryTrust;
+}
+
+export const REGISTRY_CA_PATH = "/etc/rancher/k3s/calico-baseline-registry-ca.crt";
+
+/**
+ * k3s `registries.yaml`: containerd authenticates to the mirror and trusts its CA. Images are referenced
+ * by the mirror's own host, so only `configs` is needed (no `mirrors` rewrite of docker.io).
+ */
+export function registriesYaml(r: NodeRegistryTrust): string {
+  const cfg: Record<string, unknown> = { auth: { username: r.username, password: r.password } };
+  if (r.caPem !== undefined) cfg["tls"] = { ca_file: REGISTRY_CA_PATH };
+  return stringify({ configs: { [r.host]: cfg } });
+}
+
+export function k3sFlags(i: K3sInstall): string[] {
+  if (i.node.role === "agent") return ["agent"];
+  const flags = [
+    "server",
+    "--flannel-backend=none",
+    "--disable-network-policy",
+    "--disable=traefik,servicelb",
+    `--cluster-cidr=${i.k3s.podCidr}`,
+    `--service-cidr=${i.k3s.serviceCidr}`,
+    "--write-kubeconfig-mode=0600",
+  ];
+  if (i.node.tlsSan !== undefined) flags.push(`--tls-san=${i.node.tlsSan}`);
+  return flags;
+}
+
+/** Root script that trusts the registry, writes registries.yaml and installs k3s at the pinned version. */
+export function k3sInstallScript(i: K3sInstall): string {
+  const lines = ["#!/bin/bash", "set -euo pipefail", "umask 077"];
+  if (i.registry.caPem !== undefined) {
+    lines.push(
+      writeFile(REGISTRY_CA_PATH, i.registry.caPem, "0644"),
+      // System trust too, so `crictl pull` and curl on the node accept the registry as containerd does.
+      `install -m 0644 ${REGISTRY_CA_PATH} /usr/local/share/ca-certificates/calico-baseline-registry.crt`,
+      "update-ca-certificates >/dev/null",
+    );
+  }
+  lines.push(writeFile("/etc/rancher/k3s/registries.yaml", registriesYaml(i.registry), "0600"));
+  const env = [`INSTALL_K3S_VERSION=${sh(i.k3s.k3sVersion)}`, `K3S_TOKEN=${sh(i.token)}`];
+  if (i.node.role === "agent") env.push(`K3S_URL=${sh(i.node.serverUrl)}`);
+  lines.push(
+    `curl -sfL https://get.k3s.io | ${env.join(" ")} sh -s - ${k3sFlags(i).map(sh).join(" ")}`,
+    "",
+  );
+  return lines.join("\n");
+}
+
+/** cloud-init user-data for a multipass VM that runs the k3s install script at first boot. */
+export function k3sCloudInit(i: K3sInstall): string {
+  const path = "/var/lib/calico-baseline/install-k3s.sh";
+  return `#cloud-config\n${stringify({
+    write_files: [{ path, permissions: "0700", owner: "root:root", content: k3sInstallScript(i) }],
+    runcmd: [["bash", path]],
+  })}`;
+}
+
+/**
+ * Waits (on the control plane, as root) until the API server answers /readyz and every node has
+ * registered. Nodes stay NotReady until Calico is installed (no CNI yet), so readiness is not awaited here.
+ */
+export function k3sReadyScript(expectedNodes: number, timeoutSeconds = 600): string {
+  return [
+    "set -euo pipefail",
+    `deadline=$(( $(date +%s) + ${timeoutSeconds} ))`,
+    "while :; do",
+    "  if k3s kubectl get --raw=/readyz >/dev/null 2>&1; then",
+    "    n=$(k3s kubectl get nodes --no-headers 2>/dev/null | wc -l)",
+    `    if [ "$n" -ge ${expectedNodes} ]; then echo "k3s API ready, $n nodes registered"; exit 0; fi`,
+    "  fi",
+    '  if [ "$(date +%s)" -ge "$deadline" ]; then',
+    `    echo "k3s did not become ready with ${expectedNodes} nodes within ${timeoutSeconds}s" >&2`,
+    "    k3s kubectl get nodes >&2 || true",
+    "    exit 1",
+    "  fi",
+    "  sleep 5",
+    "done",
+    "",
+  ].join("\n");
+}
+
+/** Prints the admin kubeconfig (root only). */
+export const READ_KUBECONFIG = "cat /etc/rancher/k3s/k3s.yaml";
+
+/** k3s writes its kubeconfig for 127.0.0.1; point it at the control plane's reachable address instead. */
+export function rewriteKubeconfig(kubeconfig: string, host: string): string {
+  const h = host.includes(":") ? `[${host}]` : host;
+  if (!/https:\/\/127\.0\.0\.1:6443/.test(kubeconfig)) {
+    throw new Error("the k3s kubeconfig has no https://127.0.0.1:6443 server entry; is this a k3s server?");
+  }
+  return kubeconfig.replace(/https:\/\/127\.0\.0\.1:6443/g, `https://${h}:6443`);
+}
+
+/** Uninstall on destroy (ssh hosts; multipass VMs are simply purged). */
+export function k3sUninstallScript(role: "server" | "agent"): string {
+  const s = role === "server" ? "/usr/local/bin/k3s-uninstall.sh" : "/usr/local/bin/k3s-agent-uninstall.sh";
+  return `if [ -x ${s} ]; then ${s}; fi\n`;
+}
