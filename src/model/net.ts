@@ -99,7 +99,10 @@ export function parseCidr(text: string): Cidr | undefined {
   let prefix = bits;
   if (slash >= 0) {
     const p = text.slice(slash + 1);
-    if (!/^(0|[1-9][0-9]{0,2})$/.test(p)) return undefined;
+    // Go's net.ParseCIDR reads the length with dtoi, which takes leading zeros ("10.0.0.0/08" is a /8);
+    // Calico (cnet.ParseCIDROrIP) and the Kubernetes API server both parse with it. Addresses keep
+    // rejecting leading zeros (netip.ParseAddr).
+    if (!/^[0-9]{1,6}$/.test(p.replace(/^0+(?=[0-9])/, ""))) return undefined;
     prefix = Number(p);
     if (prefix > bits) return undefined;
   }

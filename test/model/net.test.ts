@@ -33,9 +33,18 @@ describe("parseCidr", () => {
   });
 
   it("rejects prefixes out of range and malformed text", () => {
-    for (const bad of ["10.0.0.0/33", "::/129", "10.0.0.0/", "10.0.0.0/08", "10.0.0.0/-1", "10.0.0/8"]) {
+    for (const bad of ["10.0.0.0/33", "::/129", "10.0.0.0/", "10.0.0.0/-1", "10.0.0/8", "10.0.0.0/0033", "010.0.0.0/8", "172.16.0.0/ 12"]) {
       expect(parseCidr(bad), bad).toBeUndefined();
     }
+  });
+
+  // Go's net.ParseCIDR reads the prefix length with dtoi, which skips leading zeros; Calico
+  // (libcalico-go lib/net ParseCIDROrIP, used by validator.go validateIPNetwork/validateCIDR) therefore
+  // accepts them. Found by differential testing against v3.32.1.
+  it("reads a prefix length with leading zeros as Go does", () => {
+    expect(parseCidr("172.16.0.0/012")).toMatchObject({ prefix: 12, version: 4, hadPrefix: true });
+    expect(parseCidr("fd12::/0064")).toMatchObject({ prefix: 64, version: 6 });
+    expect(parseCidr("192.168.7.0/00")).toMatchObject({ prefix: 0 });
   });
 
   it("tests containment within one IP version only", () => {

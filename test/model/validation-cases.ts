@@ -146,6 +146,14 @@ export const VALID_CASES: readonly ValidationCase[] = [
     problems: [],
   },
   {
+    // Differential testing against v3.32.1: validateNetworkSet's `omitempty,dive,cidr` tag skips an empty
+    // string (go-playground runs custom tags only on non-zero values), and Go's net.ParseCIDR takes a
+    // prefix length with leading zeros.
+    name: "GlobalNetworkSet with an empty entry and a zero-padded prefix length",
+    obj: calico("GlobalNetworkSet", "padded-prefixes", { nets: ["", "198.51.100.0/024", "2001:db8::/032"] }),
+    problems: [],
+  },
+  {
     // docs: reference/resources/networkset
     name: "docs NetworkSet",
     obj: calico("NetworkSet", "external-database", { nets: ["198.51.100.0/28", "2001:db8::/32"] }, {
@@ -1017,6 +1025,67 @@ export const CONFIG_FIELD_CASES: readonly ValidationCase[] = [
       { path: "spec.importV4[0].cidr", value: "fd00::/8", message: "cidr must be a strictly masked IPv4 network", hint: "V6 lists" },
       { path: "spec.importV4[0].interface", value: "eth0/1", message: "invalid interface", hint: "1-15" },
       { path: "spec.importV4[0].operations[0]", value: { setPriority: { value: 5 }, prependASPath: { prefix: [65000] } }, message: "exactly one operation must be set", hint: "one of addCommunity" },
+    ],
+  },
+  // ---- Found by differential testing against Calico v3.32.1 (validator.go validateFelixConfigSpec,
+  // validateRouteTableRange, validateRouteTableIDRange, validateHealthTimeoutOverride). Own values.
+  {
+    name: "Felix struct rules: node port ranges, external nodes, OpenStack region, source addresses",
+    obj: calico("FelixConfiguration", "default", {
+      kubeNodePortRanges: ["30000:32767", 31000, "nodeports"],
+      externalNodesList: ["198.51.100.0/24", "not-a-net", "2001:db8::/64"],
+      openstackRegion: "Region_One",
+      natOutgoingAddress: "203.0.113.7/32",
+      deviceRouteSourceAddress: "2001:db8::5",
+      deviceRouteSourceAddressIPv6: "192.0.2.9",
+    }),
+    problems: [
+      { path: "spec.kubeNodePortRanges[2]", value: "nodeports", message: "node port ranges should not contain named ports", hint: "30000:32767" },
+      { path: "spec.externalNodesList[1]", value: "not-a-net", message: "externalNodesList has an invalid CIDR", hint: "IPv4" },
+      { path: "spec.externalNodesList[2]", value: "2001:db8::/64", message: "externalNodesList only takes IPv4 CIDRs", hint: "IPv4" },
+      { path: "spec.openstackRegion", value: "Region_One", message: "openstackRegion must be a valid DNS label", hint: "lower case" },
+      { path: "spec.natOutgoingAddress", value: "203.0.113.7/32", message: "natOutgoingAddress is not a valid IPv4 address", hint: "without a prefix length" },
+      { path: "spec.deviceRouteSourceAddress", value: "2001:db8::5", message: "deviceRouteSourceAddress is not a valid IPv4 address", hint: "IPv4" },
+      { path: "spec.deviceRouteSourceAddressIPv6", value: "192.0.2.9", message: "deviceRouteSourceAddressIPv6 is not a valid IPv6 address", hint: "IPv6" },
+    ],
+  },
+  {
+    // The region becomes part of a namespace name "openstack-region-<region>" (at most 63 characters).
+    name: "Felix OpenStack region longer than 46 characters",
+    obj: calico("FelixConfiguration", "default", { openstackRegion: "r".repeat(47) }),
+    problems: [{ path: "spec.openstackRegion", value: "r".repeat(47), message: "openstackRegion is too long (at most 46 characters)", hint: "shorter" }],
+  },
+  {
+    name: "Felix routeTableRange must stay within 1..250",
+    obj: calico("FelixConfiguration", "default", { routeTableRange: { min: 100, max: 251 } }),
+    problems: [{ path: "spec.routeTableRange", value: { min: 100, max: 251 }, message: "routeTableRange must be a range of route table indices within 1..250", hint: "max <= 250" }],
+  },
+  {
+    name: "Felix routeTableRanges: order, lower bound and total table count",
+    obj: calico("FelixConfiguration", "node.worker-1", { routeTableRanges: [{ min: 20, max: 10 }, { min: 0, max: 5 }, { min: 1000, max: 70000 }] }),
+    problems: [
+      { path: "spec.routeTableRanges[0]", value: { min: 20, max: 10 }, message: "routeTableRanges min value cannot be greater than max value", hint: "swap" },
+      { path: "spec.routeTableRanges[1].min", value: 0, message: "routeTableRanges cannot target indices < 1", hint: "1 or above" },
+      {
+        path: "spec.routeTableRanges",
+        value: [{ min: 20, max: 10 }, { min: 0, max: 5 }, { min: 1000, max: 70000 }],
+        message: "routeTableRanges targets too many tables (68998; at most 65535)",
+        hint: "narrow",
+      },
+    ],
+  },
+  {
+    name: "Felix health timeout overrides: reporter name characters and negative timeouts",
+    obj: calico("FelixConfiguration", "default", {
+      healthTimeoutOverrides: [
+        { name: "InternalDataplaneMainLoop", timeout: "-2m" },
+        { name: "calc/graph", timeout: "90s" },
+        { name: "Async Calc_Graph-1", timeout: "-0s" },
+      ],
+    }),
+    problems: [
+      { path: "spec.healthTimeoutOverrides[0].timeout", value: "-2m", message: "health timeout override must not be negative", hint: "30s" },
+      { path: "spec.healthTimeoutOverrides[1].name", value: "calc/graph", message: "health timeout override name must match ^[a-zA-Z0-9_ -]+$", hint: "health reporter" },
     ],
   },
 ];

@@ -91,8 +91,10 @@ export function validateNetworkSet(meta: ObjectMeta, spec: NetworkSetSpec, r: Re
     );
   }
   (spec.nets ?? []).forEach((n, i) => {
-    // The `cidr` field validator: a CIDR (host bits allowed) or a bare address.
-    if (parseCidr(n) === undefined) {
+    // The `cidr` field validator: a CIDR (host bits allowed) or a bare address. go-playground's validator
+    // skips custom tags on an empty string (`omitempty,dive,cidr`), so Calico accepts "" here, unlike in
+    // a rule's nets where validateRule rejects it (checked against v3.32.1 by differential testing).
+    if (n !== "" && parseCidr(n) === undefined) {
       r.add(`spec.nets[${i}]`, n, "invalid CIDR or IP address", "write an IPv4/IPv6 address or network, e.g. 192.0.2.0/24 or 2001:db8::/32");
     }
   });
@@ -180,6 +182,101 @@ export function validateFelixConfiguration(meta: ObjectMeta, spec: FelixConfigur
   if (Array.isArray(ranges) && ranges.length > 7) {
     r.add("spec.kubeNodePortRanges", ranges, "node port ranges list is too long (max 7)", "merge ranges; iptables multiport accepts at most 15 ports");
   }
+  validateFelixSpecStruct(spec, r);
+}
+
+/** A Go `time.Duration` text (`-1ns`, `-1m30s`) that is below zero: a leading `-` and some non-zero digit. */
+function isNegativeDuration(v: unknown): boolean {
+  return typeof v === "string" && v.startsWith("-") && /[1-9]/.test(v);
+}
+
+const HEALTH_OVERRIDE_NAME = /^[a-zA-Z0-9_ -]+$/;
+/** Felix's `RouteTableRanges` may designate at most 0xffff tables in total; each index fits in a uint32. */
+const ROUTE_TABLES_MAX = 0xffff;
+const ROUTE_TABLE_INDEX_MAX = 0xffffffff;
+/** OpenStack region names become namespace names `openstack-region-<region>` (a DNS-1123 label, <= 63). */
+const OPENSTACK_REGION_MAX = DNS1123_LABEL_MAX - "openstack-region-".length;
+
+/**
+ * The struct-level rules of libcalico-go validator.go `validateFelixConfigSpec`, `validateRouteTableRange`,
+ * `validateRouteTableIDRange` and `validateHealthTimeoutOverride` (v3.32.1), for the fields the CRD only
+ * types loosely.
+ */
+function validateFelixSpecStruct(spec: FelixConfigurationSpec, r: Reporter): void {
+  const ranges = spec.kubeNodePortRanges;
+  if (Array.isArray(ranges)) {
+    ranges.forEach((p, i) => {
+      // numorstring.Port: a number or "a:b" is numeric; any other string is a port name.
+      if (typeof p === "string" && !/^[0-9]+(:[0-9]+)?$/.test(p)) {
+        r.add(`spec.kubeNodePortRanges[${i}]`, p, "node port ranges should not contain named ports", "write a port number or a range such as 30000:32767");
+      }
+    });
+  }
+  const ext = spec.externalNodesList;
+  if (Array.isArray(ext)) {
+    ext.forEach((c, i) => {
+      if (typeof c !== "string") return;
+      const parsed = parseCidr(c);
+      if (parsed === undefined) {
+        r.add(`spec.externalNodesList[${i}]`, c, "externalNodesList has an invalid CIDR", "write an IPv4 address or CIDR such as 192.0.2.0/24");
+      } else if (parsed.version !== 4) {
+        r.add(`spec.externalNodesList[${i}]`, c, "externalNodesList only takes IPv4 CIDRs", "write an IPv4 address or CIDR such as 192.0.2.0/24");
+      }
+    });
+  }
+  const region = spec.openstackRegion;
+  if (typeof region === "string" && region !== "") {
+    if (region.length > OPENSTACK_REGION_MAX) {
+      r.add("spec.openstackRegion", region, `openstackRegion is too long (at most ${OPENSTACK_REGION_MAX} characters)`, "use a shorter region name");
+    } else if (!isDns1123Label(region)) {
+      r.add("spec.openstackRegion", region, "openstackRegion must be a valid DNS label", "use lower case letters, digits and '-'");
+    }
+  }
+  for (const [field, version] of [["natOutgoingAddress", 4], ["deviceRouteSourceAddress", 4], ["deviceRouteSourceAddressIPv6", 6]] as const) {
+    const v = spec[field];
+    // cnet.ParseIP: a plain address, no prefix length.
+    if (typeof v === "string" && v !== "" && parseIp(v)?.version !== version) {
+      r.add(`spec.${field}`, v, `${field} is not a valid IPv${version} address`, `write a single IPv${version} address without a prefix length`);
+    }
+  }
+  const single = spec.routeTableRange;
+  if (isRecord(single)) {
+    const { min, max } = single;
+    if (typeof min === "number" && typeof max === "number" && !(min >= 1 && max >= min && max <= 250)) {
+      r.add("spec.routeTableRange", single, "routeTableRange must be a range of route table indices within 1..250", "use min >= 1, max >= min and max <= 250 (or routeTableRanges for more tables)");
+    }
+  }
+  const multi = spec.routeTableRanges;
+  if (Array.isArray(multi)) {
+    let total = 0;
+    multi.forEach((rg: unknown, i) => {
+      if (!isRecord(rg) || typeof rg.min !== "number" || typeof rg.max !== "number") return;
+      const path = `spec.routeTableRanges[${i}]`;
+      if (rg.min > rg.max) r.add(path, rg, "routeTableRanges min value cannot be greater than max value", "swap min and max");
+      if (rg.min <= 0) r.add(`${path}.min`, rg.min, "routeTableRanges cannot target indices < 1", "start the range at 1 or above");
+      if (rg.max > ROUTE_TABLE_INDEX_MAX) r.add(`${path}.max`, rg.max, "routeTableRanges max index too high", `use at most ${ROUTE_TABLE_INDEX_MAX}`);
+      total += rg.max - rg.min + 1;
+    });
+    if (total > ROUTE_TABLES_MAX) {
+      r.add("spec.routeTableRanges", multi, `routeTableRanges targets too many tables (${total}; at most ${ROUTE_TABLES_MAX})`, "narrow the ranges");
+    }
+  }
+  const htos = spec.healthTimeoutOverrides;
+  if (Array.isArray(htos)) {
+    htos.forEach((h: unknown, i) => {
+      if (!isRecord(h)) return;
+      if (typeof h.name === "string" && !HEALTH_OVERRIDE_NAME.test(h.name)) {
+        r.add(`spec.healthTimeoutOverrides[${i}].name`, h.name, "health timeout override name must match ^[a-zA-Z0-9_ -]+$", "name a Felix health reporter, e.g. InternalDataplaneMainLoop");
+      }
+      if (isNegativeDuration(h.timeout)) {
+        r.add(`spec.healthTimeoutOverrides[${i}].timeout`, h.timeout, "health timeout override must not be negative", "use a duration such as 30s");
+      }
+    });
+  }
+}
+
+function isRecord(v: unknown): v is Readonly<Record<string, unknown>> {
+  return typeof v === "object" && v !== null && !Array.isArray(v);
 }
 
 export function validateKubeControllersConfiguration(spec: KubeControllersConfigurationSpec, r: Reporter): void {

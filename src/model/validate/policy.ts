@@ -160,7 +160,7 @@ export function validatePolicySpec(
   const global = isGlobalKind(kind);
   if (spec.stagedAction === "Delete") {
     // A staged delete previews the removal of the enforced policy of the same name: only tier may be set
-    // (Calico 3.30-3.31 clear `types` first, so it is ignored here too).
+    // (clientv3 clears `types` before validating a staged Delete on 3.30-3.32, so it is ignored here too).
     if (!isEmptyStagedSpec(spec)) {
       r.add("spec", undefined, "Spec fields, except Tier, should all be zero-value if stagedAction is Delete", "a staged Delete carries no rules or selectors: keep only tier and stagedAction");
     }
