@@ -4,12 +4,18 @@
  * that allows the registry's CIDRs on the port, then (when the CIDRs hold only the registry, see
  * `exclusive`) denies every other flow to those CIDRs. Flows to other destinations are left to the tier's
  * default (Pass in the baseline).
+ *
+ * When a CIDR is a subnet rather than the registry's own address (multipass: the VM bridge, which the nodes
+ * share), the Allow would also open the registry port on every node to every pod. So a `Pass` rule for the
+ * host endpoints on that port comes first: flows to a node's port 5000 are not this policy's business and
+ * go on to later tiers (an application pod's then ends in its default deny), exactly as if the registry rule
+ * did not exist. Pass, not Deny, because the node port was never the registry's to close.
  */
 import type { Construct } from "constructs";
 import { UserError, type Problem } from "../src/model/problem.js";
-import { sel } from "../src/model/selector/index.js";
+import { sel, type Selector } from "../src/model/selector/index.js";
 import { GlobalNetworkPolicy } from "./global-network-policy.js";
-import { parseNet, Peer } from "./peer.js";
+import { NODE_OS_LABEL, parseNet, Peer } from "./peer.js";
 import { Port } from "./port.js";
 import { makeRules } from "./rule.js";
 import type { Tier } from "./tier.js";
@@ -29,6 +35,12 @@ export interface PrivateRegistryEgressProps {
    * @default true when every CIDR is a single address (/32 or /128), false otherwise
    */
   readonly exclusive?: boolean;
+  /**
+   * The node host endpoints the registry is not on: flows to them on the registry port are passed on
+   * before the Allow, so a subnet-wide registry CIDR does not open that port on the nodes.
+   * @default has(kubernetes.io/os) (every auto host endpoint) when a CIDR is wider than one address, else none
+   */
+  readonly notOnHosts?: Selector | false;
   /** @default 50 */
   readonly order?: number;
 }
@@ -64,12 +76,14 @@ export class PrivateRegistryEgress extends GlobalNetworkPolicy {
     const singleHosts = [...byVersion.values()].flat().every((n) => n.endsWith("/32") || n.endsWith("/128"));
     const exclusive = props.exclusive ?? singleHosts;
     const peers = [...byVersion.keys()].sort().map((v) => Peer.nets(...(byVersion.get(v) ?? [])));
+    const notOnHosts = props.notOnHosts ?? (singleHosts ? false : sel.has(NODE_OS_LABEL));
     super(scope, id, {
       tier: props.tier,
       name: props.name ?? "registry-egress",
       order: props.order ?? 50,
       selector: sel.all(),
       egress: [
+        ...(notOnHosts === false ? [] : makeRules("egress", "Pass", Peer.hosts(notOnHosts), [registryPort])),
         ...peers.flatMap((p) => makeRules("egress", "Allow", p, [registryPort])),
         ...(exclusive ? peers.flatMap((p) => makeRules("egress", "Deny", p)) : []),
       ],

@@ -213,12 +213,23 @@ describe("PrivateRegistryEgress", () => {
       },
     });
   });
-  it("does not deny a subnet shared with nodes unless told to", () => {
+  it("does not deny a subnet shared with nodes, and passes the nodes' registry port on before allowing the subnet", () => {
     const f = fixture();
     new PrivateRegistryEgress(f.chart, "r", { tier: f.tier, cidrs: ["10.91.52.0/24"], port: 5000 });
     expect(specOf(f.byName("t.registry-egress"))["egress"]).toEqual([
+      { action: "Pass", protocol: "TCP", destination: { selector: "has(kubernetes.io/os)", namespaceSelector: "global()", ports: [5000] } },
       { action: "Allow", protocol: "TCP", destination: { nets: ["10.91.52.0/24"], ports: [5000] } },
     ]);
+  });
+  it("takes the hosts to pass from notOnHosts, or none with false", () => {
+    const f = fixture();
+    new PrivateRegistryEgress(f.chart, "r", { tier: f.tier, cidrs: ["10.91.52.0/24"], port: 5000, notOnHosts: sel.has("node-role.kubernetes.io/worker") });
+    new PrivateRegistryEgress(f.chart, "r2", { tier: f.tier, name: "registry-2", cidrs: ["10.91.52.0/24"], port: 5000, notOnHosts: false });
+    expect((specOf(f.byName("t.registry-egress"))["egress"] as Obj[])[0]).toMatchObject({
+      action: "Pass",
+      destination: { selector: "has(node-role.kubernetes.io/worker)" },
+    });
+    expect((specOf(f.byName("t.registry-2"))["egress"] as Obj[]).map((r) => r["action"])).toEqual(["Allow"]);
   });
   it("splits IPv4 and IPv6 registry addresses into separate rules", () => {
     const f = fixture();
