@@ -80,9 +80,12 @@ export function endpointPeer(e: Endpoint): Peer {
   return { endpoint: e, ...(e.ips[0] === undefined ? {} : { ip: e.ips[0] }), display: e.id };
 }
 
-/** True when the peer is in the selector's IP set: the endpoint matches, or a network set holding its address does. */
+/**
+ * True when the peer is in the selector's IP set: the endpoint matches (and Felix puts its addresses in
+ * IP sets, see Endpoint.selectable), or a network set holding its address does.
+ */
 export function selectorMatchesPeer(sel: CompiledSelector, peer: Peer, model: Model): boolean {
-  if (peer.endpoint !== undefined && sel.match(peer.endpoint.labels)) return true;
+  if (peer.endpoint !== undefined && peer.endpoint.selectable && sel.match(peer.endpoint.labels)) return true;
   if (peer.ip !== undefined) for (const s of model.networkSetsAt(peer.ip)) if (sel.match(s.view)) return true;
   const within = peer.ip === undefined ? peer.endpoint?.within : undefined;
   if (within !== undefined) for (const s of model.networkSetsCovering(within)) if (sel.match(s.view)) return true;

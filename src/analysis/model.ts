@@ -44,6 +44,15 @@ export interface Endpoint {
    * not policed by Calico at all.
    */
   readonly hostEndpoint?: { readonly name: string; readonly profileAllows: boolean; readonly auto: boolean };
+  /**
+   * Whether a rule selector that matches this endpoint's labels matches its traffic. Felix turns a rule
+   * selector into an IP set of the matching endpoints' addresses: a workload's pod IPs, but for a host
+   * endpoint only its `expectedIPs` (felix/labelindex/named_port_index.go extractCIDRsFromHostEndpoint).
+   * So a node with no host endpoint, or whose host endpoint lists no expectedIPs, is never matched by a
+   * selector (only by `nets` or a network set holding its address). Automatic host endpoints list the
+   * node's addresses (kube-controllers), so they are selectable.
+   */
+  readonly selectable: boolean;
   readonly workload?: InventoryWorkload;
 }
 
@@ -171,6 +180,7 @@ export function buildModel(inventory: Inventory, policyModel: PolicyModel, opts:
         ips: ipsOf([...hep.expectedIPs, ...(node?.ips ?? [])]),
         node: nodeName,
         hostEndpoint: { name: hep.name, profileAllows: hep.profiles.includes("projectcalico-default-allow"), auto: false },
+        selectable: ipsOf(hep.expectedIPs).length > 0,
       };
     } else if (node !== undefined && (node.autoHostEndpoint || pm.autoHostEndpoints)) {
       // kube-controllers: `<node>-auto-hep`, interface `*`, node labels, profile projectcalico-default-allow.
@@ -184,9 +194,11 @@ export function buildModel(inventory: Inventory, policyModel: PolicyModel, opts:
         ips: ipsOf(node.ips),
         node: nodeName,
         hostEndpoint: { name: `${nodeName}-auto-hep`, profileAllows: true, auto: true },
+        selectable: true,
       };
     } else {
-      ep = { id: `host:${nodeName}`, ref: `host:${nodeName}`, kind: "host", name: nodeName, labels: node?.labels ?? {}, ports: [], ips: ipsOf(node?.ips ?? []), node: nodeName };
+      // Not a Calico endpoint: no policy applies and no selector matches it (only its addresses count).
+      ep = { id: `host:${nodeName}`, ref: `host:${nodeName}`, kind: "host", name: nodeName, labels: node?.labels ?? {}, ports: [], ips: ipsOf(node?.ips ?? []), node: nodeName, selectable: false };
     }
     hosts.set(nodeName, ep);
     endpoints.push(ep);
@@ -222,6 +234,7 @@ export function buildModel(inventory: Inventory, policyModel: PolicyModel, opts:
       ips: ipsOf(w.ips),
       ...(w.ips.length === 0 && podNetworks !== undefined ? { within: podNetworks } : {}),
       ...(w.node === undefined ? {} : { node: w.node }),
+      selectable: true,
       workload: w,
     };
     endpoints.push(ep);

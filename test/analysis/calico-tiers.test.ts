@@ -742,6 +742,43 @@ spec:
     expect(verdict(m, "net:192.0.2.1", "host:worker", 5353, "UDP")).toBe(true);
   });
 
+  it("a rule selector matches a host only through a host endpoint with expectedIPs (PC felix/labelindex/named_port_index.go extractCIDRsFromHostEndpoint; TD reference/resources/hostendpoint.mdx expectedIPs)", () => {
+    // Felix turns a rule selector into an IP set of the matching endpoints' addresses; a host endpoint
+    // contributes only its expectedIPs, and a node without a host endpoint is no Calico endpoint at all.
+    const toWorker = (extra: string): Model => modelOf(`${extra}
+---
+apiVersion: projectcalico.org/v3
+kind: GlobalNetworkPolicy
+metadata: { name: web-to-kubelet }
+spec:
+  selector: app == "web"
+  types: [Egress]
+  egress: [{ action: Allow, protocol: TCP, destination: { selector: role == "worker", ports: [10250] } }]
+`, inventory);
+    const egress = (m: Model): boolean => explain(m, { from: "shop/web", to: "host:worker", port: 10250, protocol: "TCP" })[0]!.egress.allowed;
+    expect(egress(toWorker(""))).toBe(false); // no host endpoint: the selector's IP set is empty
+    expect(egress(toWorker(hep))).toBe(true); // expectedIPs [10.0.0.11]
+    expect(egress(toWorker(hep.replace("expectedIPs: [10.0.0.11]", "expectedIPs: []")))).toBe(false);
+    // Automatic host endpoints list the node's addresses.
+    expect(egress(toWorker(`
+apiVersion: projectcalico.org/v3
+kind: KubeControllersConfiguration
+metadata: { name: default }
+spec: { controllers: { node: { hostEndpoint: { autoCreate: Enabled } } } }
+`))).toBe(true);
+    // nets still match the node's address, host endpoint or not.
+    const byNets = modelOf(`
+apiVersion: projectcalico.org/v3
+kind: GlobalNetworkPolicy
+metadata: { name: web-to-kubelet }
+spec:
+  selector: app == "web"
+  types: [Egress]
+  egress: [{ action: Allow, protocol: TCP, destination: { nets: [10.0.0.11/32], ports: [10250] } }]
+`, inventory);
+    expect(egress(byNets)).toBe(true);
+  });
+
   it("a host-networked workload reference resolves to every node it may run on", () => {
     const m = modelOf("", inventory);
     expect(explain(m, { from: "kube-system/node-agent", to: "shop/db", port: 1, protocol: "TCP" }).map((r) => r.src)).toEqual(["host:control", "host:worker"]);
