@@ -64,11 +64,17 @@ const ENDPOINT_TYPES: Record<string, FlowEndpointKind | "unspecified"> = {
   "3": "networkset", networkset: "networkset", ns: "networkset",
   "4": "network", network: "network", net: "network",
 };
-const POLICY_KINDS = [
-  "KindUnspecified", "CalicoNetworkPolicy", "GlobalNetworkPolicy", "StagedNetworkPolicy",
-  "StagedGlobalNetworkPolicy", "StagedKubernetesNetworkPolicy", "NetworkPolicy",
-  "ClusterNetworkPolicyAdminTier", "ClusterNetworkPolicyBaselineTier", "Profile", "EndOfTier",
-];
+/**
+ * goldmane/proto/api.proto `PolicyKind` numbers. 7 and 8 were AdminNetworkPolicy and
+ * BaselineAdminNetworkPolicy up to 3.31 and are reserved in 3.32, which adds ClusterNetworkPolicy as 11
+ * (kube-admin / kube-baseline tiers); exports from either version decode.
+ */
+const POLICY_KINDS: Readonly<Record<number, string>> = {
+  0: "KindUnspecified", 1: "CalicoNetworkPolicy", 2: "GlobalNetworkPolicy", 3: "StagedNetworkPolicy",
+  4: "StagedGlobalNetworkPolicy", 5: "StagedKubernetesNetworkPolicy", 6: "NetworkPolicy",
+  7: "AdminNetworkPolicy", 8: "BaselineAdminNetworkPolicy", 9: "Profile", 10: "EndOfTier",
+  11: "ClusterNetworkPolicy",
+};
 const PROTOCOL_NUMBERS: Record<number, string> = { 1: "ICMP", 6: "TCP", 17: "UDP", 58: "ICMPv6", 132: "SCTP", 136: "UDPLite" };
 const PROTOCOL_NAMES: Record<string, string> = {
   tcp: "TCP", udp: "UDP", sctp: "SCTP", icmp: "ICMP", icmpv6: "ICMPv6", udplite: "UDPLite",
@@ -261,8 +267,12 @@ function decodeHit(v: Json, path: string, line: number, problems: LineProblems):
   const kindRaw = v["kind"];
   const kind = typeof kindRaw === "number" ? POLICY_KINDS[kindRaw] : typeof kindRaw === "string" ? kindRaw : "KindUnspecified";
   const action = decodeAction(v["action"]);
-  if (kind === undefined || action === undefined || action === "unspecified") {
-    problems.add(line, `${path}.action`, "policy hit without a valid kind and action", "action is Allow, Deny or Pass", v["action"] ?? null);
+  if (kind === undefined) {
+    problems.add(line, `${path}.kind`, "unknown policy kind", "use a PolicyKind name or number 0-11 from goldmane/proto/api.proto", kindRaw ?? null);
+    return undefined;
+  }
+  if (action === undefined || action === "unspecified") {
+    problems.add(line, `${path}.action`, "policy hit without a valid action", "action is Allow, Deny or Pass", v["action"] ?? null);
     return undefined;
   }
   const num = (x: Json | undefined, dflt: number): number => (typeof x === "number" && Number.isInteger(x) ? x : dflt);

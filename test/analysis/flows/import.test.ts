@@ -61,6 +61,21 @@ describe("Goldmane JSON lines", () => {
     expect(traceVerdict([hit(0, "Pass")])).toBeUndefined();
   });
 
+  it("decodes Goldmane's numeric PolicyKind of 3.31 (7, 8) and 3.32 (11, ClusterNetworkPolicy) and reports an unknown kind by line", () => {
+    const line = (kind: number) =>
+      JSON.stringify({
+        Key: {
+          source_name: "a-*", source_namespace: "x", source_type: 1, dest_name: "b-*", dest_namespace: "y", dest_type: 1,
+          dest_port: 80, proto: "tcp", reporter: 1, action: 1,
+          policies: { enforced_policies: [], pending_policies: [{ kind, name: "kcnp.kube-admin.p", tier: "kube-admin", action: 2, policy_index: 0, rule_index: 0 }] },
+        },
+      });
+    for (const kind of [7, 8, 11]) expect(importFlowText(line(kind), "f.jsonl").flows[0]!.pendingAction).toBe("Deny");
+    expect(problemsOf(() => importFlowText(["", line(12)].join("\n"), "f.jsonl"))).toEqual([
+      expect.objectContaining({ file: "f.jsonl:2", path: "policies.pending[0].kind", message: "unknown policy kind", value: 12 }),
+    ]);
+  });
+
   it("a flow denied by either reporter counts as denied today", () => {
     const line = (reporter: string, action: string) =>
       JSON.stringify({ source_name: "a-*", source_namespace: "x", dest_name: "b-*", dest_namespace: "y", protocol: "TCP", dest_port: 80, reporter, action });
