@@ -40,6 +40,19 @@ describe("validateResource never crashes", () => {
     );
   });
 
+  // Regression: a matchExpressions item without `key` crashed the key check (found by the property below).
+  it("reports a label selector requirement without a key instead of crashing", () => {
+    const np = {
+      apiVersion: "networking.k8s.io/v1",
+      kind: "NetworkPolicy",
+      metadata: { name: "keyless", namespace: "shop" },
+      spec: { podSelector: { matchExpressions: [{ operator: "Exists" }] }, policyTypes: ["Ingress"] },
+    };
+    const problems = validateResource(np);
+    expect(problems.map((p) => p.path)).toContain("spec.podSelector.matchExpressions[0].key");
+    expect(problems.every(wellFormed)).toBe(true);
+  });
+
   it("on random strings and JSON in every field of a valid policy", () => {
     const valid = VALID_CASES.map((c) => c.obj);
     fc.assert(

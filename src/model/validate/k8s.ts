@@ -23,7 +23,8 @@ export function validateLabelSelector(s: LabelSelector | undefined, path: string
   }
   (s.matchExpressions ?? []).forEach((e, i) => {
     const p = `${path}.matchExpressions[${i}]`;
-    const ke = qualifiedNameErrors(e.key);
+    // A missing key is already reported by the structural pass (required), which keeps the item.
+    const ke = typeof e.key === "string" ? qualifiedNameErrors(e.key) : [];
     if (ke.length > 0) r.add(`${p}.key`, e.key, `invalid label key: ${ke.join("; ")}`, "label keys are [prefix/]name");
     const values = e.values ?? [];
     if ((e.operator === "In" || e.operator === "NotIn") && values.length === 0) {
