@@ -6,8 +6,9 @@
  * `k8s/conversion`), written down here and tested in test/analysis:
  * - policy `types` default: [Ingress] with no egress rules (even with no rules at all), [Egress] with only
  *   egress rules, both with both (api/pkg/defaults `defaultPolicyTypesField`);
- * - Kubernetes NetworkPolicy becomes a Calico policy in tier `default`, order 1000, named
- *   `knp.default.<name>`, every rule Allow, selectors restricted to pods (`projectcalico.org/orchestrator
+ * - Kubernetes NetworkPolicy becomes a Calico policy in tier `default`, order 1000, keyed in Felix by its own
+ *   name with kind KubernetesNetworkPolicy (v3.32 `K8sNetworkPolicyToCalico`; before 3.32 the key was
+ *   `<ns>/knp.default.<name>`), every rule Allow, selectors restricted to pods (`projectcalico.org/orchestrator
  *   == "k8s"`), ipBlock `except` → `notNets`, named ports kept by name and resolved at the destination;
  *   `policyTypes` default: Ingress, plus Egress when egress rules exist;
  * - the `default` tier has order 1,000,000 and defaultAction Deny even when no Tier object is given.
@@ -104,7 +105,11 @@ export interface Policy {
   /** `Kind/name` or `Kind/namespace/name`, the identity shown in reports. */
   readonly id: string;
   readonly kind: PolicyKind;
-  /** Name as Felix orders it (`knp.default.<name>` for Kubernetes policies). */
+  /**
+   * Name as Felix keys and orders it: the object's name, for Kubernetes policies too (v3.32
+   * `K8sNetworkPolicyToCalico` keys them `{Name: np.Name, Kind: KubernetesNetworkPolicy}`; the
+   * `knp.default.` prefix survives only in rule IDs and legacy keys).
+   */
   readonly name: string;
   readonly namespace?: string;
   readonly tier: string;
@@ -683,7 +688,7 @@ function k8sPolicy(o: Obj, staged: StagedAction | undefined, source: { object: s
   return {
     id: `${staged === undefined ? "" : "Staged"}KubernetesNetworkPolicy/${ns}/${name}`,
     kind: "KubernetesNetworkPolicy",
-    name: `knp.default.${name}`,
+    name,
     namespace: ns,
     tier: DEFAULT_TIER,
     order: KNP_ORDER,

@@ -180,6 +180,29 @@ spec: { ${order === undefined ? "" : `order: ${order}, `}selector: app == "db", 
     expect(verdict(c, "shop/web", "shop/db", 5432)).toBe(true);
   });
 
+  it("order ties go by name, then namespace, then kind; a Kubernetes policy is keyed by its plain name (PC v3.32 felix/calc/policy_sorter.go PolKVLess \"name/namespace/kind\"; k8s/conversion K8sNetworkPolicyToCalico)", () => {
+    const calico = (kind: string, name: string, action: string, ns?: string): string => `
+---
+apiVersion: projectcalico.org/v3
+kind: ${kind}
+metadata: { name: ${name}${ns === undefined ? "" : `, namespace: ${ns}`} }
+spec: { order: 1000, selector: app == "db", ingress: [{ action: ${action} }] }`;
+    const knp = (name: string): string => `
+---
+apiVersion: networking.k8s.io/v1
+kind: NetworkPolicy
+metadata: { name: ${name}, namespace: shop }
+spec: { podSelector: { matchLabels: { app: db } }, ingress: [{}] }`;
+    // Same name: the GlobalNetworkPolicy's empty namespace sorts first ("same//Global..." < "same/shop/...").
+    expect(verdict(modelOf(calico("NetworkPolicy", "same", "Allow", "shop") + calico("GlobalNetworkPolicy", "same", "Deny"), inventory), "shop/web", "shop/db", 5432)).toBe(false);
+    expect(verdict(modelOf(calico("NetworkPolicy", "same", "Deny", "shop") + calico("GlobalNetworkPolicy", "same", "Allow"), inventory), "shop/web", "shop/db", 5432)).toBe(true);
+    // Same name and namespace: kind decides, "KubernetesNetworkPolicy" < "NetworkPolicy".
+    expect(verdict(modelOf(knp("same") + calico("NetworkPolicy", "same", "Deny", "shop"), inventory), "shop/web", "shop/db", 5432)).toBe(true);
+    // The Kubernetes policy sorts by "allow-web", not "knp.default.allow-web": before "deny-all".
+    expect(verdict(modelOf(knp("allow-web") + calico("NetworkPolicy", "deny-all", "Deny", "shop"), inventory), "shop/web", "shop/db", 5432)).toBe(true);
+    expect(verdict(modelOf(knp("z-allow") + calico("NetworkPolicy", "deny-all", "Deny", "shop"), inventory), "shop/web", "shop/db", 5432)).toBe(false);
+  });
+
   it("Log records and continues to the next rule (TD networkpolicy.mdx: Log)", () => {
     const m = modelOf(`
 apiVersion: projectcalico.org/v3
