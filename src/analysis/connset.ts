@@ -43,6 +43,9 @@ export function protocolName(n: number): string {
   return NAMES_BY_NUMBER.get(n) ?? String(n);
 }
 
+/** See ConnSet.toJSON; documented in docs/analysis.md (JSON formats). */
+export type ConnSetJson = "all" | Record<string, Array<[number, number]>> | { readonly allExcept: Record<string, Array<[number, number]>> };
+
 // Module-private access to the private constructor (for the merge helpers below).
 let make: (ranges: readonly number[]) => ConnSet;
 
@@ -199,9 +202,19 @@ export class ConnSet {
       .join(",");
   }
 
-  /** JSON form: `"all"` or `{ "TCP": [[80, 80]], "UDP": [[53, 53]] }` (protocol names, inclusive ranges). */
-  toJSON(): "all" | Record<string, Array<[number, number]>> {
+  /**
+   * JSON form: `"all"`, `{ "TCP": [[80, 80]], "UDP": [[53, 53]] }` (protocol names, inclusive ranges), or,
+   * when that is shorter, what is missing from everything: `{ "allExcept": { "TCP": [[6379, 6379]] } }`
+   * (listing "every protocol but one port" protocol by protocol would take ~250 keys).
+   */
+  toJSON(): ConnSetJson {
     if (this.isAll()) return "all";
+    const rest = ConnSet.ALL.subtract(this);
+    if (rest.ranges.length < this.ranges.length) return { allExcept: rest.protocolMap() };
+    return this.protocolMap();
+  }
+
+  private protocolMap(): Record<string, Array<[number, number]>> {
     const out: Record<string, Array<[number, number]>> = {};
     for (const { protocol, ranges } of this.byProtocol()) out[protocolName(protocol)] = ranges;
     return out;

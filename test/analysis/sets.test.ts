@@ -1,10 +1,18 @@
 /** Connection sets and IP sets: the interval algebra the engine rests on (fast-check laws + examples). */
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
-import { ConnInterner, ConnSet } from "../../src/analysis/connset.js";
+import { ConnInterner, ConnSet, type ConnSetJson, protocolNumber } from "../../src/analysis/connset.js";
 import { IpSet } from "../../src/analysis/ipset.js";
 
 const connArb = fc.array(fc.tuple(fc.constantFrom(1, 6, 17, 132, 47), fc.integer({ min: 0, max: 65535 }), fc.integer({ min: 0, max: 300 })), { maxLength: 5 }).map((xs) => xs.reduce((s, [p, lo, w]) => s.union(ConnSet.ports(p, lo, Math.min(65535, lo + w))), ConnSet.EMPTY));
+/** Reads the documented JSON form back (docs/analysis.md "JSON formats"), to prove it is lossless. */
+function fromJson(j: ConnSetJson): ConnSet {
+  if (j === "all") return ConnSet.ALL;
+  const map = (m: Record<string, Array<[number, number]>>): ConnSet =>
+    Object.entries(m).reduce((s, [proto, ranges]) => ranges.reduce((t, [lo, hi]) => t.union(ConnSet.ports(protocolNumber(proto)!, lo, hi)), s), ConnSet.EMPTY);
+  return "allExcept" in j && typeof j.allExcept === "object" && !Array.isArray(j.allExcept) ? ConnSet.ALL.subtract(map(j.allExcept)) : map(j as Record<string, Array<[number, number]>>);
+}
+
 const probes: Array<[number, number]> = [[1, 0], [6, 0], [6, 80], [6, 65535], [17, 53], [132, 1000], [47, 0], [255, 65535]];
 
 describe("ConnSet", () => {
@@ -31,6 +39,18 @@ describe("ConnSet", () => {
     expect(ConnSet.ALL.subtract(ConnSet.ports(6, 6379, 6379)).toString()).toBe("All Connections except TCP 6379");
     expect(ConnSet.ports(6, 1, 5).toJSON()).toEqual({ TCP: [[1, 5]] });
     expect(ConnSet.ALL.toJSON()).toBe("all");
+    // Nearly everything is written as what is missing, not as ~250 protocol keys.
+    expect(ConnSet.ALL.subtract(ConnSet.ports(6, 6379, 6379)).toJSON()).toEqual({ allExcept: { TCP: [[6379, 6379]] } });
+    expect(JSON.stringify(ConnSet.ALL.subtract(ConnSet.ports(6, 9091, 9091)).toJSON()).length).toBeLessThan(60);
+  });
+
+  it("the JSON form is lossless, in both the listing and the allExcept shape", () => {
+    fc.assert(
+      fc.property(connArb, fc.boolean(), (a, complement) => {
+        const s = complement ? ConnSet.ALL.subtract(a) : a;
+        expect(fromJson(JSON.parse(JSON.stringify(s.toJSON())) as ConnSetJson).equals(s)).toBe(true);
+      }),
+    );
   });
 
   it("picks a TCP representative with a real port", () => {
