@@ -154,6 +154,14 @@ export const VALID_CASES: readonly ValidationCase[] = [
     problems: [],
   },
   {
+    // Differential testing against v3.32.1: an empty podSelector struct is Go's zero value, so this
+    // staged Delete is valid (a non-empty or explicitly empty matchLabels map would not be).
+    name: "staged Kubernetes Delete with an empty podSelector",
+    versions: FROM_330,
+    obj: calico("StagedKubernetesNetworkPolicy", "retire-me", { stagedAction: "Delete", podSelector: {} }, { namespace: "billing" }),
+    problems: [],
+  },
+  {
     // docs: reference/resources/networkset
     name: "docs NetworkSet",
     obj: calico("NetworkSet", "external-database", { nets: ["198.51.100.0/28", "2001:db8::/32"] }, {
@@ -753,6 +761,27 @@ export const INVALID_CASES: readonly ValidationCase[] = [
     name: "staged Kubernetes Delete with a podSelector",
     versions: FROM_330,
     obj: calico("StagedKubernetesNetworkPolicy", "web", { stagedAction: "Delete", podSelector: { matchLabels: { app: "web" } } }, { namespace: "default" }),
+    problems: [{ path: "spec", value: undefined, message: "Spec fields should all be zero-value if stagedAction is Delete", hint: "keep only stagedAction" }],
+  },
+  // Differential testing against v3.32.1: the staged-Delete check is Go's reflect.DeepEqual with an empty
+  // spec, where a JSON [] or {} (non-nil, empty) differs from an absent field; Tier's `name` tag is
+  // checked for a Delete too.
+  {
+    name: "staged Delete with an empty egress list",
+    versions: FROM_330,
+    obj: calico("StagedNetworkPolicy", "platform.retire-me", { stagedAction: "Delete", tier: "platform", egress: [] }, { namespace: "billing" }),
+    problems: [{ path: "spec", value: undefined, message: "Spec fields, except Tier, should all be zero-value if stagedAction is Delete", hint: "keep only tier and stagedAction" }],
+  },
+  {
+    name: "staged Delete naming an invalid tier",
+    versions: ["3.32"],
+    obj: calico("StagedGlobalNetworkPolicy", "retire-me", { stagedAction: "Delete", tier: "Platform_Team" }),
+    problems: [{ path: "spec.tier", value: "Platform_Team", message: "tier must be a lower-case DNS name", hint: "did you mean" }],
+  },
+  {
+    name: "staged Kubernetes Delete with an empty matchLabels map",
+    versions: FROM_330,
+    obj: calico("StagedKubernetesNetworkPolicy", "retire-me", { stagedAction: "Delete", podSelector: { matchLabels: {} } }, { namespace: "billing" }),
     problems: [{ path: "spec", value: undefined, message: "Spec fields should all be zero-value if stagedAction is Delete", hint: "keep only stagedAction" }],
   },
   {

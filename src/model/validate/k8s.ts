@@ -85,14 +85,16 @@ export function validateK8sNetworkPolicySpec(spec: StagedKubernetesNetworkPolicy
 
 export function validateStagedK8sSpec(spec: StagedKubernetesNetworkPolicySpec, r: Reporter): void {
   if (spec.stagedAction === "Delete") {
+    // Calico compares the spec with reflect.DeepEqual against an empty one: a JSON `[]` or `{}` decodes
+    // to a non-nil empty slice or map, which is NOT zero. Only `podSelector: {}` (a struct) is, so
+    // `ingress: []` or `podSelector: {matchLabels: {}}` make a staged Delete invalid (checked against
+    // v3.32.1 validator.go validateStagedKubernetesNetworkPolicy).
+    const sel = spec.podSelector;
     const empty =
-      Object.keys(spec.podSelector ?? {}).every((k) => {
-        const v = (spec.podSelector as Record<string, unknown> | undefined)?.[k];
-        return v === undefined || (Array.isArray(v) ? v.length === 0 : Object.keys(v as object).length === 0);
-      }) &&
-      (spec.ingress?.length ?? 0) === 0 &&
-      (spec.egress?.length ?? 0) === 0 &&
-      (spec.policyTypes?.length ?? 0) === 0;
+      (sel === undefined || (sel.matchLabels === undefined && sel.matchExpressions === undefined)) &&
+      spec.ingress === undefined &&
+      spec.egress === undefined &&
+      spec.policyTypes === undefined;
     if (!empty) {
       r.add("spec", undefined, "Spec fields should all be zero-value if stagedAction is Delete", "a staged Delete carries no selector, rules or policyTypes: keep only stagedAction");
     }

@@ -134,16 +134,20 @@ function checkPerformanceHints(spec: PolicySpecCommon, r: Reporter): void {
   }
 }
 
-/** True when every field except tier/stagedAction/types is unset or empty (stagedAction: Delete). */
+/**
+ * True when every field except tier/stagedAction/types is Go's zero value (stagedAction: Delete).
+ * Calico compares with reflect.DeepEqual against an empty spec, and a JSON `[]` decodes to a non-nil
+ * empty slice, so `ingress: []` is NOT zero: only an absent list is (checked against v3.32.1).
+ */
 function isEmptyStagedSpec(spec: GlobalNetworkPolicySpec): boolean {
   return (
     spec.order === undefined &&
     (spec.selector ?? "") === "" &&
     (spec.serviceAccountSelector ?? "") === "" &&
     (spec.namespaceSelector ?? "") === "" &&
-    (spec.ingress?.length ?? 0) === 0 &&
-    (spec.egress?.length ?? 0) === 0 &&
-    (spec.performanceHints?.length ?? 0) === 0 &&
+    spec.ingress === undefined &&
+    spec.egress === undefined &&
+    spec.performanceHints === undefined &&
     spec.doNotTrack !== true &&
     spec.preDNAT !== true &&
     spec.applyOnForward !== true
@@ -158,6 +162,10 @@ export function validatePolicySpec(
   raw: { readonly typesLength?: number } = {},
 ): void {
   const global = isGlobalKind(kind);
+  // The `name` tag on Tier is checked before (and independently of) the staged-Delete rule.
+  if (spec.tier !== undefined && spec.tier !== "" && !isDns1123Subdomain(spec.tier)) {
+    r.add("spec.tier", spec.tier, "tier must be a lower-case DNS name", `did you mean "${sanitizeName(spec.tier, false)}"?`);
+  }
   if (spec.stagedAction === "Delete") {
     // A staged delete previews the removal of the enforced policy of the same name: only tier may be set
     // (clientv3 clears `types` before validating a staged Delete on 3.30-3.32, so it is ignored here too).
@@ -165,9 +173,6 @@ export function validatePolicySpec(
       r.add("spec", undefined, "Spec fields, except Tier, should all be zero-value if stagedAction is Delete", "a staged Delete carries no rules or selectors: keep only tier and stagedAction");
     }
     return;
-  }
-  if (spec.tier !== undefined && spec.tier !== "" && !isDns1123Subdomain(spec.tier)) {
-    r.add("spec.tier", spec.tier, "tier must be a lower-case DNS name", `did you mean "${sanitizeName(spec.tier, false)}"?`);
   }
   checkSelector(spec.selector, "spec.selector", r);
   checkNoGlobal(spec.selector, "spec.selector", r);
