@@ -46,6 +46,11 @@ describe("dev stack report", () => {
     expect(md).toContain("### Lockout invariants");
     expect(md).toContain("| `dns-udp` | ✅ pass |");
     expect(md).toContain("```mermaid\ngraph LR");
+    // Summary first: invariants, sizes and what enforcing the staged policies would change.
+    expect(md.split("\n")[2]).toMatch(/^✅ all lockout invariants hold · .* staged \(enforcing them changes \*\*\d+\*\* endpoint pairs, see below\)$/);
+    // The long pair list is collapsed, so the staged diff stays in sight; GitHub needs the blank line.
+    expect(md).toContain("<details><summary>Every allowed workload pair</summary>\n\n| from | to | allowed |");
+    expect(md.indexOf("</details>")).toBeLessThan(md.indexOf("### If the staged policies were enforced"));
     // The default deny isolates the sandbox namespace from the shop namespace.
     expect(md).not.toMatch(/\| sandbox \|[^\n]*shop:/);
   });

@@ -61,7 +61,8 @@ spec: { namespaceSelector: projectcalico.org/name == "shop", types: [Egress] }
     const r = await cli(["report", "--manifests", "new", "--format", "md", "--out", "report.md"], dir);
     expect(r.code).toBe(3);
     const md = readFileSync(join(dir, "report.md"), "utf8");
-    expect(md).toContain("❌ **2 lockout invariants broken**");
+    // The summary line names what broke (a reviewer reads only the first lines of a PR comment).
+    expect(md.split("\n")[2]).toContain("❌ **2 lockout invariants broken**: `dns-udp`, `dns-tcp`");
     expect(md).toContain("| `dns-udp` | ❌ fail | 2 |");
   });
 

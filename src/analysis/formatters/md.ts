@@ -91,19 +91,31 @@ export function renderMarkdownDiff(diff: DiffResult, title = "Policy change: eff
   return lines.join("\n");
 }
 
+/** ` · enforcing the staged policies changes N pairs` for the summary line (empty with nothing staged). */
+function stagedSummary(report: Report): string {
+  const d = report.staged;
+  if (d === undefined) return "";
+  const total = d.changes.length + d.omitted;
+  return total === 0 ? " (enforcing them changes no flow)" : ` (enforcing them changes **${total}** endpoint pair${total === 1 ? "" : "s"}, see below)`;
+}
+
 export function renderMarkdownReport(report: Report): string {
   const m = report.model;
   const workloads = m.endpoints.filter((e) => e.kind === "workload").length;
   const hosts = m.endpoints.filter((e) => e.kind === "host").length;
   const byTier = new Map<string, number>();
   for (const p of m.policies) byTier.set(p.tier, (byTier.get(p.tier) ?? 0) + 1);
-  const failing = [...report.invariants, ...(report.stagedInvariants ?? [])].filter((r) => r.status === "fail");
+  // An invariant broken in both views is one broken invariant; say which view breaks it.
+  const brokenEnforced = new Set(report.invariants.filter((r) => r.status === "fail").map((r) => r.invariant.name));
+  const brokenStaged = new Set((report.stagedInvariants ?? []).filter((r) => r.status === "fail").map((r) => r.invariant.name));
+  const broken = [...new Set([...brokenEnforced, ...brokenStaged])];
+  const where = (n: string): string => (brokenEnforced.has(n) ? (brokenStaged.has(n) || report.stagedInvariants === undefined ? "" : " (enforced only)") : " (once staged policies are enforced)");
   const lines: string[] = [`## ${report.title}`, ""];
   lines.push(
-    `${failing.length === 0 ? "✅ all lockout invariants hold" : `❌ **${failing.length} lockout invariant${failing.length === 1 ? "" : "s"} broken**`} · ${workloads} workloads, ${hosts} hosts, ${m.inventory.namespaces.length} namespaces · ${m.policies.length} enforced policies (${m.tiers
+    `${broken.length === 0 ? "✅ all lockout invariants hold" : `❌ **${broken.length} lockout invariant${broken.length === 1 ? "" : "s"} broken**: ${broken.map((n) => `\`${n}\`${where(n)}`).join(", ")}`} · ${workloads} workloads, ${hosts} hosts, ${m.inventory.namespaces.length} namespaces · ${m.policies.length} enforced policies (${m.tiers
       .filter((t) => byTier.has(t.name))
       .map((t) => `${t.name}: ${byTier.get(t.name)}`)
-      .join(", ")}) · ${m.policyModel.staged.length} staged`,
+      .join(", ")}) · ${m.policyModel.staged.length} staged${stagedSummary(report)}`,
     "",
   );
   const staged = report.stagedInvariants;
@@ -143,16 +155,20 @@ export function renderMarkdownReport(report: Report): string {
   }
   lines.push("", `### Workload connectivity (${more ? `first ${MAX_ROWS}` : pairs.length} allowed pairs, externals omitted)`, "");
   if (pairs.length > 0) {
+    // Collapsed: the long list must not push the staged-policy diff out of a reviewer's sight.
+    // (GitHub needs the blank line after <summary> to render the table inside <details>.)
+    lines.push("<details><summary>Every allowed workload pair</summary>", "");
     lines.push("| from | to | allowed |", "|---|---|---|");
     for (const p of pairs) lines.push(`| ${esc(p.src)} | ${esc(p.dst)} | ${esc(short(p.conns))} |`);
     if (more) lines.push("", "_More pairs not shown; see `calico-baseline report --format json`._");
+    lines.push("", "</details>");
   }
   if (report.staged !== undefined) {
     lines.push("", renderMarkdownDiff(report.staged, "If the staged policies were enforced"));
   }
   if (report.problems.length > 0) {
     lines.push("", "### Not analysed", "");
-    for (const p of report.problems) lines.push(`- ${esc(`${p.file ?? ""} ${p.object ?? ""} \`${p.path}\`: ${p.message}. ${p.hint}`)}`);
+    for (const p of report.problems) lines.push(`- ${esc(`${[p.file, p.object].filter((x) => x !== undefined).join(" ")} \`${p.path}\`: ${p.message}. ${p.hint}`.trim())}`);
   }
   return `${lines.join("\n")}\n`;
 }
