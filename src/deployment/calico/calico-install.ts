@@ -1,0 +1,109 @@
+/**
+ * Calico through the Tigera operator: CRDs, the operator (Helm chart or upstream manifest, by config) with
+ * its image from the private registry, then the Installation, APIServer, Goldmane and Whisker CRs, each
+ * awaited on its Ready condition. `apiServerReady` is what every projectcalico.org/v3 object depends on.
+ */
+import * as k8s from "@pulumi/kubernetes";
+import * as pulumi from "@pulumi/pulumi";
+import type { CalicoConfig } from "../../config/types.js";
+import type { PlannedImage } from "../images.js";
+import {
+  PULL_SECRET_NAME,
+  WAIT_READY,
+  crdChartName,
+  dockerConfigJson,
+  installationSpec,
+  operatorChartValues,
+  rewriteOperatorManifest,
+  type parseManifest,
+} from "../planners/calico.js";
+import type { RegistryEndpoint } from "../registry/registry.js";
+
+export interface CalicoInstallArgs {
+  readonly calico: CalicoConfig;
+  readonly registry: RegistryEndpoint;
+  readonly images: readonly PlannedImage[];
+  /** For `install: manifest`: the parsed upstream CRD and operator manifests. */
+  readonly manifests?: { readonly crds: ReturnType<typeof parseManifest>; readonly operator: ReturnType<typeof parseManifest> };
+  readonly provider: k8s.Provider;
+}
+
+export const OPERATOR_NAMESPACE = "tigera-operator";
+
+export class CalicoInstall extends pulumi.ComponentResource {
+  readonly operator: pulumi.Resource;
+  readonly installation: k8s.apiextensions.CustomResource;
+  readonly apiServer: k8s.apiextensions.CustomResource;
+  readonly apiServerReady: pulumi.Resource;
+  readonly goldmane?: k8s.apiextensions.CustomResource;
+  readonly whisker?: k8s.apiextensions.CustomResource;
+
+  constructor(name: string, args: CalicoInstallArgs, opts?: pulumi.ComponentResourceOptions) {
+    super("calico-baseline:calico:CalicoInstall", name, {}, { ...opts, providers: [args.provider] });
+    const c = args.calico;
+    const r = args.registry;
+    const po = { parent: this, provider: args.provider };
+    const dockerConfig = pulumi.secret(pulumi.all([r.host, r.password]).apply(([h, p]) => dockerConfigJson(h, r.username, p)));
+
+    const ns = new k8s.core.v1.Namespace(`${name}-namespace`, { metadata: { name: OPERATOR_NAMESPACE } }, po);
+
+    if (c.install === "helm") {
+      const crdChart = crdChartName(c);
+      const crds =
+        crdChart === undefined
+          ? undefined
+          : new k8s.helm.v4.Chart(
+              `${name}-crds`,
+              { chart: crdChart, version: `v${c.version}`, repositoryOpts: { repo: c.chartRepo }, namespace: OPERATOR_NAMESPACE },
+              { ...po, dependsOn: [ns] },
+            );
+      this.operator = new k8s.helm.v4.Chart(
+        `${name}-operator`,
+        {
+          chart: "tigera-operator",
+          version: `v${c.version}`,
+          repositoryOpts: { repo: c.chartRepo },
+          namespace: OPERATOR_NAMESPACE,
+          values: pulumi.all([r.host, dockerConfig]).apply(([host, dc]) => operatorChartValues(c, host, dc)),
+        },
+        { ...po, dependsOn: [ns, ...(crds !== undefined ? [crds] : []), ...r.ready] },
+      );
+    } else {
+      const m = args.manifests;
+      if (m === undefined) throw new Error("CalicoInstall: install is manifest but no manifests were loaded");
+      // The pull Secret the rewritten operator Deployment references.
+      const secret = new k8s.core.v1.Secret(
+        `${name}-pull-secret`,
+        { metadata: { name: PULL_SECRET_NAME, namespace: OPERATOR_NAMESPACE }, type: "kubernetes.io/dockerconfigjson", stringData: { ".dockerconfigjson": dockerConfig } },
+        { ...po, dependsOn: [ns] },
+      );
+      const crds = new k8s.yaml.v2.ConfigGroup(`${name}-crds`, { objs: m.crds }, { ...po, dependsOn: [ns] });
+      this.operator = new k8s.yaml.v2.ConfigGroup(
+        `${name}-operator`,
+        {
+          objs: r.host.apply((host) =>
+            rewriteOperatorManifest(m.operator, host, args.images, c.manifests.operator).filter(
+              // The namespace is created above (the pull Secret lives in it before the operator starts).
+              (o) => !(o["kind"] === "Namespace" && (o["metadata"] as { name?: string } | undefined)?.name === OPERATOR_NAMESPACE),
+            ),
+          ),
+        },
+        { ...po, dependsOn: [ns, secret, crds, ...r.ready] },
+      );
+    }
+
+    const cr = (role: string, kind: string, spec: pulumi.Input<Record<string, unknown>>, deps: pulumi.Resource[]): k8s.apiextensions.CustomResource =>
+      new k8s.apiextensions.CustomResource(
+        `${name}-${role}`,
+        { apiVersion: "operator.tigera.io/v1", kind, metadata: { name: "default", annotations: { ...WAIT_READY } }, spec },
+        { ...po, dependsOn: deps },
+      );
+    this.installation = cr("installation", "Installation", r.host.apply((host) => installationSpec(c, host)), [this.operator]);
+    // The API server only starts once calico-node networking is up; waiting on it covers the Installation.
+    this.apiServer = cr("apiserver", "APIServer", {}, [this.installation]);
+    this.apiServerReady = this.apiServer;
+    if (c.goldmane) this.goldmane = cr("goldmane", "Goldmane", {}, [this.installation]);
+    if (c.whisker) this.whisker = cr("whisker", "Whisker", {}, [this.installation, ...(this.goldmane !== undefined ? [this.goldmane] : [])]);
+    this.registerOutputs({});
+  }
+}

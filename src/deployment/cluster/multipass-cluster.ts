@@ -1,0 +1,95 @@
+/**
+ * Dev cluster on this machine: a control-plane VM and N worker VMs launched by multipass, k3s installed by
+ * cloud-init, the kubeconfig read back from the control plane. Chain: VMs → k3s ready → kubeconfig → provider.
+ */
+import * as command from "@pulumi/command";
+import * as k8s from "@pulumi/kubernetes";
+import * as pulumi from "@pulumi/pulumi";
+import * as random from "@pulumi/random";
+import type { MultipassCluster as MultipassClusterConfig } from "../../config/types.js";
+import { READ_KUBECONFIG, k3sCloudInit, k3sReadyScript, rewriteKubeconfig } from "../planners/k3s.js";
+import { deleteScript, execScript, launchScript, parseMultipassIpv4 } from "../planners/multipass.js";
+import type { ClusterOutputs } from "./cluster.js";
+
+export interface NodeRegistryArgs {
+  readonly host: pulumi.Input<string>;
+  readonly username: string;
+  readonly password: pulumi.Input<string>;
+  readonly caPem?: pulumi.Input<string>;
+}
+
+export interface MultipassClusterArgs {
+  readonly config: MultipassClusterConfig;
+  readonly registry: NodeRegistryArgs;
+  /** Resources the VMs wait for (the registry must serve before nodes boot with its CA and credentials). */
+  readonly after?: pulumi.Resource[];
+}
+
+export class MultipassCluster extends pulumi.ComponentResource implements ClusterOutputs {
+  readonly controlPlaneIp: pulumi.Output<string>;
+  readonly kubeconfig: pulumi.Output<string>;
+  readonly provider: k8s.Provider;
+  readonly vms: command.local.Command[];
+
+  constructor(name: string, args: MultipassClusterArgs, opts?: pulumi.ComponentResourceOptions) {
+    super("calico-baseline:cluster:MultipassCluster", name, {}, opts);
+    const c = args.config;
+    const token = new random.RandomPassword(`${name}-k3s-token`, { length: 48, special: false }, { parent: this });
+    const trust = pulumi
+      .all([args.registry.host, args.registry.password, args.registry.caPem])
+      .apply(([host, password, caPem]) => ({ host, username: args.registry.username, password, ...(caPem !== undefined ? { caPem } : {}) }));
+    const k3s = { k3sVersion: c.k3sVersion, podCidr: c.podCidr, serviceCidr: c.serviceCidr };
+
+    const vm = (role: string, vmName: string, size: typeof c.controlPlane, cloudInit: pulumi.Output<string>, deps: pulumi.Resource[]): command.local.Command => {
+      const spec = { name: vmName, image: c.image, ...size };
+      return new command.local.Command(
+        `${name}-${role}`,
+        {
+          create: launchScript(spec),
+          delete: deleteScript(vmName),
+          stdin: cloudInit,
+          interpreter: ["/bin/bash", "-c"],
+          // A new image, k3s version or size means a new VM.
+          triggers: [c.image, c.k3sVersion, size.cpus, size.memory, size.disk],
+        },
+        { parent: this, dependsOn: deps, deleteBeforeReplace: true, replaceOnChanges: ["*"], additionalSecretOutputs: ["stdin"] },
+      );
+    };
+
+    const cpName = `${c.namePrefix}-control`;
+    const controlPlane = vm(
+      "control",
+      cpName,
+      c.controlPlane,
+      pulumi.all([token.result, trust]).apply(([t, r]) => k3sCloudInit({ k3s, node: { role: "server" }, token: t, registry: r })),
+      args.after ?? [],
+    );
+    this.controlPlaneIp = controlPlane.stdout.apply((json) => parseMultipassIpv4(json, cpName));
+    const workers = Array.from({ length: c.workers }, (_, i) =>
+      vm(
+        `worker-${i + 1}`,
+        `${c.namePrefix}-worker-${i + 1}`,
+        c.worker,
+        pulumi
+          .all([token.result, trust, this.controlPlaneIp])
+          .apply(([t, r, ip]) => k3sCloudInit({ k3s, node: { role: "agent", serverUrl: `https://${ip}:6443` }, token: t, registry: r })),
+        [controlPlane, ...(args.after ?? [])],
+      ),
+    );
+    this.vms = [controlPlane, ...workers];
+
+    const ready = new command.local.Command(
+      `${name}-k3s-ready`,
+      { create: execScript(cpName), stdin: k3sReadyScript(1 + c.workers), interpreter: ["/bin/bash", "-c"], triggers: [controlPlane.id, ...workers.map((w) => w.id)] },
+      { parent: this, dependsOn: this.vms },
+    );
+    const read = new command.local.Command(
+      `${name}-kubeconfig`,
+      { create: `multipass exec ${cpName} -- sudo ${READ_KUBECONFIG}`, interpreter: ["/bin/bash", "-c"], triggers: [controlPlane.id] },
+      { parent: this, dependsOn: [ready], additionalSecretOutputs: ["stdout"] },
+    );
+    this.kubeconfig = pulumi.secret(pulumi.all([read.stdout, this.controlPlaneIp]).apply(([k, ip]) => rewriteKubeconfig(k, ip)));
+    this.provider = new k8s.Provider(`${name}-provider`, { kubeconfig: this.kubeconfig, enableServerSideApply: true }, { parent: this, dependsOn: [read] });
+    this.registerOutputs({ controlPlaneIp: this.controlPlaneIp, kubeconfig: this.kubeconfig });
+  }
+}

@@ -1,0 +1,77 @@
+/**
+ * k3s on existing hosts over SSH, installed the same way as on the multipass VMs (same script, run with
+ * `sudo bash -s`). Chain: hosts → k3s ready → kubeconfig → provider.
+ */
+import * as command from "@pulumi/command";
+import * as k8s from "@pulumi/kubernetes";
+import * as pulumi from "@pulumi/pulumi";
+import * as random from "@pulumi/random";
+import type { SshCluster as SshClusterConfig } from "../../config/types.js";
+import { READ_KUBECONFIG, k3sInstallScript, k3sReadyScript, k3sUninstallScript, rewriteKubeconfig } from "../planners/k3s.js";
+import type { ClusterOutputs } from "./cluster.js";
+import type { NodeRegistryArgs } from "./multipass-cluster.js";
+
+export interface SshClusterArgs {
+  readonly config: SshClusterConfig;
+  readonly privateKey: pulumi.Output<string>;
+  readonly registry: NodeRegistryArgs;
+}
+
+export class SshCluster extends pulumi.ComponentResource implements ClusterOutputs {
+  readonly kubeconfig: pulumi.Output<string>;
+  readonly provider: k8s.Provider;
+  readonly hosts: command.remote.Command[];
+
+  constructor(name: string, args: SshClusterArgs, opts?: pulumi.ComponentResourceOptions) {
+    super("calico-baseline:cluster:SshCluster", name, {}, opts);
+    const c = args.config;
+    const connection = (host: string): command.types.input.remote.ConnectionArgs => ({ host, port: c.port, user: c.user, privateKey: args.privateKey });
+    const token = new random.RandomPassword(`${name}-k3s-token`, { length: 48, special: false }, { parent: this });
+    const trust = pulumi
+      .all([args.registry.host, args.registry.password, args.registry.caPem])
+      .apply(([host, password, caPem]) => ({ host, username: args.registry.username, password, ...(caPem !== undefined ? { caPem } : {}) }));
+    const k3s = { k3sVersion: c.k3sVersion, podCidr: c.podCidr, serviceCidr: c.serviceCidr };
+
+    const server = new command.remote.Command(
+      `${name}-control`,
+      {
+        connection: connection(c.controlPlane),
+        create: "sudo bash -s",
+        stdin: pulumi.all([token.result, trust]).apply(([t, r]) => k3sInstallScript({ k3s, node: { role: "server", tlsSan: c.controlPlane }, token: t, registry: r })),
+        delete: `sudo bash -c ${JSON.stringify(k3sUninstallScript("server").trim())}`,
+        triggers: [c.k3sVersion, c.podCidr, c.serviceCidr],
+      },
+      { parent: this, additionalSecretOutputs: ["stdin"] },
+    );
+    const agents = c.workers.map(
+      (host, i) =>
+        new command.remote.Command(
+          `${name}-worker-${i + 1}`,
+          {
+            connection: connection(host),
+            create: "sudo bash -s",
+            stdin: pulumi
+              .all([token.result, trust])
+              .apply(([t, r]) => k3sInstallScript({ k3s, node: { role: "agent", serverUrl: `https://${c.controlPlane}:6443` }, token: t, registry: r })),
+            delete: `sudo bash -c ${JSON.stringify(k3sUninstallScript("agent").trim())}`,
+            triggers: [c.k3sVersion],
+          },
+          { parent: this, dependsOn: [server], additionalSecretOutputs: ["stdin"] },
+        ),
+    );
+    this.hosts = [server, ...agents];
+    const ready = new command.remote.Command(
+      `${name}-k3s-ready`,
+      { connection: connection(c.controlPlane), create: "sudo bash -s", stdin: k3sReadyScript(1 + c.workers.length), triggers: [server.id, ...agents.map((a) => a.id)] },
+      { parent: this, dependsOn: this.hosts },
+    );
+    const read = new command.remote.Command(
+      `${name}-kubeconfig`,
+      { connection: connection(c.controlPlane), create: `sudo ${READ_KUBECONFIG}`, triggers: [server.id] },
+      { parent: this, dependsOn: [ready], additionalSecretOutputs: ["stdout"] },
+    );
+    this.kubeconfig = pulumi.secret(read.stdout.apply((k) => rewriteKubeconfig(k, c.controlPlane)));
+    this.provider = new k8s.Provider(`${name}-provider`, { kubeconfig: this.kubeconfig, enableServerSideApply: true }, { parent: this, dependsOn: [read] });
+    this.registerOutputs({ kubeconfig: this.kubeconfig });
+  }
+}

@@ -1,0 +1,74 @@
+/**
+ * Monitoring: Felix and kube-controllers metrics (patches of the operator-owned `default` objects), the
+ * monitoring namespace, RBAC and metrics Services from the cdk8s components, and node-exporter from the
+ * private registry.
+ */
+import * as k8s from "@pulumi/kubernetes";
+import * as pulumi from "@pulumi/pulumi";
+import type { MonitoringConfig } from "../../config/types.js";
+import { PULL_SECRET_NAME, dockerConfigJson } from "../planners/calico.js";
+import { FELIX_METRICS_PATCH, KUBE_CONTROLLERS_METRICS_PATCH, MONITORING_NAMESPACE, nodeExporterValues } from "../planners/monitoring.js";
+import type { RegistryEndpoint } from "../registry/registry.js";
+
+export interface CalicoMonitoringArgs {
+  readonly config: MonitoringConfig;
+  /** `synthMonitoring()` output: Namespace, RBAC, metrics Services. */
+  readonly objects: readonly Record<string, unknown>[];
+  readonly registry: RegistryEndpoint;
+  /** The image mirror: node-exporter pulls from it. */
+  readonly mirror: pulumi.Resource;
+  /** Calico networking ready (the metrics Services live in calico-system, created by the operator). */
+  readonly installationReady: pulumi.Resource;
+  /** projectcalico.org/v3 served. */
+  readonly apiServerReady: pulumi.Resource;
+  readonly provider: k8s.Provider;
+}
+
+export class CalicoMonitoring extends pulumi.ComponentResource {
+  readonly nodeExporter?: k8s.helm.v4.Chart;
+
+  constructor(name: string, args: CalicoMonitoringArgs, opts?: pulumi.ComponentResourceOptions) {
+    super("calico-baseline:monitoring:CalicoMonitoring", name, {}, { ...opts, providers: [args.provider] });
+    const po = { parent: this, provider: args.provider };
+    const r = args.registry;
+    const isNamespace = (o: Record<string, unknown>): boolean => o["kind"] === "Namespace";
+
+    const namespace = new k8s.yaml.v2.ConfigGroup(`${name}-namespace`, { objs: args.objects.filter(isNamespace) }, po);
+    const secret = new k8s.core.v1.Secret(
+      `${name}-pull-secret`,
+      {
+        metadata: { name: PULL_SECRET_NAME, namespace: MONITORING_NAMESPACE },
+        type: "kubernetes.io/dockerconfigjson",
+        stringData: { ".dockerconfigjson": pulumi.secret(pulumi.all([r.host, r.password]).apply(([h, p]) => dockerConfigJson(h, r.username, p))) },
+      },
+      { ...po, dependsOn: [namespace] },
+    );
+    new k8s.yaml.v2.ConfigGroup(`${name}-rbac-services`, { objs: args.objects.filter((o) => !isNamespace(o)) }, { ...po, dependsOn: [namespace, args.installationReady] });
+
+    const patch = (role: string, kind: string, spec: Record<string, unknown>): k8s.apiextensions.CustomResourcePatch =>
+      new k8s.apiextensions.CustomResourcePatch(
+        `${name}-${role}`,
+        // The operator owns `default`; a server-side patch with force takes only these fields.
+        { apiVersion: "projectcalico.org/v3", kind, metadata: { name: "default", annotations: { "pulumi.com/patchForce": "true" } }, spec },
+        { ...po, dependsOn: [args.apiServerReady] },
+      );
+    patch("felix-metrics", "FelixConfiguration", { ...FELIX_METRICS_PATCH });
+    patch("kube-controllers-metrics", "KubeControllersConfiguration", { ...KUBE_CONTROLLERS_METRICS_PATCH });
+
+    const ne = args.config.nodeExporter;
+    if (ne.enabled) {
+      this.nodeExporter = new k8s.helm.v4.Chart(
+        `${name}-node-exporter`,
+        {
+          chart: "prometheus-node-exporter",
+          version: ne.chartVersion,
+          repositoryOpts: { repo: ne.chartRepo },
+          namespace: MONITORING_NAMESPACE,
+          values: r.host.apply((host) => nodeExporterValues(ne, host)),
+        },
+        { ...po, dependsOn: [secret, args.mirror] },
+      );
+    }
+    this.registerOutputs({});
+  }
+}

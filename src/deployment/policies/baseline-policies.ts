@@ -1,0 +1,47 @@
+/**
+ * Applies the synthesised baseline, one ConfigGroup per chart: the tiers first, then each tier's policies.
+ * Everything waits for the Calico API server, which serves projectcalico.org/v3 (CALICO.md section 2).
+ */
+import * as k8s from "@pulumi/kubernetes";
+import * as pulumi from "@pulumi/pulumi";
+import type { BaselineTier } from "../../config/types.js";
+
+/** One synthesised chart (the `RenderedChart` of src/rendering/synth.ts). */
+export interface PolicyChart {
+  readonly file: string;
+  readonly group: "tiers" | BaselineTier;
+  readonly objects: Record<string, unknown>[];
+}
+
+export interface BaselinePoliciesArgs {
+  readonly charts: readonly PolicyChart[];
+  readonly apiServerReady: pulumi.Resource;
+  readonly provider: k8s.Provider;
+}
+
+export class BaselinePolicies extends pulumi.ComponentResource {
+  readonly tiers?: k8s.yaml.v2.ConfigGroup;
+  readonly groups: k8s.yaml.v2.ConfigGroup[] = [];
+
+  constructor(name: string, args: BaselinePoliciesArgs, opts?: pulumi.ComponentResourceOptions) {
+    super("calico-baseline:policies:BaselinePolicies", name, {}, { ...opts, providers: [args.provider] });
+    const po = { parent: this, provider: args.provider };
+    const tierCharts = args.charts.filter((c) => c.group === "tiers");
+    this.tiers =
+      tierCharts.length === 0
+        ? undefined
+        : new k8s.yaml.v2.ConfigGroup(`${name}-tiers`, { objs: tierCharts.flatMap((c) => c.objects) }, { ...po, dependsOn: [args.apiServerReady] });
+    for (const chart of args.charts) {
+      if (chart.group === "tiers") continue;
+      // A policy in a tier that does not exist yet is rejected by the API server.
+      this.groups.push(
+        new k8s.yaml.v2.ConfigGroup(
+          `${name}-${chart.file.replace(/\.ya?ml$/, "")}`,
+          { objs: chart.objects },
+          { ...po, dependsOn: [args.apiServerReady, ...(this.tiers !== undefined ? [this.tiers] : [])] },
+        ),
+      );
+    }
+    this.registerOutputs({});
+  }
+}

@@ -1,0 +1,143 @@
+/**
+ * The whole stack, wired in dependency order:
+ *   cluster VMs/hosts → k3s ready → kubeconfig → provider
+ *   registry → image mirror → operator → Installation → API server Ready → tiers → policies
+ * Monitoring hangs off the same chain. Renderers and the manifest loader are injected so tests can run the
+ * real wiring with fixtures; `index.ts` passes the real ones.
+ */
+import { readFile } from "node:fs/promises";
+import * as pulumi from "@pulumi/pulumi";
+import type { PolicySettings, StackConfig } from "../config/types.js";
+import { UserError } from "../model/problem.js";
+import { CalicoInstall } from "./calico/calico-install.js";
+import type { ClusterOutputs } from "./cluster/cluster.js";
+import { ExistingCluster } from "./cluster/existing-cluster.js";
+import { MultipassCluster } from "./cluster/multipass-cluster.js";
+import { SshCluster } from "./cluster/ssh-cluster.js";
+import { secretOutput } from "./config.js";
+import { planImages, type MirroredImage } from "./images.js";
+import { CalicoMonitoring } from "./monitoring/calico-monitoring.js";
+import { parseManifest } from "./planners/calico.js";
+import { BaselinePolicies, type PolicyChart } from "./policies/baseline-policies.js";
+import { ImageMirror } from "./registry/image-mirror.js";
+import { MultipassRegistry } from "./registry/multipass-registry.js";
+import type { RegistryEndpoint } from "./registry/registry.js";
+
+export interface Renderers {
+  readonly synthBaseline: (settings: PolicySettings) => readonly PolicyChart[];
+  readonly synthMonitoring: () => Record<string, unknown>[];
+  /** Reads a manifest from a local path or an https URL. */
+  readonly loadText?: (location: string) => Promise<string>;
+}
+
+export interface StackOutputs {
+  readonly kubeconfig: pulumi.Output<string>;
+  readonly registry: pulumi.Output<string>;
+  readonly registryCaPem?: pulumi.Output<string>;
+  readonly images: pulumi.Output<MirroredImage[]>;
+  readonly mirrorReport: pulumi.Output<string>;
+  readonly controlPlaneIp?: pulumi.Output<string>;
+}
+
+export async function defaultLoadText(location: string): Promise<string> {
+  if (location.startsWith("https://")) {
+    const res = await fetch(location);
+    if (!res.ok) {
+      throw new UserError([{ path: "calico-baseline:calico.manifests", value: location, message: `could not be downloaded (HTTP ${res.status})`, hint: "check the URL or give a local path" }]);
+    }
+    return res.text();
+  }
+  try {
+    return await readFile(location, "utf8");
+  } catch (e) {
+    throw new UserError([{ path: "calico-baseline:calico.manifests", value: location, message: `cannot be read: ${(e as Error).message}`, hint: "give an existing local path or an https:// URL" }]);
+  }
+}
+
+function externalRegistry(config: StackConfig): RegistryEndpoint {
+  const r = config.registry;
+  if (r.type !== "external") throw new Error("externalRegistry: not an external registry");
+  return {
+    host: pulumi.output(r.host),
+    username: r.username,
+    password: secretOutput(r.password),
+    ...(r.caPem !== undefined ? { caPem: pulumi.output(r.caPem) } : {}),
+    ready: [],
+  };
+}
+
+export async function createStack(config: StackConfig, renderers: Renderers): Promise<StackOutputs> {
+  // Render first: a policy error stops the program before anything is created.
+  const charts = renderers.synthBaseline(config.policies);
+  const monitoringObjects = config.monitoring.enabled ? renderers.synthMonitoring() : [];
+  const loadText = renderers.loadText ?? defaultLoadText;
+  const images = planImages(config);
+  const manifests =
+    config.calico.install === "manifest"
+      ? {
+          crds: parseManifest(await loadText(config.calico.manifests.crds), config.calico.manifests.crds),
+          operator: parseManifest(await loadText(config.calico.manifests.operator), config.calico.manifests.operator),
+        }
+      : undefined;
+
+  // Registry.
+  let registry: RegistryEndpoint;
+  let registryCaPem: pulumi.Output<string> | undefined;
+  if (config.registry.type === "multipass") {
+    if (config.cluster.type !== "multipass") throw new Error("a multipass registry needs a multipass cluster (checked by the config parser)");
+    const reg = new MultipassRegistry("registry", { config: config.registry, vmName: `${config.cluster.namePrefix}-registry`, image: config.cluster.image });
+    registry = reg;
+    registryCaPem = reg.caPem;
+  } else {
+    registry = externalRegistry(config);
+    registryCaPem = registry.caPem;
+  }
+  const nodeRegistry = { host: registry.host, username: registry.username, password: registry.password, ...(registry.caPem !== undefined ? { caPem: registry.caPem } : {}) };
+
+  // Cluster.
+  let cluster: ClusterOutputs;
+  let controlPlaneIp: pulumi.Output<string> | undefined;
+  switch (config.cluster.type) {
+    case "multipass": {
+      // Nodes get the registry's CA and credentials at first boot, so the registry must be serving first.
+      const mc = new MultipassCluster("cluster", { config: config.cluster, registry: nodeRegistry, after: registry.ready });
+      cluster = mc;
+      controlPlaneIp = mc.controlPlaneIp;
+      break;
+    }
+    case "ssh":
+      cluster = new SshCluster("cluster", { config: config.cluster, privateKey: secretOutput(config.cluster.privateKey), registry: nodeRegistry });
+      break;
+    case "kubeconfig":
+      cluster = new ExistingCluster("cluster", { config: config.cluster });
+      break;
+  }
+
+  const mirror = new ImageMirror("mirror", { images, registry });
+  const calico = new CalicoInstall(
+    "calico",
+    { calico: config.calico, registry, images, provider: cluster.provider, ...(manifests !== undefined ? { manifests } : {}) },
+    { dependsOn: [mirror] },
+  );
+  if (config.monitoring.enabled) {
+    new CalicoMonitoring("monitoring", {
+      config: config.monitoring,
+      objects: monitoringObjects,
+      registry,
+      mirror,
+      installationReady: calico.installation,
+      apiServerReady: calico.apiServerReady,
+      provider: cluster.provider,
+    });
+  }
+  new BaselinePolicies("policies", { charts, apiServerReady: calico.apiServerReady, provider: cluster.provider });
+
+  return {
+    kubeconfig: cluster.kubeconfig,
+    registry: registry.host,
+    ...(registryCaPem !== undefined ? { registryCaPem } : {}),
+    images: mirror.images,
+    mirrorReport: mirror.report,
+    ...(controlPlaneIp !== undefined ? { controlPlaneIp } : {}),
+  };
+}
