@@ -619,6 +619,16 @@ export const INVALID_CASES: readonly ValidationCase[] = [
     ],
   },
   {
+    // Differential testing against v3.32.1: libcalico-go IPNet.Version() is 4 for an IPv4-mapped IPv6
+    // network (Go's To4 succeeds), so it mixes with IPv4 networks and fails an ipVersion 6 rule.
+    name: "IPv4-mapped IPv6 networks count as IPv4",
+    obj: withEgressRule({ action: "Allow", ipVersion: 6, source: { nets: ["192.0.2.0/24"] }, destination: { nets: ["::ffff:198.51.100.7/128"] } }),
+    problems: [
+      { path: "spec.egress[0].source.nets", value: ["192.0.2.0/24"], message: "rule IP version doesn't match CIDR version", hint: "IPv6" },
+      { path: "spec.egress[0].destination.nets", value: ["::ffff:198.51.100.7/128"], message: "rule IP version doesn't match CIDR version", hint: "IPv6" },
+    ],
+  },
+  {
     name: "nets inconsistent with ipVersion",
     obj: withEgressRule({ action: "Allow", ipVersion: 6, destination: { nets: ["10.0.0.0/8"] } }),
     problems: [{ path: "spec.egress[0].destination.nets", value: ["10.0.0.0/8"], message: "rule IP version doesn't match CIDR version", hint: "IPv6" }],

@@ -46,6 +46,15 @@ function parseRuleCidr(text: string): Cidr | undefined {
   return c !== undefined && c.hadPrefix ? c : undefined;
 }
 
+/**
+ * The IP version Calico assigns a rule network: libcalico-go net IPNet.Version() is 4 whenever the
+ * masked network address has a 4-byte form (Go's IP.To4), so an IPv4-mapped IPv6 network
+ * (`::ffff:192.0.2.1/128`, `::ffff:0:0/96`) counts as IPv4 for ipVersion and IPv4/IPv6 mixing.
+ */
+function goNetVersion(c: Cidr): 4 | 6 {
+  return c.version === 6 && c.first >> 32n === 0xffffn ? 4 : c.version;
+}
+
 function isCatchAll(text: string, c: Cidr): boolean {
   // Calico compares the IPv4 text literally ("0.0.0.0/0") and the IPv6 network by value (::/0).
   return (c.version === 4 && text === "0.0.0.0/0") || (c.version === 6 && c.prefix === 0 && c.first === 0n);
@@ -85,8 +94,9 @@ function scanNets(
       const masked = formatCidr(c);
       r.add(itemPath, n, "network is not strictly masked (host bits are set below the prefix)", `did you mean ${masked}?`);
     }
-    v4 = v4 || c.version === 4;
-    v6 = v6 || c.version === 6;
+    const version = goNetVersion(c);
+    v4 = v4 || version === 4;
+    v6 = v6 || version === 6;
     if (negated && isCatchAll(n, c)) {
       r.add(
         itemPath,
