@@ -60,6 +60,19 @@ describe("dev stack report", () => {
     const names = inventory.namespaces.length + 2; // plus (hosts) and (external)
     expect(svg.startsWith("<svg ")).toBe(true);
     expect((svg.match(/data-state="/g) ?? []).length).toBeGreaterThanOrEqual(names * names - 4 * names);
+    // The staged policies change fme's flows: those cells keep their fill and are outlined, and the
+    // legend and caption say what the outline means.
+    expect(svg).toMatch(/<title>fme → fme: changed; now [^<]+<\/title>/);
+    const changed = [...svg.matchAll(/<rect [^>]*data-changed="true"><title>([^<]*)<\/title>/g)].map((m) => m[1]!);
+    expect(changed.length).toBeGreaterThan(0);
+    for (const t of changed) expect(t).toContain(": changed; now ");
+    for (const text of ["all allowed", "some allowed", "denied", "changed (outline)", "would change if the staged policies were enforced"]) expect(svg).toContain(text);
+    // Nothing is drawn outside the canvas (labels and legend used to be clipped).
+    const width = Number(/^<svg [^>]*width="(\d+)"/.exec(svg)![1]);
+    for (const m of svg.matchAll(/<text x="([\d.]+)"[^>]*>([^<]*)</g)) {
+      const rotated = m[0].includes("rotate(");
+      expect(Number(m[1]) + m[2]!.length * (rotated ? 3.3 : 6.6), m[2]).toBeLessThanOrEqual(width);
+    }
   });
 
   it("matches the golden files", () => {
