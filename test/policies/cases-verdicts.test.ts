@@ -9,12 +9,16 @@ import { analyse } from "../../src/analysis/analyse.js";
 import { expectFlow } from "../../src/analysis/expect-flow.js";
 import { parseInventory } from "../../src/analysis/inventory.js";
 import { loadStackConfig } from "../../src/config/index.js";
+import { BASELINE_TIERS } from "../../src/config/types.js";
 import { formatEndpoint, parseCases } from "../../src/model/cases.js";
 import { synthBaseline } from "../../src/rendering/synth.js";
 
 const ROOT = join(POLICIES_DIR, "..");
 const settings = loadStackConfig("dev", { cwd: ROOT }).policies;
-const objects = synthBaseline({ ...settings, mode: "enforce", tiers: {} })
+// Every tier is enforced *explicitly*: policy files that stage themselves unless their tier's mode is set
+// (what `recommend` writes: "staged by default, promoted by the tier setting") must be enforced here too.
+const enforceAll = Object.fromEntries(BASELINE_TIERS.map((t) => [t, { mode: "enforce" as const }]));
+const objects = synthBaseline({ ...settings, mode: "enforce", tiers: enforceAll })
   .flatMap((c) => c.objects.map((object) => ({ object, file: c.file })));
 const inventory = parseInventory(parse(readFileSync(join(POLICIES_DIR, "inventory.yaml"), "utf8")), "policies/inventory.yaml");
 const model = analyse({ objects, inventory });
