@@ -116,8 +116,7 @@ export async function createStack(config: StackConfig, renderers: Renderers): Pr
   const mirror = new ImageMirror("mirror", { images, registry });
   const calico = new CalicoInstall(
     "calico",
-    { calico: config.calico, registry, images, provider: cluster.provider, ...(manifests !== undefined ? { manifests } : {}) },
-    { dependsOn: [mirror] },
+    { calico: config.calico, registry, images, provider: cluster.provider, after: [mirror], ...(manifests !== undefined ? { manifests } : {}) },
   );
   if (config.monitoring.enabled) {
     new CalicoMonitoring("monitoring", {

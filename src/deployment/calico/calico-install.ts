@@ -26,6 +26,8 @@ export interface CalicoInstallArgs {
   /** For `install: manifest`: the parsed upstream CRD and operator manifests. */
   readonly manifests?: { readonly crds: ReturnType<typeof parseManifest>; readonly operator: ReturnType<typeof parseManifest> };
   readonly provider: k8s.Provider;
+  /** What the operator waits for: the image mirror (its image and every Calico image must be in the registry). */
+  readonly after?: pulumi.Resource[];
 }
 
 export const OPERATOR_NAMESPACE = "tigera-operator";
@@ -66,7 +68,7 @@ export class CalicoInstall extends pulumi.ComponentResource {
           namespace: OPERATOR_NAMESPACE,
           values: pulumi.all([r.host, dockerConfig]).apply(([host, dc]) => operatorChartValues(c, host, dc)),
         },
-        { ...po, dependsOn: [ns, ...(crds !== undefined ? [crds] : []), ...r.ready] },
+        { ...po, dependsOn: [ns, ...(crds !== undefined ? [crds] : []), ...r.ready, ...(args.after ?? [])] },
       );
     } else {
       const m = args.manifests;
@@ -88,7 +90,7 @@ export class CalicoInstall extends pulumi.ComponentResource {
             ),
           ),
         },
-        { ...po, dependsOn: [ns, secret, crds, ...r.ready] },
+        { ...po, dependsOn: [ns, secret, crds, ...r.ready, ...(args.after ?? [])] },
       );
     }
 

@@ -47,7 +47,7 @@ export class MultipassCluster extends pulumi.ComponentResource implements Cluste
         {
           create: launchScript(spec),
           delete: deleteScript(vmName),
-          stdin: cloudInit,
+          stdin: pulumi.secret(cloudInit),
           interpreter: ["/bin/bash", "-c"],
           // A new image, k3s version or size means a new VM.
           triggers: [c.image, c.k3sVersion, size.cpus, size.memory, size.disk],

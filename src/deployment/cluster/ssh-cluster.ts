@@ -37,7 +37,7 @@ export class SshCluster extends pulumi.ComponentResource implements ClusterOutpu
       {
         connection: connection(c.controlPlane),
         create: "sudo bash -s",
-        stdin: pulumi.all([token.result, trust]).apply(([t, r]) => k3sInstallScript({ k3s, node: { role: "server", tlsSan: c.controlPlane }, token: t, registry: r })),
+        stdin: pulumi.secret(pulumi.all([token.result, trust]).apply(([t, r]) => k3sInstallScript({ k3s, node: { role: "server", tlsSan: c.controlPlane }, token: t, registry: r }))),
         delete: `sudo bash -c ${JSON.stringify(k3sUninstallScript("server").trim())}`,
         triggers: [c.k3sVersion, c.podCidr, c.serviceCidr],
       },
@@ -50,9 +50,11 @@ export class SshCluster extends pulumi.ComponentResource implements ClusterOutpu
           {
             connection: connection(host),
             create: "sudo bash -s",
-            stdin: pulumi
-              .all([token.result, trust])
-              .apply(([t, r]) => k3sInstallScript({ k3s, node: { role: "agent", serverUrl: `https://${c.controlPlane}:6443` }, token: t, registry: r })),
+            stdin: pulumi.secret(
+              pulumi
+                .all([token.result, trust])
+                .apply(([t, r]) => k3sInstallScript({ k3s, node: { role: "agent", serverUrl: `https://${c.controlPlane}:6443` }, token: t, registry: r })),
+            ),
             delete: `sudo bash -c ${JSON.stringify(k3sUninstallScript("agent").trim())}`,
             triggers: [c.k3sVersion],
           },

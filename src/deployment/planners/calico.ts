@@ -155,20 +155,32 @@ export function stripRegistry(image: string): string {
   return hasHost ? image.slice(first.length + 1) : image;
 }
 
-/** Every `image` string anywhere in a JSON-like value, for the "nothing outside the registry" checks. */
+/**
+ * Every image reference in a JSON-like value (manifests, chart values, CR specs), composed the way charts
+ * and the operator compose them: a full `image` string; `registry` + `image` (tigera-operator chart);
+ * `registry` + `repository` (prometheus charts). Bare `registry`/`imageRegistry` settings are included as
+ * `<registry>/`, since they decide where images come from.
+ */
 export function collectImages(v: unknown, out: string[] = []): string[] {
   if (Array.isArray(v)) v.forEach((x) => collectImages(x, out));
   else if (isObj(v)) {
-    for (const [k, x] of Object.entries(v)) {
-      if (k === "image" && typeof x === "string") out.push(x);
-      else collectImages(x, out);
+    const registry = typeof v["registry"] === "string" ? v["registry"].replace(/\/+$/, "") : undefined;
+    if (typeof v["image"] === "string") {
+      out.push(registry !== undefined ? `${registry}/${v["image"]}` : v["image"]);
+    } else if (typeof v["repository"] === "string" && registry !== undefined) {
+      out.push(`${registry}/${v["repository"]}`);
+    } else if (registry !== undefined) {
+      out.push(`${registry}/`);
+    }
+    if (typeof v["imageRegistry"] === "string") out.push(`${v["imageRegistry"].replace(/\/+$/, "")}/`);
+    for (const x of Object.values(v)) {
+      if (typeof x === "object" && x !== null) collectImages(x, out);
     }
   }
   return out;
 }
 
-/** Images in `v` that the private registry does not serve. */
+/** Image references in `v` that the private registry `registryHost` does not serve. */
 export function foreignImages(v: unknown, registryHost: string): string[] {
   return collectImages(v).filter((i) => !isInRegistry(i, registryHost));
 }
-

@@ -102,11 +102,13 @@ export class MultipassRegistry extends pulumi.ComponentResource implements Regis
       {
         create: execScript(args.vmName),
         interpreter: ["/bin/bash", "-c"],
-        stdin: pulumi
+        stdin: pulumi.secret(
+          pulumi
           .all([ca.certPem, cert.certPem, key.privateKeyPem, password.bcryptHash, this.ip])
           .apply(([caPem, certPem, keyPem, hash, ip]) =>
             registrySetupScript({ port: c.port, caPem, certPem, keyPem, htpasswdLine: `${c.username}:${hash}`, address: ip }),
           ),
+        ),
       },
       { parent: this, dependsOn: [vm], additionalSecretOutputs: ["stdin"] },
     );

@@ -1,0 +1,168 @@
+/**
+ * The real program (src/deployment/index.ts) for the committed dev stack, under Pulumi mocks.
+ */
+import { join } from "node:path";
+import * as pulumi from "@pulumi/pulumi";
+import { beforeAll, describe, expect, it } from "vitest";
+import { foreignImages } from "../../src/deployment/planners/calico.js";
+import { K3S_KUBECONFIG, byName, dependsTransitively, engineConfig, installMocks, isSecretValue, recorded, resolve, settle } from "./support/pulumi-mocks.js";
+
+type Program = typeof import("../../src/deployment/index.js");
+let program: Program;
+const REGISTRY = "10.91.52.7:5000";
+
+beforeAll(async () => {
+  await installMocks("dev");
+  const { values, secretKeys } = engineConfig(join(process.cwd(), "Pulumi.dev.yaml"));
+  pulumi.runtime.setAllConfig(values, secretKeys);
+  program = await import("../../src/deployment/index.js");
+  await resolve(program.images);
+  await settle();
+});
+
+describe("dev stack (multipass)", () => {
+  it("creates the registry VM, the control plane, two workers and the k3s/kubeconfig steps", () => {
+    const names = recorded.map((r) => r.name);
+    expect(names).toEqual(
+      expect.arrayContaining([
+        "registry-vm",
+        "registry-setup",
+        "registry-ca",
+        "registry-tls-cert",
+        "registry-password",
+        "cluster-control",
+        "cluster-worker-1",
+        "cluster-worker-2",
+        "cluster-k3s-ready",
+        "cluster-kubeconfig",
+        "cluster-provider",
+        "mirror-copy",
+        "calico-namespace",
+        "calico-crds",
+        "calico-operator",
+        "calico-installation",
+        "calico-apiserver",
+        "calico-goldmane",
+        "calico-whisker",
+        "monitoring-namespace",
+        "monitoring-pull-secret",
+        "monitoring-node-exporter",
+        "monitoring-felix-metrics",
+        "monitoring-kube-controllers-metrics",
+        "policies-tiers",
+      ]),
+    );
+    expect(names).not.toContain("cluster-worker-3");
+    expect(byName("cluster").type).toBe("calico-baseline:cluster:MultipassCluster");
+    expect(byName("registry").type).toBe("calico-baseline:registry:MultipassRegistry");
+    expect(byName("mirror").type).toBe("calico-baseline:registry:ImageMirror");
+    expect(byName("calico").type).toBe("calico-baseline:calico:CalicoInstall");
+  });
+
+  it("rewrites the kubeconfig to the control plane's IP and keeps it secret", async () => {
+    const kc = await resolve(program.kubeconfig);
+    expect(kc).toBe(K3S_KUBECONFIG.replace("127.0.0.1", "10.91.52.10"));
+    expect(await pulumi.isSecret(program.kubeconfig)).toBe(true);
+    expect(isSecretValue(byName("cluster-provider").raw["kubeconfig"])).toBe(true);
+    expect(byName("cluster-kubeconfig").additionalSecretOutputs).toContain("stdout");
+    expect(await resolve(program.controlPlaneIp)).toBe("10.91.52.10");
+  });
+
+  it("keeps the registry password secret wherever it travels", () => {
+    expect(isSecretValue(byName("mirror-copy").raw["environment"])).toBe(true);
+    expect(isSecretValue(byName("registry-setup").raw["stdin"])).toBe(true);
+    expect(isSecretValue(byName("cluster-control").raw["stdin"])).toBe(true);
+    expect(isSecretValue(byName("calico-operator").raw["values"])).toBe(true);
+    const secret = byName("monitoring-pull-secret").raw["stringData"] as Record<string, unknown>;
+    expect(isSecretValue(secret[".dockerconfigjson"]) || isSecretValue(secret)).toBe(true);
+  });
+
+  it("launches VMs with the configured image and sizes and purges them on delete", () => {
+    const cp = byName("cluster-control").inputs;
+    expect(cp["create"]).toContain("multipass launch 24.04 --name cb-dev-control --cpus 2 --memory 4G --disk 20G");
+    expect(cp["delete"]).toContain("multipass delete --purge cb-dev-control");
+    expect(cp["triggers"]).toEqual(["24.04", "v1.34.1+k3s1", 2, "4G", "20G"]);
+    const cloudInit = String(cp["stdin"]);
+    expect(cloudInit).toContain("--flannel-backend=none");
+    expect(cloudInit).toContain("--disable-network-policy");
+    expect(cloudInit).toContain("--disable=traefik,servicelb");
+    expect(cloudInit).toContain("--cluster-cidr=10.42.0.0/16");
+    expect(cloudInit).toContain(REGISTRY);
+    const worker = String(byName("cluster-worker-1").inputs["stdin"]);
+    expect(worker).toContain("K3S_URL=https://10.91.52.10:6443");
+    expect(worker).toContain("K3S_TOKEN=generated-cluster-k3s-token");
+  });
+
+  it("mirrors exactly the planned images into the registry VM", async () => {
+    const images = (await resolve(program.images)) ?? [];
+    expect(images.every((i) => i.target.startsWith(`${REGISTRY}/`))).toBe(true);
+    const env = byName("mirror-copy").inputs["environment"] as Record<string, string>;
+    expect(env["MIRROR_REGISTRY"]).toBe(REGISTRY);
+    expect(env["MIRROR_IMAGES"]?.split("\n")).toEqual(images.map((i) => `${i.source} ${i.target}`));
+    expect(env["MIRROR_IMAGES"]).toContain(`quay.io/tigera/operator:v1.42.3 ${REGISTRY}/tigera/operator:v1.42.3`);
+    expect(env["MIRROR_CA_PEM"]).toContain("registry-ca");
+  });
+
+  it("points every image reference at the private registry", () => {
+    const op = byName("calico-operator").inputs;
+    const values = op["values"] as Record<string, Record<string, unknown>>;
+    expect(values["tigeraOperator"]).toEqual({ registry: REGISTRY, image: "tigera/operator", version: "v1.42.3" });
+    expect(foreignImages(values, REGISTRY)).toEqual([]);
+    const inst = byName("calico-installation").inputs;
+    expect((inst["spec"] as Record<string, unknown>)["registry"]).toBe(`${REGISTRY}/`);
+    const ne = byName("monitoring-node-exporter").inputs["values"] as Record<string, Record<string, unknown>>;
+    expect(ne["image"]?.["registry"]).toBe(REGISTRY);
+    expect(foreignImages(ne, REGISTRY)).toEqual([]);
+    // Nothing anywhere names a public registry in an image field.
+    for (const r of recorded) expect(foreignImages(r.inputs, REGISTRY), r.name).toEqual([]);
+  });
+
+  it("installs the operator chart and the 3.32 CRD chart from the configured repository, and awaits Ready", () => {
+    const op = byName("calico-operator").inputs;
+    expect(op).toMatchObject({ chart: "tigera-operator", version: "v3.32.1", namespace: "tigera-operator", repositoryOpts: { repo: "https://docs.tigera.io/calico/charts" } });
+    expect(byName("calico-crds").inputs).toMatchObject({ chart: "crd.projectcalico.org.v1", version: "v3.32.1" });
+    const inst = byName("calico-installation").inputs;
+    expect(inst["metadata"]).toMatchObject({ name: "default", annotations: { "pulumi.com/waitFor": "condition=Ready" } });
+    expect(inst["spec"]).toMatchObject({
+      imagePullSecrets: [{ name: "calico-baseline-registry" }],
+      typhaMetricsPort: 9093,
+      calicoNetwork: { bgp: "Disabled", ipPools: [{ name: "default-ipv4-ippool", cidr: "10.42.0.0/16", encapsulation: "VXLANCrossSubnet", blockSize: 26 }] },
+    });
+    expect(byName("calico-apiserver").inputs["metadata"]).toMatchObject({ annotations: { "pulumi.com/waitFor": "condition=Ready" } });
+  });
+
+  it("patches Felix and kube-controllers metrics through projectcalico.org/v3", () => {
+    expect(byName("monitoring-felix-metrics").inputs).toMatchObject({ apiVersion: "projectcalico.org/v3", kind: "FelixConfiguration", spec: { prometheusMetricsEnabled: true, prometheusMetricsPort: 9091 } });
+    expect(byName("monitoring-kube-controllers-metrics").inputs).toMatchObject({ kind: "KubeControllersConfiguration", spec: { prometheusMetricsPort: 9094 } });
+    expect(byName("monitoring-pull-secret").inputs).toMatchObject({ type: "kubernetes.io/dockerconfigjson", metadata: { namespace: "calico-monitoring" } });
+  });
+
+  it("orders VMs → k3s → kubeconfig → provider", () => {
+    expect(dependsTransitively("cluster-k3s-ready")).toEqual(expect.objectContaining({}));
+    expect([...dependsTransitively("cluster-k3s-ready")]).toEqual(expect.arrayContaining(["cluster-control", "cluster-worker-1", "cluster-worker-2"]));
+    expect(dependsTransitively("cluster-kubeconfig").has("cluster-k3s-ready")).toBe(true);
+    expect(dependsTransitively("cluster-provider").has("cluster-kubeconfig")).toBe(true);
+    expect(dependsTransitively("cluster-control").has("registry-setup")).toBe(true);
+  });
+
+  it("orders registry → mirror → operator → Installation → API server → tiers → policies", () => {
+    expect(dependsTransitively("mirror-copy").has("registry-setup")).toBe(true);
+    expect(dependsTransitively("calico-operator").has("mirror-copy")).toBe(true);
+    expect(dependsTransitively("calico-installation").has("calico-operator")).toBe(true);
+    expect(dependsTransitively("calico-apiserver").has("calico-installation")).toBe(true);
+    expect(dependsTransitively("policies-tiers").has("calico-apiserver")).toBe(true);
+    const policyGroups = recorded.filter((r) => r.name.startsWith("policies-") && r.name !== "policies-tiers" && r.type.includes("ConfigGroup"));
+    expect(policyGroups.length).toBeGreaterThan(0);
+    for (const g of policyGroups) {
+      expect(dependsTransitively(g.name).has("policies-tiers"), g.name).toBe(true);
+      expect(dependsTransitively(g.name).has("calico-apiserver"), g.name).toBe(true);
+    }
+    expect(dependsTransitively("monitoring-felix-metrics").has("calico-apiserver")).toBe(true);
+    expect(dependsTransitively("monitoring-node-exporter").has("mirror-copy")).toBe(true);
+  });
+
+  it("uses the cluster's provider for every Kubernetes resource", () => {
+    const k8s = recorded.filter((r) => r.type.startsWith("kubernetes:") && r.type !== "pulumi:providers:kubernetes");
+    expect(k8s.length).toBeGreaterThan(10);
+  });
+});
