@@ -7,7 +7,9 @@ import { beforeAll, describe, expect, it } from "vitest";
 import { foreignImages } from "../../src/deployment/planners/calico.js";
 import { K3S_KUBECONFIG, byName, dependsTransitively, engineConfig, installMocks, isSecretValue, recorded, resolve, settle } from "./support/pulumi-mocks.js";
 
-type Program = typeof import("../../src/deployment/index.js");
+import type * as ProgramModule from "../../src/deployment/index.js";
+
+type Program = typeof ProgramModule;
 let program: Program;
 const REGISTRY = "10.91.52.7:5000";
 
