@@ -7,6 +7,12 @@
  * kube-controllers is a pod in calico-system. Each guarding policy allows Prometheus, then denies the same
  * ports from anyone, and leaves every other flow to the tier's default (Pass in the baseline).
  * Prometheus also gets egress to those targets and to the API server for service discovery.
+ *
+ * The host endpoint guard alone misses one path: a pod talking to *its own* node. Felix applies the pod's
+ * egress policy and then `DefaultEndpointToHostAction` (ACCEPT under the Tigera operator) instead of the
+ * host endpoint's ingress policy, so e.g. a kube-system pod could read its node's Felix or node-exporter
+ * metrics. A fourth policy closes it at the pod end: every pod's egress to the hosts' metrics ports is
+ * denied, ordered after Prometheus' own egress policy, whose Allow has already decided Prometheus' scrapes.
  */
 import { Construct } from "constructs";
 import { sel, type Selector } from "../src/model/selector/index.js";
@@ -38,7 +44,7 @@ export interface MonitoringAccessProps {
    * @default has(node-role.kubernetes.io/control-plane)
    */
   readonly controlPlane?: Selector;
-  /** @default 30 */
+  /** Order of the policies; the pod egress guard comes right after (`order + 1`). @default 30 */
   readonly order?: number;
 }
 
@@ -46,6 +52,7 @@ export class MonitoringAccess extends Construct {
   readonly hostMetrics: GlobalNetworkPolicy;
   readonly kubeControllersMetrics: GlobalNetworkPolicy;
   readonly prometheus: GlobalNetworkPolicy;
+  readonly podEgress: GlobalNetworkPolicy;
 
   constructor(scope: Construct, id: string, props: MonitoringAccessProps) {
     super(scope, id);
@@ -97,6 +104,16 @@ export class MonitoringAccess extends Construct {
         ...makeRules("egress", "Allow", Peer.hosts(props.controlPlane ?? sel.has(CONTROL_PLANE_LABEL)), [Port.KUBE_APISERVER]),
         ...makeRules("egress", "Allow", Peer.service("default", "kubernetes")),
       ],
+    });
+
+    this.podEgress = new GlobalNetworkPolicy(this, "PodEgress", {
+      tier: props.tier,
+      name: `${name}-pod-egress`,
+      // After `<name>-prometheus` (same tier): Prometheus' scrapes are allowed there before this Deny.
+      order: order + 1,
+      // Every workload endpoint (a namespaceSelector never selects host endpoints).
+      namespaceSelector: sel.has(NAMESPACE_NAME_LABEL),
+      egress: makeRules("egress", "Deny", Peer.hosts(hostSel), hostPorts),
     });
   }
 }

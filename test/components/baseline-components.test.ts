@@ -196,6 +196,26 @@ describe("MonitoringAccess", () => {
       },
     });
   });
+  it("denies every pod's egress to the hosts' metrics ports right after Prometheus' own egress policy", () => {
+    const f = fixture();
+    new MonitoringAccess(f.chart, "m", { tier: f.tier, order: 40 });
+    expect(f.byName("t.monitoring-prometheus")).toMatchObject({ spec: { order: 40 } });
+    expect(f.byName("t.monitoring-pod-egress")).toMatchObject({
+      spec: {
+        order: 41,
+        selector: "all()",
+        namespaceSelector: "has(kubernetes.io/metadata.name)",
+        types: ["Egress"],
+        egress: [
+          {
+            action: "Deny",
+            protocol: "TCP",
+            destination: { selector: "has(kubernetes.io/os)", namespaceSelector: "global()", ports: [9091, 9093, 9100] },
+          },
+        ],
+      },
+    });
+  });
 });
 
 describe("PrivateRegistryEgress", () => {

@@ -48,3 +48,23 @@ describe("stage, then enforce (dev stages appsec)", () => {
     expectFlow(devStaged).from("fme/core").to("fme/queue").port(6379).toBeAllowed();
   });
 });
+
+// Cases files cannot place a pod on a node, so the own-node path is checked here: Felix accepts pod -> own
+// host after the pod's egress policy (DefaultEndpointToHostAction ACCEPT), skipping the host endpoint guard.
+describe("a pod and its own node's metrics ports", () => {
+  const doc = parse(readFileSync(join(POLICIES_DIR, "inventory.yaml"), "utf8")) as {
+    namespaces: { name: string; workloads: { name: string; node?: string }[] }[];
+  };
+  for (const ns of doc.namespaces) for (const w of ns.workloads) w.node = "node1";
+  const placed = analyse({ objects, inventory: parseInventory(doc, "inventory with every pod on node1") });
+  it("only Prometheus scrapes its own node's Felix, Typha and node-exporter", () => {
+    for (const port of [9091, 9093, 9100]) {
+      expectFlow(placed).from("calico-monitoring/prometheus").to("host:node1").port(port).toBeAllowed();
+      expectFlow(placed).from("kube-system/coredns").to("host:node1").port(port).toBeDenied();
+      expectFlow(placed).from("calico-system/whisker").to("host:node1").port(port).toBeDenied();
+    }
+  });
+  it("other traffic of a system pod to its own node is untouched", () => {
+    expectFlow(placed).from("kube-system/coredns").to("host:node1").port(6443).toBeAllowed();
+  });
+});
