@@ -8,6 +8,7 @@
  * endpoints only — never host endpoints — and cannot lock nodes out.
  */
 import type { Construct } from "constructs";
+import { UserError } from "../src/model/problem.js";
 import { sel, type Selector } from "../src/model/selector/index.js";
 import { GlobalNetworkPolicy } from "./global-network-policy.js";
 import { checkDnsLabel, NAMESPACE_NAME_LABEL, Peer } from "./peer.js";
@@ -49,6 +50,17 @@ export class DefaultDeny extends GlobalNetworkPolicy {
   readonly namespaces: Selector;
 
   constructor(scope: Construct, id: string, props: DefaultDenyProps) {
+    if (props.tier.defaultAction !== "Deny") {
+      // The policy only allows DNS; the deny is the tier's end. In a Pass tier it would deny nothing at all.
+      throw new UserError([
+        {
+          path: "tier",
+          value: props.tier.name,
+          message: `tier ${props.tier.name} ends in ${props.tier.defaultAction}, so a default deny in it would deny nothing`,
+          hint: "put DefaultDeny in a tier whose defaultAction is Deny (the baseline's application tier)",
+        },
+      ]);
+    }
     const excluded = [...(props.excludedNamespaces ?? DEFAULT_DENY_EXCLUDED_NAMESPACES)];
     excluded.forEach((ns, i) => checkDnsLabel(ns, `excludedNamespaces[${i}]`));
     const namespaces =

@@ -55,8 +55,14 @@ describe("DefaultDeny", () => {
       'kubernetes.io/metadata.name not in {"calico-apiserver", "kube-system"}',
     );
   });
+  it("refuses a tier that ends in Pass, where selecting without allowing would deny nothing", () => {
+    const f = fixture({ defaultAction: "Pass" });
+    expect(userErrorOf(() => new DefaultDeny(f.chart, "dd", { tier: f.tier }))).toContain(
+      'tier: tier t ends in Pass, so a default deny in it would deny nothing (value: "t")',
+    );
+  });
   it("rejects a bad namespace in the exclusion list with its index", () => {
-    const f = fixture();
+    const f = fixture({ defaultAction: "Deny" });
     expect(userErrorOf(() => new DefaultDeny(f.chart, "dd", { tier: f.tier, excludedNamespaces: ["kube-system", 'x" || all()'] }))).toContain(
       "excludedNamespaces[1]: not a valid namespace name",
     );
