@@ -20,8 +20,8 @@
  * - A node without a host endpoint is not policed by Calico. External addresses are not policed.
  */
 import { parseCidr } from "../model/net.js";
-import { UserError } from "../model/problem.js";
-import { ConnSet, protocolName, protocolNumber } from "./connset.js";
+import { type Problem, UserError } from "../model/problem.js";
+import { ConnSet, PORT_PROTOCOLS, protocolName, protocolNumber } from "./connset.js";
 import type { Endpoint, Ip, Model, Stage, TierPolicies } from "./model.js";
 import { type Direction, type FailsafePort, type PeerSpec, type Rule, ruleConns } from "./policies.js";
 import type { CompiledSelector } from "./labels.js";
@@ -313,15 +313,32 @@ export interface FlowQuery {
  * DaemonSet runs on every node), every combination is evaluated; the query is allowed only when all are.
  */
 export function explain(model: Model, q: FlowQuery): FlowResult[] {
+  // Every problem of the query at once (protocol, port, both endpoints).
+  const problems: Problem[] = [];
   const protocol = protocolNumber(q.protocol);
-  if (protocol === undefined) throw new UserError([{ path: "protocol", value: q.protocol, message: "unknown protocol", hint: "use TCP, UDP, SCTP, ICMP, ICMPv6, UDPLite or 1-255" }]);
+  if (protocol === undefined) problems.push({ path: "protocol", value: q.protocol, message: "unknown protocol", hint: "use TCP, UDP, SCTP, ICMP, ICMPv6, UDPLite or 1-255" });
+  else if (q.port === undefined && PORT_PROTOCOLS.has(protocol)) {
+    // A port protocol's flow is decided by its destination port: guessing one (0) would explain a
+    // flow nobody sends.
+    problems.push({ path: "port", message: `a ${protocolName(protocol)} flow needs a destination port`, hint: "give the port (--port 443, or .port(443) in expectFlow)" });
+  }
   // ICMP without a type means "ping": echo request (ICMP type 8, ICMPv6 type 128), code 0. For ICMP
   // an explicit port is the key type*256+code.
   const port = q.port ?? (protocol === 1 ? 8 << 8 : protocol === 58 ? 128 << 8 : 0);
-  if (!Number.isInteger(port) || port < 0 || port > 65535) throw new UserError([{ path: "port", value: q.port, message: "port out of range", hint: "use 1-65535" }]);
+  if (!Number.isInteger(port) || port < 0 || port > 65535) problems.push({ path: "port", value: q.port, message: "port out of range", hint: "use 1-65535" });
+  const resolve = (ref: string, path: string): Peer[] => {
+    try {
+      return resolvePeers(model, ref, path);
+    } catch (e) {
+      if (!(e instanceof UserError)) throw e;
+      problems.push(...e.problems);
+      return [];
+    }
+  };
+  const srcs = resolve(q.from, "from");
+  const dsts = resolve(q.to, "to");
+  if (problems.length > 0 || protocol === undefined) throw new UserError(problems);
   const out: FlowResult[] = [];
-  for (const src of resolvePeers(model, q.from, "from")) {
-    for (const dst of resolvePeers(model, q.to, "to")) out.push(evaluateFlow(model, { src, dst, protocol, port }));
-  }
+  for (const src of srcs) for (const dst of dsts) out.push(evaluateFlow(model, { src, dst, protocol, port }));
   return out;
 }

@@ -206,6 +206,12 @@ export interface PolicyModel {
   readonly endpointToHostAction: "Accept" | "Drop";
   /** Objects that could not be read faithfully; analysis goes on without them. */
   readonly problems: readonly Problem[];
+  /**
+   * The subset of `problems` that Calico would reject outright (an object that cannot be read at all,
+   * a policy in a tier with no Tier object): the CLI refuses such input instead of analysing without
+   * it. The rest (an `http` or source-port rule left out) are warnings.
+   */
+  readonly rejected: readonly Problem[];
 }
 
 /** Wraps plain objects as SourcedObjects (all from one file, when given). */
@@ -727,6 +733,7 @@ export function readPolicies(input: ReadonlyArray<SourcedObject>): PolicyModel {
   const hostEndpoints: HostEndpointObject[] = [];
   const services: ServiceObject[] = [];
   const problems: Problem[] = [];
+  const rejected: Problem[] = [];
   let autoHostEndpoints = false;
   let failsafeInbound = DEFAULT_FAILSAFE_INBOUND;
   let failsafeOutbound = DEFAULT_FAILSAFE_OUTBOUND;
@@ -828,7 +835,9 @@ export function readPolicies(input: ReadonlyArray<SourcedObject>): PolicyModel {
       }
     } catch (e) {
       if (!(e instanceof PolicyReadError)) throw e;
-      problems.push({ path: e.path, value: e.value, message: `${e.message}; the object is left out of the analysis`, hint: e.hint, object, ...(file === undefined ? {} : { file }) });
+      const p: Problem = { path: e.path, value: e.value, message: e.message, hint: e.hint, object, ...(file === undefined ? {} : { file }) };
+      problems.push({ ...p, message: `${e.message}; the object is left out of the analysis` });
+      rejected.push(p);
     }
     for (const k of skipped) problems.push({ ...k, object, ...(file === undefined ? {} : { file }) });
   }
@@ -836,10 +845,14 @@ export function readPolicies(input: ReadonlyArray<SourcedObject>): PolicyModel {
   for (const p of [...policies, ...staged]) {
     if (!tiers.has(p.tier)) {
       tiers.set(p.tier, { name: p.tier, order: Infinity, defaultAction: "Deny", declared: false });
-      problems.push({ path: "spec.tier", value: p.tier, message: `tier "${p.tier}" has no Tier object`, hint: "add the Tier (Calico rejects policies in a missing tier)", object: p.source.object, ...(p.source.file === undefined ? {} : { file: p.source.file }) });
+    }
+    if (!tiers.get(p.tier)!.declared) {
+      const problem: Problem = { path: "spec.tier", value: p.tier, message: `tier "${p.tier}" has no Tier object`, hint: "add the Tier (Calico rejects policies in a missing tier)", object: p.source.object, ...(p.source.file === undefined ? {} : { file: p.source.file }) };
+      problems.push(problem);
+      rejected.push(problem);
     }
   }
-  return { tiers, policies, staged, networkSets, hostEndpoints, services, autoHostEndpoints, failsafeInbound, failsafeOutbound, endpointToHostAction, problems };
+  return { tiers, policies, staged, networkSets, hostEndpoints, services, autoHostEndpoints, failsafeInbound, failsafeOutbound, endpointToHostAction, problems, rejected };
 }
 
 /**

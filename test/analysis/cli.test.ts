@@ -94,9 +94,42 @@ spec: { namespaceSelector: projectcalico.org/name == "shop", types: [Egress] }
 
   it("bad input is a user error with a hint", async () => {
     const dir = workspace();
+    // Every problem of the query at once: the unknown endpoint and the missing TCP port.
     const r = await cli(["explain", "--manifests", "new", "--from", "shop/nope", "--to", "shop/db"], dir);
     expect(r.code).toBe(1);
-    expect(r.err).toContain("no such endpoint in the inventory");
+    expect(r.err).toContain("2 problems found");
+    expect(r.err).toContain("from: no such endpoint in the inventory");
+    expect(r.err).toContain("port: a TCP flow needs a destination port");
     expect((await cli(["report", "--format", "pdf", "--manifests", "new"], dir)).err).toContain("unknown format");
+  });
+
+  it("refuses manifests Calico would reject, naming file, object and field, instead of analysing without them", async () => {
+    const dir = workspace();
+    writeFileSync(join(dir, "new/broken.yaml"), `apiVersion: projectcalico.org/v3
+kind: GlobalNetworkPolicy
+metadata: { name: bad-port }
+spec: { selector: all(), ingress: [{ action: Allow, protocol: TCP, destination: { ports: [99999] } }] }
+---
+apiVersion: projectcalico.org/v3
+kind: NetworkPolicy
+metadata: { name: lost, namespace: shop }
+spec: { tier: nope, selector: all(), ingress: [{ action: Allow }] }
+`);
+    for (const args of [["report", "--manifests", "new"], ["explain", "--manifests", "new", "--from", "shop/web", "--to", "shop/db", "--port", "5432"], ["diff", "--before", "old", "--after", "new"]]) {
+      const r = await cli(args, dir);
+      expect(r.code, args.join(" ")).toBe(1);
+      expect(r.err).toContain("2 problems found");
+      expect(r.err).toContain("new/broken.yaml: GlobalNetworkPolicy/bad-port: spec.ingress[0].destination.ports[0]: port out of range (value: 99999). Hint: use 0-65535");
+      expect(r.err).toContain('new/broken.yaml: NetworkPolicy/shop/lost: spec.tier: tier "nope" has no Tier object');
+    }
+    // A rule the engine cannot decide offline is not a user error: it is reported in the output.
+    writeFileSync(join(dir, "new/broken.yaml"), `apiVersion: projectcalico.org/v3
+kind: GlobalNetworkPolicy
+metadata: { name: l7 }
+spec: { selector: app == "db", ingress: [{ action: Allow, http: { methods: [GET] } }] }
+`);
+    const ok = await cli(["report", "--manifests", "new", "--format", "md"], dir);
+    expect(ok.code).toBe(0);
+    expect(ok.out).toContain("### Not analysed");
   });
 });

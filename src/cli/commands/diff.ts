@@ -20,7 +20,7 @@ import { diffJson } from "../../analysis/formatters/json.js";
 import { renderSvgMatrix } from "../../analysis/formatters/svg.js";
 import type { SourcedObject } from "../../analysis/policies.js";
 import type { CliIo } from "../main.js";
-import { emit, loadInput, loadInventories, parseFlags, parseFormat } from "./report.js";
+import { assertAnalysable, emit, loadInput, loadInventories, parseFlags, parseFormat } from "./report.js";
 
 export const summary = "flows newly allowed / denied between two baselines (dirs or --base <git-ref>), with explaining rules";
 
@@ -81,6 +81,7 @@ export async function run(args: string[], io: CliIo): Promise<number> {
   const afterPath = v["after"] as string | undefined;
   const after = afterPath === undefined ? loadInput({ stack, inventory: v["inventory"] as string | undefined }, io.cwd) : { objects: loadManifests([afterPath], io.cwd), inventory: loadInventories(io.cwd, v["inventory"] as string | undefined) };
   const beforeObjects = base !== undefined ? synthAtRevision(io.cwd, base, stack) : loadManifests([beforePath!], io.cwd);
+  assertAnalysable(beforeObjects, after.objects);
   const a = analyse({ objects: beforeObjects, inventory: after.inventory }, view);
   const b = analyse({ objects: after.objects, inventory: after.inventory }, view);
   const diff = diffModels(a, b);

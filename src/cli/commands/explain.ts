@@ -8,7 +8,7 @@ import { explain } from "../../analysis/evaluate.js";
 import { formatExplain } from "../../analysis/formatters/text.js";
 import { explainJson } from "../../analysis/formatters/json.js";
 import type { CliIo } from "../main.js";
-import { emit, loadInput, parseFlags, parseFormat } from "./report.js";
+import { assertAnalysable, emit, loadInput, parseFlags, parseFormat } from "./report.js";
 
 export const summary = "explain why one flow is allowed or denied (tier → policy → rule, both directions)";
 
@@ -36,6 +36,7 @@ export async function run(args: string[], io: CliIo): Promise<number> {
   const view = (v["view"] as string | undefined) ?? "enforced";
   if (view !== "enforced" && view !== "staged") throw new UserError([{ path: "--view", value: view, message: "unknown view", hint: "use enforced or staged" }]);
   const input = loadInput({ stack: v["stack"] as string | undefined, manifests: v["manifests"] as string[] | undefined, inventory: v["inventory"] as string | undefined }, io.cwd);
+  assertAnalysable(input.objects);
   const model = analyse(input, view);
   const results = explain(model, { from, to, protocol: (v["protocol"] as string | undefined) ?? "TCP", ...(port === undefined ? {} : { port }) });
   const text = format === "json" ? explainJson(results) : format === "md" ? `\`\`\`\n${results.map(formatExplain).join("\n\n")}\n\`\`\`\n` : `${results.map(formatExplain).join("\n\n")}\n`;

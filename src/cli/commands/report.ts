@@ -15,7 +15,7 @@ import { MONITORING_FILE, synthMonitoring } from "../../rendering/monitoring.js"
 import { synthBaseline } from "../../rendering/synth.js";
 import { loadInventory, loadManifests } from "../../analysis/analyse.js";
 import { type Inventory, mergeInventories } from "../../analysis/inventory.js";
-import type { SourcedObject } from "../../analysis/policies.js";
+import { type SourcedObject, readPolicies } from "../../analysis/policies.js";
 import { buildReport } from "../../analysis/report.js";
 import { defaultInvariants } from "../../analysis/invariants.js";
 import { formatReportText } from "../../analysis/formatters/text.js";
@@ -78,6 +78,17 @@ export function loadInput(flags: InputFlags, cwd: string): LoadedInput {
   return { objects, inventory, settings: config.policies };
 }
 
+/**
+ * Refuses input Calico itself would reject (an object that cannot be read, a policy in a tier with no
+ * Tier object): analysing without it would report flows the cluster never sees. Every such problem is
+ * listed at once, with its file, object and field (a diff's two sides differ by file name).
+ */
+export function assertAnalysable(...inputs: ReadonlyArray<readonly SourcedObject[]>): void {
+  // Each input on its own: a Tier in one side of a diff does not excuse its absence in the other.
+  const rejected = inputs.flatMap((objects) => readPolicies(objects).rejected);
+  if (rejected.length > 0) throw new UserError(rejected);
+}
+
 export function parseFormat(v: string | undefined, allowed: readonly string[] = FORMATS): Format {
   const f = v ?? "text";
   if (!allowed.includes(f)) throw new UserError([{ path: "--format", value: f, message: "unknown format", hint: `use one of ${allowed.join(", ")}` }]);
@@ -118,6 +129,7 @@ export async function run(args: string[], io: CliIo): Promise<number> {
   }
   const format = parseFormat(v["format"] as string | undefined);
   const input = loadInput({ stack: v["stack"] as string | undefined, manifests: v["manifests"] as string[] | undefined, inventory: v["inventory"] as string | undefined }, io.cwd);
+  assertAnalysable(input.objects);
   const report = buildReport(input.objects, input.inventory, {
     invariants: defaultInvariants(input.settings),
     waivers: input.settings?.waivers ?? [],
