@@ -83,7 +83,7 @@ export function k3sCloudInit(i: K3sInstall): string {
   return `#cloud-config\n${stringify({
     write_files: [{ path, permissions: "0700", owner: "root:root", content: k3sInstallScript(i) }],
     runcmd: [["bash", path]],
-  })}`;
+  }, { blockQuote: "literal", lineWidth: 0 })}`;
 }
 
 /**

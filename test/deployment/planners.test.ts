@@ -1,0 +1,193 @@
+/**
+ * The pure planners: image lists per Calico version and components, manifest rewrite, kubeconfig rewrite,
+ * multipass parsing, and the generated scripts as golden files (UPDATE_GOLDEN=1 rewrites them).
+ */
+import { existsSync, readFileSync, writeFileSync } from "node:fs";
+import { join } from "node:path";
+import { describe, expect, it } from "vitest";
+import { parseStackConfig, type RawStackConfig } from "../../src/config/index.js";
+import { calicoImageNames, mirrorList, mirrorTargets, planImages } from "../../src/deployment/images.js";
+import { collectImages, foreignImages, installationSpec, parseManifest, rewriteOperatorManifest, stripRegistry } from "../../src/deployment/planners/calico.js";
+import { k3sCloudInit, k3sInstallScript, k3sReadyScript, k3sUninstallScript, registriesYaml, rewriteKubeconfig } from "../../src/deployment/planners/k3s.js";
+import { MIRROR_SCRIPT } from "../../src/deployment/planners/mirror.js";
+import { deleteScript, launchScript, parseMultipassIpv4 } from "../../src/deployment/planners/multipass.js";
+import { registryCloudInit, registryConfigYaml, registrySetupScript } from "../../src/deployment/planners/registry.js";
+import { sh } from "../../src/deployment/planners/shell.js";
+import { checkRegistryAddress } from "../../src/deployment/registry/multipass-registry.js";
+import { UserError } from "../../src/model/problem.js";
+
+const FIXTURES = join(process.cwd(), "test/fixtures/deployment");
+const NS = "calico-baseline";
+
+function config(calico: Record<string, unknown> = {}, monitoring: Record<string, unknown> = {}): ReturnType<typeof parseStackConfig> {
+  const raw: RawStackConfig = {
+    [`${NS}:cluster`]: { type: "multipass" },
+    [`${NS}:registry`]: { bridgeCidr: "10.91.52.0/24" },
+    [`${NS}:calico`]: calico,
+    [`${NS}:monitoring`]: monitoring,
+  };
+  return parseStackConfig(raw, "dev");
+}
+
+function golden(name: string, actual: string): void {
+  const file = join(FIXTURES, "golden", name);
+  if (process.env["UPDATE_GOLDEN"] === "1") writeFileSync(file, actual);
+  expect(existsSync(file), `golden file ${name} is missing; run with UPDATE_GOLDEN=1 and review it`).toBe(true);
+  expect(actual, `golden file ${name}`).toBe(readFileSync(file, "utf8"));
+}
+
+describe("planImages", () => {
+  it("lists the operator, every default Calico component and node-exporter for 3.32.1", () => {
+    const images = planImages(config());
+    expect(images.map((i) => i.source)).toEqual([
+      "quay.io/tigera/operator:v1.42.3",
+      "quay.io/calico/node:v3.32.1",
+      "quay.io/calico/cni:v3.32.1",
+      "quay.io/calico/kube-controllers:v3.32.1",
+      "quay.io/calico/typha:v3.32.1",
+      "quay.io/calico/pod2daemon-flexvol:v3.32.1",
+      "quay.io/calico/csi:v3.32.1",
+      "quay.io/calico/node-driver-registrar:v3.32.1",
+      "quay.io/calico/apiserver:v3.32.1",
+      "quay.io/calico/goldmane:v3.32.1",
+      "quay.io/calico/whisker:v3.32.1",
+      "quay.io/calico/whisker-backend:v3.32.1",
+      "quay.io/prometheus/node-exporter:v1.9.1",
+    ]);
+  });
+
+  it("follows the version's operator and drops components that are switched off", () => {
+    const images = planImages(config({ version: "3.30.7", csi: false, flexVolume: false, goldmane: false, whisker: false }, { nodeExporter: { enabled: false } }));
+    expect(images.map((i) => `${i.repository}:${i.tag}`)).toEqual([
+      "tigera/operator:v1.38.13",
+      "calico/node:v3.30.7",
+      "calico/cni:v3.30.7",
+      "calico/kube-controllers:v3.30.7",
+      "calico/typha:v3.30.7",
+      "calico/apiserver:v3.30.7",
+    ]);
+  });
+
+  it("uses the webhooks image instead of the API server with 3.32 native v3 CRDs", () => {
+    const names = calicoImageNames(config({ crds: "v3" }).calico);
+    expect(names).toContain("webhooks");
+    expect(names).not.toContain("apiserver");
+  });
+
+  it("places every target in the private registry under the upstream path", () => {
+    const t = mirrorTargets(planImages(config()), "10.0.0.5:5000");
+    expect(t[1]).toMatchObject({ source: "quay.io/calico/node:v3.32.1", target: "10.0.0.5:5000/calico/node:v3.32.1" });
+    expect(mirrorList(t).split("\n")[0]).toBe("quay.io/tigera/operator:v1.42.3 10.0.0.5:5000/tigera/operator:v1.42.3");
+  });
+
+  it("agrees with the Installation: every image the operator composes from it is in the plan", () => {
+    const c = config();
+    const spec = installationSpec(c.calico, "10.0.0.5:5000");
+    const planned = new Set(mirrorTargets(planImages(c), "10.0.0.5:5000").map((i) => i.target));
+    for (const name of calicoImageNames(c.calico)) {
+      // <registry><imagePath>/<name>:<tag> (CALICO.md section 1).
+      expect(planned.has(`${String(spec["registry"])}${String(spec["imagePath"])}/${name}:v${c.calico.version}`)).toBe(true);
+    }
+    expect(spec["kubeletVolumePluginPath"]).toBe("/var/lib/kubelet");
+    expect(spec).not.toHaveProperty("flexVolumePath");
+  });
+});
+
+describe("operator manifest rewrite", () => {
+  const c = config({ install: "manifest" });
+  const objs = parseManifest(readFileSync(join(FIXTURES, "tigera-operator.yaml"), "utf8"), "tigera-operator.yaml");
+
+  it("re-points the operator image at the mirror and adds the pull Secret", () => {
+    const out = rewriteOperatorManifest(objs, "10.0.0.5:5000", planImages(c), "tigera-operator.yaml");
+    const dep = out.find((o) => o["kind"] === "Deployment") as { spec: { template: { spec: Record<string, unknown> } } };
+    expect(collectImages(dep)).toEqual(["10.0.0.5:5000/tigera/operator:v1.42.3"]);
+    expect(dep.spec.template.spec["imagePullSecrets"]).toEqual([{ name: "calico-baseline-registry" }]);
+    expect(foreignImages(out, "10.0.0.5:5000")).toEqual([]);
+    // The input is not modified.
+    expect(collectImages(objs)).toEqual(["quay.io/tigera/operator:v1.42.3"]);
+  });
+
+  it("rejects a manifest whose image the mirror does not copy (another Calico version)", () => {
+    const other = planImages(config({ version: "3.31.7", install: "manifest" }));
+    expect(() => rewriteOperatorManifest(objs, "10.0.0.5:5000", other, "tigera-operator.yaml")).toThrow(UserError);
+    try {
+      rewriteOperatorManifest(objs, "10.0.0.5:5000", other, "tigera-operator.yaml");
+    } catch (e) {
+      expect((e as UserError).problems[0]).toMatchObject({
+        object: "Deployment/tigera-operator",
+        path: "spec.template.spec.containers[0].image",
+        value: "quay.io/tigera/operator:v1.42.3",
+      });
+    }
+  });
+
+  it("strips registry hosts but not path segments", () => {
+    expect(stripRegistry("quay.io/calico/node:v1")).toBe("calico/node:v1");
+    expect(stripRegistry("10.0.0.5:5000/calico/node:v1")).toBe("calico/node:v1");
+    expect(stripRegistry("calico/node:v1")).toBe("calico/node:v1");
+    expect(foreignImages({ tigeraOperator: { registry: "quay.io", image: "tigera/operator" } }, "10.0.0.5:5000")).toEqual(["quay.io/tigera/operator"]);
+    expect(foreignImages({ global: { imageRegistry: "docker.io" } }, "10.0.0.5:5000")).toEqual(["docker.io/"]);
+  });
+});
+
+describe("k3s, multipass and registry helpers", () => {
+  it("rewrites the k3s kubeconfig to the control plane, bracketing IPv6", () => {
+    const kc = "server: https://127.0.0.1:6443\n";
+    expect(rewriteKubeconfig(kc, "10.0.0.10")).toBe("server: https://10.0.0.10:6443\n");
+    expect(rewriteKubeconfig(kc, "fd00::10")).toBe("server: https://[fd00::10]:6443\n");
+    expect(() => rewriteKubeconfig("server: https://example:6443\n", "10.0.0.10")).toThrow(/no https:\/\/127\.0\.0\.1:6443/);
+  });
+
+  it("reads the VM address from multipass info and explains a missing one", () => {
+    expect(parseMultipassIpv4('{"info":{"vm":{"ipv4":["10.1.2.3","10.42.0.1"]}}}', "vm")).toBe("10.1.2.3");
+    expect(() => parseMultipassIpv4('{"info":{"vm":{"ipv4":[]}}}', "vm")).toThrow(/no IPv4 address for VM vm/);
+    expect(() => parseMultipassIpv4("launch failed", "vm")).toThrow(/not JSON/);
+  });
+
+  it("stops when the registry VM lands outside the configured bridge subnet", () => {
+    expect(checkRegistryAddress("10.91.52.7", "10.91.52.0/24")).toBe("10.91.52.7");
+    expect(() => checkRegistryAddress("10.77.1.7", "10.91.52.0/24")).toThrow(/does not contain the registry VM's address 10\.77\.1\.7.*10\.77\.1\.0\/24/s);
+  });
+
+  it("quotes shell words", () => {
+    expect(sh("cb-dev-control")).toBe("cb-dev-control");
+    expect(sh("it's")).toBe(`'it'"'"'s'`);
+    expect(sh("a b")).toBe("'a b'");
+  });
+
+  it("writes registries.yaml with credentials and the CA file only when a CA is given", () => {
+    expect(registriesYaml({ host: "r:5000", username: "u", password: "p" })).toBe("configs:\n  r:5000:\n    auth:\n      username: u\n      password: p\n");
+    expect(registriesYaml({ host: "r:5000", username: "u", password: "p", caPem: "x" })).toContain("ca_file: /etc/rancher/k3s/calico-baseline-registry-ca.crt");
+  });
+});
+
+describe("generated scripts (golden files)", () => {
+  const k3s = { k3sVersion: "v1.34.1+k3s1", podCidr: "10.42.0.0/16", serviceCidr: "10.43.0.0/16" };
+  const registry = { host: "10.91.52.7:5000", username: "calico-baseline", password: "PASSWORD", caPem: "-----BEGIN CERTIFICATE-----\nCA\n-----END CERTIFICATE-----" };
+
+  it("multipass launch and delete", () => {
+    golden("multipass-launch.sh", launchScript({ name: "cb-dev-control", image: "24.04", cpus: 2, memory: "4G", disk: "20G" }));
+    golden("multipass-delete.sh", deleteScript("cb-dev-control"));
+  });
+
+  it("k3s server and agent install, cloud-init, readiness, uninstall", () => {
+    golden("k3s-server-install.sh", k3sInstallScript({ k3s, node: { role: "server", tlsSan: "10.20.0.10" }, token: "TOKEN", registry }));
+    golden("k3s-agent-install.sh", k3sInstallScript({ k3s, node: { role: "agent", serverUrl: "https://10.91.52.10:6443" }, token: "TOKEN", registry }));
+    golden("k3s-server-cloud-init.yaml", k3sCloudInit({ k3s, node: { role: "server" }, token: "TOKEN", registry }));
+    golden("k3s-ready.sh", k3sReadyScript(3));
+    golden("k3s-uninstall-server.sh", k3sUninstallScript("server"));
+  });
+
+  it("registry VM cloud-init, setup and config", () => {
+    golden("registry-cloud-init.yaml", registryCloudInit());
+    golden(
+      "registry-setup.sh",
+      registrySetupScript({ port: 5000, caPem: registry.caPem, certPem: "-----BEGIN CERTIFICATE-----\nLEAF\n-----END CERTIFICATE-----", keyPem: "KEY", htpasswdLine: "calico-baseline:$2a$10$hash", address: "10.91.52.7" }),
+    );
+    golden("registry-config.yml", registryConfigYaml({ addr: ":5000", rootDirectory: "/var/lib/docker-registry", tls: { certificate: "/c", key: "/k" }, htpasswd: { realm: "r", path: "/h" } }));
+  });
+
+  it("image mirror", () => {
+    golden("mirror.sh", MIRROR_SCRIPT);
+  });
+});
