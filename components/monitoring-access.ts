@@ -1,7 +1,8 @@
 /**
  * Prometheus (the pods running as service account `calico-prometheus-user` in `calico-monitoring`) may
  * scrape Felix (TCP 9091), Typha (TCP 9093) and node-exporter (TCP 9100) on the hosts and kube-controllers
- * (TCP 9094, a pod); nobody else may reach those ports.
+ * (TCP 9094, a pod); nobody else may reach those ports, except the nodes themselves on node-exporter's port
+ * (kubelet's probes, see below).
  *
  * Felix, Typha and node-exporter run on the host network, so their ports are guarded on the host endpoints;
  * kube-controllers is a pod in calico-system. Each guarding policy allows Prometheus, then denies the same
@@ -74,6 +75,12 @@ export class MonitoringAccess extends Construct {
       selector: hostSel,
       ingress: [
         ...makeRules("ingress", "Allow", prometheus, hostPorts),
+        // kubelet probes the host-networked node-exporter at the node's own address: that connection goes
+        // over lo, which an all-interfaces host endpoint polices (hence Calico's documented loopback rule),
+        // with the node's address as source. Denying it would fail the probes and restart node-exporter in
+        // a loop. Calico cannot say "the same node", so every host may reach 9100; Felix and Typha are not
+        // probed on their metrics ports and stay Prometheus-only.
+        ...makeRules("ingress", "Allow", Peer.hosts(hostSel), [Port.NODE_EXPORTER]),
         ...makeRules("ingress", "Deny", undefined, hostPorts),
       ],
     });

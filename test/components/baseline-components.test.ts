@@ -167,7 +167,7 @@ describe("MonitoringAccess", () => {
     namespaceSelector: 'kubernetes.io/metadata.name == "calico-monitoring"',
     serviceAccounts: { names: ["calico-prometheus-user"] },
   };
-  it("lets only Prometheus scrape Felix, Typha and node-exporter on the hosts", () => {
+  it("lets only Prometheus scrape Felix, Typha and node-exporter on the hosts (and the nodes probe node-exporter)", () => {
     const f = fixture();
     new MonitoringAccess(f.chart, "m", { tier: f.tier });
     expect(f.byName("t.monitoring-host-metrics")).toMatchObject({
@@ -176,6 +176,12 @@ describe("MonitoringAccess", () => {
         types: ["Ingress"],
         ingress: [
           { action: "Allow", protocol: "TCP", source: prometheus, destination: { ports: [9091, 9093, 9100] } },
+          {
+            action: "Allow",
+            protocol: "TCP",
+            source: { selector: "has(kubernetes.io/os)", namespaceSelector: "global()" },
+            destination: { ports: [9100] },
+          },
           { action: "Deny", protocol: "TCP", destination: { ports: [9091, 9093, 9100] } },
         ],
       },
