@@ -38,20 +38,22 @@ export function writeStack(stackDir: string, files: readonly ObjectFile[], extra
   const parent = dirname(stackDir);
   mkdirSync(parent, { recursive: true });
   const tmp = mkdtempSync(join(parent, `.${basename(stackDir)}.tmp-`));
+  // Where the previous output waits while the new one is moved in; put back if that move fails.
+  let old: string | undefined;
   try {
     for (const f of files) writeFileSync(join(tmp, f.file), toYaml(f.objects));
     for (const f of extras) writeFileSync(join(tmp, f.file), f.content);
     if (existsSync(stackDir)) {
-      const old = mkdtempSync(join(parent, `.${basename(stackDir)}.old-`));
+      old = mkdtempSync(join(parent, `.${basename(stackDir)}.old-`));
       rmSync(old, { recursive: true });
       renameSync(stackDir, old);
-      renameSync(tmp, stackDir);
-      rmSync(old, { recursive: true, force: true });
-    } else {
-      renameSync(tmp, stackDir);
     }
+    renameSync(tmp, stackDir);
   } catch (e) {
     rmSync(tmp, { recursive: true, force: true });
+    if (old !== undefined && existsSync(old) && !existsSync(stackDir)) renameSync(old, stackDir);
     throw e;
   }
+  // Only once the new output is in place is the previous one deleted.
+  if (old !== undefined) rmSync(old, { recursive: true, force: true });
 }
