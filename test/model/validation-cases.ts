@@ -1127,4 +1127,57 @@ export const CONFIG_FIELD_CASES: readonly ValidationCase[] = [
       { path: "spec.healthTimeoutOverrides[1].name", value: "calc/graph", message: "health timeout override name must match ^[a-zA-Z0-9_ -]+$", hint: "health reporter" },
     ],
   },
+  {
+    // Go types behind loosely typed CRD fields (metav1.Duration, uint8, uint32): the API server's decoder
+    // rejects these before any validation (differential testing against v3.32.1).
+    name: "BGPPeer duration without a unit and TTL security beyond a uint8",
+    obj: calico("BGPPeer", "rack-tor", { peerIP: "192.0.2.1", asNumber: 64512, keepaliveTime: "30", maxRestartTime: "2m", ttlSecurity: 300 }),
+    problems: [
+      { path: "spec.keepaliveTime", value: "30", message: 'invalid duration "30"', hint: "a number needs a unit" },
+      { path: "spec.ttlSecurity", value: 300, message: "value 300 does not fit the field's Go type uint8 (0 to 255)", hint: "0 to 255" },
+    ],
+  },
+  {
+    name: "KubeControllersConfiguration reconciler period that is not a Go duration",
+    obj: calico("KubeControllersConfiguration", "default", { controllers: { node: { reconcilerPeriod: "5 minutes", leakGracePeriod: "15m" }, policy: { reconcilerPeriod: "" } } }),
+    problems: [
+      { path: "spec.controllers.node.reconcilerPeriod", value: "5 minutes", message: 'invalid duration "5 minutes"', hint: "30s" },
+      { path: "spec.controllers.policy.reconcilerPeriod", value: "", message: 'invalid duration ""', hint: "30s" },
+    ],
+  },
+  {
+    // Plain-string Felix fields are `omitempty`: an empty value skips the validator (and the CRD pattern
+    // allows it), unlike a misspelt one.
+    name: "Felix plain string fields accept an empty value",
+    obj: calico("FelixConfiguration", "default", { logSeverityScreen: "", workloadSourceSpoofing: "", iptablesNATOutgoingInterfaceFilter: "", nftablesFilterDenyAction: "reject" }),
+    problems: [{ path: "spec.nftablesFilterDenyAction", value: "reject", message: "invalid nftablesFilterDenyAction", hint: "Drop or Reject" }],
+  },
+  {
+    name: "Felix bpfExportBufferSizeMB crashes Calico's validator on 3.30+",
+    versions: FROM_330,
+    obj: calico("FelixConfiguration", "default", { bpfExportBufferSizeMB: 8 }),
+    problems: [
+      {
+        path: "spec.bpfExportBufferSizeMB",
+        value: 8,
+        message: "Calico's validator crashes on bpfExportBufferSizeMB (upstream bug: the field is tagged as a CIDR list), so the API server rejects any value",
+        hint: "leave bpfExportBufferSizeMB unset",
+      },
+    ],
+  },
+  {
+    name: "BGPPeer reversePeering outside the CRD enum",
+    obj: calico("BGPPeer", "rr-client", { peerIP: "192.0.2.1", asNumber: 64512, reversePeering: "Automatic" }),
+    problems: [{ path: "spec.reversePeering", value: "Automatic", message: "must be one of Auto, Manual", hint: "Auto" }],
+  },
+  {
+    // Community.Name/Value and PrefixAdvertisement.CIDR/Communities are `validate:"required"`.
+    name: "BGPConfiguration community and prefix advertisement without their required fields",
+    obj: calico("BGPConfiguration", "default", { communities: [{ value: "65001:20" }], prefixAdvertisements: [{ cidr: "203.0.113.0/24" }, { communities: [] }] }),
+    problems: [
+      { path: "spec.communities[0].name", value: undefined, message: "community name is required", hint: "name the community" },
+      { path: "spec.prefixAdvertisements[0].communities", value: undefined, message: "prefix advertisement communities are required", hint: "community names" },
+      { path: "spec.prefixAdvertisements[1].cidr", value: undefined, message: "prefix advertisement cidr is required", hint: "192.168.0.0/16" },
+    ],
+  },
 ];

@@ -498,7 +498,8 @@ export const BGP_PEER_SPEC: Shape<Record<string, unknown>> = looseObj({
   "peerIP": str({ maxLength: 64 }),
   "peerSelector": str({ maxLength: 4096 }),
   "reachableBy": str(),
-  "reversePeering": str(),
+  // CRD: allOf of two identical enums (the shape generator read only a plain enum).
+  "reversePeering": enumOf(["Auto", "Manual"]),
   "sourceAddress": enumOf(["UseNodeIP", "None"]),
   "ttlSecurity": int(),
 });

@@ -62,11 +62,26 @@ function checkBound(field: string, v: unknown, cond: string, r: Reporter): void 
   if (!ok) r.add(`spec.${field}`, v, `${field} must be ${words[m[1] ?? "gte"]} ${n}`, `use a value ${words[m[1] ?? "gte"]} ${n}`);
 }
 
+/**
+ * Fields whose Go type is a plain `string` (not a pointer): their tags start with `omitempty`, which makes
+ * go-playground skip every check on "" (Calico accepts `logSeverityScreen: ""` and the CRD patterns allow
+ * it too). Pointer-typed fields (`*IptablesBackend`, ...) are validated even when "". v3.32.1 felixconfig.go.
+ */
+const PLAIN_STRING_FIELDS: ReadonlySet<string> = new Set([
+  "featureDetectOverride", "featureGates", "defaultEndpointToHostAction", "iptablesFilterAllowAction",
+  "iptablesMangleAllowAction", "iptablesFilterDenyAction", "logSeverityFile", "logSeverityScreen", "logSeveritySys",
+  "logDebugFilenameRegex", "prometheusMetricsHost", "iptablesNATOutgoingInterfaceFilter", "nftablesFilterAllowAction",
+  "nftablesMangleAllowAction", "nftablesFilterDenyAction", "bpfLogLevel", "bpfConntrackLogLevel", "bpfCTLBLogFilter",
+  "bpfDataIfacePattern", "bpfL3IfacePattern", "bpfExternalServiceMode", "bpfDisableGROForIfaces", "routeSource",
+  "wireguardInterfaceName", "wireguardInterfaceNameV6", "serviceLoopPrevention", "workloadSourceSpoofing", "mtuIfacePattern",
+]);
+
 /** Applies the struct-tag validators of FelixConfigurationSpec to the fields present. */
 export function validateFelixFields(spec: Readonly<Record<string, unknown>>, r: Reporter): void {
   for (const [field, tag] of Object.entries(FELIX_FIELD_TAGS)) {
     const v = spec[field];
     if (v === undefined) continue;
+    if (v === "" && PLAIN_STRING_FIELDS.has(field)) continue;
     for (const cond of tag.split(",")) {
       if (cond.startsWith("oneof=")) {
         const allowed = cond.slice("oneof=".length).split(" ");

@@ -18,6 +18,7 @@ import {
   validateTier,
 } from "./other-kinds.js";
 import { validateBGPConfiguration, validateBGPFilter, validateBGPPeer, validateIPPool } from "./network-kinds.js";
+import { validateGoFieldTypes } from "./go-field-types.js";
 import { validatePolicyName, validatePolicySpec } from "./policy.js";
 
 export { CALICO_VERSIONS, type CalicoVersion, DEFAULT_CALICO_VERSION, type ValidateOptions } from "./context.js";
@@ -114,6 +115,10 @@ export function validateResource(obj: unknown, opts: ValidateOptions = {}): Prob
     case "BGPFilter":
       validateBGPFilter(res.spec, r);
       break;
+  }
+  if (res.apiVersion === "projectcalico.org/v3") {
+    // Read from the object as written: the parsed spec leaves out items that failed the structural pass.
+    validateGoFieldTypes(res.kind, (obj as { spec?: unknown }).spec, r);
   }
   return dedupe(r.problems);
 }

@@ -191,7 +191,14 @@ export function validateBGPConfiguration(spec: BGPConfigurationSpec, r: Reporter
   }
   const communities = Array.isArray(spec.communities) ? (spec.communities as { name?: string; value?: string }[]) : [];
   communities.forEach((c, i) => {
-    if (typeof c.name === "string" && !NAME.test(c.name)) {
+    // Community.Name and .Value carry `validate:"required"` (the CRD does not require them).
+    if (c.name === undefined || c.name === "") {
+      r.add(`spec.communities[${i}].name`, c.name, "community name is required", "name the community so prefixAdvertisements can refer to it");
+    }
+    if (c.value === undefined) {
+      r.add(`spec.communities[${i}].value`, c.value, "community value is required", "write aa:nn (16-bit numbers) or aa:nn:mm (32-bit numbers)");
+    }
+    if (typeof c.name === "string" && c.name !== "" && !NAME.test(c.name)) {
       r.add(`spec.communities[${i}].name`, c.name, "community name must be a lower-case DNS name", "e.g. my-community");
     }
     if (typeof c.value === "string") {
@@ -206,7 +213,15 @@ export function validateBGPConfiguration(spec: BGPConfigurationSpec, r: Reporter
     r.add("spec.communities", communities, "communities are defined but not used in Spec.PrefixAdvertisement[].", "reference them from prefixAdvertisements, or remove them");
   }
   adverts.forEach((a, i) => {
-    if (typeof a.cidr === "string" && parseCidr(a.cidr) === undefined) {
+    // PrefixAdvertisement.CIDR and .Communities carry `validate:"required"`: a missing list fails, an
+    // empty one (non-nil in Go) passes.
+    if (a.cidr === undefined || a.cidr === "") {
+      r.add(`spec.prefixAdvertisements[${i}].cidr`, a.cidr, "prefix advertisement cidr is required", "e.g. 192.168.0.0/16");
+    }
+    if (a.communities === undefined) {
+      r.add(`spec.prefixAdvertisements[${i}].communities`, undefined, "prefix advertisement communities are required", "list community names or aa:nn values to attach");
+    }
+    if (typeof a.cidr === "string" && a.cidr !== "" && parseCidr(a.cidr) === undefined) {
       r.add(`spec.prefixAdvertisements[${i}].cidr`, a.cidr, "invalid CIDR value.", "e.g. 192.168.0.0/16");
     }
     (a.communities ?? []).forEach((v, j) => {

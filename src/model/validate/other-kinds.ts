@@ -203,6 +203,17 @@ const OPENSTACK_REGION_MAX = DNS1123_LABEL_MAX - "openstack-region-".length;
  * types loosely.
  */
 function validateFelixSpecStruct(spec: FelixConfigurationSpec, r: Reporter): void {
+  if (spec.bpfExportBufferSizeMB !== undefined && spec.bpfExportBufferSizeMB !== null && atLeast(r.version, "3.30")) {
+    // felixconfig.go (3.30.x-3.32.1) tags this *int field `cidrs`, whose validator type-asserts []string:
+    // any value panics in validator.Validate, so the Calico API server and calicoctl fail the request
+    // (differential testing against v3.32.1). Only native-v3-CRD mode (3.32) would store it.
+    r.add(
+      "spec.bpfExportBufferSizeMB",
+      spec.bpfExportBufferSizeMB,
+      "Calico's validator crashes on bpfExportBufferSizeMB (upstream bug: the field is tagged as a CIDR list), so the API server rejects any value",
+      "leave bpfExportBufferSizeMB unset (Felix uses its default)",
+    );
+  }
   const ranges = spec.kubeNodePortRanges;
   if (Array.isArray(ranges)) {
     ranges.forEach((p, i) => {
