@@ -127,6 +127,7 @@ describe("dev stack (multipass)", () => {
     expect(inst["metadata"]).toMatchObject({ name: "default", annotations: { "pulumi.com/waitFor": "condition=Ready" } });
     expect(inst["spec"]).toMatchObject({
       imagePullSecrets: [{ name: "calico-baseline-registry" }],
+      nodeMetricsPort: 9091,
       typhaMetricsPort: 9093,
       calicoNetwork: { bgp: "Disabled", ipPools: [{ name: "default-ipv4-ippool", cidr: "10.42.0.0/16", encapsulation: "VXLANCrossSubnet", blockSize: 26 }] },
     });

@@ -66,7 +66,8 @@ export class CalicoMonitoring extends pulumi.ComponentResource {
           namespace: MONITORING_NAMESPACE,
           values: r.host.apply((host) => nodeExporterValues(ne, host)),
         },
-        { ...po, dependsOn: [secret, args.mirror] },
+        // Nodes stay NotReady (tainted) until Calico networking is up; the DaemonSet would wait anyway.
+        { ...po, dependsOn: [secret, args.mirror, args.installationReady] },
       );
     }
     this.registerOutputs({});

@@ -45,8 +45,10 @@ export function installationSpec(calico: CalicoConfig, registryHost: string): Re
         nodeSelector: "all()",
       })),
     },
-    // Typha's metrics port; Felix's 9091 is set through FelixConfiguration (both are host-networked, so
-    // the ports must differ).
+    // Metrics ports from the monitoring docs: Felix 9091, Typha 9093 (both host-networked, so they must
+    // differ). nodeMetricsPort makes the operator enable Felix metrics itself; the FelixConfiguration patch
+    // says the same thing for clusters where the Installation is later edited by hand.
+    nodeMetricsPort: 9091,
     typhaMetricsPort: 9093,
     kubeletVolumePluginPath: calico.csi ? "/var/lib/kubelet" : "None",
     ...(calico.flexVolume ? {} : { flexVolumePath: "None" }),
