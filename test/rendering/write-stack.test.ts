@@ -3,11 +3,12 @@
 import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import type * as Fs from "node:fs";
 import { afterEach, describe, expect, it, vi } from "vitest";
 
 const failRename = vi.hoisted(() => ({ onCall: 0, calls: 0 }));
 vi.mock("node:fs", async (importOriginal) => {
-  const fs = await importOriginal<typeof import("node:fs")>();
+  const fs = await importOriginal<typeof Fs>();
   return {
     ...fs,
     renameSync: (from: string, to: string): void => {
