@@ -92,6 +92,7 @@ export function ipPredicatesOf(model: Model): IpSet[] {
   }
   for (const n of model.networkSets) out.push(n.nets);
   for (const x of model.inventory.externals) out.push(IpSet.parse([x.cidr]));
+  for (const f of [...model.policyModel.failsafeInbound, ...model.policyModel.failsafeOutbound]) if (f.net !== undefined) out.push(f.net);
   return out;
 }
 
@@ -188,6 +189,13 @@ export function computeConnectivity(model: Model, opts: ConnectivityOptions = {}
     return parts.join("|");
   };
 
+  // Failsafe entries limited to a `net` tell remote peers apart (inbound: by source, outbound: by
+  // destination); each peer's membership goes into its class key.
+  const fs = model.policyModel;
+  const netFailsafes = [...fs.failsafeInbound, ...fs.failsafeOutbound].filter((f) => f.net !== undefined);
+  const inFailsafeNet = (f: FailsafePort, i: number): boolean => f.net === undefined || peerSpecMatches({ nets: f.net, key: "failsafe" }, peerViews[i]!, model);
+  const failsafeSig = (i: number): string => netFailsafes.map((f) => (inFailsafeNet(f, i) ? "1" : "0")).join("");
+
   // Classes.
   const classKeyIndex = new Map<string, number>();
   const classOf = new Int32Array(n);
@@ -206,6 +214,7 @@ export function computeConnectivity(model: Model, opts: ConnectivityOptions = {}
       e === undefined ? "" : programKey(e, "ingress"),
       e === undefined ? "" : programKey(e, "egress"),
       matchedSpecs[i]!.join(","),
+      failsafeSig(i),
     ].join("\u0000");
     let c = classKeyIndex.get(key);
     if (c === undefined) {
@@ -253,7 +262,6 @@ export function computeConnectivity(model: Model, opts: ConnectivityOptions = {}
     if (l === undefined) classesByNode.set(node, [c]);
     else l.push(c);
   }
-  const fs = model.policyModel;
   const applySpecials = (e: Endpoint, dir: Direction, dflt: number, overrides: Map<number, number>): void => {
     for (const d of e.node === undefined ? [] : (classesByNode.get(e.node) ?? [])) {
       const special = specialCase(e, peers[reps[d]!]!.endpoint, dir, fs.endpointToHostAction);
@@ -308,24 +316,29 @@ export function computeConnectivity(model: Model, opts: ConnectivityOptions = {}
       }
       const memo = new Map<string, number>();
       const universalNeedsPorts = dir === "egress" && universal.some((k) => fixedConns[k] === undefined);
+      // Failsafes (host endpoints only): the open ports, per remote class when some entry has a `net`.
+      const failsafes = dir === "ingress" ? fs.failsafeInbound : fs.failsafeOutbound;
+      const failsafeNets = e.kind === "host" && failsafes.some((f) => f.net !== undefined);
+      const failsafeFor = (pc: number): ConnSet => failsafeSet(failsafes.filter((f) => inFailsafeNet(f, reps[pc]!)));
       const evalVector = (matched: readonly number[], pc: number): number => {
         const needsPorts = universalNeedsPorts || (dir === "egress" && matched.some((k) => fixedConns[k] === undefined));
         // Named ports and Service target ports depend on the destination; its class fixes both.
-        const mk = `${matched.join(",")}|${needsPorts ? pc : ""}`;
+        const fsSet = failsafeNets ? failsafeFor(pc) : failsafeSet(failsafes);
+        const mk = `${matched.join(",")}|${needsPorts ? pc : ""}|${failsafeNets ? fsSet.key() : ""}`;
         let id = memo.get(mk);
         if (id === undefined) {
           const bits = new Array<boolean>(rules.length).fill(false);
           for (const k of universal) bits[k] = true;
           for (const k of matched) bits[k] = true;
           const conns = (k: number): ConnSet => fixedConns[k] ?? connsToward(rules[k]!, peerViews[reps[pc]!]!, model);
-          id = interner.id(symbolicSide(e, dir, program, bits, conns, dir === "ingress" ? fs.failsafeInbound : fs.failsafeOutbound));
+          id = interner.id(symbolicSide(e, dir, program, bits, conns, fsSet));
           memo.set(mk, id);
         }
         return id;
       };
       const dflt = evalVector([], 0);
       defaults[c] = dflt;
-      if (universalNeedsPorts) {
+      if (universalNeedsPorts || failsafeNets) {
         // Destination-dependent ports in an always-matching rule: every peer class is its own case.
         for (let pc = 0; pc < classCount; pc++) if (!vectors.has(pc)) vectors.set(pc, []);
       }
@@ -489,7 +502,7 @@ function failsafeSet(list: readonly FailsafePort[]): ConnSet {
 }
 
 /** One direction at one endpoint, over every connection at once. */
-function symbolicSide(e: Endpoint, dir: Direction, program: Program, bits: readonly boolean[], conns: (k: number) => ConnSet, failsafe: readonly FailsafePort[]): ConnSet {
+function symbolicSide(e: Endpoint, dir: Direction, program: Program, bits: readonly boolean[], conns: (k: number) => ConnSet, fsSet: ConnSet): ConnSet {
   let k = 0;
   const walk = (tiers: readonly TierPolicies[], stage: Stage, start: ConnSet): { allow: ConnSet; deny: ConnSet; rest: ConnSet } => {
     let allow = ConnSet.EMPTY;
@@ -518,7 +531,6 @@ function symbolicSide(e: Endpoint, dir: Direction, program: Program, bits: reado
     return { allow, deny, rest: cur };
   };
   if (e.kind === "host") {
-    const fsSet = failsafeSet(failsafe);
     let allowed = fsSet;
     let undecided = ConnSet.ALL.subtract(fsSet);
     for (const st of program.stages) {

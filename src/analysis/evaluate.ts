@@ -193,9 +193,10 @@ function walk(tiers: readonly TierPolicies[], dir: Direction, stage: Stage, loca
   return { kind: "none" };
 }
 
-function failsafeHit(list: readonly FailsafePort[], flow: Flow): string | undefined {
-  const f = list.find((p) => p.protocol === flow.protocol && p.port === flow.port);
-  return f === undefined ? undefined : `${protocolName(f.protocol)} ${f.port}`;
+/** The failsafe entry letting this flow through, if any; `remote` is the source (inbound) or destination (outbound). */
+function failsafeHit(list: readonly FailsafePort[], flow: Flow, remote: Peer, model: Model): string | undefined {
+  const f = list.find((p) => p.protocol === flow.protocol && p.port === flow.port && (p.net === undefined || peerSpecMatches({ nets: p.net, key: "failsafe" }, remote, model)));
+  return f === undefined ? undefined : `${protocolName(f.protocol)} ${f.port}${f.net === undefined ? "" : ` (${f.net.describe()})`}`;
 }
 
 function evaluateSide(model: Model, dir: Direction, local: Peer, remote: Peer, flow: Flow): DirectionResult {
@@ -226,7 +227,7 @@ function evaluateSide(model: Model, dir: Direction, local: Peer, remote: Peer, f
     if (other?.kind === "host" && other.node === ep.node) {
       return result(true, { by: "not-policed", reason: "traffic inside one host" });
     }
-    const fs = failsafeHit(dir === "ingress" ? model.policyModel.failsafeInbound : model.policyModel.failsafeOutbound, flow);
+    const fs = failsafeHit(dir === "ingress" ? model.policyModel.failsafeInbound : model.policyModel.failsafeOutbound, flow, remote, model);
     if (fs !== undefined) {
       steps.push({ stage: "failsafe", action: "Allow", text: `failsafe ${dir === "ingress" ? "inbound" : "outbound"} port ${fs}` });
       return result(true, { by: "failsafe", port: fs });

@@ -158,6 +158,11 @@ export interface ServiceObject {
 export interface FailsafePort {
   readonly protocol: number;
   readonly port: number;
+  /**
+   * `net`: the failsafe applies only to this remote address range, the source for inbound and the
+   * destination for outbound (felix/rules/static.go failsafeInChain/failsafeOutChain: SourceNet/DestNet).
+   */
+  readonly net?: IpSet;
 }
 
 /** Felix defaults (FelixConfiguration failsafeInboundHostPorts / failsafeOutboundHostPorts). */
@@ -709,15 +714,21 @@ function k8sPolicy(o: Obj, staged: StagedAction | undefined, source: { object: s
   };
 }
 
-function failsafes(v: unknown, dflt: readonly FailsafePort[]): readonly FailsafePort[] {
+function failsafes(v: unknown, dflt: readonly FailsafePort[], path: string): readonly FailsafePort[] {
   if (!Array.isArray(v)) return dflt;
-  const out: FailsafePort[] = [];
-  for (const p of v) {
-    if (!isObj(p) || typeof p["port"] !== "number") continue;
+  return v.map((p, i) => {
+    const pp = joinPath(path, i);
+    if (!isObj(p) || typeof p["port"] !== "number" || !Number.isInteger(p["port"]) || p["port"] < 0 || p["port"] > 65535) fail(joinPath(pp, "port"), isObj(p) ? p["port"] : p, "a failsafe port needs a port number 0-65535", "write { protocol: TCP, port: 22 }");
     const proto = protocolNumber(typeof p["protocol"] === "string" ? p["protocol"] : "TCP");
-    if (proto !== undefined) out.push({ protocol: proto, port: p["port"] });
-  }
-  return out;
+    if (proto === undefined) fail(joinPath(pp, "protocol"), p["protocol"], "unknown protocol", "use TCP, UDP or SCTP");
+    let net: IpSet | undefined;
+    if (p["net"] !== undefined && p["net"] !== "") {
+      const c = typeof p["net"] === "string" ? parseCidr(p["net"]) : undefined;
+      if (c === undefined) fail(joinPath(pp, "net"), p["net"], "not a CIDR", "write net: 10.0.0.0/8");
+      net = IpSet.fromCidrs([c]);
+    }
+    return { protocol: proto, port: p["port"], ...(net === undefined ? {} : { net }) };
+  });
 }
 
 /** Reads every policy-side object. Objects that cannot be read become problems, not crashes. */
@@ -823,8 +834,8 @@ export function readPolicies(input: ReadonlyArray<SourcedObject>): PolicyModel {
         }
         case "FelixConfiguration":
           if (name === "default") {
-            failsafeInbound = failsafes(spec["failsafeInboundHostPorts"], failsafeInbound);
-            failsafeOutbound = failsafes(spec["failsafeOutboundHostPorts"], failsafeOutbound);
+            failsafeInbound = failsafes(spec["failsafeInboundHostPorts"], failsafeInbound, "spec.failsafeInboundHostPorts");
+            failsafeOutbound = failsafes(spec["failsafeOutboundHostPorts"], failsafeOutbound, "spec.failsafeOutboundHostPorts");
             const a = spec["defaultEndpointToHostAction"];
             if (a === "Drop") endpointToHostAction = "Drop";
             else if (a === "Accept" || a === "Return") endpointToHostAction = "Accept";

@@ -125,11 +125,14 @@ export const manifestsArb = fc
     calico: fc.array(calicoPolicyArb, { maxLength: 6 }),
     k8s: fc.array(k8sPolicyArb, { maxLength: 3 }),
     t2Pass: fc.boolean(),
-    hep: fc.boolean(),
+    // A host endpoint with expectedIPs is in selector IP sets; one without is not.
+    hep: fc.constantFrom<"none" | "ips" | "noIps">("none", "ips", "noIps"),
     finalDeny: fc.constantFrom<"none" | "t2" | "default">("none", "t2", "default"),
     endpointToHost: fc.constantFrom<"default" | "Drop" | "Accept">("default", "Drop", "Accept"),
+    // Failsafe entries limited to a remote net (FelixConfiguration failsafe*HostPorts[].net).
+    failsafeNets: fc.boolean(),
   })
-  .map(({ calico, k8s, t2Pass, hep, finalDeny, endpointToHost }) => {
+  .map(({ calico, k8s, t2Pass, hep, finalDeny, endpointToHost, failsafeNets }) => {
     const objs: unknown[] = [
       { apiVersion: "projectcalico.org/v3", kind: "Tier", metadata: { name: "t1" }, spec: { order: 10 } },
       { apiVersion: "projectcalico.org/v3", kind: "Tier", metadata: { name: "t2" }, spec: { order: 20, defaultAction: t2Pass ? "Pass" : "Deny" } },
@@ -140,8 +143,14 @@ export const manifestsArb = fc
       // A catch-all deny in a later tier makes Pass and defaultAction Pass observable.
       objs.push({ apiVersion: "projectcalico.org/v3", kind: "GlobalNetworkPolicy", metadata: { name: finalDeny === "t2" ? "t2.zz-deny" : "zz-deny" }, spec: { tier: finalDeny, order: 5000, selector: "all()", types: ["Ingress", "Egress"], ingress: [{ action: "Deny", protocol: "TCP" }], egress: [{ action: "Deny", protocol: "UDP" }] } });
     }
-    if (endpointToHost !== "default") objs.push({ apiVersion: "projectcalico.org/v3", kind: "FelixConfiguration", metadata: { name: "default" }, spec: { defaultEndpointToHostAction: endpointToHost } });
-    if (hep) objs.push({ apiVersion: "projectcalico.org/v3", kind: "HostEndpoint", metadata: { name: "n2-hep", labels: { role: "n2" } }, spec: { node: "n2", interfaceName: "*", expectedIPs: ["10.0.0.2"] } });
+    const felix: Record<string, unknown> = {};
+    if (endpointToHost !== "default") felix["defaultEndpointToHostAction"] = endpointToHost;
+    if (failsafeNets) {
+      felix["failsafeInboundHostPorts"] = [{ protocol: "TCP", port: 80, net: "10.0.0.0/24" }, { protocol: "UDP", port: 53 }];
+      felix["failsafeOutboundHostPorts"] = [{ protocol: "TCP", port: 443, net: "192.168.1.0/24" }];
+    }
+    if (Object.keys(felix).length > 0) objs.push({ apiVersion: "projectcalico.org/v3", kind: "FelixConfiguration", metadata: { name: "default" }, spec: felix });
+    if (hep !== "none") objs.push({ apiVersion: "projectcalico.org/v3", kind: "HostEndpoint", metadata: { name: "n2-hep", labels: { role: "n2" } }, spec: { node: "n2", interfaceName: "*", expectedIPs: hep === "ips" ? ["10.0.0.2"] : [] } });
     calico.forEach((p, i) => {
       const isGlobal = p.global || p.extra !== "none";
       const spec: Record<string, unknown> = clean({

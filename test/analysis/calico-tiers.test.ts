@@ -651,6 +651,24 @@ spec:
     expect(verdict(m, "host:worker", "net:192.0.2.1", 443)).toBe(false);
   });
 
+  it("a failsafe entry with net applies only to that remote range: source inbound, destination outbound (PC felix/rules/static.go failsafeInChain/failsafeOutChain; TD reference/resources/felixconfig.mdx ProtoPort net)", () => {
+    const m = modelOf(`${hep}
+---
+apiVersion: projectcalico.org/v3
+kind: FelixConfiguration
+metadata: { name: default }
+spec:
+  failsafeInboundHostPorts: [{ protocol: TCP, port: 22, net: 192.0.2.0/24 }, { protocol: TCP, port: 6443 }]
+  failsafeOutboundHostPorts: [{ protocol: UDP, port: 53, net: 10.96.0.10/32 }]
+`, inventory);
+    const [admin] = explain(m, { from: "net:192.0.2.7", to: "host:worker", port: 22, protocol: "TCP" });
+    expect(admin!.ingress.decision).toEqual({ by: "failsafe", port: "TCP 22 (192.0.2.0/24)" });
+    expect(verdict(m, "net:198.51.100.7", "host:worker", 22)).toBe(false); // outside the net: policy (none: deny)
+    expect(verdict(m, "net:198.51.100.7", "host:worker", 6443)).toBe(true); // no net: everyone
+    expect(verdict(m, "host:worker", "net:10.96.0.10", 53, "UDP")).toBe(true);
+    expect(verdict(m, "host:worker", "net:8.8.8.8", 53, "UDP")).toBe(false); // the default outbound 53 is replaced
+  });
+
   it("automatic host endpoints carry projectcalico-default-allow: allowed until a policy selects them (CALICO.md §3 auto HEPs)", () => {
     const m = modelOf(`
 apiVersion: projectcalico.org/v3
