@@ -74,9 +74,19 @@ describe("dev stack (multipass)", () => {
     expect(isSecretValue(byName("mirror-copy").raw["environment"])).toBe(true);
     expect(isSecretValue(byName("registry-setup").raw["stdin"])).toBe(true);
     expect(isSecretValue(byName("cluster-control").raw["stdin"])).toBe(true);
-    expect(isSecretValue(byName("calico-operator").raw["values"])).toBe(true);
-    const secret = byName("monitoring-pull-secret").raw["stringData"] as Record<string, unknown>;
-    expect(isSecretValue(secret[".dockerconfigjson"]) || isSecretValue(secret)).toBe(true);
+    for (const n of ["calico-pull-secret", "monitoring-pull-secret"]) {
+      const data = byName(n).raw["stringData"] as Record<string, unknown>;
+      expect(isSecretValue(data[".dockerconfigjson"]) || isSecretValue(data), n).toBe(true);
+      expect(JSON.parse(String((byName(n).inputs["stringData"] as Record<string, unknown>)[".dockerconfigjson"]))).toEqual({
+        auths: { [REGISTRY]: { username: "calico-baseline", password: "generated-registry-password", auth: Buffer.from("calico-baseline:generated-registry-password").toString("base64") } },
+      });
+    }
+    // The chart values carry no secret: the operator's ServiceAccount references the pull Secret by name.
+    expect(JSON.stringify(byName("calico-operator").inputs["values"])).not.toContain("generated-registry-password");
+    expect((byName("calico-operator").inputs["values"] as Record<string, unknown>)["installation"]).toEqual({
+      enabled: false,
+      imagePullSecrets: [{ name: "calico-baseline-registry" }],
+    });
   });
 
   it("launches VMs with the configured image and sizes and purges them on delete", () => {
@@ -150,6 +160,7 @@ describe("dev stack (multipass)", () => {
   it("orders registry → mirror → operator → Installation → API server → tiers → policies", () => {
     expect(dependsTransitively("mirror-copy").has("registry-setup")).toBe(true);
     expect(dependsTransitively("calico-operator").has("mirror-copy")).toBe(true);
+    expect(dependsTransitively("calico-operator").has("calico-pull-secret")).toBe(true);
     expect(dependsTransitively("calico-installation").has("calico-operator")).toBe(true);
     expect(dependsTransitively("calico-apiserver").has("calico-installation")).toBe(true);
     expect(dependsTransitively("policies-tiers").has("calico-apiserver")).toBe(true);

@@ -48,7 +48,8 @@ describe("prod stack (ssh + external registry)", () => {
     expect((byName("cluster-control").inputs["connection"] as Record<string, unknown>)["privateKey"]).toBe(SSH_KEY);
     expect(isSecretValue(byName("mirror-copy").raw["environment"])).toBe(true);
     expect((byName("mirror-copy").inputs["environment"] as Record<string, string>)["MIRROR_PASSWORD"]).toBe(PASSWORD);
-    expect(isSecretValue(byName("calico-operator").raw["values"])).toBe(true);
+    const data = byName("calico-pull-secret").raw["stringData"] as Record<string, unknown>;
+    expect(isSecretValue(data[".dockerconfigjson"]) || isSecretValue(data)).toBe(true);
     expect(await pulumi.isSecret(program.kubeconfig)).toBe(true);
     expect(await resolve(program.kubeconfig)).toBe(K3S_KUBECONFIG.replace("127.0.0.1", "10.20.0.10"));
     // The password never appears in a non-secret input.

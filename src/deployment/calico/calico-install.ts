@@ -48,6 +48,13 @@ export class CalicoInstall extends pulumi.ComponentResource {
     const dockerConfig = pulumi.secret(pulumi.all([r.host, r.password]).apply(([h, p]) => dockerConfigJson(h, r.username, p)));
 
     const ns = new k8s.core.v1.Namespace(`${name}-namespace`, { metadata: { name: OPERATOR_NAMESPACE } }, po);
+    // The pull Secret the operator (through its ServiceAccount or rewritten Deployment) and, through
+    // Installation.imagePullSecrets, every Calico component use; the operator copies it where it needs it.
+    const secret = new k8s.core.v1.Secret(
+      `${name}-pull-secret`,
+      { metadata: { name: PULL_SECRET_NAME, namespace: OPERATOR_NAMESPACE }, type: "kubernetes.io/dockerconfigjson", stringData: { ".dockerconfigjson": dockerConfig } },
+      { ...po, dependsOn: [ns] },
+    );
 
     if (c.install === "helm") {
       const crdChart = crdChartName(c);
@@ -66,19 +73,13 @@ export class CalicoInstall extends pulumi.ComponentResource {
           version: `v${c.version}`,
           repositoryOpts: { repo: c.chartRepo },
           namespace: OPERATOR_NAMESPACE,
-          values: pulumi.all([r.host, dockerConfig]).apply(([host, dc]) => operatorChartValues(c, host, dc)),
+          values: r.host.apply((host) => operatorChartValues(c, host)),
         },
-        { ...po, dependsOn: [ns, ...(crds !== undefined ? [crds] : []), ...r.ready, ...(args.after ?? [])] },
+        { ...po, dependsOn: [ns, secret, ...(crds !== undefined ? [crds] : []), ...r.ready, ...(args.after ?? [])] },
       );
     } else {
       const m = args.manifests;
       if (m === undefined) throw new Error("CalicoInstall: install is manifest but no manifests were loaded");
-      // The pull Secret the rewritten operator Deployment references.
-      const secret = new k8s.core.v1.Secret(
-        `${name}-pull-secret`,
-        { metadata: { name: PULL_SECRET_NAME, namespace: OPERATOR_NAMESPACE }, type: "kubernetes.io/dockerconfigjson", stringData: { ".dockerconfigjson": dockerConfig } },
-        { ...po, dependsOn: [ns] },
-      );
       const crds = new k8s.yaml.v2.ConfigGroup(`${name}-crds`, { objs: m.crds }, { ...po, dependsOn: [ns] });
       this.operator = new k8s.yaml.v2.ConfigGroup(
         `${name}-operator`,

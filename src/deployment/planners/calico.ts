@@ -57,19 +57,21 @@ export function installationSpec(calico: CalicoConfig, registryHost: string): Re
 
 /**
  * tigera-operator chart values. The chart's own Installation/APIServer/Goldmane/Whisker are disabled: the
- * program creates them as separate resources so it can wait on each. The chart's `imagePullSecrets` map
- * creates the pull Secret in tigera-operator and attaches it to the operator Deployment.
+ * program creates them as separate resources so it can wait on each. `installation.imagePullSecrets` is
+ * still read by the chart when the Installation is disabled: it lands on the tigera-operator ServiceAccount
+ * (charts 3.30-3.32 `_helpers.tpl` "tigera-operator.imagePullSecrets"), so the operator pod pulls its image
+ * with the pull Secret the program creates. No secret content goes into the values.
  */
-export function operatorChartValues(calico: CalicoConfig, registryHost: string, dockerConfig: string): Record<string, unknown> {
+export function operatorChartValues(calico: CalicoConfig, registryHost: string): Record<string, unknown> {
   return {
-    imagePullSecrets: { [PULL_SECRET_NAME]: dockerConfig },
-    installation: { enabled: false },
+    installation: { enabled: false, imagePullSecrets: [{ name: PULL_SECRET_NAME }] },
     apiServer: { enabled: false },
     goldmane: { enabled: false },
     whisker: { enabled: false },
     defaultFelixConfiguration: { enabled: false },
     tigeraOperator: { registry: registryHost, image: "tigera/operator", version: calico.operatorVersion },
-    // Not deployed by the chart, but pointed at the mirror so no value names a public registry.
+    // Used only by the chart's OpenShift init container, but pointed at the mirror so no value names a
+    // public registry.
     calicoctl: { image: `${registryHost}/calico/ctl`, tag: `v${calico.version}` },
   };
 }
