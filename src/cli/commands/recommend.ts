@@ -6,15 +6,13 @@
  */
 import { existsSync, mkdirSync, writeFileSync } from "node:fs";
 import { dirname, isAbsolute, join, relative } from "node:path";
-import { parseArgs } from "node:util";
 import { UserError } from "../../model/problem.js";
-import { importFlowFile, type FlowFormat } from "../../analysis/flows/import.js";
 import { checkPlanAgainstStack, describeSkipped, planRecommendation } from "../../analysis/flows/recommend.js";
 import { formatFlow } from "../../analysis/flows/model.js";
 import { trailText } from "../../analysis/flows/replay-format.js";
 import { loadStackConfig } from "../../config/load.js";
 import { synthBaseline } from "../../rendering/synth.js";
-import { loadInventory } from "./replay.js";
+import { flowsOptionProblems, importFlowsArg, loadInventory, parseCommandArgs } from "./replay.js";
 import { renderRecommendation } from "../../analysis/flows/recommend-render.js";
 import { planToManifests } from "../../analysis/flows/recommend-manifests.js";
 import { replayFlows } from "../../analysis/flows/replay.js";
@@ -37,44 +35,34 @@ const USAGE = `usage: calico-baseline recommend --flows FILE --namespace NS [--p
 const DNS_LABEL = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/;
 
 export async function run(args: string[], io: CliIo): Promise<number> {
-  let values;
-  try {
-    ({ values } = parseArgs({
-      args,
-      options: {
-        flows: { type: "string" },
-        namespace: { type: "string" },
-        "per-workload": { type: "boolean", default: false },
-        out: { type: "string", default: "policies" },
-        stack: { type: "string", default: "dev" },
-        inventory: { type: "string" },
-        "flows-format": { type: "string" },
-        force: { type: "boolean", default: false },
-        "dry-run": { type: "boolean", default: false },
-        help: { type: "boolean", short: "h", default: false },
-      },
-      strict: true,
-      allowPositionals: false,
-    }));
-  } catch (e) {
-    throw new UserError([{ path: "arguments", value: args.join(" "), message: (e as Error).message, hint: USAGE }]);
-  }
+  const values = parseCommandArgs(
+    args,
+    {
+      flows: { type: "string" },
+      namespace: { type: "string" },
+      "per-workload": { type: "boolean", default: false },
+      out: { type: "string", default: "policies" },
+      stack: { type: "string", default: "dev" },
+      inventory: { type: "string" },
+      "flows-format": { type: "string" },
+      force: { type: "boolean", default: false },
+      "dry-run": { type: "boolean", default: false },
+      help: { type: "boolean", short: "h", default: false },
+    },
+    USAGE,
+  );
   if (values.help) {
     io.out(USAGE);
     return 0;
   }
-  const problems = [];
-  if (values.flows === undefined) problems.push({ path: "--flows", message: "is required", hint: "give the exported flow file" });
+  const problems = flowsOptionProblems(values.flows, values["flows-format"]);
   if (values.namespace === undefined || !DNS_LABEL.test(values.namespace) || values.namespace.length > 63) {
     problems.push({ path: "--namespace", value: values.namespace ?? null, message: "must name a namespace", hint: "e.g. --namespace shop" });
   }
-  const fmt = values["flows-format"];
-  if (fmt !== undefined && fmt !== "json" && fmt !== "csv") problems.push({ path: "--flows-format", value: fmt, message: "unknown flow format", hint: "use json or csv" });
   if (problems.length > 0) throw new UserError(problems);
-  const flowsPath = isAbsolute(values.flows as string) ? (values.flows as string) : join(io.cwd, values.flows as string);
   const namespace = values.namespace as string;
 
-  const imported = await importFlowFile(flowsPath, fmt as FlowFormat | undefined, values.flows as string);
+  const imported = await importFlowsArg(io.cwd, values.flows as string, values["flows-format"]);
   const plan = planRecommendation(imported.flows, namespace, { perWorkload: values["per-workload"] });
   if (plan.planned.length === 0 && plan.skipped.length === 0) {
     throw new UserError([

@@ -7,14 +7,14 @@
  */
 import { existsSync, readFileSync } from "node:fs";
 import { isAbsolute, join } from "node:path";
-import { parseArgs } from "node:util";
+import { parseArgs, type ParseArgsConfig } from "node:util";
 import { parse as parseYaml, parseAllDocuments } from "yaml";
 import { loadStackConfig } from "../../config/load.js";
 import { type Problem, UserError } from "../../model/problem.js";
 import { type Inventory, EMPTY_INVENTORY, inventoryFromObjects, mergeInventories, parseInventory } from "../../analysis/inventory.js";
 import { synthBaseline } from "../../rendering/synth.js";
 import { evaluatorForManifests } from "../../analysis/flows/evaluator-adapter.js";
-import { type FlowFormat, importFlowFile } from "../../analysis/flows/import.js";
+import { type FlowFormat, type ImportResult, importFlowFile } from "../../analysis/flows/import.js";
 import { assessPromotion, tiersWithStagedPolicies } from "../../analysis/flows/promotion.js";
 import { replayFlows } from "../../analysis/flows/replay.js";
 import { REPORT_FORMATS, type ReportFormat, formatReplay } from "../../analysis/flows/replay-format.js";
@@ -62,34 +62,52 @@ export function loadInventory(cwd: string, extra: string | undefined): Inventory
   return parts.length === 0 ? EMPTY_INVENTORY : mergeInventories(...parts);
 }
 
-export async function run(args: string[], io: CliIo): Promise<number> {
-  let values;
+/** Parses a flows command's arguments; a parse error is a UserError that shows the usage. */
+type CommandOptions = NonNullable<ParseArgsConfig["options"]>;
+type CommandValues<T extends CommandOptions> = ReturnType<typeof parseArgs<{ args: string[]; options: T; strict: true; allowPositionals: false }>>["values"];
+
+export function parseCommandArgs<T extends CommandOptions>(args: string[], options: T, usage: string): CommandValues<T> {
   try {
-    ({ values } = parseArgs({
-      args,
-      options: {
-        flows: { type: "string" },
-        stack: { type: "string", default: "dev" },
-        format: { type: "string", default: "text" },
-        inventory: { type: "string" },
-        "flows-format": { type: "string" },
-        help: { type: "boolean", short: "h", default: false },
-      },
-      strict: true,
-      allowPositionals: false,
-    }));
+    return parseArgs({ args, options, strict: true as const, allowPositionals: false as const }).values;
   } catch (e) {
-    throw new UserError([{ path: "arguments", value: args.join(" "), message: (e as Error).message, hint: USAGE }]);
+    throw new UserError([{ path: "arguments", value: args.join(" "), message: (e as Error).message, hint: usage }]);
   }
+}
+
+/** The problems of the `--flows` / `--flows-format` pair that replay and recommend share. */
+export function flowsOptionProblems(flows: string | undefined, flowsFormat: string | undefined): Problem[] {
+  const problems: Problem[] = [];
+  if (flows === undefined) problems.push({ path: "--flows", message: "is required", hint: "give the exported flow file (JSON lines or CSV)" });
+  if (flowsFormat !== undefined && flowsFormat !== "json" && flowsFormat !== "csv") {
+    problems.push({ path: "--flows-format", value: flowsFormat, message: "unknown flow format", hint: "use json or csv" });
+  }
+  return problems;
+}
+
+/** Imports `--flows` (relative to the working directory), reporting problems under the name the user gave. */
+export function importFlowsArg(cwd: string, flows: string, flowsFormat: string | undefined): Promise<ImportResult> {
+  return importFlowFile(isAbsolute(flows) ? flows : join(cwd, flows), flowsFormat as FlowFormat | undefined, flows);
+}
+
+export async function run(args: string[], io: CliIo): Promise<number> {
+  const values = parseCommandArgs(
+    args,
+    {
+      flows: { type: "string" },
+      stack: { type: "string", default: "dev" },
+      format: { type: "string", default: "text" },
+      inventory: { type: "string" },
+      "flows-format": { type: "string" },
+      help: { type: "boolean", short: "h", default: false },
+    },
+    USAGE,
+  );
   if (values.help) {
     io.out(USAGE);
     return 0;
   }
-  const problems: Problem[] = [];
-  if (values.flows === undefined) problems.push({ path: "--flows", message: "is required", hint: "give the exported flow file (JSON lines or CSV)" });
+  const problems = flowsOptionProblems(values.flows, values["flows-format"]);
   if (!REPORT_FORMATS.includes(values.format as ReportFormat)) problems.push({ path: "--format", value: values.format, message: "unknown format", hint: `use ${REPORT_FORMATS.join(", ")}` });
-  const fmt = values["flows-format"];
-  if (fmt !== undefined && fmt !== "json" && fmt !== "csv") problems.push({ path: "--flows-format", value: fmt, message: "unknown flow format", hint: "use json or csv" });
   if (problems.length > 0) throw new UserError(problems);
 
   const stack = values.stack;
@@ -97,7 +115,7 @@ export async function run(args: string[], io: CliIo): Promise<number> {
   const manifests = synthBaseline(config.policies).flatMap((c) => c.objects);
   const inventory = loadInventory(io.cwd, values.inventory);
   const flowsArg = values.flows as string;
-  const imported = await importFlowFile(isAbsolute(flowsArg) ? flowsArg : join(io.cwd, flowsArg), fmt as FlowFormat | undefined, flowsArg);
+  const imported = await importFlowsArg(io.cwd, flowsArg, values["flows-format"]);
 
   const evaluator = evaluatorForManifests(manifests, { inventory, flows: imported.flows });
   const replay = replayFlows(imported.flows, evaluator, { view: "would-be" });
