@@ -5,6 +5,7 @@
 import { existsSync, readFileSync, readdirSync, statSync } from "node:fs";
 import { isAbsolute, join, relative } from "node:path";
 import { parseAllDocuments } from "yaml";
+import type { CalicoMinor } from "../config/types.js";
 import { UserError } from "../model/problem.js";
 import { type Inventory, EMPTY_INVENTORY, inventoryFromObjects, mergeInventories, parseInventory } from "./inventory.js";
 import { type Model, buildModel } from "./model.js";
@@ -16,11 +17,14 @@ export interface AnalysisInput {
   readonly inventory?: Inventory;
 }
 
-/** Builds the model: policies from the objects, inventory = declared + what the objects declare. */
-export function analyse(input: AnalysisInput, view: "enforced" | "staged" = "enforced"): Model {
+/**
+ * Builds the model: policies from the objects, inventory = declared + what the objects declare.
+ * `calicoMinor` picks the Felix policy ordering (see comparePolicies); default 3.32.
+ */
+export function analyse(input: AnalysisInput, view: "enforced" | "staged" = "enforced", calicoMinor?: CalicoMinor): Model {
   const pm = readPolicies(input.objects);
   const inv = mergeInventories(input.inventory ?? EMPTY_INVENTORY, inventoryFromObjects(input.objects.map((o) => o.object)));
-  return buildModel(inv, pm, { view });
+  return buildModel(inv, pm, { view, ...(calicoMinor === undefined ? {} : { calicoMinor }) });
 }
 
 /** Parses YAML (multi-document) or JSON text into objects; a YAML error is a UserError naming the file. */

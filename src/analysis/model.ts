@@ -11,6 +11,7 @@
  * - NetworkSet: its labels plus the namespace label and namespace profile labels; GlobalNetworkSet: its labels.
  * A host-networked pod has no workload endpoint: for policy it is its node.
  */
+import type { CalicoMinor } from "../config/types.js";
 import { type IpVersion, parseIp } from "../model/net.js";
 import type { Problem } from "../model/problem.js";
 import type { Inventory, InventoryWorkload, Labels, NamedPort } from "./inventory.js";
@@ -127,17 +128,30 @@ export function sortTiers(tiers: Iterable<Tier>): Tier[] {
   });
 }
 
-/** Felix's PolKVLess: order (nil = +Inf), then the string `name/namespace/kind`. */
-export function comparePolicies(a: Policy, b: Policy): number {
+/**
+ * Felix's PolKVLess: order (nil = +Inf), then a tie-break string (felix/calc/policy_sorter.go):
+ * - v3.32: `name/namespace/kind` of the policy key (a Kubernetes policy is keyed by its own name);
+ * - v3.30/v3.31: the v1 key name only, `<namespace>/<name>` for namespaced policies (Kubernetes ones
+ *   `<namespace>/knp.default.<name>`) and `<name>` for global ones (updateprocessors
+ *   convertNetworkPolicyV3ToV1Key, k8s conversion K8sNetworkPolicyNamePrefix).
+ */
+export function comparePolicies(a: Policy, b: Policy, calicoMinor: CalicoMinor = "3.32"): number {
   if (a.order !== b.order) return a.order < b.order ? -1 : 1;
-  const ka = `${a.name}/${a.namespace ?? ""}/${a.kind}`;
-  const kb = `${b.name}/${b.namespace ?? ""}/${b.kind}`;
+  const tie = (p: Policy): string => {
+    if (calicoMinor === "3.32") return `${p.name}/${p.namespace ?? ""}/${p.kind}`;
+    const name = p.kind === "KubernetesNetworkPolicy" ? `knp.default.${p.name}` : p.name;
+    return p.namespace === undefined ? name : `${p.namespace}/${name}`;
+  };
+  const ka = tie(a);
+  const kb = tie(b);
   return ka < kb ? -1 : ka > kb ? 1 : 0;
 }
 
 export interface BuildOptions {
   /** `staged` evaluates the "would be" view with staged policies applied. */
   readonly view?: "enforced" | "staged";
+  /** The Calico minor whose Felix orders the policies (tie-breaks differ before 3.32); default 3.32. */
+  readonly calicoMinor?: CalicoMinor;
 }
 
 export function buildModel(inventory: Inventory, policyModel: PolicyModel, opts: BuildOptions = {}): Model {
@@ -285,7 +299,7 @@ export function buildModel(inventory: Inventory, policyModel: PolicyModel, opts:
   const policies = [...pm.policies].sort((a, b) => {
     const ta = tierRank.get(a.tier)!;
     const tb = tierRank.get(b.tier)!;
-    return ta !== tb ? ta - tb : comparePolicies(a, b);
+    return ta !== tb ? ta - tb : comparePolicies(a, b, opts.calicoMinor);
   });
   const cache = new Map<Endpoint, Map<string, TierPolicies[]>>();
   // Namespaced policies only select endpoints of their namespace: index them so an endpoint

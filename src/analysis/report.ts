@@ -3,7 +3,7 @@
  * formatters (text, md, json, svg). Also `renderReports`, the entry point synth calls so that
  * `npm start` writes report.md and report.svg next to the YAML and fails on a broken invariant.
  */
-import type { PolicySettings } from "../config/types.js";
+import type { CalicoMinor, PolicySettings } from "../config/types.js";
 import type { Problem } from "../model/problem.js";
 import type { RenderedChart } from "../rendering/synth.js";
 import { analyse } from "./analyse.js";
@@ -38,14 +38,16 @@ export interface ReportOptions {
   readonly title?: string;
   readonly invariants?: readonly Invariant[];
   readonly waivers?: readonly string[];
+  /** Felix policy ordering of this Calico minor (default 3.32). */
+  readonly calicoMinor?: CalicoMinor;
 }
 
 export function buildReport(objects: readonly SourcedObject[], inventory: Inventory | undefined, opts: ReportOptions = {}): Report {
   const input = { objects, ...(inventory === undefined ? {} : { inventory }) };
-  const model = analyse(input, "enforced");
+  const model = analyse(input, "enforced", opts.calicoMinor);
   const connectivity = computeConnectivity(model);
   const hasStaged = model.policyModel.staged.length > 0;
-  const stagedModel = hasStaged ? analyse(input, "staged") : undefined;
+  const stagedModel = hasStaged ? analyse(input, "staged", opts.calicoMinor) : undefined;
   const staged = stagedModel === undefined ? undefined : diffModels(model, stagedModel, { maxChanges: 500 });
   const invariants = opts.invariants ?? defaultInvariants();
   const waivers = opts.waivers ?? [];
@@ -90,6 +92,7 @@ export function renderReports(input: RenderReportsInput): RenderReportsOutput {
   const report = buildReport(objects, input.inventory, {
     invariants: defaultInvariants(input.settings),
     waivers: input.settings.waivers,
+    calicoMinor: input.settings.calicoMinor,
   });
   const enforced = report.invariants.filter((r) => r.status === "fail");
   const staged = (report.stagedInvariants ?? []).filter((r) => r.status === "fail");

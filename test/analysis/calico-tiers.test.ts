@@ -7,7 +7,7 @@ import { explain } from "../../src/analysis/evaluate.js";
 import { parseInventory } from "../../src/analysis/inventory.js";
 import type { Model } from "../../src/analysis/model.js";
 import { buildModel } from "../../src/analysis/model.js";
-import { readPolicies } from "../../src/analysis/policies.js";
+import { readPolicies, sourced } from "../../src/analysis/policies.js";
 import { modelOf, yamlObjects } from "./helpers.js";
 
 const inventory = parseInventory({
@@ -201,6 +201,38 @@ spec: { podSelector: { matchLabels: { app: db } }, ingress: [{}] }`;
     // The Kubernetes policy sorts by "allow-web", not "knp.default.allow-web": before "deny-all".
     expect(verdict(modelOf(knp("allow-web") + calico("NetworkPolicy", "deny-all", "Deny", "shop"), inventory), "shop/web", "shop/db", 5432)).toBe(true);
     expect(verdict(modelOf(knp("z-allow") + calico("NetworkPolicy", "deny-all", "Deny", "shop"), inventory), "shop/web", "shop/db", 5432)).toBe(false);
+  });
+
+  it("before 3.32 Felix broke order ties by the v1 key name only: <namespace>/<name>, <namespace>/knp.default.<name>, <name> (PC v3.31.7 policy_sorter.go PolKVLess, networkpolicyprocessor.go convertNetworkPolicyV3ToV1Key)", () => {
+    const objects = yamlObjects(`
+apiVersion: projectcalico.org/v3
+kind: GlobalNetworkPolicy
+metadata: { name: r-deny }
+spec: { order: 1000, selector: app == "db", ingress: [{ action: Deny }] }
+---
+apiVersion: projectcalico.org/v3
+kind: NetworkPolicy
+metadata: { name: a-allow, namespace: shop }
+spec: { order: 1000, selector: app == "db", ingress: [{ action: Allow }] }
+`);
+    const at = (calicoMinor: "3.31" | "3.32"): Model => buildModel(inventory, readPolicies(sourced(objects)), { calicoMinor });
+    // 3.32: "a-allow/shop/NetworkPolicy" < "r-deny//GlobalNetworkPolicy"; 3.31: "r-deny" < "shop/a-allow".
+    expect(verdict(at("3.32"), "shop/web", "shop/db", 5432)).toBe(true);
+    expect(verdict(at("3.31"), "shop/web", "shop/db", 5432)).toBe(false);
+    // A Kubernetes policy kept its knp.default. prefix in the key: "shop/knp.default.allow-web" > "shop/deny-all".
+    const k8s = yamlObjects(`
+apiVersion: networking.k8s.io/v1
+kind: NetworkPolicy
+metadata: { name: allow-web, namespace: shop }
+spec: { podSelector: { matchLabels: { app: db } }, ingress: [{}] }
+---
+apiVersion: projectcalico.org/v3
+kind: NetworkPolicy
+metadata: { name: deny-all, namespace: shop }
+spec: { order: 1000, selector: app == "db", ingress: [{ action: Deny }] }
+`);
+    expect(verdict(buildModel(inventory, readPolicies(sourced(k8s)), { calicoMinor: "3.32" }), "shop/web", "shop/db", 5432)).toBe(true);
+    expect(verdict(buildModel(inventory, readPolicies(sourced(k8s)), { calicoMinor: "3.31" }), "shop/web", "shop/db", 5432)).toBe(false);
   });
 
   it("Log records and continues to the next rule (TD networkpolicy.mdx: Log)", () => {

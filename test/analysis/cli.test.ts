@@ -101,6 +101,24 @@ spec: { namespaceSelector: projectcalico.org/name == "shop", types: [Egress] }
     expect(r.err).toContain("from: no such endpoint in the inventory");
     expect(r.err).toContain("port: a TCP flow needs a destination port");
     expect((await cli(["report", "--format", "pdf", "--manifests", "new"], dir)).err).toContain("unknown format");
+    expect((await cli(["report", "--calico-minor", "3.29", "--manifests", "new"], dir)).err).toContain('--calico-minor: unknown Calico minor (value: "3.29"). Hint: use one of 3.30, 3.31, 3.32');
+  });
+
+  it("--calico-minor picks Felix's order tie-break", async () => {
+    const dir = workspace();
+    writeFileSync(join(dir, "new/tie.yaml"), `apiVersion: projectcalico.org/v3
+kind: GlobalNetworkPolicy
+metadata: { name: r-deny }
+spec: { order: 1000, selector: app == "db", ingress: [{ action: Deny }] }
+---
+apiVersion: projectcalico.org/v3
+kind: NetworkPolicy
+metadata: { name: a-allow, namespace: shop }
+spec: { order: 1000, selector: app == "db", ingress: [{ action: Allow }] }
+`);
+    const q = ["explain", "--manifests", "new", "--from", "shop/web", "--to", "shop/db", "--port", "5432"];
+    expect((await cli(q, dir)).code).toBe(0);
+    expect((await cli([...q, "--calico-minor", "3.31"], dir)).code).toBe(2);
   });
 
   it("refuses manifests Calico would reject, naming file, object and field, instead of analysing without them", async () => {

@@ -20,7 +20,7 @@ import { diffJson } from "../../analysis/formatters/json.js";
 import { renderSvgMatrix } from "../../analysis/formatters/svg.js";
 import type { SourcedObject } from "../../analysis/policies.js";
 import type { CliIo } from "../main.js";
-import { assertAnalysable, emit, loadInput, loadInventories, parseFlags, parseFormat } from "./report.js";
+import { assertAnalysable, calicoMinorOf, emit, loadInput, loadInventories, parseFlags, parseFormat } from "./report.js";
 
 export const summary = "flows newly allowed / denied between two baselines (dirs or --base <git-ref>), with explaining rules";
 
@@ -31,6 +31,7 @@ const USAGE = `usage: calico-baseline diff (--base REF | --before PATH) [--after
   --before PATH   manifests (file or directory) as the "before" side
   --after PATH    manifests as the "after" side (default: synthesise --stack, default dev, from the working tree)
   --view staged   compare the "would be" views (staged policies enforced)
+  --calico-minor V  order policies as Felix of Calico V (3.30, 3.31, 3.32; default: the stack's, else 3.32)
 
 exit: 0 (also when flows change), 1 user error`;
 
@@ -82,8 +83,9 @@ export async function run(args: string[], io: CliIo): Promise<number> {
   const after = afterPath === undefined ? loadInput({ stack, inventory: v["inventory"] as string | undefined }, io.cwd) : { objects: loadManifests([afterPath], io.cwd), inventory: loadInventories(io.cwd, v["inventory"] as string | undefined) };
   const beforeObjects = base !== undefined ? synthAtRevision(io.cwd, base, stack) : loadManifests([beforePath!], io.cwd);
   assertAnalysable(beforeObjects, after.objects);
-  const a = analyse({ objects: beforeObjects, inventory: after.inventory }, view);
-  const b = analyse({ objects: after.objects, inventory: after.inventory }, view);
+  const minor = calicoMinorOf(v["calico-minor"], "settings" in after ? after.settings : undefined);
+  const a = analyse({ objects: beforeObjects, inventory: after.inventory }, view, minor);
+  const b = analyse({ objects: after.objects, inventory: after.inventory }, view, minor);
   const diff = diffModels(a, b);
   let text: string;
   if (format === "json") text = diffJson(diff);

@@ -8,7 +8,7 @@ import { explain } from "../../analysis/evaluate.js";
 import { formatExplain } from "../../analysis/formatters/text.js";
 import { explainJson } from "../../analysis/formatters/json.js";
 import type { CliIo } from "../main.js";
-import { assertAnalysable, emit, loadInput, parseFlags, parseFormat } from "./report.js";
+import { assertAnalysable, calicoMinorOf, emit, loadInput, parseFlags, parseFormat } from "./report.js";
 
 export const summary = "explain why one flow is allowed or denied (tier → policy → rule, both directions)";
 
@@ -17,6 +17,7 @@ const USAGE = `usage: calico-baseline explain --from REF --to REF [--port N] [--
 
   REF is <namespace>/<workload>, host:<node> or net:<ip>; --protocol defaults to TCP.
   --view staged evaluates the "would be" view with staged policies enforced.
+  --calico-minor V orders policies as Felix of Calico V (3.30, 3.31, 3.32; default: the stack's, else 3.32).
 
 exit: 0 allowed, 2 denied, 1 user error`;
 
@@ -37,7 +38,7 @@ export async function run(args: string[], io: CliIo): Promise<number> {
   if (view !== "enforced" && view !== "staged") throw new UserError([{ path: "--view", value: view, message: "unknown view", hint: "use enforced or staged" }]);
   const input = loadInput({ stack: v["stack"] as string | undefined, manifests: v["manifests"] as string[] | undefined, inventory: v["inventory"] as string | undefined }, io.cwd);
   assertAnalysable(input.objects);
-  const model = analyse(input, view);
+  const model = analyse(input, view, calicoMinorOf(v["calico-minor"], input.settings));
   const results = explain(model, { from, to, protocol: (v["protocol"] as string | undefined) ?? "TCP", ...(port === undefined ? {} : { port }) });
   const text = format === "json" ? explainJson(results) : format === "md" ? `\`\`\`\n${results.map(formatExplain).join("\n\n")}\n\`\`\`\n` : `${results.map(formatExplain).join("\n\n")}\n`;
   emit(io, text, v["out"] as string | undefined);

@@ -9,7 +9,7 @@ import { existsSync, writeFileSync } from "node:fs";
 import { isAbsolute, join } from "node:path";
 import { parseArgs } from "node:util";
 import { loadStackConfig } from "../../config/index.js";
-import type { PolicySettings } from "../../config/types.js";
+import type { CalicoMinor, PolicySettings } from "../../config/types.js";
 import { UserError } from "../../model/problem.js";
 import { MONITORING_FILE, synthMonitoring } from "../../rendering/monitoring.js";
 import { synthBaseline } from "../../rendering/synth.js";
@@ -40,6 +40,7 @@ const USAGE = `usage: calico-baseline report [--stack NAME | --manifests PATH ..
                       (policies/inventory.yaml is always read when present)
   --format F          text (default), md (PR comment), json (stable, docs/analysis.md), svg (namespace matrix)
   --out FILE          write to FILE instead of stdout
+  --calico-minor V    order policies as Felix of Calico V does (3.30, 3.31, 3.32; default: the stack's, else 3.32)
 
 exit: 0 ok, 3 a lockout invariant is broken (enforced, or once the staged policies are enforced), 1 user error`;
 
@@ -53,6 +54,20 @@ export interface LoadedInput {
   readonly objects: readonly SourcedObject[];
   readonly inventory: Inventory;
   readonly settings?: PolicySettings;
+}
+
+const MINORS: readonly CalicoMinor[] = ["3.30", "3.31", "3.32"];
+
+/**
+ * The Calico minor whose Felix ordering the analysis follows: `--calico-minor`, else the stack's
+ * configured minor, else 3.32 (before 3.32 Felix broke order ties by the v1 key name only).
+ */
+export function calicoMinorOf(flag: unknown, settings: PolicySettings | undefined): CalicoMinor {
+  if (flag === undefined) return settings?.calicoMinor ?? "3.32";
+  if (typeof flag !== "string" || !(MINORS as readonly string[]).includes(flag)) {
+    throw new UserError([{ path: "--calico-minor", value: flag, message: "unknown Calico minor", hint: `use one of ${MINORS.join(", ")}` }]);
+  }
+  return flag as CalicoMinor;
 }
 
 /** Loads the inventory: policies/inventory.yaml when present, plus `--inventory`. */
@@ -110,6 +125,7 @@ export function parseFlags(args: string[], extra: Record<string, { type: "string
         inventory: { type: "string" },
         format: { type: "string" },
         out: { type: "string" },
+        "calico-minor": { type: "string" },
         help: { type: "boolean", short: "h" },
         ...extra,
       },
@@ -133,6 +149,7 @@ export async function run(args: string[], io: CliIo): Promise<number> {
   const report = buildReport(input.objects, input.inventory, {
     invariants: defaultInvariants(input.settings),
     waivers: input.settings?.waivers ?? [],
+    calicoMinor: calicoMinorOf(v["calico-minor"], input.settings),
   });
   const text =
     format === "md" ? renderMarkdownReport(report) : format === "json" ? reportJson(report) : format === "svg" ? renderSvgMatrix(report.groups.names, report.groups.matrix, report.staged, STAGED_CHANGE) : `${formatReportText(report)}\n`;
