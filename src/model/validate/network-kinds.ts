@@ -23,6 +23,10 @@ function overlaps(a: Cidr, b: Cidr | undefined): boolean {
 /** IPPool: validateIPPoolSpec (libcalico-go validator.go) and the CRD CEL rules. */
 export function validateIPPool(spec: IPPoolSpec, r: Reporter): void {
   let cidr: Cidr | undefined;
+  if (spec.cidr === "") {
+    // validateIPPoolSpec; the CRD's `required` is satisfied by an empty string.
+    r.add("spec.cidr", spec.cidr, "IPPool CIDR must be specified", "e.g. 192.168.0.0/16");
+  }
   if (typeof spec.cidr === "string" && spec.cidr !== "") {
     cidr = parseCidr(spec.cidr);
     if (cidr === undefined) {
@@ -163,7 +167,8 @@ function strictNet(text: string): boolean {
 }
 
 export function validateBGPConfiguration(spec: BGPConfigurationSpec, r: Reporter): void {
-  if (typeof spec.logSeverityScreen === "string" && !/^(Trace|Debug|Info|Warning|Error|Fatal)$/.test(spec.logSeverityScreen)) {
+  // `omitempty,logLevel` on a plain string: "" skips the check (and the CRD pattern allows it).
+  if (typeof spec.logSeverityScreen === "string" && spec.logSeverityScreen !== "" && !/^(Trace|Debug|Info|Warning|Error|Fatal)$/.test(spec.logSeverityScreen)) {
     r.add("spec.logSeverityScreen", spec.logSeverityScreen, "invalid logSeverityScreen", "use Trace, Debug, Info, Warning, Error or Fatal (case-sensitive)");
   }
   if (typeof spec.listenPort === "number" && spec.listenPort <= 0) {

@@ -9,7 +9,7 @@
  * - tigera/operator pkg/controller/installation/validation.go: Installation checks we rely on.
  */
 import { parseCidr, parseIp } from "../net.js";
-import { parseProtocol, portNameErrors, protocolSupportsPorts } from "../ports.js";
+import { parseCalicoPort, parseProtocol, portNameErrors, protocolSupportsPorts } from "../ports.js";
 import { type TierSpec } from "../resources/calico-policy.js";
 import {
   type FelixConfigurationSpec,
@@ -222,6 +222,20 @@ function validateFelixSpecStruct(spec: FelixConfigurationSpec, r: Reporter): voi
         r.add(`spec.kubeNodePortRanges[${i}]`, p, "node port ranges should not contain named ports", "write a port number or a range such as 30000:32767");
       }
     });
+  }
+  // numorstring.Port values get validator.go validatePort (1-65535, min <= max, port names) wherever they
+  // sit: natPortRange directly, kubeNodePortRanges per item (`dive`).
+  if (spec.natPortRange !== undefined) r.addAll(parseCalicoPort(spec.natPortRange, "spec.natPortRange").problems);
+  if (Array.isArray(ranges)) {
+    ranges.forEach((p, i) => {
+      const parsed = parseCalicoPort(p, `spec.kubeNodePortRanges[${i}]`);
+      if (parsed.value?.kind !== "named") r.addAll(parsed.problems);
+    });
+  }
+  // numorstring.DSCP decodes a number into a uint8 (the validator checks nothing more; Felix limits it to 0-63).
+  const dscp = spec.istioDSCPMark;
+  if (typeof dscp === "number" && Number.isInteger(dscp) && (dscp < 0 || dscp > 255)) {
+    r.add("spec.istioDSCPMark", dscp, `value ${dscp} does not fit the field's Go type uint8 (0 to 255)`, "use a DSCP value from 0 to 63 or a class name such as AF11");
   }
   const ext = spec.externalNodesList;
   if (Array.isArray(ext)) {
