@@ -113,6 +113,11 @@ describe("dev stack (multipass)", () => {
     expect(env["MIRROR_IMAGES"]?.split("\n")).toEqual(images.map((i) => `${i.source} ${i.target}`));
     expect(env["MIRROR_IMAGES"]).toContain(`quay.io/tigera/operator:v1.42.3 ${REGISTRY}/tigera/operator:v1.42.3`);
     expect(env["MIRROR_CA_PEM"]).toContain("registry-ca");
+    // Re-runs only when an input (the list, the registry, its credentials) changes: no always-changing trigger.
+    const copy = byName("mirror-copy").inputs;
+    expect(copy["triggers"]).toBeUndefined();
+    expect(copy["update"]).toBe(copy["create"]);
+    expect(String(copy["create"])).toContain("skopeo copy --all --preserve-digests");
   });
 
   it("points every image reference at the private registry", () => {
