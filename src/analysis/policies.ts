@@ -323,6 +323,8 @@ function icmpSet(protocol: number | undefined, v: unknown, path: string): ConnSe
   if (protocol === undefined || !ICMP_PROTOCOLS.has(protocol)) fail(path, v, "icmp needs protocol ICMP or ICMPv6", "add protocol: ICMP");
   const type = v["type"];
   const code = v["code"];
+  // Calico's validator: "ICMP code specified without an ICMP type" is rejected.
+  if (type === undefined && code !== undefined) fail(joinPath(path, "code"), code, "an ICMP code needs a type", "add type, e.g. icmp: {type: 3, code: 4}");
   if (type === undefined) return ConnSet.protocol(protocol);
   if (typeof type !== "number" || type < 0 || type > 254) fail(joinPath(path, "type"), type, "ICMP type must be 0-254", "write type: 8");
   if (code !== undefined && (typeof code !== "number" || code < 0 || code > 255)) fail(joinPath(path, "code"), code, "ICMP code must be 0-255", "write code: 0");

@@ -413,6 +413,16 @@ spec: { selector: app == "db", ingress: [{ action: Allow, protocol: ICMP, icmp: 
     expect(explain(onlyPing, { from: "shop/web", to: "shop/db", protocol: "ICMP" })[0]!.allowed).toBe(true);
     expect(verdict(m, "shop/web", "shop/db", 53, "UDP")).toBe(true);
     expect(verdict(m, "shop/web", "shop/db", 5432, "TCP")).toBe(false);
+    // A code without a type is rejected by Calico (PC libcalico-go/lib/validator/v3/validator.go
+    // "ICMP code specified without an ICMP type"): the policy is reported, not read as "any type".
+    const codeOnly = readPolicies(sourced(yamlObjects(`
+apiVersion: projectcalico.org/v3
+kind: GlobalNetworkPolicy
+metadata: { name: code-only }
+spec: { selector: app == "db", ingress: [{ action: Allow, protocol: ICMP, icmp: { code: 4 } }] }
+`)));
+    expect(codeOnly.policies).toEqual([]);
+    expect(codeOnly.rejected).toMatchObject([{ path: "spec.ingress[0].icmp.code", value: 4, message: "an ICMP code needs a type", object: "GlobalNetworkPolicy/code-only" }]);
   });
 
   it("GlobalNetworkSet peers: a selector matching the set's labels matches its addresses (TD reference/resources/globalnetworkset.mdx)", () => {
