@@ -1183,12 +1183,17 @@ export const CONFIG_FIELD_CASES: readonly ValidationCase[] = [
   {
     // numorstring.Port fields get validatePort; numorstring.DSCP decodes numbers into a uint8.
     name: "Felix NAT port range, node port range item and Istio DSCP mark out of range",
-    obj: calico("FelixConfiguration", "default", { natPortRange: "40000:39000", kubeNodePortRanges: [0, "30000:32767"], istioDSCPMark: 300 }),
+    obj: calico("FelixConfiguration", "default", { natPortRange: "40000:39000", kubeNodePortRanges: [0, "30000:32767"], istioDSCPMark: 300, bpfPSNATPorts: "20000:29999" }),
     problems: [
       { path: "spec.natPortRange", value: "40000:39000", message: "port range start 40000 is greater than its end 39000", hint: '"39000:40000"' },
       { path: "spec.kubeNodePortRanges[0]", value: 0, message: "port number 0 is out of range: must be between 1 and 65535", hint: "use 1-65535" },
       { path: "spec.istioDSCPMark", value: 300, message: "value 300 does not fit the field's Go type uint8 (0 to 255)", hint: "AF11" },
     ],
+  },
+  {
+    name: "Felix BPF SNAT port range starting at 0",
+    obj: calico("FelixConfiguration", "default", { bpfPSNATPorts: "0:29999" }),
+    problems: [{ path: "spec.bpfPSNATPorts", value: "0:29999", message: "port number 0 is out of range: must be between 1 and 65535", hint: "use 1-65535" }],
   },
   {
     name: "IPPool with an empty CIDR",

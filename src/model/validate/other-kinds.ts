@@ -224,8 +224,10 @@ function validateFelixSpecStruct(spec: FelixConfigurationSpec, r: Reporter): voi
     });
   }
   // numorstring.Port values get validator.go validatePort (1-65535, min <= max, port names) wherever they
-  // sit: natPortRange directly, kubeNodePortRanges per item (`dive`).
-  if (spec.natPortRange !== undefined) r.addAll(parseCalicoPort(spec.natPortRange, "spec.natPortRange").problems);
+  // sit: natPortRange and bpfPSNATPorts directly, kubeNodePortRanges per item (`dive`).
+  for (const field of ["natPortRange", "bpfPSNATPorts"] as const) {
+    if (spec[field] !== undefined) r.addAll(parseCalicoPort(spec[field], `spec.${field}`).problems);
+  }
   if (Array.isArray(ranges)) {
     ranges.forEach((p, i) => {
       const parsed = parseCalicoPort(p, `spec.kubeNodePortRanges[${i}]`);
