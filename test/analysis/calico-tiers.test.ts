@@ -360,6 +360,27 @@ spec:
     expect(verdict(m, "other/client", "shop/db", 5432)).toBe(false); // other namespace: not in scope
   });
 
+  it("a global notSelector matches traffic from outside the cluster; a selector never does unless a network set holds the address (CALICO.md §3; PC getEndpointSelector adds no namespace for a global policy)", () => {
+    const rule = (side: string): string => `
+apiVersion: projectcalico.org/v3
+kind: GlobalNetworkPolicy
+metadata: { name: db-in }
+spec:
+  selector: app == "db"
+  ingress: [{ action: Allow, source: { ${side} } }]
+`;
+    const notWeb = modelOf(rule('notSelector: app == "web"'), inventory);
+    expect(verdict(notWeb, "net:198.51.100.9", "shop/db", 5432)).toBe(true); // no labels: not excluded
+    expect(verdict(notWeb, "other/client", "shop/db", 5432)).toBe(true);
+    expect(verdict(notWeb, "shop/web", "shop/db", 5432)).toBe(false);
+    const all = modelOf(rule("selector: all()"), inventory);
+    expect(verdict(all, "other/client", "shop/db", 5432)).toBe(true);
+    expect(verdict(all, "net:198.51.100.9", "shop/db", 5432)).toBe(false); // all() means known endpoints only
+    // The same notSelector in a namespaced policy carries the namespace: external traffic is not matched.
+    const scoped = modelOf(rule('notSelector: app == "web"').replace("GlobalNetworkPolicy", "NetworkPolicy").replace("name: db-in }", "name: db-in, namespace: shop }"), inventory);
+    expect(verdict(scoped, "net:198.51.100.9", "shop/db", 5432)).toBe(false);
+  });
+
   it("serviceAccounts names and selectors match the pod's service account (TD networkpolicy.mdx ServiceAccountMatch)", () => {
     const m = modelOf(`
 apiVersion: projectcalico.org/v3
