@@ -36,6 +36,6 @@ export class NetworkSet extends Construct {
 
   /** A rule peer selecting this set by its labels, in its namespace. */
   asPeer(): Peer {
-    return Peer.pods(sel.and(...Object.entries(this.labels).map(([k, v]) => sel.eq(k, v))), { namespace: this.namespace });
+    return Peer.networkSets(sel.and(...Object.entries(this.labels).map(([k, v]) => sel.eq(k, v))), this.namespace);
   }
 }

@@ -198,6 +198,18 @@ export abstract class Peer {
     );
   }
 
+  /**
+   * Namespaced network sets matching `selector` (over the sets' labels) in `namespace`. Calico matches a
+   * NetworkSet exactly like a pod of its namespace, so the entity rule is the same as `Peer.pods`; the
+   * factory exists so code (and generated code) says which one it means.
+   */
+  static networkSets(selector: Selector, namespace: string): Peer {
+    return new EntityPeer(
+      { selector: selector.toString(), namespaceSelector: namespaceNamed(namespace).toString() },
+      `network sets ${selector.toString()} in namespace ${namespace}`,
+    );
+  }
+
   /** Addresses in these CIDRs (one IP version), whatever endpoint owns them. */
   static nets(...cidrs: string[]): Peer {
     const { nets, version } = checkNets(cidrs, "nets");

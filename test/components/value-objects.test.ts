@@ -79,6 +79,12 @@ describe("Peer", () => {
     expect(Peer.pods(sel.eq("app", "core"), { namespace: "fme" }).toString()).toBe('pods app == "core" in namespace fme');
     expect(Peer.nets("10.0.0.50/32").toString()).toBe("nets 10.0.0.50/32");
   });
+  it("selects namespaced network sets like pods of their namespace, and says so", () => {
+    const sets = Peer.networkSets(sel.eq("role", "db"), "fme");
+    expect(sets.toEntityRule()).toEqual(Peer.pods(sel.eq("role", "db"), { namespace: "fme" }).toEntityRule());
+    expect(sets.toString()).toBe('network sets role == "db" in namespace fme');
+    expect(() => Peer.networkSets(sel.eq("role", "db"), "Fme")).toThrow(/not a valid namespace name/);
+  });
   it("normalises nets and reads a bare address as a single host", () => {
     expect(Peer.nets("10.0.0.50").toEntityRule()).toEqual({ nets: ["10.0.0.50/32"] });
     expect(Peer.nets("fd00::/64").ipVersion).toBe(6);

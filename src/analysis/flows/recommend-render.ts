@@ -53,8 +53,9 @@ function selectorCode(labels: Readonly<Record<string, string>>): string {
 function peerCode(p: PlannedPeer): string {
   switch (p.kind) {
     case "pods":
-    case "networkSets":
       return `Peer.pods(${selectorCode(p.labels)}, { namespace: ${q(p.namespace)} })`;
+    case "networkSets":
+      return `Peer.networkSets(${selectorCode(p.labels)}, ${q(p.namespace)})`;
     case "hosts":
       return `Peer.hosts(${selectorCode(p.labels)})`;
     case "globalNetworkSets":
@@ -62,7 +63,7 @@ function peerCode(p: PlannedPeer): string {
     case "plannedNetworkSet":
       // The set is created in the application-tier file; select it by its label in the namespace (as
       // NetworkSet.asPeer() does), so the appsec file can refer to it too.
-      return `Peer.pods(sel.eq(${q(RECOMMENDED_NET_LABEL)}, ${q(p.name)}), { namespace: NAMESPACE })`;
+      return `Peer.networkSets(sel.eq(${q(RECOMMENDED_NET_LABEL)}, ${q(p.name)}), NAMESPACE)`;
   }
 }
 
