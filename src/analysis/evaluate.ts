@@ -158,7 +158,7 @@ function walk(tiers: readonly TierPolicies[], dir: Direction, stage: Stage, loca
   const src = dir === "egress" ? local : remote;
   const dst = dir === "egress" ? remote : local;
   for (const { tier, policies } of tiers) {
-    steps.push({ stage, tier: tier.name, action: "enter", text: `tier ${tier.name} applies (${policies.length} polic${policies.length === 1 ? "y" : "ies"} select ${local.display})` });
+    steps.push({ stage, tier: tier.name, action: "enter", text: `tier ${tier.name} applies (${policies.length} polic${policies.length === 1 ? "y selects" : "ies select"} ${local.display})` });
     let passed = false;
     for (const p of policies) {
       const rules = (dir === "ingress" ? p.ingress : p.egress) ?? [];

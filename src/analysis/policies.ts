@@ -469,10 +469,11 @@ function calicoRule(r: unknown, index: number, policyNs: string | undefined, pat
     notProtocol === undefined ? undefined : `notProtocol ${String(r["notProtocol"])}`,
     icmp === undefined ? undefined : `icmp ${JSON.stringify(r["icmp"])}`,
     notIcmp === undefined ? undefined : `notICMP ${JSON.stringify(r["notICMP"])}`,
-    src.peer.key === "any" ? undefined : `from ${src.peer.key}`,
-    dst.peer.key === "any" ? undefined : `to ${dst.peer.key}`,
-    ports === undefined ? undefined : `ports ${ports.map(termText).join(",")}`,
-    notPorts === undefined ? undefined : `notPorts ${notPorts.map(termText).join(",")}`,
+    // Peers in parentheses so their `;`-separated fields do not run into the ports.
+    src.peer.key === "any" ? undefined : `from (${src.peer.key})`,
+    dst.peer.key === "any" ? undefined : `to (${dst.peer.key})`,
+    ports === undefined ? undefined : `on ports ${ports.map(termText).join(",")}`,
+    notPorts === undefined ? undefined : `not on ports ${notPorts.map(termText).join(",")}`,
   ]
     .filter((x) => x !== undefined)
     .join(" ");
@@ -664,7 +665,7 @@ function k8sRules(spec: Obj, key: "ingress" | "egress", ns: string): Rule[] {
       protocols = protos;
     }
     const text = (peer: PeerSpec | undefined): string =>
-      [`Allow`, peer === undefined ? undefined : `${key === "ingress" ? "from" : "to"} ${peer.key}`, ports === undefined ? undefined : `ports ${ports.map((t) => `${termText(t)}/${t.protocol === 6 ? "TCP" : t.protocol === 17 ? "UDP" : "SCTP"}`).join(",")}`]
+      [`Allow`, peer === undefined ? undefined : `${key === "ingress" ? "from" : "to"} (${peer.key})`, ports === undefined ? undefined : `on ports ${ports.map((t) => `${termText(t)}/${t.protocol === 6 ? "TCP" : t.protocol === 17 ? "UDP" : "SCTP"}`).join(",")}`]
         .filter((x) => x !== undefined)
         .join(" ");
     // One Calico rule per peer (Calico's conversion does the same), all with index i of the k8s rule.

@@ -62,7 +62,7 @@ export function renderMarkdownDiff(diff: DiffResult, title = "Policy change: eff
   }
   const added = diff.changes.filter((c) => !c.added.isEmpty()).length;
   const removed = diff.changes.filter((c) => !c.removed.isEmpty()).length;
-  lines.push(`**${total}** endpoint pairs change: **${added}** gain connections, **${removed}** lose connections${diff.omitted > 0 ? ` (${diff.omitted} not listed)` : ""}.`, "");
+  lines.push(`**${total}** endpoint pair${total === 1 ? " changes" : "s change"}: **${added}** gain${added === 1 ? "s" : ""} connections, **${removed}** lose${removed === 1 ? "s" : ""} connections${diff.omitted > 0 ? ` (${diff.omitted} not listed)` : ""}.`, "");
   lines.push("| from namespace | to namespace | newly allowed | newly denied | pairs |", "|---|---|---|---|---|");
   for (const g of diff.groups) lines.push(`| ${esc(g.src)} | ${esc(g.dst)} | ${esc(g.added.isEmpty() ? "" : short(g.added))} | ${esc(g.removed.isEmpty() ? "" : short(g.removed))} | ${g.pairs} |`);
   lines.push("", "```mermaid", "graph LR");
