@@ -3,9 +3,14 @@
  * DNS to kube-dns is allowed on UDP and TCP 53, and everything else those pods send or receive ends in the
  * tier's default Deny.
  *
- * Calico semantics: the policy denies by *selecting without allowing*; so its order does not matter and it
- * must live in a tier whose defaultAction is Deny. It uses `namespaceSelector`, so it selects workload
- * endpoints only — never host endpoints — and cannot lock nodes out.
+ * Calico semantics: the policy denies by *selecting without allowing*: it must live in a tier whose
+ * defaultAction is Deny, and its order does not matter for what it denies. It does matter for what it
+ * allows: a policy whose rules match nothing hands the flow to the next policy of the tier, but a later
+ * policy's explicit Deny (e.g. NamespaceIsolation's final rule) would end DNS before a last-ordered default
+ * deny's DNS rules are reached. So it comes first in its tier by default: DNS is decided here, everything
+ * else goes on to the tier's other policies and then to the tier's Deny.
+ * It uses `namespaceSelector`, so it selects workload endpoints only — never host endpoints — and cannot
+ * lock nodes out.
  */
 import type { Construct } from "constructs";
 import { UserError } from "../src/model/problem.js";
@@ -39,8 +44,9 @@ export interface DefaultDenyProps {
    */
   readonly dns?: Peer;
   /**
-   * Order in the tier (irrelevant to the result, since the policy only allows DNS).
-   * @default undefined (last)
+   * Order in the tier. Keep it before any policy of the tier that ends in an explicit Deny, or that
+   * policy cuts DNS off first.
+   * @default 10 (before NamespaceIsolation and AppConnections, which default to 100)
    */
   readonly order?: number;
 }
@@ -69,7 +75,7 @@ export class DefaultDeny extends GlobalNetworkPolicy {
     super(scope, id, {
       tier: props.tier,
       name: props.name ?? "default-deny",
-      order: props.order,
+      order: props.order ?? 10,
       namespaceSelector: namespaces,
       ingress: [],
       egress: makeRules("egress", "Allow", dns, [Port.DNS_UDP, Port.DNS_TCP]),

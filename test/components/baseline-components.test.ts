@@ -45,6 +45,8 @@ describe("DefaultDeny", () => {
         types: ["Ingress", "Egress"],
         ingress: [],
         egress: DNS_EGRESS,
+        // First in its tier, so no later explicit Deny shadows its DNS rules.
+        order: 10,
       },
     });
   });

@@ -68,3 +68,19 @@ describe("a pod and its own node's metrics ports", () => {
     expectFlow(placed).from("kube-system/coredns").to("host:node1").port(6443).toBeAllowed();
   });
 });
+
+// Staging is per tier; staging one tier must not take a lockout-critical flow with it. DNS is allowed in
+// the platform tier *and* by the default deny in the application tier, so with the platform tier staged
+// the default deny's DNS rules must still be reached before a namespace isolation's final Deny.
+describe("DNS with the platform tier staged", () => {
+  const staged = analyse({
+    objects: synthBaseline({ ...settings, mode: "enforce", tiers: { platform: { mode: "stage" } } }).flatMap((c) => c.objects.map((object) => ({ object }))),
+    inventory,
+  });
+  it("isolated and non-isolated namespaces still resolve names through kube-dns", () => {
+    for (const from of ["fme/core", "fme/queue", "shop/frontend", "sandbox/toolbox"]) {
+      expectFlow(staged).from(from).to("kube-system/coredns").port(53, "UDP").toBeAllowed();
+      expectFlow(staged).from(from).to("kube-system/coredns").port(53, "TCP").toBeAllowed();
+    }
+  });
+});
