@@ -767,6 +767,12 @@ export function readPolicies(input: ReadonlyArray<SourcedObject>): PolicyModel {
         policies.push(k8sPolicy(o, undefined, source));
         continue;
       }
+      if (typeof api === "string" && api.startsWith("policy.networking.k8s.io/")) {
+        // AdminNetworkPolicy / BaselineAdminNetworkPolicy (tiers adminnetworkpolicy and
+        // baselineadminnetworkpolicy, 3.29-3.31) and ClusterNetworkPolicy (kube-admin/kube-baseline, 3.32).
+        problems.push({ path: "kind", value: kind, message: `${String(kind)} is not analysed (its tier is not modelled); flows it allows or denies are not shown`, hint: "review it by hand, or express it as a Calico GlobalNetworkPolicy", ...source });
+        continue;
+      }
       if (api === "v1" && kind === "Service") {
         const ports = (Array.isArray(spec["ports"]) ? spec["ports"] : []).filter(isObj).map((p) => ({
           protocol: protocolNumber(typeof p["protocol"] === "string" ? p["protocol"] : "TCP") ?? 6,
@@ -814,6 +820,11 @@ export function readPolicies(input: ReadonlyArray<SourcedObject>): PolicyModel {
         case "HostEndpoint": {
           const node = str(spec["node"]) ?? fail("spec.node", spec["node"], "a HostEndpoint needs its node", "set spec.node");
           const iface = str(spec["interfaceName"]);
+          for (const [i, prof] of (Array.isArray(spec["profiles"]) ? spec["profiles"] : []).entries()) {
+            if (prof !== "projectcalico-default-allow") {
+              skipped.push({ path: `spec.profiles[${i}]`, value: prof, message: "only the projectcalico-default-allow profile is modelled; this one is treated as absent (no allow)", hint: "use projectcalico-default-allow, or policies selecting the host endpoint" });
+            }
+          }
           hostEndpoints.push({
             name,
             node,
@@ -843,6 +854,10 @@ export function readPolicies(input: ReadonlyArray<SourcedObject>): PolicyModel {
             if (a === "Drop") endpointToHostAction = "Drop";
             else if (a === "Accept" || a === "Return") endpointToHostAction = "Accept";
           }
+          break;
+        case "Profile":
+          // User Profiles carry rules that apply after every tier; only the built-in ones are modelled.
+          skipped.push({ path: "kind", value: kind, message: "Profile rules are not analysed; host endpoints naming this profile are treated as having no profile", hint: "review it by hand, or use a GlobalNetworkPolicy" });
           break;
         default:
           break;

@@ -587,6 +587,31 @@ spec:
   });
 });
 
+describe("objects outside the model are reported, not silently dropped", () => {
+  it("AdminNetworkPolicy/ClusterNetworkPolicy, Profile objects and host endpoint profiles other than projectcalico-default-allow", () => {
+    const pm = readPolicies(sourced(yamlObjects(`
+apiVersion: policy.networking.k8s.io/v1alpha1
+kind: AdminNetworkPolicy
+metadata: { name: cluster-guard }
+spec: { priority: 10, subject: { namespaces: {} }, ingress: [] }
+---
+apiVersion: projectcalico.org/v3
+kind: Profile
+metadata: { name: hosts }
+spec: { ingress: [{ action: Allow }] }
+---
+apiVersion: projectcalico.org/v3
+kind: HostEndpoint
+metadata: { name: worker-eth0 }
+spec: { node: worker, interfaceName: eth0, expectedIPs: [10.0.0.11], profiles: [hosts, projectcalico-default-allow] }
+`), "x.yaml"));
+    expect(pm.rejected).toEqual([]);
+    expect(pm.problems.map((p) => `${p.object} ${p.path}`)).toEqual(["AdminNetworkPolicy/cluster-guard kind", "Profile/hosts kind", "HostEndpoint/worker-eth0 spec.profiles[0]"]);
+    expect(pm.problems.every((p) => p.file === "x.yaml" && p.hint.length > 0)).toBe(true);
+    expect(pm.hostEndpoints[0]!.profiles).toContain("projectcalico-default-allow");
+  });
+});
+
 describe("rules matching Services", () => {
   it("destination.services matches the Service's pods on its target ports; source.services its pods (TD network-policy/policy-rules/service-policy)", () => {
     const m = modelOf(`
