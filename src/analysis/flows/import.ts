@@ -420,15 +420,26 @@ function decodeJsonFlow(parsed: Json, line: number, problems: LineProblems, labe
     } else if (started > 0) count = started;
   }
 
-  if (problems.list.length !== before || source === undefined || destination === undefined || protocol === undefined) return undefined;
+  if (problems.list.length !== before) return undefined;
+  return flowRecord({ source, destination, protocol, port, action, reporter, pendingAction, count });
+}
+
+/**
+ * A record from what a line gave, or undefined when an end or the protocol is missing (its problem is
+ * already recorded). Optional fields are left out rather than set to undefined, so records compare equal
+ * whichever format they came from.
+ */
+function flowRecord(r: { [K in keyof FlowRecord]: FlowRecord[K] | undefined }): FlowRecord | undefined {
+  const { source, destination, protocol, count } = r;
+  if (source === undefined || destination === undefined || protocol === undefined || count === undefined) return undefined;
   return {
     source,
     destination,
     protocol,
-    ...(port === undefined ? {} : { port }),
-    ...(action === undefined ? {} : { action }),
-    ...(reporter === undefined ? {} : { reporter }),
-    ...(pendingAction === undefined ? {} : { pendingAction }),
+    ...(r.port === undefined ? {} : { port: r.port }),
+    ...(r.action === undefined ? {} : { action: r.action }),
+    ...(r.reporter === undefined ? {} : { reporter: r.reporter }),
+    ...(r.pendingAction === undefined ? {} : { pendingAction: r.pendingAction }),
     count,
   };
 }
@@ -533,15 +544,8 @@ class CsvDecoder {
       if (a === undefined || a === "unspecified") this.problems.add(line, "action", "unknown action", "use Allow, Deny or Pass", actionText);
       else action = a;
     }
-    if (this.problems.list.length !== before || source === undefined || destination === undefined || protocol === undefined) return undefined;
-    return {
-      source,
-      destination,
-      protocol,
-      ...(port === undefined ? {} : { port }),
-      ...(action === undefined ? {} : { action }),
-      count,
-    };
+    if (this.problems.list.length !== before) return undefined;
+    return flowRecord({ source, destination, protocol, port, action, reporter: undefined, pendingAction: undefined, count });
   }
 
   private endpoint(side: "source" | "dest", get: (c: string) => string, line: number): FlowEndpoint | undefined {
