@@ -272,6 +272,9 @@ export function computeConnectivity(model: Model, opts: ConnectivityOptions = {}
     }
   };
   const vectors = new Map<number, number[]>();
+  // Failsafe ports without a `net`: the same for every host endpoint and peer, computed once.
+  const allInbound = failsafeSet(fs.failsafeInbound);
+  const allOutbound = failsafeSet(fs.failsafeOutbound);
   for (let c = 0; c < classCount; c++) {
     const rep = reps[c]!;
     const e = peers[rep]!.endpoint;
@@ -319,11 +322,10 @@ export function computeConnectivity(model: Model, opts: ConnectivityOptions = {}
       // Failsafes (host endpoints only): the open ports, per remote class when some entry has a `net`.
       const failsafes = dir === "ingress" ? fs.failsafeInbound : fs.failsafeOutbound;
       const failsafeNets = e.kind === "host" && failsafes.some((f) => f.net !== undefined);
-      const failsafeFor = (pc: number): ConnSet => failsafeSet(failsafes.filter((f) => inFailsafeNet(f, reps[pc]!)));
       const evalVector = (matched: readonly number[], pc: number): number => {
         const needsPorts = universalNeedsPorts || (dir === "egress" && matched.some((k) => fixedConns[k] === undefined));
         // Named ports and Service target ports depend on the destination; its class fixes both.
-        const fsSet = failsafeNets ? failsafeFor(pc) : failsafeSet(failsafes);
+        const fsSet = failsafeNets ? failsafeSet(failsafes.filter((f) => inFailsafeNet(f, reps[pc]!))) : dir === "ingress" ? allInbound : allOutbound;
         const mk = `${matched.join(",")}|${needsPorts ? pc : ""}|${failsafeNets ? fsSet.key() : ""}`;
         let id = memo.get(mk);
         if (id === undefined) {
