@@ -9,6 +9,7 @@ import type { CalicoConfig } from "../../config/types.js";
 import type { PlannedImage } from "../images.js";
 import {
   PULL_SECRET_NAME,
+  NO_AWAIT,
   WAIT_READY,
   crdChartName,
   dockerConfigJson,
@@ -95,18 +96,25 @@ export class CalicoInstall extends pulumi.ComponentResource {
       );
     }
 
-    const cr = (role: string, kind: string, spec: pulumi.Input<Record<string, unknown>>, deps: pulumi.Resource[]): k8s.apiextensions.CustomResource =>
+    const cr = (
+      role: string,
+      kind: string,
+      spec: pulumi.Input<Record<string, unknown>>,
+      deps: pulumi.Resource[],
+      annotations: Readonly<Record<string, string>>,
+    ): k8s.apiextensions.CustomResource =>
       new k8s.apiextensions.CustomResource(
         `${name}-${role}`,
-        { apiVersion: "operator.tigera.io/v1", kind, metadata: { name: "default", annotations: { ...WAIT_READY } }, spec },
+        { apiVersion: "operator.tigera.io/v1", kind, metadata: { name: "default", annotations: { ...annotations } }, spec },
         { ...po, dependsOn: deps },
       );
-    this.installation = cr("installation", "Installation", r.host.apply((host) => installationSpec(c, host)), [this.operator]);
+    this.installation = cr("installation", "Installation", r.host.apply((host) => installationSpec(c, host)), [this.operator], WAIT_READY);
     // The API server only starts once calico-node networking is up; waiting on it covers the Installation.
-    this.apiServer = cr("apiserver", "APIServer", {}, [this.installation]);
+    this.apiServer = cr("apiserver", "APIServer", {}, [this.installation], WAIT_READY);
     this.apiServerReady = this.apiServer;
-    if (c.goldmane) this.goldmane = cr("goldmane", "Goldmane", {}, [this.installation]);
-    if (c.whisker) this.whisker = cr("whisker", "Whisker", {}, [this.installation, ...(this.goldmane !== undefined ? [this.goldmane] : [])]);
+    // No Ready condition to wait on (see NO_AWAIT); the operator rolls them out once the Installation is up.
+    if (c.goldmane) this.goldmane = cr("goldmane", "Goldmane", {}, [this.installation], NO_AWAIT);
+    if (c.whisker) this.whisker = cr("whisker", "Whisker", {}, [this.installation, ...(this.goldmane !== undefined ? [this.goldmane] : [])], NO_AWAIT);
     this.registerOutputs({});
   }
 }

@@ -12,11 +12,20 @@ import { isInRegistry, type PlannedImage } from "../images.js";
 export const PULL_SECRET_NAME = "calico-baseline-registry";
 
 /**
- * The operator reports readiness on its CRs' `status.conditions` (type Ready), mirroring TigeraStatus
- * Available. Pulumi waits on it (`pulumi.com/waitFor`), so nothing that needs projectcalico.org/v3 is
- * applied before the API server serves it.
+ * The operator copies a component's TigeraStatus conditions onto its CR as `status.conditions`, with
+ * Available renamed to `Ready` (tigera/operator `status.UpdateStatusCondition`). Only the Installation
+ * (`calico`) and APIServer (`apiserver`) controllers do that (v1.38.13, v1.40.15 and v1.42.3 alike). Pulumi
+ * waits on it (`pulumi.com/waitFor`), so nothing that needs projectcalico.org/v3 is applied before the API
+ * server serves it.
  */
 export const WAIT_READY = { "pulumi.com/waitFor": "condition=Ready", "pulumi.com/timeoutSeconds": "900" } as const;
+
+/**
+ * The Goldmane and Whisker controllers never write `status.conditions` on their CRs (their state is only in
+ * TigeraStatus `goldmane`/`whisker`), so a `condition=Ready` wait on them would time out on every
+ * `pulumi up`. Nothing in the stack depends on them, so they are applied without an await.
+ */
+export const NO_AWAIT = { "pulumi.com/skipAwait": "true" } as const;
 
 /** `.dockerconfigjson` content for the registry. */
 export function dockerConfigJson(host: string, username: string, password: string): string {
