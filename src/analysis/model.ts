@@ -228,14 +228,17 @@ export function buildModel(inventory: Inventory, policyModel: PolicyModel, opts:
       for (const h of targets) add(ref, h);
       continue;
     }
+    // Profile labels (inherited) first, then the pod's own labels, then the labels the k8s conversion
+    // sets over them (workload_endpoint_default.go: namespace, orchestrator, and the service account
+    // "if less than 63 characters"): a pod cannot relabel itself into another namespace.
     const labels: Record<string, string> = {
       ...nsProfile(w.namespace),
       ...prefixed(SA_PREFIX, saLabels.get(`${w.namespace}/${w.serviceAccount}`) ?? {}),
       [SA_PREFIX + LABEL_NAME]: w.serviceAccount,
+      ...w.labels,
       [LABEL_NAMESPACE]: w.namespace,
       [LABEL_ORCHESTRATOR]: "k8s",
-      [LABEL_SERVICE_ACCOUNT]: w.serviceAccount,
-      ...w.labels,
+      ...(w.serviceAccount.length < 63 ? { [LABEL_SERVICE_ACCOUNT]: w.serviceAccount } : {}),
     };
     const ep: Endpoint = {
       id: `${w.namespace}/${w.name}[${w.kind}]`,
@@ -258,7 +261,8 @@ export function buildModel(inventory: Inventory, policyModel: PolicyModel, opts:
 
   const networkSets: NetworkSetView[] = pm.networkSets.map((s) => ({
     ...s,
-    view: s.namespace === undefined ? s.labels : { ...nsProfile(s.namespace), [LABEL_NAMESPACE]: s.namespace, ...s.labels },
+    // networksetprocessor.go: own labels, then the namespace label over them; namespace profile inherited.
+    view: s.namespace === undefined ? s.labels : { ...nsProfile(s.namespace), ...s.labels, [LABEL_NAMESPACE]: s.namespace },
   }));
   const index = buildNetsetIndex(networkSets);
   const covering = new Map<IpSet, NetworkSetView[]>();

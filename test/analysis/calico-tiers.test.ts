@@ -381,6 +381,32 @@ spec:
     expect(verdict(scoped, "net:198.51.100.9", "shop/db", 5432)).toBe(false);
   });
 
+  it("the labels Calico's conversion sets win over the object's own: a pod or network set cannot claim another namespace (PC k8s/conversion/workload_endpoint_default.go, updateprocessors/networksetprocessor.go)", () => {
+    const spoof = parseInventory({
+      namespaces: [
+        { name: "shop", workloads: [{ name: "db", labels: { app: "db" } }] },
+        { name: "other", workloads: [{ name: "spy", labels: { app: "spy", "projectcalico.org/namespace": "shop" }, serviceAccount: "s".repeat(63) }] },
+      ],
+    });
+    const m = modelOf(`
+apiVersion: projectcalico.org/v3
+kind: NetworkPolicy
+metadata: { name: db, namespace: shop }
+spec:
+  selector: app == "db"
+  ingress: [{ action: Allow, source: { selector: all() } }]
+---
+apiVersion: projectcalico.org/v3
+kind: NetworkSet
+metadata: { name: spy-net, namespace: other, labels: { projectcalico.org/namespace: shop } }
+spec: { nets: [198.51.100.0/24] }
+`, spoof);
+    expect(verdict(m, "other/spy", "shop/db", 5432)).toBe(false);
+    expect(verdict(m, "net:198.51.100.1", "shop/db", 5432)).toBe(false);
+    // A service account name of 63 characters or more gets no projectcalico.org/serviceaccount label.
+    expect(m.byRef.get("other/spy")![0]!.labels["projectcalico.org/serviceaccount"]).toBeUndefined();
+  });
+
   it("serviceAccounts names and selectors match the pod's service account (TD networkpolicy.mdx ServiceAccountMatch)", () => {
     const m = modelOf(`
 apiVersion: projectcalico.org/v3
