@@ -197,13 +197,14 @@ export function buildModel(inventory: Inventory, policyModel: PolicyModel, opts:
         selectable: ipsOf(hep.expectedIPs).length > 0,
       };
     } else if (node !== undefined && (node.autoHostEndpoint || pm.autoHostEndpoints)) {
-      // kube-controllers: `<node>-auto-hep`, interface `*`, node labels, profile projectcalico-default-allow.
+      // kube-controllers (controllers/node/hostendpoints.go generateAutoHostEndpoint): `<node>-auto-hep`,
+      // interface `*`, the node's labels plus projectcalico.org/created-by, profile projectcalico-default-allow.
       ep = {
         id: `host:${nodeName}`,
         ref: `host:${nodeName}`,
         kind: "host",
         name: nodeName,
-        labels: node.labels,
+        labels: { ...node.labels, "projectcalico.org/created-by": "calico-kube-controllers" },
         ports: [],
         ips: ipsOf(node.ips),
         node: nodeName,

@@ -801,6 +801,8 @@ spec:
     expect(verdict(m, "net:192.0.2.1", "host:control", 10250)).toBe(true);
     expect(verdict(m, "net:192.0.2.1", "host:control", 80)).toBe(false); // end of tier default
     expect(verdict(m, "net:192.0.2.1", "host:control", 6443)).toBe(true); // failsafe
+    // kube-controllers labels them (PC kube-controllers/pkg/controllers/node/hostendpoints.go).
+    expect(m.byRef.get("host:worker")![0]!.labels).toMatchObject({ role: "worker", "projectcalico.org/created-by": "calico-kube-controllers" });
   });
 
   it("host-networked pods are their node; host to a pod on the same node is always allowed (CALICO.md §3)", () => {
