@@ -300,6 +300,12 @@ spec: { stagedAction: Delete, selector: app == "web" }
     const staged = modelOf(text, inventory, "staged");
     expect(verdict(staged, "shop/web", "shop/db", 5432)).toBe(false);
     expect(verdict(staged, "shop/db", "shop/web", 8080)).toBe(true);
+    // Learn and Ignore are recommendation states, not changes to promote: the would-be view keeps the
+    // enforced policies (docs/analysis.md, Staged policies).
+    for (const action of ["Learn", "Ignore"]) {
+      const m = modelOf(text.replace("spec: { selector: app == \"db\"", `spec: { stagedAction: ${action}, selector: app == "db"`), inventory, "staged");
+      expect(verdict(m, "shop/web", "shop/db", 5432), action).toBe(true);
+    }
   });
 
   it("Kubernetes NetworkPolicy runs in the default tier at order 1000, before a Calico policy of order 2000 (CALICO.md §3; PC k8s conversion)", () => {
