@@ -67,6 +67,8 @@ describe("dev stack (multipass)", () => {
     expect(await pulumi.isSecret(program.kubeconfig)).toBe(true);
     expect(isSecretValue(byName("cluster-provider").raw["kubeconfig"])).toBe(true);
     expect(byName("cluster-kubeconfig").additionalSecretOutputs).toContain("stdout");
+    // A secret command: the command provider does not stream the kubeconfig to the console.
+    expect(isSecretValue(byName("cluster-kubeconfig").raw["create"])).toBe(true);
     expect(await resolve(program.controlPlaneIp)).toBe("10.91.52.10");
   });
 

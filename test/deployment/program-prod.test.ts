@@ -46,6 +46,8 @@ describe("prod stack (ssh + external registry)", () => {
       expect(isSecretValue(conn) || isSecretValue(conn["privateKey"]), n).toBe(true);
     }
     expect((byName("cluster-control").inputs["connection"] as Record<string, unknown>)["privateKey"]).toBe(SSH_KEY);
+    expect(byName("cluster-kubeconfig").additionalSecretOutputs).toContain("stdout");
+    expect(isSecretValue(byName("cluster-kubeconfig").raw["create"])).toBe(true);
     expect(isSecretValue(byName("mirror-copy").raw["environment"])).toBe(true);
     expect((byName("mirror-copy").inputs["environment"] as Record<string, string>)["MIRROR_PASSWORD"]).toBe(PASSWORD);
     const data = byName("calico-pull-secret").raw["stringData"] as Record<string, unknown>;

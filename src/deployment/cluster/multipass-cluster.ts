@@ -9,6 +9,7 @@ import * as random from "@pulumi/random";
 import type { MultipassCluster as MultipassClusterConfig } from "../../config/types.js";
 import { READ_KUBECONFIG, k3sCloudInit, k3sReadyScript, rewriteKubeconfig } from "../planners/k3s.js";
 import { deleteScript, execScript, launchScript, parseMultipassIpv4 } from "../planners/multipass.js";
+import { sh } from "../planners/shell.js";
 import type { ClusterOutputs } from "./cluster.js";
 
 export interface NodeRegistryArgs {
@@ -83,9 +84,13 @@ export class MultipassCluster extends pulumi.ComponentResource implements Cluste
       { create: execScript(cpName), stdin: k3sReadyScript(1 + c.workers), interpreter: ["/bin/bash", "-c"], triggers: [controlPlane.id, ...workers.map((w) => w.id)] },
       { parent: this, dependsOn: this.vms },
     );
+    // stdout is the admin kubeconfig (client key included). additionalSecretOutputs keeps it out of the
+    // state in plain text, but the command provider also streams stdout to the console; a secret input
+    // makes it treat the whole command as secret (pulumi/pulumi-command#260). The installed
+    // @pulumi/command has no `logging` input to turn the streaming off (upstream 1.x has it).
     const read = new command.local.Command(
       `${name}-kubeconfig`,
-      { create: `multipass exec ${cpName} -- sudo ${READ_KUBECONFIG}`, interpreter: ["/bin/bash", "-c"], triggers: [controlPlane.id] },
+      { create: pulumi.secret(`multipass exec ${sh(cpName)} -- sudo ${READ_KUBECONFIG}`), interpreter: ["/bin/bash", "-c"], triggers: [controlPlane.id] },
       { parent: this, dependsOn: [ready], additionalSecretOutputs: ["stdout"] },
     );
     this.kubeconfig = pulumi.secret(pulumi.all([read.stdout, this.controlPlaneIp]).apply(([k, ip]) => rewriteKubeconfig(k, ip)));

@@ -130,7 +130,7 @@ export async function installMocks(stack: string, preview = false): Promise<void
   }
   await pulumi.runtime.setMocks(
     {
-      newResource: (args) => ({ id: `${args.name}-id`, state: { ...args.inputs, ...fabricate(args.type, args.name, args.inputs as Record<string, unknown>, preview) } }),
+      newResource: (args) => ({ id: `${args.name}-id`, state: { ...args.inputs, ...fabricate(args.type, args.name, unwrap(args.inputs) as Record<string, unknown>, preview) } }),
       call: (args) => args.inputs,
     },
     "calico-baseline",
