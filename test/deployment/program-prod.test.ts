@@ -48,6 +48,10 @@ describe("prod stack (ssh + external registry)", () => {
     expect((byName("cluster-control").inputs["connection"] as Record<string, unknown>)["privateKey"]).toBe(SSH_KEY);
     expect(byName("cluster-kubeconfig").additionalSecretOutputs).toContain("stdout");
     expect(isSecretValue(byName("cluster-kubeconfig").raw["create"])).toBe(true);
+    // The uninstall command is one shell word for `bash -c`, single-quoted (no expansion by the login shell).
+    expect(byName("cluster-control").inputs["delete"]).toBe(
+      "sudo bash -c 'if [ -x /usr/local/bin/k3s-uninstall.sh ]; then /usr/local/bin/k3s-uninstall.sh; fi'",
+    );
     expect(isSecretValue(byName("mirror-copy").raw["environment"])).toBe(true);
     expect((byName("mirror-copy").inputs["environment"] as Record<string, string>)["MIRROR_PASSWORD"]).toBe(PASSWORD);
     const data = byName("calico-pull-secret").raw["stringData"] as Record<string, unknown>;

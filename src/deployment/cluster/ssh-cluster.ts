@@ -8,6 +8,7 @@ import * as pulumi from "@pulumi/pulumi";
 import * as random from "@pulumi/random";
 import type { SshCluster as SshClusterConfig } from "../../config/types.js";
 import { READ_KUBECONFIG, k3sInstallScript, k3sReadyScript, k3sUninstallScript, rewriteKubeconfig } from "../planners/k3s.js";
+import { sh } from "../planners/shell.js";
 import type { ClusterOutputs } from "./cluster.js";
 import type { NodeRegistryArgs } from "./multipass-cluster.js";
 
@@ -38,7 +39,7 @@ export class SshCluster extends pulumi.ComponentResource implements ClusterOutpu
         connection: connection(c.controlPlane),
         create: "sudo bash -s",
         stdin: pulumi.secret(pulumi.all([token.result, trust]).apply(([t, r]) => k3sInstallScript({ k3s, node: { role: "server", tlsSan: c.controlPlane }, token: t, registry: r }))),
-        delete: `sudo bash -c ${JSON.stringify(k3sUninstallScript("server").trim())}`,
+        delete: `sudo bash -c ${sh(k3sUninstallScript("server").trim())}`,
         triggers: [c.k3sVersion, c.podCidr, c.serviceCidr],
       },
       { parent: this, additionalSecretOutputs: ["stdin"] },
@@ -55,7 +56,7 @@ export class SshCluster extends pulumi.ComponentResource implements ClusterOutpu
                 .all([token.result, trust])
                 .apply(([t, r]) => k3sInstallScript({ k3s, node: { role: "agent", serverUrl: `https://${c.controlPlane}:6443` }, token: t, registry: r })),
             ),
-            delete: `sudo bash -c ${JSON.stringify(k3sUninstallScript("agent").trim())}`,
+            delete: `sudo bash -c ${sh(k3sUninstallScript("agent").trim())}`,
             triggers: [c.k3sVersion],
           },
           { parent: this, dependsOn: [server], additionalSecretOutputs: ["stdin"] },
