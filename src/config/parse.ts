@@ -7,7 +7,7 @@
  */
 import { cidrContains, parseCidr } from "../model/net.js";
 import { UserError, type Problem } from "../model/problem.js";
-import { Fields } from "./fields.js";
+import { Fields, isObj } from "./fields.js";
 import {
   CALICO_MINORS,
   DEFAULT_CALICO_VERSION,
@@ -104,7 +104,10 @@ export function parseStackConfig(raw: RawStackConfig, stack: string, opts?: Pars
   const clusterF = top("cluster");
   const cluster = parseCluster(clusterF, stack, secretsRequired);
   const calico = parseCalico(top("calico"), cluster);
-  const registryPresent = raw[`${ns}registry`] !== undefined && raw[`${ns}registry`] !== null;
+  // Pulumi.yaml declares every key with `default: {}` (a declared key without a default is required in every
+  // stack), so under the engine an unset registry arrives as an empty object: that means "not configured".
+  const rawRegistry = raw[`${ns}registry`];
+  const registryPresent = rawRegistry !== undefined && rawRegistry !== null && !(isObj(rawRegistry) && Object.keys(rawRegistry).length === 0);
   const registry = parseRegistry(top("registry"), cluster, registryPresent, secretsRequired);
   const monitoring = parseMonitoring(top("monitoring"));
   const policies = parsePolicies(top("policies"), calico.minor, registry);

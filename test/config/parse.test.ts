@@ -86,6 +86,8 @@ describe("parseStackConfig errors name the key, the value and a hint", () => {
     expect(p).toHaveLength(1);
     expect(p[0]).toMatchObject({ path: `${NS}:registry`, message: expect.stringContaining("is required for cluster type ssh") });
     expect(p[0]?.hint).toContain("type: external");
+    // Under the engine an unset key arrives as the project default {} (Pulumi.yaml): same problem.
+    expect(problemsOf({ [`${NS}:cluster`]: ssh[`${NS}:cluster`], [`${NS}:registry`]: {} })).toEqual(p);
   });
 
   it("bad CIDR, with the canonical block suggested when only host bits are wrong", () => {
