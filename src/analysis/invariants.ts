@@ -12,10 +12,14 @@ import type { Endpoint, Model } from "./model.js";
 import { protocolNumber } from "./connset.js";
 import { cidrContains, parseCidr } from "../model/net.js";
 
-/** Which endpoints an invariant talks about. */
+/**
+ * Which endpoints an invariant talks about. `labels` must match exactly; `has` lists labels that must
+ * be present with any value (a control-plane node is `node-role.kubernetes.io/control-plane: "true"`
+ * on k3s but `""` on kubeadm).
+ */
 export type EndpointQuery =
-  | { readonly workloads: { readonly namespace?: string; readonly labels?: Labels } }
-  | { readonly hosts: { readonly labels?: Labels } }
+  | { readonly workloads: { readonly namespace?: string; readonly labels?: Labels; readonly has?: readonly string[] } }
+  | { readonly hosts: { readonly labels?: Labels; readonly has?: readonly string[] } }
   | { readonly net: string };
 
 export interface Invariant {
@@ -38,17 +42,17 @@ export interface InvariantResult {
   readonly failures: readonly FlowResult[];
 }
 
-const CONTROL_PLANE: Labels = { "node-role.kubernetes.io/control-plane": "true" };
+const CONTROL_PLANE = { has: ["node-role.kubernetes.io/control-plane"] } as const;
 
 /** The defaults of issue 5; the registry one is added from the stack's registry settings. */
 export function defaultInvariants(settings?: Pick<PolicySettings, "registry">): Invariant[] {
   const all: Invariant[] = [
     { name: "dns-udp", description: "every pod resolves names through kube-dns", from: { workloads: {} }, to: { workloads: { namespace: "kube-system", labels: { "k8s-app": "kube-dns" } } }, protocol: "UDP", port: 53 },
     { name: "dns-tcp", description: "every pod resolves names through kube-dns over TCP (large answers)", from: { workloads: {} }, to: { workloads: { namespace: "kube-system", labels: { "k8s-app": "kube-dns" } } }, protocol: "TCP", port: 53 },
-    { name: "apiserver-from-nodes", description: "nodes (kubelet, calico-node, kube-proxy) reach the API server", from: { hosts: {} }, to: { hosts: { labels: CONTROL_PLANE } }, protocol: "TCP", port: 6443 },
-    { name: "apiserver-from-calico", description: "Calico components in calico-system reach the API server", from: { workloads: { namespace: "calico-system" } }, to: { hosts: { labels: CONTROL_PLANE } }, protocol: "TCP", port: 6443 },
+    { name: "apiserver-from-nodes", description: "nodes (kubelet, calico-node, kube-proxy) reach the API server", from: { hosts: {} }, to: { hosts: CONTROL_PLANE }, protocol: "TCP", port: 6443 },
+    { name: "apiserver-from-calico", description: "Calico components in calico-system reach the API server", from: { workloads: { namespace: "calico-system" } }, to: { hosts: CONTROL_PLANE }, protocol: "TCP", port: 6443 },
     { name: "typha-from-nodes", description: "calico-node on every node reaches Typha", from: { hosts: {} }, to: { workloads: { namespace: "calico-system", labels: { "k8s-app": "calico-typha" } } }, protocol: "TCP", port: 5473 },
-    { name: "kubelet-from-control-plane", description: "the API server reaches every kubelet (logs, exec, probes)", from: { hosts: { labels: CONTROL_PLANE } }, to: { hosts: {} }, protocol: "TCP", port: 10250 },
+    { name: "kubelet-from-control-plane", description: "the API server reaches every kubelet (logs, exec, probes)", from: { hosts: CONTROL_PLANE }, to: { hosts: {} }, protocol: "TCP", port: 10250 },
     { name: "monitoring-felix", description: "Prometheus scrapes Felix metrics", from: { workloads: { namespace: "calico-monitoring", labels: { role: "monitoring" } } }, to: { workloads: { namespace: "calico-system", labels: { "k8s-app": "calico-node" } } }, protocol: "TCP", port: 9091 },
     { name: "monitoring-typha", description: "Prometheus scrapes Typha metrics", from: { workloads: { namespace: "calico-monitoring", labels: { role: "monitoring" } } }, to: { workloads: { namespace: "calico-system", labels: { "k8s-app": "calico-typha" } } }, protocol: "TCP", port: 9093 },
     { name: "monitoring-kube-controllers", description: "Prometheus scrapes kube-controllers metrics", from: { workloads: { namespace: "calico-monitoring", labels: { role: "monitoring" } } }, to: { workloads: { namespace: "calico-system", labels: { "k8s-app": "calico-kube-controllers" } } }, protocol: "TCP", port: 9094 },
@@ -60,20 +64,20 @@ export function defaultInvariants(settings?: Pick<PolicySettings, "registry">): 
   return all;
 }
 
-function matchesLabels(have: Labels, want: Labels | undefined): boolean {
-  return Object.entries(want ?? {}).every(([k, v]) => have[k] === v);
+function matchesLabels(have: Labels, want: Labels | undefined, has: readonly string[] | undefined): boolean {
+  return Object.entries(want ?? {}).every(([k, v]) => have[k] === v) && (has ?? []).every((k) => k in have);
 }
 
 /** The endpoints of a query; a host-networked workload is its node(s). */
 export function resolveQuery(model: Model, q: EndpointQuery): Endpoint[] {
   if ("net" in q) return [];
   if ("hosts" in q) {
-    return model.endpoints.filter((e) => e.kind === "host" && matchesLabels(model.inventory.nodes.find((n) => n.name === e.name)?.labels ?? e.labels, q.hosts.labels));
+    return model.endpoints.filter((e) => e.kind === "host" && matchesLabels(model.inventory.nodes.find((n) => n.name === e.name)?.labels ?? e.labels, q.hosts.labels, q.hosts.has));
   }
   const out = new Set<Endpoint>();
   for (const w of model.inventory.workloads) {
     if (q.workloads.namespace !== undefined && w.namespace !== q.workloads.namespace) continue;
-    if (!matchesLabels(w.labels, q.workloads.labels)) continue;
+    if (!matchesLabels(w.labels, q.workloads.labels, q.workloads.has)) continue;
     for (const e of model.byRef.get(`${w.namespace}/${w.name}`) ?? []) out.add(e);
   }
   return [...out];

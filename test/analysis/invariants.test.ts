@@ -37,6 +37,17 @@ describe("lockout invariants", () => {
     expect(r.find((x) => x.invariant.name === "typha-from-nodes")!.status).toBe("not-applicable");
   });
 
+  it("a control-plane node is recognised by the label's presence: kubeadm sets it to \"\", k3s to \"true\"", () => {
+    const kubeadm = parseInventory({
+      namespaces: [],
+      nodes: [{ name: "cp", ips: ["10.0.0.10"], labels: { "node-role.kubernetes.io/control-plane": "" } }, { name: "w", ips: ["10.0.0.11"] }],
+    });
+    const r = checkInvariants(modelOf("", kubeadm), defaultInvariants());
+    const byName = (n: string) => r.find((x) => x.invariant.name === n)!;
+    expect(byName("apiserver-from-nodes")).toMatchObject({ status: "pass", checked: 1 });
+    expect(byName("kubelet-from-control-plane")).toMatchObject({ status: "pass", checked: 1 });
+  });
+
   it("a policy that cuts pods off DNS breaks dns-udp, with the explain trail of the denied flow", () => {
     const r = checkInvariants(modelOf(denyShopEgress, inventory), defaultInvariants());
     const dns = r.find((x) => x.invariant.name === "dns-udp")!;
