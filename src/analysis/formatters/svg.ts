@@ -30,9 +30,9 @@ const textWidth = (s: string): number => s.length * CHAR;
 
 /**
  * @param changedMeaning what an outlined (changed) cell means here, shown in the caption; defaults to
- *   "differs between the two versions".
+ *   "differ between the two versions".
  */
-export function renderSvgMatrix(names: readonly string[], matrix: readonly (readonly ConnSet[])[], diff?: DiffResult, changedMeaning = "differs between the two versions"): string {
+export function renderSvgMatrix(names: readonly string[], matrix: readonly (readonly ConnSet[])[], diff?: DiffResult, changedMeaning = "differ between the two versions"): string {
   const n = names.length;
   const longest = Math.max(textWidth("from \\ to"), ...names.map(textWidth));
   const rad = (ANGLE * Math.PI) / 180;
