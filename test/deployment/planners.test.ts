@@ -2,9 +2,12 @@
  * The pure planners: image lists per Calico version and components, manifest rewrite, kubeconfig rewrite,
  * multipass parsing, and the generated scripts as golden files (UPDATE_GOLDEN=1 rewrites them).
  */
-import { existsSync, readFileSync, writeFileSync } from "node:fs";
+import { spawnSync } from "node:child_process";
+import { existsSync, mkdtempSync, readFileSync, readdirSync, rmSync, statSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
+import { parse as parseYaml } from "yaml";
 import { parseStackConfig, type RawStackConfig } from "../../src/config/index.js";
 import { calicoImageNames, mirrorList, mirrorTargets, planImages } from "../../src/deployment/images.js";
 import { collectImages, foreignImages, installationSpec, parseManifest, rewriteOperatorManifest, stripRegistry } from "../../src/deployment/planners/calico.js";
@@ -12,7 +15,7 @@ import { k3sCloudInit, k3sInstallScript, k3sReadyScript, k3sUninstallScript, reg
 import { MIRROR_SCRIPT } from "../../src/deployment/planners/mirror.js";
 import { deleteScript, launchScript, parseMultipassIpv4 } from "../../src/deployment/planners/multipass.js";
 import { registryCloudInit, registryConfigYaml, registrySetupScript } from "../../src/deployment/planners/registry.js";
-import { sh } from "../../src/deployment/planners/shell.js";
+import { sh, writeFile } from "../../src/deployment/planners/shell.js";
 import { checkRegistryAddress } from "../../src/deployment/registry/multipass-registry.js";
 import { UserError } from "../../src/model/problem.js";
 
@@ -155,8 +158,27 @@ describe("k3s, multipass and registry helpers", () => {
     expect(sh("a b")).toBe("'a b'");
   });
 
+  it("writeFile puts content in place verbatim, with its mode, through a rename (bash, for real)", () => {
+    const dir = mkdtempSync(join(tmpdir(), "cb-writefile-"));
+    try {
+      const target = join(dir, "sub dir", "it's.yaml");
+      // Nothing is expanded, the delimiter inside the content is avoided, quotes survive.
+      const content = "a: $HOME `id` $(id)\nCALICO_BASELINE_EOF\nb: 'x' \"y\"\n";
+      const r = spawnSync("bash", ["-c", `set -euo pipefail\n${writeFile(target, content, "0640")}`], { encoding: "utf8" });
+      expect(r.stderr).toBe("");
+      expect(r.status).toBe(0);
+      expect(readFileSync(target, "utf8")).toBe(content);
+      expect(statSync(target).mode & 0o777).toBe(0o640);
+      expect(readdirSync(join(dir, "sub dir"))).toEqual(["it's.yaml"]);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
   it("writes registries.yaml with credentials and the CA file only when a CA is given", () => {
-    expect(registriesYaml({ host: "r:5000", username: "u", password: "p" })).toBe("configs:\n  r:5000:\n    auth:\n      username: u\n      password: p\n");
+    expect(parseYaml(registriesYaml({ host: "r:5000", username: "u", password: "p" }))).toEqual({
+      configs: { "r:5000": { auth: { username: "u", password: "p" } } },
+    });
     expect(registriesYaml({ host: "r:5000", username: "u", password: "p", caPem: "x" })).toContain("ca_file: /etc/rancher/k3s/calico-baseline-registry-ca.crt");
   });
 });

@@ -8,11 +8,20 @@ export function sh(s: string | number): string {
 
 /**
  * A heredoc that writes `content` to `path` with `mode`. The delimiter is quoted, so nothing in the
- * content is expanded; it is chosen so it cannot occur in the content.
+ * content is expanded; it is chosen so it cannot occur in the content. The file is written next to its
+ * target and renamed into place, so an interrupted run never leaves a truncated file (a half-written
+ * registries.yaml or registry config would break k3s or the registry on its next start), and the
+ * mode is set before any content lands in it.
  */
 export function writeFile(path: string, content: string, mode: string): string {
   let delim = "CALICO_BASELINE_EOF";
   while (content.includes(delim)) delim += "_";
   const body = content.endsWith("\n") ? content : `${content}\n`;
-  return [`install -D -m ${mode} /dev/null ${sh(path)}`, `cat > ${sh(path)} <<'${delim}'`, `${body}${delim}`].join("\n");
+  const tmp = `${path}.calico-baseline.tmp`;
+  return [
+    `install -D -m ${mode} /dev/null ${sh(tmp)}`,
+    `cat > ${sh(tmp)} <<'${delim}'`,
+    `${body}${delim}`,
+    `mv -f ${sh(tmp)} ${sh(path)}`,
+  ].join("\n");
 }
