@@ -177,6 +177,7 @@ describe("k3s, multipass and registry helpers", () => {
 
   it("writes registries.yaml with credentials and the CA file only when a CA is given", () => {
     expect(parseYaml(registriesYaml({ host: "r:5000", username: "u", password: "p" }))).toEqual({
+      mirrors: { "r:5000": { endpoint: ["https://r:5000"] } },
       configs: { "r:5000": { auth: { username: "u", password: "p" } } },
     });
     expect(registriesYaml({ host: "r:5000", username: "u", password: "p", caPem: "x" })).toContain("ca_file: /etc/rancher/k3s/calico-baseline-registry-ca.crt");

@@ -32,13 +32,15 @@ export interface K3sInstall {
 export const REGISTRY_CA_PATH = "/etc/rancher/k3s/calico-baseline-registry-ca.crt";
 
 /**
- * k3s `registries.yaml`: containerd authenticates to the mirror and trusts its CA. Images are referenced
- * by the mirror's own host, so only `configs` is needed (no `mirrors` rewrite of docker.io).
+ * k3s `registries.yaml` (docs.k3s.io/installation/private-registry): `mirrors` names the private registry
+ * and its https endpoint, `configs` (keyed by the same host:port) gives containerd the credentials and the
+ * CA to verify it. Every image is referenced by the registry's own host (`<host>/calico/node:...`), so no
+ * public registry (docker.io, quay.io) is rewritten to it.
  */
 export function registriesYaml(r: NodeRegistryTrust): string {
   const cfg: Record<string, unknown> = { auth: { username: r.username, password: r.password } };
   if (r.caPem !== undefined) cfg["tls"] = { ca_file: REGISTRY_CA_PATH };
-  return stringify({ configs: { [r.host]: cfg } });
+  return stringify({ mirrors: { [r.host]: { endpoint: [`https://${r.host}`] } }, configs: { [r.host]: cfg } });
 }
 
 export function k3sFlags(i: K3sInstall): string[] {
