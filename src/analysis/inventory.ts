@@ -514,12 +514,23 @@ export function mergeInventories(...parts: readonly Inventory[]): Inventory {
       const prev = ns.get(n.name);
       ns.set(n.name, prev === undefined ? n : { name: n.name, labels: { ...n.labels, ...prev.labels } });
     }
+    // The first part wins on what it declares (labels, ports, service account); facts it leaves
+    // out (addresses, the node a pod runs on) are taken from later parts, so a kubectl dump adds
+    // live pod and node addresses to a declared inventory instead of being ignored.
     for (const w of p.workloads) {
       const k = `${w.namespace}/${w.name}`;
-      if (!wl.has(k)) wl.set(k, w);
+      const prev = wl.get(k);
+      if (prev === undefined) wl.set(k, w);
+      else if ((prev.ips.length === 0 && w.ips.length > 0) || (prev.node === undefined && w.node !== undefined)) {
+        wl.set(k, { ...prev, ips: prev.ips.length > 0 ? prev.ips : w.ips, ...(prev.node === undefined && w.node !== undefined ? { node: w.node } : {}) });
+      }
       if (!ns.has(w.namespace)) ns.set(w.namespace, { name: w.namespace, labels: {} });
     }
-    for (const n of p.nodes) if (!nodes.has(n.name)) nodes.set(n.name, n);
+    for (const n of p.nodes) {
+      const prev = nodes.get(n.name);
+      if (prev === undefined) nodes.set(n.name, n);
+      else nodes.set(n.name, { ...prev, ips: prev.ips.length > 0 ? prev.ips : n.ips, labels: { ...n.labels, ...prev.labels }, autoHostEndpoint: prev.autoHostEndpoint || n.autoHostEndpoint });
+    }
     for (const e of p.externals) if (!ext.has(e.name)) ext.set(e.name, e);
     for (const s of p.serviceAccounts) if (!sas.has(`${s.namespace}/${s.name}`)) sas.set(`${s.namespace}/${s.name}`, s);
   }

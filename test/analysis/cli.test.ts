@@ -104,6 +104,31 @@ spec: { namespaceSelector: projectcalico.org/name == "shop", types: [Egress] }
     expect((await cli(["report", "--calico-minor", "3.29", "--manifests", "new"], dir)).err).toContain('--calico-minor: unknown Calico minor (value: "3.29"). Hint: use one of 3.30, 3.31, 3.32');
   });
 
+  it("--inventory reads a kubectl dump (a JSON List) by content: pod addresses make nets rules decidable", async () => {
+    const dir = workspace();
+    writeFileSync(join(dir, "new/db.yaml"), `apiVersion: projectcalico.org/v3
+kind: NetworkPolicy
+metadata: { name: db, namespace: shop }
+spec:
+  selector: app == "db"
+  ingress: [{ action: Allow, protocol: TCP, source: { nets: [192.168.1.0/24] }, destination: { ports: [5432] } }]
+`);
+    const dump = {
+      apiVersion: "v1",
+      kind: "List",
+      items: [
+        { apiVersion: "v1", kind: "Pod", metadata: { name: "web-7d-x", namespace: "shop", labels: { app: "web" }, ownerReferences: [{ kind: "ReplicaSet", name: "web-7d", controller: true }] }, spec: { containers: [] }, status: { podIP: "192.168.1.5" } },
+        { apiVersion: "apps/v1", kind: "ReplicaSet", metadata: { name: "web-7d", namespace: "shop", ownerReferences: [{ kind: "Deployment", name: "web", controller: true }] }, spec: { template: { metadata: { labels: { app: "web" } }, spec: {} } } },
+      ],
+    };
+    writeFileSync(join(dir, "dump.json"), JSON.stringify(dump));
+    const q = ["explain", "--manifests", "new", "--from", "shop/web", "--to", "shop/db", "--port", "5432"];
+    expect((await cli(q, dir)).code).toBe(2); // the declared web has no known address: outside every nets
+    const r = await cli([...q, "--inventory", "dump.json", "--format", "json"], dir);
+    expect(r.code).toBe(0);
+    expect(JSON.parse(r.out).flows.map((f: { src: string }) => f.src)).toEqual(["shop/web[Deployment]"]);
+  });
+
   it("--calico-minor picks Felix's order tie-break", async () => {
     const dir = workspace();
     writeFileSync(join(dir, "new/tie.yaml"), `apiVersion: projectcalico.org/v3

@@ -41,4 +41,18 @@ describe("inventory from manifests and dumps", () => {
     expect(merged.namespaces).toEqual([{ name: "default", labels: { x: "y" } }]);
     expect(merged.workloads).toHaveLength(1);
   });
+
+  it("a declared entry keeps what it declares and takes the addresses and node it leaves out from a dump", () => {
+    const declared = parseInventory({
+      namespaces: [{ name: "shop", workloads: [{ name: "web", labels: { app: "web" }, serviceAccount: "web" }] }],
+      nodes: [{ name: "n1", labels: { role: "worker" } }],
+    });
+    const dump = inventoryFromObjects([
+      { apiVersion: "v1", kind: "Pod", metadata: { name: "web", namespace: "shop", labels: { app: "web", extra: "1" } }, spec: { nodeName: "n1", containers: [] }, status: { podIP: "192.168.1.5" } },
+      { apiVersion: "v1", kind: "Node", metadata: { name: "n1", labels: { zone: "a" } }, status: { addresses: [{ type: "InternalIP", address: "10.0.0.1" }] } },
+    ]);
+    const merged = mergeInventories(declared, dump);
+    expect(merged.workloads).toEqual([expect.objectContaining({ name: "web", labels: { app: "web" }, serviceAccount: "web", ips: ["192.168.1.5"], node: "n1" })]);
+    expect(merged.nodes).toEqual([{ name: "n1", ips: ["10.0.0.1"], labels: { zone: "a", role: "worker" }, autoHostEndpoint: false }]);
+  });
 });
