@@ -327,7 +327,11 @@ function parseCalico(f: Fields, cluster: ClusterConfig): CalicoConfig {
     apiServer,
     goldmane,
     whisker,
-    csi: f.bool("csi", true),
+    // Upstream defaults differ by install path: the 3.31+ tigera-operator chart sets
+    // installation.kubeletVolumePluginPath None (CSI off, calico #10400), while custom-resources.yaml (the
+    // manifest path) and the 3.30 chart leave it at /var/lib/kubelet (CSI on). The program writes the
+    // Installation itself, so it follows the same defaults explicitly.
+    csi: f.bool("csi", !(install === "helm" && minor !== "3.30")),
     flexVolume: f.bool("flexVolume", true),
     bgp: f.oneOf("bgp", ["Enabled", "Disabled"] as const, "Disabled"),
     linuxDataplane: f.oneOf("linuxDataplane", ["Iptables", "BPF", "Nftables"] as const, "Iptables"),

@@ -40,8 +40,8 @@ function golden(name: string, actual: string): void {
 }
 
 describe("planImages", () => {
-  it("lists the operator, every default Calico component and node-exporter for 3.32.1", () => {
-    const images = planImages(config());
+  it("lists the operator, every default Calico component and node-exporter for 3.32.1 (manifest install: CSI on)", () => {
+    const images = planImages(config({ install: "manifest" }));
     expect(images.map((i) => i.source)).toEqual([
       "quay.io/tigera/operator:v1.42.3",
       "quay.io/calico/node:v3.32.1",
@@ -57,6 +57,19 @@ describe("planImages", () => {
       "quay.io/calico/whisker-backend:v3.32.1",
       "quay.io/prometheus/node-exporter:v1.9.1",
     ]);
+  });
+
+  it("leaves CSI out by default where the upstream chart does (helm, 3.31+), keeps it for 3.30 helm", () => {
+    const names = (calico: Record<string, unknown>): string[] => planImages(config(calico)).map((i) => i.repository);
+    for (const version of ["3.32.1", "3.31.7"]) {
+      const c = config({ version });
+      expect(c.calico.csi, version).toBe(false);
+      expect(names({ version }), version).not.toContain("calico/csi");
+      expect(names({ version }), version).not.toContain("calico/node-driver-registrar");
+      expect(installationSpec(c.calico, "r:5000")["kubeletVolumePluginPath"], version).toBe("None");
+    }
+    expect(names({ version: "3.30.7" })).toEqual(expect.arrayContaining(["calico/csi", "calico/node-driver-registrar"]));
+    expect(names({ version: "3.32.1", csi: true })).toEqual(expect.arrayContaining(["calico/csi", "calico/node-driver-registrar"]));
   });
 
   it("follows the version's operator and drops components that are switched off", () => {
@@ -84,7 +97,7 @@ describe("planImages", () => {
   });
 
   it("agrees with the Installation: every image the operator composes from it is in the plan", () => {
-    const c = config();
+    const c = config({ csi: true });
     const spec = installationSpec(c.calico, "10.0.0.5:5000");
     const planned = new Set(mirrorTargets(planImages(c), "10.0.0.5:5000").map((i) => i.target));
     for (const name of calicoImageNames(c.calico)) {

@@ -114,6 +114,7 @@ describe("dev stack (multipass)", () => {
     expect(env["MIRROR_REGISTRY"]).toBe(REGISTRY);
     expect(env["MIRROR_IMAGES"]?.split("\n")).toEqual(images.map((i) => `${i.source} ${i.target}`));
     expect(env["MIRROR_IMAGES"]).toContain(`quay.io/tigera/operator:v1.42.3 ${REGISTRY}/tigera/operator:v1.42.3`);
+    expect(env["MIRROR_IMAGES"]).not.toContain("calico/csi");
     expect(env["MIRROR_CA_PEM"]).toContain("registry-ca");
     // Re-runs only when an input (the list, the registry, its credentials) changes: no always-changing trigger.
     const copy = byName("mirror-copy").inputs;
@@ -146,6 +147,8 @@ describe("dev stack (multipass)", () => {
       imagePullSecrets: [{ name: "calico-baseline-registry" }],
       nodeMetricsPort: 9091,
       typhaMetricsPort: 9093,
+      // The 3.32 chart's default (CSI off), and so no CSI image is mirrored.
+      kubeletVolumePluginPath: "None",
       calicoNetwork: { bgp: "Disabled", ipPools: [{ name: "default-ipv4-ippool", cidr: "10.42.0.0/16", encapsulation: "VXLANCrossSubnet", blockSize: 26 }] },
     });
     expect(byName("calico-apiserver").inputs["metadata"]).toMatchObject({ annotations: { "pulumi.com/waitFor": "condition=Ready" } });
