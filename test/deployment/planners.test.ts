@@ -15,6 +15,7 @@ import { k3sCloudInit, k3sInstallScript, k3sReadyScript, k3sUninstallScript, reg
 import { MIRROR_SCRIPT } from "../../src/deployment/planners/mirror.js";
 import { deleteScript, launchScript, parseMultipassIpv4 } from "../../src/deployment/planners/multipass.js";
 import { registryCloudInit, registryConfigYaml, registrySetupScript } from "../../src/deployment/planners/registry.js";
+import { chartSource } from "../../src/deployment/planners/helm.js";
 import { sh, writeFile } from "../../src/deployment/planners/shell.js";
 import { checkRegistryAddress } from "../../src/deployment/registry/multipass-registry.js";
 import { UserError } from "../../src/model/problem.js";
@@ -143,6 +144,16 @@ describe("operator manifest rewrite", () => {
     expect(stripRegistry("calico/node:v1")).toBe("calico/node:v1");
     expect(foreignImages({ tigeraOperator: { registry: "quay.io", image: "tigera/operator" } }, "10.0.0.5:5000")).toEqual(["quay.io/tigera/operator"]);
     expect(foreignImages({ global: { imageRegistry: "docker.io" } }, "10.0.0.5:5000")).toEqual(["docker.io/"]);
+  });
+});
+
+describe("chart sources", () => {
+  it("uses a classic repository as repositoryOpts and names an OCI chart by its full reference", () => {
+    expect(chartSource("https://docs.tigera.io/calico/charts", "tigera-operator")).toEqual({
+      chart: "tigera-operator",
+      repositoryOpts: { repo: "https://docs.tigera.io/calico/charts" },
+    });
+    expect(chartSource("oci://registry.example.com/charts/", "tigera-operator")).toEqual({ chart: "oci://registry.example.com/charts/tigera-operator" });
   });
 });
 

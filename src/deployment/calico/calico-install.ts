@@ -18,6 +18,7 @@ import {
   rewriteOperatorManifest,
   type parseManifest,
 } from "../planners/calico.js";
+import { chartSource } from "../planners/helm.js";
 import type { RegistryEndpoint } from "../registry/registry.js";
 
 export interface CalicoInstallArgs {
@@ -64,15 +65,14 @@ export class CalicoInstall extends pulumi.ComponentResource {
           ? undefined
           : new k8s.helm.v4.Chart(
               `${name}-crds`,
-              { chart: crdChart, version: `v${c.version}`, repositoryOpts: { repo: c.chartRepo }, namespace: OPERATOR_NAMESPACE },
+              { ...chartSource(c.chartRepo, crdChart), version: `v${c.version}`, namespace: OPERATOR_NAMESPACE },
               { ...po, dependsOn: [ns] },
             );
       this.operator = new k8s.helm.v4.Chart(
         `${name}-operator`,
         {
-          chart: "tigera-operator",
+          ...chartSource(c.chartRepo, "tigera-operator"),
           version: `v${c.version}`,
-          repositoryOpts: { repo: c.chartRepo },
           namespace: OPERATOR_NAMESPACE,
           values: r.host.apply((host) => operatorChartValues(c, host)),
         },

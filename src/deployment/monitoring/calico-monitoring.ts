@@ -8,6 +8,7 @@ import * as pulumi from "@pulumi/pulumi";
 import type { MonitoringConfig } from "../../config/types.js";
 import { PULL_SECRET_NAME, dockerConfigJson } from "../planners/calico.js";
 import { FELIX_METRICS_PATCH, KUBE_CONTROLLERS_METRICS_PATCH, MONITORING_NAMESPACE, nodeExporterValues } from "../planners/monitoring.js";
+import { chartSource } from "../planners/helm.js";
 import type { RegistryEndpoint } from "../registry/registry.js";
 
 export interface CalicoMonitoringArgs {
@@ -60,9 +61,8 @@ export class CalicoMonitoring extends pulumi.ComponentResource {
       this.nodeExporter = new k8s.helm.v4.Chart(
         `${name}-node-exporter`,
         {
-          chart: "prometheus-node-exporter",
+          ...chartSource(ne.chartRepo, "prometheus-node-exporter"),
           version: ne.chartVersion,
-          repositoryOpts: { repo: ne.chartRepo },
           namespace: MONITORING_NAMESPACE,
           values: r.host.apply((host) => nodeExporterValues(ne, host)),
         },
