@@ -66,7 +66,9 @@ describe("dev stack report", () => {
     const changed = [...svg.matchAll(/<rect [^>]*data-changed="true"><title>([^<]*)<\/title>/g)].map((m) => m[1]!);
     expect(changed.length).toBeGreaterThan(0);
     for (const t of changed) expect(t).toContain(": changed; now ");
-    for (const text of ["all allowed", "some allowed", "denied", "changed (outline)", "would change if the staged policies were enforced"]) expect(svg).toContain(text);
+    for (const text of ["all allowed", "some allowed", "denied", "no pair", "changed (outline)", "would change if the staged policies were enforced"]) expect(svg).toContain(text);
+    // A diagonal cell without any pair is not "denied".
+    expect(svg).toContain('data-state="no-pair"><title>(external) → (external): traffic between outside addresses is not analysed</title>');
     // Nothing is drawn outside the canvas (labels and legend used to be clipped).
     const width = Number(/^<svg [^>]*width="(\d+)"/.exec(svg)![1]);
     for (const m of svg.matchAll(/<text x="([\d.]+)"[^>]*>([^<]*)</g)) {

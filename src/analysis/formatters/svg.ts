@@ -7,12 +7,20 @@
  * nothing is clipped (rotated column labels, legend, caption).
  */
 import type { ConnSet } from "../connset.js";
+import type { Connectivity } from "../connectivity.js";
 import type { DiffResult } from "../diff.js";
 
 export const COLOURS = { all: "#2e7d32", some: "#a5d6a7", none: "#eeeeee", changed: "#f9a825" } as const;
 
 /** What a changed cell means in a report (its diff is enforced → staged policies enforced). */
 export const STAGED_CHANGE = "would change if the staged policies were enforced";
+
+/** Groups (namespaces, hosts) with exactly one peer: their diagonal cell has no pair. */
+export function singleGroups(conn: Pick<Connectivity, "peers">): Set<string> {
+  const n = new Map<string, number>();
+  for (const p of conn.peers) n.set(p.group, (n.get(p.group) ?? 0) + 1);
+  return new Set([...n].filter(([, c]) => c === 1).map(([g]) => g));
+}
 
 const FONT = 11;
 /** Average advance of a sans-serif character at FONT px (generous, so labels never overflow). */
@@ -31,8 +39,10 @@ const textWidth = (s: string): number => s.length * CHAR;
 /**
  * @param changedMeaning what an outlined (changed) cell means here, shown in the caption; defaults to
  *   "differ between the two versions".
+ * @param single groups with a single endpoint: their diagonal cell has no pair at all, so it is drawn
+ *   as "no pair" rather than "denied" (as is external → external, which is never analysed).
  */
-export function renderSvgMatrix(names: readonly string[], matrix: readonly (readonly ConnSet[])[], diff?: DiffResult, changedMeaning = "differ between the two versions"): string {
+export function renderSvgMatrix(names: readonly string[], matrix: readonly (readonly ConnSet[])[], diff?: DiffResult, changedMeaning = "differ between the two versions", single: ReadonlySet<string> = new Set()): string {
   const n = names.length;
   const longest = Math.max(textWidth("from \\ to"), ...names.map(textWidth));
   const rad = (ANGLE * Math.PI) / 180;
@@ -46,6 +56,7 @@ export function renderSvgMatrix(names: readonly string[], matrix: readonly (read
     { fill: COLOURS.all, text: "all allowed" },
     { fill: COLOURS.some, text: "some allowed" },
     { fill: COLOURS.none, text: "denied" },
+    { fill: "#ffffff", stroke: "#bbbbbb", text: "no pair" },
     ...(diff === undefined ? [] : [{ fill: "#ffffff", stroke: COLOURS.changed, text: "changed (outline)" }]),
   ];
   const legendWidth = legend.reduce((w, l) => w + 18 + textWidth(l.text) + 16, 0);
@@ -71,10 +82,15 @@ export function renderSvgMatrix(names: readonly string[], matrix: readonly (read
     names.forEach((d, j) => {
       const c = matrix[i]![j]!;
       const isChanged = changed.has(`${s}\u0000${d}`);
-      const state = c.isAll() ? "all" : c.isEmpty() ? "none" : "some";
-      const title = `${s} → ${d}: ${isChanged ? "changed; now " : ""}${c.toString()}`;
       const x = left + j * CELL;
       const y = top + i * CELL;
+      if (s === d && (s === "(external)" || single.has(s))) {
+        const why = s === "(external)" ? "traffic between outside addresses is not analysed" : "a single endpoint: no pair";
+        out.push(`<rect x="${x + 0.5}" y="${y + 0.5}" width="${CELL - 2}" height="${CELL - 2}" fill="#ffffff" stroke="#bbbbbb" data-state="no-pair"><title>${xml(`${s} → ${d}: ${why}`)}</title></rect>`);
+        return;
+      }
+      const state = c.isAll() ? "all" : c.isEmpty() ? "none" : "some";
+      const title = `${s} → ${d}: ${isChanged ? "changed; now " : ""}${c.toString()}`;
       out.push(`<rect x="${x}" y="${y}" width="${CELL - 1}" height="${CELL - 1}" fill="${COLOURS[state]}" data-state="${state}"${isChanged ? ` data-changed="true"` : ""}><title>${xml(title)}</title></rect>`);
       // Outlines are drawn after every fill so a neighbour never paints over them.
       if (isChanged) outlines.push(`<rect x="${x + 1.5}" y="${y + 1.5}" width="${CELL - 4}" height="${CELL - 4}" fill="none" stroke="${COLOURS.changed}" stroke-width="3" pointer-events="none"/>`);

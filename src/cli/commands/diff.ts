@@ -17,7 +17,7 @@ import { diffModels } from "../../analysis/diff.js";
 import { formatDiffText } from "../../analysis/formatters/text.js";
 import { renderMarkdownDiff } from "../../analysis/formatters/md.js";
 import { diffJson } from "../../analysis/formatters/json.js";
-import { renderSvgMatrix } from "../../analysis/formatters/svg.js";
+import { renderSvgMatrix, singleGroups } from "../../analysis/formatters/svg.js";
 import type { SourcedObject } from "../../analysis/policies.js";
 import type { CliIo } from "../main.js";
 import { assertAnalysable, calicoMinorOf, emit, loadInput, loadInventories, parseFlags, parseFormat } from "./report.js";
@@ -92,7 +92,7 @@ export async function run(args: string[], io: CliIo): Promise<number> {
   else if (format === "md") text = `${renderMarkdownDiff(diff)}\n`;
   else if (format === "svg") {
     const g = diff.after.groups();
-    text = renderSvgMatrix(g.names, g.matrix, diff);
+    text = renderSvgMatrix(g.names, g.matrix, diff, undefined, singleGroups(diff.after));
   } else text = `${formatDiffText(diff)}\n`;
   emit(io, text, v["out"] as string | undefined);
   return 0;
