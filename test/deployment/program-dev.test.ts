@@ -159,6 +159,13 @@ describe("dev stack (multipass)", () => {
     }
   });
 
+  it("labels the tigera-operator namespace privileged, as upstream does (the operator is host-networked)", () => {
+    expect(byName("calico-namespace").inputs["metadata"]).toEqual({
+      name: "tigera-operator",
+      labels: { name: "tigera-operator", "pod-security.kubernetes.io/enforce": "privileged" },
+    });
+  });
+
   it("patches Felix and kube-controllers metrics through projectcalico.org/v3", () => {
     expect(byName("monitoring-felix-metrics").inputs).toMatchObject({ apiVersion: "projectcalico.org/v3", kind: "FelixConfiguration", spec: { prometheusMetricsEnabled: true, prometheusMetricsPort: 9091 } });
     expect(byName("monitoring-kube-controllers-metrics").inputs).toMatchObject({ kind: "KubeControllersConfiguration", spec: { prometheusMetricsPort: 9094 } });

@@ -49,7 +49,14 @@ export class CalicoInstall extends pulumi.ComponentResource {
     const po = { parent: this, provider: args.provider };
     const dockerConfig = pulumi.secret(pulumi.all([r.host, r.password]).apply(([h, p]) => dockerConfigJson(h, r.username, p)));
 
-    const ns = new k8s.core.v1.Namespace(`${name}-namespace`, { metadata: { name: OPERATOR_NAMESPACE } }, po);
+    // Labelled as upstream's tigera-operator.yaml labels it: the operator pod is host-networked, which Pod
+    // Security Admission only admits under `privileged` (a cluster whose default level is baseline or
+    // restricted would otherwise reject it). The manifest path drops upstream's Namespace for this one.
+    const ns = new k8s.core.v1.Namespace(
+      `${name}-namespace`,
+      { metadata: { name: OPERATOR_NAMESPACE, labels: { name: OPERATOR_NAMESPACE, "pod-security.kubernetes.io/enforce": "privileged" } } },
+      po,
+    );
     // The pull Secret the operator (through its ServiceAccount or rewritten Deployment) and, through
     // Installation.imagePullSecrets, every Calico component use; the operator copies it where it needs it.
     const secret = new k8s.core.v1.Secret(
