@@ -166,6 +166,13 @@ describe("dev stack (multipass)", () => {
     });
   });
 
+  it("labels calico-monitoring privileged for node-exporter (host network, PID and paths), keeping the component's labels", () => {
+    const objs = byName("monitoring-namespace").inputs["objs"] as { metadata: { name: string; labels: Record<string, string> } }[];
+    expect(objs).toHaveLength(1);
+    expect(objs[0]?.metadata.name).toBe("calico-monitoring");
+    expect(objs[0]?.metadata.labels).toMatchObject({ role: "monitoring", "pod-security.kubernetes.io/enforce": "privileged" });
+  });
+
   it("patches Felix and kube-controllers metrics through projectcalico.org/v3", () => {
     expect(byName("monitoring-felix-metrics").inputs).toMatchObject({ apiVersion: "projectcalico.org/v3", kind: "FelixConfiguration", spec: { prometheusMetricsEnabled: true, prometheusMetricsPort: 9091 } });
     expect(byName("monitoring-kube-controllers-metrics").inputs).toMatchObject({ kind: "KubeControllersConfiguration", spec: { prometheusMetricsPort: 9094 } });

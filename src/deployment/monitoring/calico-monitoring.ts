@@ -25,6 +25,19 @@ export interface CalicoMonitoringArgs {
   readonly provider: k8s.Provider;
 }
 
+/**
+ * node-exporter runs with hostNetwork, hostPID and hostPath mounts, which Pod Security Admission admits only
+ * at the `privileged` level; on a cluster whose default level is baseline or restricted (managed clusters
+ * often set one) its DaemonSet pods would be refused. The monitoring namespace gets the label here, where
+ * node-exporter is deployed, not in the rendered manifests (which do not deploy it).
+ */
+export function withPrivilegedPodSecurity(o: Record<string, unknown>): Record<string, unknown> {
+  if ((o["metadata"] as { name?: unknown } | undefined)?.name !== MONITORING_NAMESPACE) return o;
+  const metadata = o["metadata"] as Record<string, unknown>;
+  const labels = (metadata["labels"] as Record<string, string> | undefined) ?? {};
+  return { ...o, metadata: { ...metadata, labels: { ...labels, "pod-security.kubernetes.io/enforce": "privileged" } } };
+}
+
 export class CalicoMonitoring extends pulumi.ComponentResource {
   readonly nodeExporter?: k8s.helm.v4.Chart;
 
@@ -34,7 +47,11 @@ export class CalicoMonitoring extends pulumi.ComponentResource {
     const r = args.registry;
     const isNamespace = (o: Record<string, unknown>): boolean => o["kind"] === "Namespace";
 
-    const namespace = new k8s.yaml.v2.ConfigGroup(`${name}-namespace`, { objs: args.objects.filter(isNamespace) }, po);
+    const namespace = new k8s.yaml.v2.ConfigGroup(
+      `${name}-namespace`,
+      { objs: args.objects.filter(isNamespace).map((o) => (args.config.nodeExporter.enabled ? withPrivilegedPodSecurity(o) : o)) },
+      po,
+    );
     const secret = new k8s.core.v1.Secret(
       `${name}-pull-secret`,
       {
