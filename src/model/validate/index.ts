@@ -118,7 +118,13 @@ export function validateResource(obj: unknown, opts: ValidateOptions = {}): Prob
   }
   if (res.apiVersion === "projectcalico.org/v3") {
     // Read from the object as written: the parsed spec leaves out items that failed the structural pass.
-    validateGoFieldTypes(res.kind, (obj as { spec?: unknown }).spec, r);
+    // A field already reported (e.g. by a CRD bound) is not reported twice.
+    const reported = new Set(r.problems.map((p) => p.path));
+    validateGoFieldTypes(res.kind, (obj as { spec?: unknown }).spec, {
+      add: (path, value, message, hint) => {
+        if (!reported.has(path)) r.add(path, value, message, hint);
+      },
+    });
   }
   return dedupe(r.problems);
 }
