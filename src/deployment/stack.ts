@@ -63,6 +63,8 @@ function externalRegistry(config: StackConfig): RegistryEndpoint {
     password: secretOutput(r.password),
     ...(r.caPem !== undefined ? { caPem: pulumi.output(r.caPem) } : {}),
     ready: [],
+    // The program does not create this registry; a different host is a different store.
+    instance: r.host,
   };
 }
 

@@ -116,9 +116,11 @@ describe("dev stack (multipass)", () => {
     expect(env["MIRROR_IMAGES"]).toContain(`quay.io/tigera/operator:v1.42.3 ${REGISTRY}/tigera/operator:v1.42.3`);
     expect(env["MIRROR_IMAGES"]).not.toContain("calico/csi");
     expect(env["MIRROR_CA_PEM"]).toContain("registry-ca");
-    // Re-runs only when an input (the list, the registry, its credentials) changes: no always-changing trigger.
+    // Re-runs only when an input (the list, the registry, its credentials) changes, or when the registry VM
+    // was re-created (its id; a new VM may get the same address but has an empty disk). No always-changing trigger.
     const copy = byName("mirror-copy").inputs;
-    expect(copy["triggers"]).toBeUndefined();
+    expect(copy["triggers"]).toEqual(["registry-vm-id"]);
+    expect(byName("registry-setup").inputs["triggers"]).toEqual(["registry-vm-id"]);
     expect(copy["update"]).toBe(copy["create"]);
     expect(String(copy["create"])).toContain("skopeo copy --all --preserve-digests");
   });

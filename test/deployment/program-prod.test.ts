@@ -54,6 +54,8 @@ describe("prod stack (ssh + external registry)", () => {
     );
     expect(isSecretValue(byName("mirror-copy").raw["environment"])).toBe(true);
     expect((byName("mirror-copy").inputs["environment"] as Record<string, string>)["MIRROR_PASSWORD"]).toBe(PASSWORD);
+    // An external registry is identified by its host: the mirror copies again only for another registry.
+    expect(byName("mirror-copy").inputs["triggers"]).toEqual(["registry.prod.example.com:5000"]);
     const data = byName("calico-pull-secret").raw["stringData"] as Record<string, unknown>;
     expect(isSecretValue(data[".dockerconfigjson"]) || isSecretValue(data)).toBe(true);
     expect(await pulumi.isSecret(program.kubeconfig)).toBe(true);

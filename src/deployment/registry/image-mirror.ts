@@ -1,7 +1,8 @@
 /**
  * Copies the planned images from their public sources into the private registry with
  * `skopeo copy --all --preserve-digests` (planners/mirror.ts), on the machine running Pulumi. The list and
- * the registry are inputs, so the copy re-runs only when they change.
+ * the registry are inputs, so the copy re-runs only when they change, or when the registry itself was
+ * re-created empty (`RegistryEndpoint.instance`).
  */
 import * as command from "@pulumi/command";
 import * as pulumi from "@pulumi/pulumi";
@@ -32,7 +33,14 @@ export class ImageMirror extends pulumi.ComponentResource {
       );
     this.copy = new command.local.Command(
       `${name}-copy`,
-      { create: MIRROR_SCRIPT, update: MIRROR_SCRIPT, interpreter: ["/bin/bash", "-c"], environment: pulumi.secret(env) },
+      {
+        create: MIRROR_SCRIPT,
+        update: MIRROR_SCRIPT,
+        interpreter: ["/bin/bash", "-c"],
+        environment: pulumi.secret(env),
+        // Copy again into a re-created (empty) registry, even if its address and credentials are unchanged.
+        triggers: [r.instance],
+      },
       { parent: this, dependsOn: r.ready },
     );
     this.report = this.copy.stdout;

@@ -44,6 +44,7 @@ export class MultipassRegistry extends pulumi.ComponentResource implements Regis
   readonly password: pulumi.Output<string>;
   readonly caPem: pulumi.Output<string>;
   readonly ready: pulumi.Resource[];
+  readonly instance: pulumi.Output<string>;
 
   constructor(name: string, args: MultipassRegistryArgs, opts?: pulumi.ComponentResourceOptions) {
     super("calico-baseline:registry:MultipassRegistry", name, {}, opts);
@@ -102,6 +103,9 @@ export class MultipassRegistry extends pulumi.ComponentResource implements Regis
       {
         create: execScript(args.vmName),
         interpreter: ["/bin/bash", "-c"],
+        // A replaced VM is a fresh disk: set it up again even when its address, certificate and password
+        // come out the same (dependsOn alone does not re-run a command whose inputs did not change).
+        triggers: [vm.id],
         stdin: pulumi.secret(
           pulumi
           .all([ca.certPem, cert.certPem, key.privateKeyPem, password.bcryptHash, this.ip])
@@ -115,6 +119,7 @@ export class MultipassRegistry extends pulumi.ComponentResource implements Regis
     this.password = pulumi.secret(password.result);
     this.caPem = ca.certPem;
     this.ready = [setup];
+    this.instance = vm.id;
     this.registerOutputs({ host: this.host, caPem: this.caPem });
   }
 }

@@ -11,4 +11,10 @@ export interface RegistryEndpoint {
   readonly caPem?: pulumi.Output<string>;
   /** Resources that must exist before anything pulls from or pushes to the registry. */
   readonly ready: pulumi.Resource[];
+  /**
+   * Identifies the registry's storage: it changes whenever the registry is re-created empty (a replaced
+   * registry VM may come back with the same address, so the host alone does not tell). The image mirror
+   * copies again when it changes.
+   */
+  readonly instance: pulumi.Input<string>;
 }
