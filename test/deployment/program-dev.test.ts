@@ -96,6 +96,7 @@ describe("dev stack (multipass)", () => {
     expect(cp["create"]).toContain("multipass launch 24.04 --name cb-dev-control --cpus 2 --memory 4G --disk 20G");
     expect(cp["delete"]).toContain("multipass delete --purge cb-dev-control");
     expect(cp["triggers"]).toEqual(["24.04", "v1.34.1+k3s1", 2, "4G", "20G"]);
+    expect(byName("cluster-worker-2").inputs["triggers"]).toEqual(["24.04", "v1.34.1+k3s1", 2, "4G", "20G", "cluster-control-id"]);
     const cloudInit = String(cp["stdin"]);
     expect(cloudInit).toContain("--flannel-backend=none");
     expect(cloudInit).toContain("--disable-network-policy");

@@ -41,7 +41,14 @@ export class MultipassCluster extends pulumi.ComponentResource implements Cluste
       .apply(([host, password, caPem]) => ({ host, username: args.registry.username, password, ...(caPem !== undefined ? { caPem } : {}) }));
     const k3s = { k3sVersion: c.k3sVersion, podCidr: c.podCidr, serviceCidr: c.serviceCidr };
 
-    const vm = (role: string, vmName: string, size: typeof c.controlPlane, cloudInit: pulumi.Output<string>, deps: pulumi.Resource[]): command.local.Command => {
+    const vm = (
+      role: string,
+      vmName: string,
+      size: typeof c.controlPlane,
+      cloudInit: pulumi.Output<string>,
+      deps: pulumi.Resource[],
+      extraTriggers: pulumi.Input<string>[] = [],
+    ): command.local.Command => {
       const spec = { name: vmName, image: c.image, ...size };
       return new command.local.Command(
         `${name}-${role}`,
@@ -51,7 +58,7 @@ export class MultipassCluster extends pulumi.ComponentResource implements Cluste
           stdin: pulumi.secret(cloudInit),
           interpreter: ["/bin/bash", "-c"],
           // A new image, k3s version or size means a new VM.
-          triggers: [c.image, c.k3sVersion, size.cpus, size.memory, size.disk],
+          triggers: [c.image, c.k3sVersion, size.cpus, size.memory, size.disk, ...extraTriggers],
         },
         { parent: this, dependsOn: deps, deleteBeforeReplace: true, replaceOnChanges: ["*"], additionalSecretOutputs: ["stdin"] },
       );
@@ -75,6 +82,9 @@ export class MultipassCluster extends pulumi.ComponentResource implements Cluste
           .all([token.result, trust, this.controlPlaneIp])
           .apply(([t, r, ip]) => k3sCloudInit({ k3s, node: { role: "agent", serverUrl: `https://${ip}:6443` }, token: t, registry: r })),
         [controlPlane, ...(args.after ?? [])],
+        // A re-created control plane is a new, empty cluster, possibly at the same address (so the
+        // cloud-init would not change): its workers are re-created to join it.
+        [controlPlane.id],
       ),
     );
     this.vms = [controlPlane, ...workers];
