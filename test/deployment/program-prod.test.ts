@@ -38,6 +38,7 @@ describe("prod stack (ssh + external registry)", () => {
     expect(String(cp["stdin"])).toContain("--tls-san=10.20.0.10");
     expect(cp["delete"]).toContain("k3s-uninstall.sh");
     expect(String(byName("cluster-worker-2").inputs["stdin"])).toContain("K3S_URL=https://10.20.0.10:6443");
+    expect(byName("cluster-worker-2").inputs["triggers"]).toEqual(["v1.34.1+k3s1", "cluster-control-id"]);
   });
 
   it("keeps the SSH key, the registry password and the kubeconfig secret", async () => {

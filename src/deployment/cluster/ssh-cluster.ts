@@ -57,7 +57,8 @@ export class SshCluster extends pulumi.ComponentResource implements ClusterOutpu
                 .apply(([t, r]) => k3sInstallScript({ k3s, node: { role: "agent", serverUrl: `https://${c.controlPlane}:6443` }, token: t, registry: r })),
             ),
             delete: `sudo bash -c ${sh(k3sUninstallScript("agent").trim())}`,
-            triggers: [c.k3sVersion],
+            // A re-installed server (its delete uninstalls k3s, wiping the cluster) needs its agents to join again.
+            triggers: [c.k3sVersion, server.id],
           },
           { parent: this, dependsOn: [server], additionalSecretOutputs: ["stdin"] },
         ),
