@@ -299,6 +299,18 @@ function parseCalico(f: Fields, cluster: ClusterConfig): CalicoConfig {
   if (crds === "v3" && minor !== "3.32") {
     f.problem("crds", crds, `native projectcalico.org/v3 CRDs need Calico 3.32, not ${version}`, "use crds: v1 (the Calico API server)");
   }
+  // Native v3 mode defaults fields with MutatingAdmissionPolicy, which Kubernetes serves from 1.34 on
+  // (CALICO.md section 2); the program switches it on for the k3s it installs.
+  const k3sVersion = cluster.type === "kubeconfig" ? undefined : cluster.k3sVersion;
+  const k8sMinor = k3sVersion === undefined ? undefined : /^v1\.([0-9]+)\./.exec(k3sVersion)?.[1];
+  if (crds === "v3" && k8sMinor !== undefined && Number(k8sMinor) < 34) {
+    f.problem(
+      "crds",
+      crds,
+      `native projectcalico.org/v3 CRDs need Kubernetes 1.34 or newer (MutatingAdmissionPolicy), not k3s ${k3sVersion ?? ""}`,
+      "use crds: v1, or a cluster.k3sVersion of v1.34 or newer",
+    );
+  }
   const apiServer = f.bool("apiServer", true);
   if (!apiServer) {
     f.problem("apiServer", false, "must stay enabled: the baseline is applied as projectcalico.org/v3 objects, served by it", "remove calico.apiServer or set it to true");

@@ -97,18 +97,19 @@ export async function createStack(config: StackConfig, renderers: Renderers): Pr
   const nodeRegistry = { host: registry.host, username: registry.username, password: registry.password, ...(registry.caPem !== undefined ? { caPem: registry.caPem } : {}) };
 
   // Cluster.
+  const calicoNativeV3 = config.calico.crds === "v3";
   let cluster: ClusterOutputs;
   let controlPlaneIp: pulumi.Output<string> | undefined;
   switch (config.cluster.type) {
     case "multipass": {
       // Nodes get the registry's CA and credentials at first boot, so the registry must be serving first.
-      const mc = new MultipassCluster("cluster", { config: config.cluster, registry: nodeRegistry, after: registry.ready });
+      const mc = new MultipassCluster("cluster", { config: config.cluster, registry: nodeRegistry, after: registry.ready, calicoNativeV3 });
       cluster = mc;
       controlPlaneIp = mc.controlPlaneIp;
       break;
     }
     case "ssh":
-      cluster = new SshCluster("cluster", { config: config.cluster, privateKey: secretOutput(config.cluster.privateKey), registry: nodeRegistry });
+      cluster = new SshCluster("cluster", { config: config.cluster, privateKey: secretOutput(config.cluster.privateKey), registry: nodeRegistry, calicoNativeV3 });
       break;
     case "kubeconfig":
       cluster = new ExistingCluster("cluster", { config: config.cluster });

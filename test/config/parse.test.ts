@@ -167,6 +167,18 @@ describe("parseStackConfig errors name the key, the value and a hint", () => {
     ]);
   });
 
+  it("native v3 CRDs need a k3s on Kubernetes 1.34+ (MutatingAdmissionPolicy)", () => {
+    const p = problemsOf({
+      ...multipass,
+      [`${NS}:cluster`]: { type: "multipass", k3sVersion: "v1.33.5+k3s1" },
+      [`${NS}:calico`]: { crds: "v3" },
+    });
+    expect(p).toEqual([
+      expect.objectContaining({ path: `${NS}:calico.crds`, value: "v3", message: expect.stringContaining("need Kubernetes 1.34 or newer") }),
+    ]);
+    expect(parseStackConfig({ ...multipass, [`${NS}:calico`]: { crds: "v3" } }, "dev").calico.crds).toBe("v3");
+  });
+
   it("a multipass registry on an ssh cluster, and kubeconfig clusters without any kubeconfig", () => {
     const p = problemsOf({ ...ssh, [`${NS}:registry`]: { type: "multipass", bridgeCidr: "10.0.0.0/24" } });
     expect(p[0]).toMatchObject({ path: `${NS}:registry.type`, message: expect.stringContaining("needs cluster type multipass") });

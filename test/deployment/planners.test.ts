@@ -11,7 +11,7 @@ import { parse as parseYaml } from "yaml";
 import { parseStackConfig, type RawStackConfig } from "../../src/config/index.js";
 import { calicoImageNames, mirrorList, mirrorTargets, planImages } from "../../src/deployment/images.js";
 import { collectImages, foreignImages, installationSpec, parseManifest, rewriteOperatorManifest, stripRegistry } from "../../src/deployment/planners/calico.js";
-import { k3sCloudInit, k3sInstallScript, k3sReadyScript, k3sUninstallScript, registriesYaml, rewriteKubeconfig } from "../../src/deployment/planners/k3s.js";
+import { k3sCloudInit, k3sFlags, k3sInstallScript, k3sReadyScript, k3sUninstallScript, registriesYaml, rewriteKubeconfig } from "../../src/deployment/planners/k3s.js";
 import { MIRROR_SCRIPT } from "../../src/deployment/planners/mirror.js";
 import { deleteScript, launchScript, parseMultipassIpv4 } from "../../src/deployment/planners/multipass.js";
 import { registryCloudInit, registryConfigYaml, registrySetupScript } from "../../src/deployment/planners/registry.js";
@@ -221,6 +221,14 @@ describe("generated scripts (golden files)", () => {
     golden("k3s-server-install.sh", k3sInstallScript({ k3s, node: { role: "server", tlsSan: "10.20.0.10" }, token: "TOKEN", registry }));
     golden("k3s-agent-install.sh", k3sInstallScript({ k3s, node: { role: "agent", serverUrl: "https://10.91.52.10:6443" }, token: "TOKEN", registry }));
     golden("k3s-server-cloud-init.yaml", k3sCloudInit({ k3s, node: { role: "server" }, token: "TOKEN", registry }));
+    // Calico native v3 CRDs: MutatingAdmissionPolicy (beta, off by default on 1.34/1.35) is switched on.
+    const mapFlags = ["--kube-apiserver-arg=feature-gates=MutatingAdmissionPolicy=true", "--kube-apiserver-arg=runtime-config=admissionregistration.k8s.io/v1beta1=true"];
+    const serverFlags = (k3sVersion: string, on: boolean): string[] =>
+      k3sFlags({ k3s: { ...k3s, k3sVersion }, node: { role: "server", mutatingAdmissionPolicy: on }, token: "T", registry });
+    expect(serverFlags("v1.34.1+k3s1", true)).toEqual(expect.arrayContaining(mapFlags));
+    expect(serverFlags("v1.35.2+k3s1", true)).toEqual(expect.arrayContaining(mapFlags));
+    expect(serverFlags("v1.36.0+k3s1", true).filter((f) => f.includes("MutatingAdmissionPolicy") || f.includes("runtime-config"))).toEqual([]);
+    expect(serverFlags("v1.34.1+k3s1", false).filter((f) => f.includes("MutatingAdmissionPolicy"))).toEqual([]);
     golden("k3s-ready.sh", k3sReadyScript(3));
     golden("k3s-uninstall-server.sh", k3sUninstallScript("server"));
   });

@@ -24,6 +24,8 @@ export interface MultipassClusterArgs {
   readonly registry: NodeRegistryArgs;
   /** Resources the VMs wait for (the registry must serve before nodes boot with its CA and credentials). */
   readonly after?: pulumi.Resource[];
+  /** Calico 3.32 native projectcalico.org/v3 CRDs: the API server must serve MutatingAdmissionPolicy. */
+  readonly calicoNativeV3?: boolean;
 }
 
 export class MultipassCluster extends pulumi.ComponentResource implements ClusterOutputs {
@@ -69,7 +71,7 @@ export class MultipassCluster extends pulumi.ComponentResource implements Cluste
       "control",
       cpName,
       c.controlPlane,
-      pulumi.all([token.result, trust]).apply(([t, r]) => k3sCloudInit({ k3s, node: { role: "server" }, token: t, registry: r })),
+      pulumi.all([token.result, trust]).apply(([t, r]) => k3sCloudInit({ k3s, node: { role: "server", mutatingAdmissionPolicy: args.calicoNativeV3 === true }, token: t, registry: r })),
       args.after ?? [],
     );
     this.controlPlaneIp = controlPlane.stdout.apply((json) => parseMultipassIpv4(json, cpName));

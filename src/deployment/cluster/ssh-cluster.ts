@@ -16,6 +16,8 @@ export interface SshClusterArgs {
   readonly config: SshClusterConfig;
   readonly privateKey: pulumi.Output<string>;
   readonly registry: NodeRegistryArgs;
+  /** Calico 3.32 native projectcalico.org/v3 CRDs: the API server must serve MutatingAdmissionPolicy. */
+  readonly calicoNativeV3?: boolean;
 }
 
 export class SshCluster extends pulumi.ComponentResource implements ClusterOutputs {
@@ -38,7 +40,7 @@ export class SshCluster extends pulumi.ComponentResource implements ClusterOutpu
       {
         connection: connection(c.controlPlane),
         create: "sudo bash -s",
-        stdin: pulumi.secret(pulumi.all([token.result, trust]).apply(([t, r]) => k3sInstallScript({ k3s, node: { role: "server", tlsSan: c.controlPlane }, token: t, registry: r }))),
+        stdin: pulumi.secret(pulumi.all([token.result, trust]).apply(([t, r]) => k3sInstallScript({ k3s, node: { role: "server", tlsSan: c.controlPlane, mutatingAdmissionPolicy: args.calicoNativeV3 === true }, token: t, registry: r }))),
         delete: `sudo bash -c ${sh(k3sUninstallScript("server").trim())}`,
         triggers: [c.k3sVersion, c.podCidr, c.serviceCidr],
       },

@@ -19,7 +19,23 @@ export interface NodeRegistryTrust {
   readonly caPem?: string;
 }
 
-export type K3sRole = { readonly role: "server"; readonly tlsSan?: string } | { readonly role: "agent"; readonly serverUrl: string };
+export type K3sRole =
+  | {
+      readonly role: "server";
+      readonly tlsSan?: string;
+      /**
+       * Serve MutatingAdmissionPolicy, which Calico 3.32's native projectcalico.org/v3 CRD mode uses for
+       * defaulting (CALICO.md section 2).
+       */
+      readonly mutatingAdmissionPolicy?: boolean;
+    }
+  | { readonly role: "agent"; readonly serverUrl: string };
+
+/** `v1.34.1+k3s1` → 34 (the Kubernetes minor); undefined for anything else. */
+export function k3sKubernetesMinor(k3sVersion: string): number | undefined {
+  const m = /^v1\.([0-9]+)\./.exec(k3sVersion);
+  return m?.[1] === undefined ? undefined : Number(m[1]);
+}
 
 export interface K3sInstall {
   readonly k3s: K3sSettings;
@@ -55,6 +71,14 @@ export function k3sFlags(i: K3sInstall): string[] {
     "--write-kubeconfig-mode=0600",
   ];
   if (i.node.tlsSan !== undefined) flags.push(`--tls-san=${i.node.tlsSan}`);
+  const minor = k3sKubernetesMinor(i.k3s.k3sVersion);
+  if (i.node.mutatingAdmissionPolicy === true && minor !== undefined && minor < 36) {
+    // Beta in Kubernetes 1.34/1.35 and off by default: the feature gate plus the v1beta1 API. GA (on) from 1.36.
+    flags.push(
+      "--kube-apiserver-arg=feature-gates=MutatingAdmissionPolicy=true",
+      "--kube-apiserver-arg=runtime-config=admissionregistration.k8s.io/v1beta1=true",
+    );
+  }
   return flags;
 }
 
