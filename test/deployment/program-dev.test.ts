@@ -207,7 +207,17 @@ describe("dev stack (multipass)", () => {
   });
 
   it("uses the cluster's provider for every Kubernetes resource", () => {
-    const k8s = recorded.filter((r) => r.type.startsWith("kubernetes:") && r.type !== "pulumi:providers:kubernetes");
+    const k8s = recorded.filter((r) => r.type.startsWith("kubernetes:"));
     expect(k8s.length).toBeGreaterThan(10);
+    const providers = recorded.filter((r) => r.type === "pulumi:providers:kubernetes").map((r) => r.name);
+    expect(providers).toEqual(["cluster-provider"]);
+    for (const r of k8s) {
+      // `<urn>::<id>`: the URN ends in the provider's name.
+      expect(r.provider, `${r.type} ${r.name}`).toMatch(/::cluster-provider::cluster-provider-id$/);
+    }
+    // Components pass it on to what they create (chart and ConfigGroup children are created provider-side).
+    for (const n of ["calico", "monitoring", "policies"]) {
+      expect(byName(n).providers["kubernetes"], n).toMatch(/::cluster-provider::cluster-provider-id$/);
+    }
   });
 });

@@ -90,6 +90,13 @@ describe("prod stack (ssh + external registry)", () => {
     expect(dependsTransitively("calico-operator").has("mirror-copy")).toBe(true);
     expect(dependsTransitively("policies-tiers").has("calico-apiserver")).toBe(true);
   });
+
+  it("registers every Kubernetes resource with the one provider built from the SSH cluster's kubeconfig", () => {
+    const k8s = recorded.filter((r) => r.type.startsWith("kubernetes:"));
+    expect(k8s.length).toBeGreaterThan(10);
+    expect(recorded.filter((r) => r.type === "pulumi:providers:kubernetes").map((r) => r.name)).toEqual(["cluster-provider"]);
+    for (const r of k8s) expect(r.provider, `${r.type} ${r.name}`).toMatch(/::cluster-provider::cluster-provider-id$/);
+  });
 });
 
 function stripSecrets(v: unknown): unknown {

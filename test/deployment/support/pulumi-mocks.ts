@@ -21,6 +21,10 @@ export interface Recorded {
   /** URNs this resource depends on (explicit dependsOn, expanded, plus property dependencies). */
   readonly dependencies: readonly string[];
   readonly additionalSecretOutputs: readonly string[];
+  /** Provider reference (`<urn>::<id>`) the resource was registered with, "" for the default provider. */
+  readonly provider: string;
+  /** The `providers` map (package → provider reference), for components. */
+  readonly providers: Readonly<Record<string, string>>;
   /** Inputs as sent to the engine: secrets are `{<sig>: ..., value}` objects. */
   readonly raw: Record<string, unknown>;
   /** Inputs with secrets unwrapped. */
@@ -33,6 +37,8 @@ interface RegisterRequest {
   getParent(): string;
   getDependenciesList(): string[];
   getAdditionalsecretoutputsList(): string[];
+  getProvider(): string;
+  getProvidersMap(): { toObject(): [string, string][] };
   getObject(): { toJavaScript(): Record<string, unknown> } | undefined;
 }
 
@@ -121,6 +127,8 @@ export async function installMocks(stack: string, preview = false): Promise<void
         parent: req.getParent(),
         dependencies: req.getDependenciesList(),
         additionalSecretOutputs: req.getAdditionalsecretoutputsList(),
+        provider: req.getProvider(),
+        providers: Object.fromEntries(req.getProvidersMap().toObject()),
         raw,
         inputs: unwrap(raw) as Record<string, unknown>,
       });
