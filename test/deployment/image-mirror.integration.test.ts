@@ -112,6 +112,17 @@ describe("ImageMirror script against real registries", () => {
     expect(r.stderr).toContain(`image mirror: cannot log in to ${nowhere}: registry unreachable`);
   });
 
+  it("an image missing at its source stops the mirror, naming that image", () => {
+    const missing = `${source.host}/calico/not-published:v0.0.0 ${dest.host}/calico/not-published:v0.0.0`;
+    const r = runMirror(
+      mirrorEnvironment({ images: `${mirrorList(images.slice(0, 1))}\n${missing}`, registry: dest.host, username: USER, password: PASSWORD, caPem, sourceTlsVerify: false }),
+    );
+    expect(r.code).not.toBe(0);
+    expect(r.stderr).toContain(`image mirror: copying ${source.host}/calico/not-published:v0.0.0 to ${dest.host}/calico/not-published:v0.0.0 failed`);
+    // The images before it were copied and reported.
+    expect(r.stdout).toContain(`${images[0]?.source} -> ${images[0]?.target}@`);
+  });
+
   it("a registry certificate from another CA is reported as untrusted", () => {
     const other = generateTls(mkdtempSync(join(dir, "other-")));
     const r = runMirror(

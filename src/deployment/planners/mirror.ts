@@ -49,8 +49,10 @@ while read -r src dst; do
   if ! out=$(skopeo copy --all --preserve-digests --retry-times 3 --authfile "$auth" --dest-cert-dir "$work/certs" --src-tls-verify="$src_tls" "docker://$src" "docker://$dst" 2>&1); then
     fail "copying $src to $dst failed: $(explain "$out"). skopeo said: $out"
   fi
-  sd=$(skopeo inspect --raw --tls-verify="$src_tls" "docker://$src" | sha256sum | cut -d' ' -f1)
-  dd=$(skopeo inspect --raw --authfile "$auth" --cert-dir "$work/certs" "docker://$dst" | sha256sum | cut -d' ' -f1)
+  # The manifest bytes are hashed straight from the pipe (a command substitution would strip a trailing
+  # newline and change the digest); a failed read stops with a message instead of a bare set -e exit.
+  sd=$(skopeo inspect --raw --tls-verify="$src_tls" "docker://$src" | sha256sum | cut -d' ' -f1) || fail "cannot read the manifest of $src"
+  dd=$(skopeo inspect --raw --authfile "$auth" --cert-dir "$work/certs" "docker://$dst" | sha256sum | cut -d' ' -f1) || fail "cannot read the manifest of $dst after copying it"
   [ "$sd" = "$dd" ] || fail "$dst has digest sha256:$dd but its source $src has sha256:$sd"
   echo "$src -> $dst@sha256:$dd"
   count=$((count + 1))
