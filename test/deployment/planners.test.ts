@@ -199,6 +199,59 @@ describe("k3s, multipass and registry helpers", () => {
     }
   });
 
+  it("the launch script, run against a fake multipass: purges a leftover VM, accepts cloud-init's degraded status, stops on its error", () => {
+    const dir = mkdtempSync(join(tmpdir(), "cb-multipass-"));
+    try {
+      // A fake multipass: logs its arguments, `info` succeeds only when FAKE_EXISTS=1 (or after launch),
+      // `cloud-init status --wait` exits FAKE_CLOUD_INIT_RC.
+      writeFileSync(
+        join(dir, "multipass"),
+        [
+          "#!/bin/bash",
+          'echo "$*" >> "$FAKE_LOG"',
+          'case "$1" in',
+          '  info) if [ "${FAKE_EXISTS:-0}" = 1 ] || [ -e "$FAKE_LOG.launched" ]; then [ "${3:-}" = "--format" ] && echo \'{"info":{}}\'; exit 0; fi; exit 1 ;;',
+          '  launch) cat > /dev/null; touch "$FAKE_LOG.launched" ;;',
+          '  exec) case "$*" in *"cloud-init status"*) exit "${FAKE_CLOUD_INIT_RC:-0}" ;; esac ;;',
+          "esac",
+          "",
+        ].join("\n"),
+        { mode: 0o755 },
+      );
+      const script = launchScript({ name: "cb-t-control", image: "24.04", cpus: 1, memory: "1G", disk: "5G" });
+      const runWith = (env: Record<string, string>): { status: number | null; stdout: string; stderr: string; log: string[] } => {
+        const log = join(dir, `log-${Object.values(env).join("-")}`);
+        const r = spawnSync("bash", ["-c", script], {
+          encoding: "utf8",
+          input: "#cloud-config\n",
+          env: { PATH: `${dir}:${process.env["PATH"] ?? ""}`, FAKE_LOG: log, ...env },
+        });
+        return { status: r.status, stdout: r.stdout, stderr: r.stderr, log: readFileSync(log, "utf8").trim().split("\n") };
+      };
+
+      const fresh = runWith({ FAKE_CLOUD_INIT_RC: "0" });
+      expect(fresh.status).toBe(0);
+      expect(fresh.stdout).toBe('{"info":{}}\n');
+      expect(fresh.log.some((l) => l.startsWith("delete"))).toBe(false);
+
+      const leftover = runWith({ FAKE_EXISTS: "1", FAKE_CLOUD_INIT_RC: "0" });
+      expect(leftover.status).toBe(0);
+      expect(leftover.log).toContain("delete --purge cb-t-control");
+      expect(leftover.log.indexOf("delete --purge cb-t-control")).toBeLessThan(leftover.log.findIndex((l) => l.startsWith("launch")));
+
+      const degraded = runWith({ FAKE_CLOUD_INIT_RC: "2" });
+      expect(degraded.status).toBe(0);
+      expect(degraded.stderr).toContain("finished with recoverable warnings");
+
+      const failed = runWith({ FAKE_CLOUD_INIT_RC: "1" });
+      expect(failed.status).toBe(1);
+      expect(failed.stderr).toContain("cloud-init failed on cb-t-control");
+      expect(failed.stdout).toBe("");
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
   it("writes registries.yaml with credentials and the CA file only when a CA is given", () => {
     expect(parseYaml(registriesYaml({ host: "r:5000", username: "u", password: "p" }))).toEqual({
       mirrors: { "r:5000": { endpoint: ["https://r:5000"] } },
