@@ -7,6 +7,7 @@
  * `{secure, value}` only when their key is secret; a secret field under a non-secret key arrives as plain text
  * and the parser rejects it.
  */
+import { resolve } from "node:path";
 import * as pulumi from "@pulumi/pulumi";
 import { isObj } from "../config/fields.js";
 import { CONFIG_NAMESPACE, SECRET_FIELDS, parseStackConfig, type ConfigKey, type RawStackConfig } from "../config/parse.js";
@@ -57,10 +58,27 @@ function isConfigSecret(key: string): boolean {
   return fn(key);
 }
 
+/**
+ * Makes the config's local file paths (`cluster.kubeconfigPath`, `calico.manifests.*` when not URLs)
+ * absolute against the project directory. Users write them relative to where Pulumi.yaml and the stack
+ * files are, but the language host runs the program in the directory of `main` (src/deployment).
+ */
+export function resolveLocalPaths(config: StackConfig, projectDir: string): StackConfig {
+  const local = (p: string): string => (/^[a-z][a-z0-9+.-]*:\/\//i.test(p) ? p : resolve(projectDir, p));
+  const cluster =
+    config.cluster.type === "kubeconfig" && config.cluster.kubeconfigPath !== undefined
+      ? { ...config.cluster, kubeconfigPath: local(config.cluster.kubeconfigPath) }
+      : config.cluster;
+  const manifests = { crds: local(config.calico.manifests.crds), operator: local(config.calico.manifests.operator) };
+  return { ...config, cluster, calico: { ...config.calico, manifests } };
+}
+
 /** Reads and validates this stack's config from the running Pulumi engine. Throws a `UserError`. */
 export function readStackConfig(): StackConfig {
   const raw = rawFromEngine({ values: pulumi.runtime.allConfig(), isSecret: isConfigSecret });
-  return parseStackConfig(raw, pulumi.getStack());
+  // The project root (Pulumi.yaml's directory); empty outside a real engine run (unit tests).
+  const root = pulumi.getRootDirectory();
+  return resolveLocalPaths(parseStackConfig(raw, pulumi.getStack()), root !== "" ? root : process.cwd());
 }
 
 /** A config secret as a secret Output (never a plain string in the state). */

@@ -4,7 +4,7 @@
  */
 import { describe, expect, it } from "vitest";
 import { parseStackConfig } from "../../src/config/index.js";
-import { rawFromEngine } from "../../src/deployment/config.js";
+import { rawFromEngine, resolveLocalPaths } from "../../src/deployment/config.js";
 import { UserError } from "../../src/model/problem.js";
 
 const cluster = JSON.stringify({ type: "ssh", controlPlane: "10.0.0.10", privateKey: "KEY" });
@@ -47,3 +47,30 @@ describe("rawFromEngine", () => {
     expect(raw).toEqual({ "calico-baseline:policies": { mode: "stage", ipv6: true }, "calico-baseline:monitoring": { enabled: false } });
   });
 });
+
+describe("resolveLocalPaths", () => {
+  it("makes kubeconfig and manifest paths absolute against the project directory, leaving URLs alone", () => {
+    const config = parseStackConfig(
+      {
+        "calico-baseline:cluster": { type: "kubeconfig", kubeconfigPath: "secrets/kubeconfig" },
+        "calico-baseline:registry": registryObject(),
+        "calico-baseline:calico": { install: "manifest", manifests: { crds: "manifests/crds.yaml", operator: "/abs/operator.yaml" } },
+      },
+      "staging",
+      { secretsRequired: false },
+    );
+    const resolved = resolveLocalPaths(config, "/projects/calico-baseline");
+    expect(resolved.cluster).toEqual({ type: "kubeconfig", kubeconfigPath: "/projects/calico-baseline/secrets/kubeconfig" });
+    expect(resolved.calico.manifests).toEqual({ crds: "/projects/calico-baseline/manifests/crds.yaml", operator: "/abs/operator.yaml" });
+    // The defaults are upstream URLs and stay as they are.
+    const dflt = parseStackConfig({ "calico-baseline:cluster": { type: "kubeconfig", kubeconfigPath: "k" }, "calico-baseline:registry": registryObject() }, "s", {
+      secretsRequired: false,
+    });
+    expect(resolveLocalPaths(dflt, "/p").calico.manifests).toEqual(dflt.calico.manifests);
+    expect(dflt.calico.manifests.operator).toMatch(/^https:\/\//);
+  });
+});
+
+function registryObject(): Record<string, unknown> {
+  return { type: "external", host: "r.example.com:5000", username: "u", cidrs: ["10.0.1.5/32"] };
+}
