@@ -72,6 +72,7 @@ describe("prod stack (ssh + external registry)", () => {
   it("uses Calico 3.31.7 with operator v1.40.15, CRDs from the operator chart, CSI off", () => {
     expect(byName("calico-operator").inputs).toMatchObject({ chart: "tigera-operator", version: "v3.31.7" });
     expect(recorded.map((r) => r.name)).not.toContain("calico-crds");
+    expect(byName("calico-operator").inputs["skipCrds"]).toBeUndefined();
     const env = (byName("mirror-copy").inputs["environment"] as Record<string, string>)["MIRROR_IMAGES"] ?? "";
     expect(env).toContain(`quay.io/tigera/operator:v1.40.15 ${REGISTRY}/tigera/operator:v1.40.15`);
     expect(env).not.toContain("calico/csi");

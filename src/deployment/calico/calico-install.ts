@@ -80,6 +80,10 @@ export class CalicoInstall extends pulumi.ComponentResource {
         {
           ...chartSource(c.chartRepo, "tigera-operator"),
           version: `v${c.version}`,
+          // 3.32: the CRD chart above carries every CRD, the operator's own (operator.tigera.io_*) included;
+          // anything the operator chart still ships in crds/ would be a second Pulumi resource for the same
+          // object. 3.30/3.31 have no CRD chart: their CRDs come from this chart's crds/.
+          ...(crds !== undefined ? { skipCrds: true } : {}),
           namespace: OPERATOR_NAMESPACE,
           values: r.host.apply((host) => operatorChartValues(c, host)),
         },
