@@ -299,6 +299,16 @@ function parseCalico(f: Fields, cluster: ClusterConfig): CalicoConfig {
   if (crds === "v3" && minor !== "3.32") {
     f.problem("crds", crds, `native projectcalico.org/v3 CRDs need Calico 3.32, not ${version}`, "use crds: v1 (the Calico API server)");
   }
+  if (version === "3.32.0" && crds === "v1") {
+    // The Kubernetes provider applies server-side; the 3.32.0 API server answered a server-side apply that
+    // creates a (Staged)(Global)NetworkPolicy with NotFound (projectcalico/calico#12841, fixed in 3.32.1).
+    f.problem(
+      "version",
+      version,
+      "cannot create policies by server-side apply through its API server (projectcalico/calico#12841)",
+      "use 3.32.1 or newer, or crds: v3 (native CRDs, no API server)",
+    );
+  }
   // Native v3 mode defaults fields with MutatingAdmissionPolicy, which Kubernetes serves from 1.34 on
   // (CALICO.md section 2); the program switches it on for the k3s it installs.
   const k3sVersion = cluster.type === "kubeconfig" ? undefined : cluster.k3sVersion;

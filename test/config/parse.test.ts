@@ -167,6 +167,12 @@ describe("parseStackConfig errors name the key, the value and a hint", () => {
     ]);
   });
 
+  it("Calico 3.32.0 with its API server is refused: it rejects server-side apply creates of policies", () => {
+    const p = problemsOf({ ...multipass, [`${NS}:calico`]: { version: "3.32.0", operatorVersion: "v1.42.0" } });
+    expect(p).toEqual([expect.objectContaining({ path: `${NS}:calico.version`, value: "3.32.0", message: expect.stringContaining("server-side apply") })]);
+    expect(parseStackConfig({ ...multipass, [`${NS}:calico`]: { version: "3.32.0", operatorVersion: "v1.42.0", crds: "v3" } }, "dev").calico.version).toBe("3.32.0");
+  });
+
   it("native v3 CRDs need a k3s on Kubernetes 1.34+ (MutatingAdmissionPolicy)", () => {
     const p = problemsOf({
       ...multipass,
