@@ -69,6 +69,8 @@ describe("dev stack (multipass)", () => {
     expect(byName("cluster-kubeconfig").additionalSecretOutputs).toContain("stdout");
     // A secret command: the command provider does not stream the kubeconfig to the console.
     expect(isSecretValue(byName("cluster-kubeconfig").raw["create"])).toBe(true);
+    // stdout (the kubeconfig) is not streamed to the console; stderr still is, for diagnosis.
+    expect(byName("cluster-kubeconfig").raw["logging"]).toBe("stderr");
     expect(await resolve(program.controlPlaneIp)).toBe("10.91.52.10");
   });
 

@@ -49,6 +49,8 @@ describe("prod stack (ssh + external registry)", () => {
     expect((byName("cluster-control").inputs["connection"] as Record<string, unknown>)["privateKey"]).toBe(SSH_KEY);
     expect(byName("cluster-kubeconfig").additionalSecretOutputs).toContain("stdout");
     expect(isSecretValue(byName("cluster-kubeconfig").raw["create"])).toBe(true);
+    // stdout (the kubeconfig) is not streamed to the console; stderr still is, for diagnosis.
+    expect(byName("cluster-kubeconfig").raw["logging"]).toBe("stderr");
     // The uninstall command is one shell word for `bash -c`, single-quoted (no expansion by the login shell).
     expect(byName("cluster-control").inputs["delete"]).toBe(
       "sudo bash -c 'if [ -x /usr/local/bin/k3s-uninstall.sh ]; then /usr/local/bin/k3s-uninstall.sh; fi'",

@@ -97,12 +97,11 @@ export class MultipassCluster extends pulumi.ComponentResource implements Cluste
       { parent: this, dependsOn: this.vms },
     );
     // stdout is the admin kubeconfig (client key included). additionalSecretOutputs keeps it out of the
-    // state in plain text, but the command provider also streams stdout to the console; a secret input
-    // makes it treat the whole command as secret (pulumi/pulumi-command#260). The installed
-    // @pulumi/command has no `logging` input to turn the streaming off (upstream 1.x has it).
+    // state in plain text; `logging: "stderr"` stops the provider from streaming stdout to the console, and
+    // the secret command keeps the command itself out of the logs (pulumi/pulumi-command#260).
     const read = new command.local.Command(
       `${name}-kubeconfig`,
-      { create: pulumi.secret(`multipass exec ${sh(cpName)} -- sudo ${READ_KUBECONFIG}`), interpreter: ["/bin/bash", "-c"], triggers: [controlPlane.id] },
+      { create: pulumi.secret(`multipass exec ${sh(cpName)} -- sudo ${READ_KUBECONFIG}`), interpreter: ["/bin/bash", "-c"], logging: "stderr", triggers: [controlPlane.id] },
       { parent: this, dependsOn: [ready], additionalSecretOutputs: ["stdout"] },
     );
     this.kubeconfig = pulumi.secret(pulumi.all([read.stdout, this.controlPlaneIp]).apply(([k, ip]) => rewriteKubeconfig(k, ip)));

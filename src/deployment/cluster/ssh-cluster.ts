@@ -71,11 +71,11 @@ export class SshCluster extends pulumi.ComponentResource implements ClusterOutpu
       { connection: connection(c.controlPlane), create: "sudo bash -s", stdin: k3sReadyScript(1 + c.workers.length), triggers: [server.id, ...agents.map((a) => a.id)] },
       { parent: this, dependsOn: this.hosts },
     );
-    // stdout is the admin kubeconfig: secret in the state (additionalSecretOutputs) and, through the secret
-    // command, not streamed to the console (pulumi/pulumi-command#260).
+    // stdout is the admin kubeconfig: secret in the state (additionalSecretOutputs) and not streamed to the
+    // console (`logging: "stderr"`, plus the secret command: pulumi/pulumi-command#260).
     const read = new command.remote.Command(
       `${name}-kubeconfig`,
-      { connection: connection(c.controlPlane), create: pulumi.secret(`sudo ${READ_KUBECONFIG}`), triggers: [server.id] },
+      { connection: connection(c.controlPlane), create: pulumi.secret(`sudo ${READ_KUBECONFIG}`), logging: "stderr", triggers: [server.id] },
       { parent: this, dependsOn: [ready], additionalSecretOutputs: ["stdout"] },
     );
     this.kubeconfig = pulumi.secret(read.stdout.apply((k) => rewriteKubeconfig(k, c.controlPlane)));
