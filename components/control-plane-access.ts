@@ -43,10 +43,10 @@ export interface ControlPlaneAccessProps {
    */
   readonly controlPlane?: Selector;
   /**
-   * The pod network's overlay between hosts.
+   * The pod network's overlay(s) between hosts: one, or every encapsulation the IP pools use.
    * @default "VXLAN"
    */
-  readonly encapsulation?: Encapsulation;
+  readonly encapsulation?: Encapsulation | readonly Encapsulation[];
   /**
    * Whether nodes peer over BGP (TCP 179).
    * @default true
@@ -79,9 +79,12 @@ export class ControlPlaneAccess extends Construct {
     const controlPlane = Peer.hosts(controlPlaneSel);
     const apiServer = Peer.service("default", "kubernetes");
     const calicoApiServerPods = Peer.pods(sel.eq("k8s-app", "calico-apiserver"), { namespace: apiNs });
-    const encapsulation = props.encapsulation ?? "VXLAN";
-    const overlay =
-      encapsulation === "VXLAN" ? [Port.VXLAN] : encapsulation === "IPIP" ? [Port.protocol(Protocol.IPIP)] : [];
+    const encapsulations: readonly Encapsulation[] =
+      typeof props.encapsulation === "string" ? [props.encapsulation] : (props.encapsulation ?? ["VXLAN"]);
+    const overlay = [
+      ...(encapsulations.includes("IPIP") ? [Port.protocol(Protocol.IPIP)] : []),
+      ...(encapsulations.includes("VXLAN") ? [Port.VXLAN] : []),
+    ];
     const nodeToNode = [
       Port.KUBE_APISERVER,
       Port.KUBELET,

@@ -1,5 +1,6 @@
 // Nodes and Calico's components always reach the API server, kubelet, Typha, BGP, the overlay and the
-// Calico API server. The Calico API server moved from calico-apiserver to calico-system in 3.31.
+// Calico API server. The Calico API server moved from calico-apiserver to calico-system in 3.31. The overlay
+// follows the stack's IP pools (VXLAN UDP 4789 and/or IP-in-IP), so no unused encapsulation is opened.
 import { ControlPlaneAccess } from "../../components/control-plane-access.js";
 import { definePolicy } from "../types.js";
 
@@ -9,6 +10,7 @@ export default definePolicy({
   build(scope, { tier, settings }) {
     new ControlPlaneAccess(scope, "ControlPlane", {
       tier,
+      encapsulation: settings.overlays.length === 0 ? "None" : settings.overlays,
       calicoApiServerNamespace: settings.calicoMinor === "3.30" ? "calico-apiserver" : "calico-system",
     });
   },

@@ -27,6 +27,7 @@ import {
   type IpPoolConfig,
   type MonitoringConfig,
   type MultipassVm,
+  type Overlay,
   type PolicyMode,
   type PolicySettings,
   type RegistryConfig,
@@ -110,7 +111,7 @@ export function parseStackConfig(raw: RawStackConfig, stack: string, opts?: Pars
   const registryPresent = rawRegistry !== undefined && rawRegistry !== null && !(isObj(rawRegistry) && Object.keys(rawRegistry).length === 0);
   const registry = parseRegistry(top("registry"), cluster, registryPresent, secretsRequired);
   const monitoring = parseMonitoring(top("monitoring"));
-  const policies = parsePolicies(top("policies"), calico.minor, registry);
+  const policies = parsePolicies(top("policies"), calico.minor, registry, overlaysOf(calico.ipPools));
 
   if (problems.length > 0) {
     throw new UserError(problems, `stack "${stack}": ${problems.length} configuration problem${problems.length === 1 ? "" : "s"}`);
@@ -424,7 +425,17 @@ function parseMonitoring(f: Fields): MonitoringConfig {
   };
 }
 
-function parsePolicies(f: Fields, minor: CalicoMinor, registry: RegistryConfig): PolicySettings {
+/** The overlays the pools send between hosts (PolicySettings.overlays). */
+export function overlaysOf(pools: readonly { readonly encapsulation: string }[]): Overlay[] {
+  const out = new Set<Overlay>();
+  for (const p of pools) {
+    if (p.encapsulation.startsWith("VXLAN")) out.add("VXLAN");
+    else if (p.encapsulation.startsWith("IPIP")) out.add("IPIP");
+  }
+  return [...out].sort();
+}
+
+function parsePolicies(f: Fields, minor: CalicoMinor, registry: RegistryConfig, overlays: Overlay[]): PolicySettings {
   f.rejectUnknown(["mode", "tiers", "defaultDenyExcludedNamespaces", "ipv6", "waivers"]);
   const modes = ["enforce", "stage"] as const;
   const mode: PolicyMode = f.oneOf("mode", modes, "enforce");
@@ -442,6 +453,7 @@ function parsePolicies(f: Fields, minor: CalicoMinor, registry: RegistryConfig):
     mode,
     tiers,
     defaultDenyExcludedNamespaces: f.stringList("defaultDenyExcludedNamespaces", defaultExcludedNamespaces(minor), DNS_LABEL),
+    overlays,
     ipv6: f.bool("ipv6", false),
     registry:
       registry.type === "multipass"

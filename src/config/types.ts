@@ -22,6 +22,9 @@ export interface SecretValue {
   readonly value: string | undefined;
 }
 
+/** An encapsulation protocol the pod network sends between hosts. */
+export type Overlay = "IPIP" | "VXLAN";
+
 export interface PolicySettings {
   readonly calicoMinor: CalicoMinor;
   /** Stack-wide mode; a tier may override it. */
@@ -29,6 +32,12 @@ export interface PolicySettings {
   readonly tiers: Readonly<Partial<Record<BaselineTier, { readonly mode?: PolicyMode }>>>;
   /** Namespaces the default-deny leaves alone. */
   readonly defaultDenyExcludedNamespaces: readonly string[];
+  /**
+   * The overlays the pod network uses between hosts, from the Calico IP pools' encapsulation (VXLAN and
+   * VXLANCrossSubnet → VXLAN, UDP 4789; IPIP and IPIPCrossSubnet → IPIP, IP protocol 4; None → nothing),
+   * sorted and de-duplicated. The control-plane policy opens exactly these between nodes.
+   */
+  readonly overlays: readonly Overlay[];
   /** Emit IPv6 variants (::1/128 for localhost, ICMPv6 ...). */
   readonly ipv6: boolean;
   /** Where the private registry is reachable from nodes and pods: CIDRs and the TCP port. */

@@ -69,7 +69,7 @@ describe("lockout invariants", () => {
     const charts = [{ file: "40-application.yaml", group: "application" as const, objects: [
       { apiVersion: "projectcalico.org/v3", kind: "StagedGlobalNetworkPolicy", metadata: { name: "shop-egress" }, spec: { namespaceSelector: 'projectcalico.org/name == "shop"', types: ["Egress"] } },
     ] }];
-    const settings = { calicoMinor: "3.32" as const, mode: "enforce" as const, tiers: {}, defaultDenyExcludedNamespaces: [], ipv6: false, registry: { cidrs: [], port: 5000 }, waivers: [] };
+    const settings = { calicoMinor: "3.32" as const, mode: "enforce" as const, tiers: {}, defaultDenyExcludedNamespaces: [], overlays: ["VXLAN" as const], ipv6: false, registry: { cidrs: [], port: 5000 }, waivers: [] };
     const out = renderReports({ charts, inventory, settings });
     expect(out.invariantFailures.map((f) => f.invariant.name)).toEqual(["dns-udp", "dns-tcp"]);
     expect(out.message).toContain('lockout invariant "dns-udp" is broken once the staged policies are enforced');

@@ -162,6 +162,17 @@ describe("ControlPlaneAccess", () => {
     expect(ingress).toContainEqual(expect.objectContaining({ protocol: 4 }));
     expect(JSON.stringify(ingress)).not.toContain("179");
   });
+  it("opens every overlay the pools use, and none with encapsulation None", () => {
+    const ports = (encapsulation: "None" | readonly ("VXLAN" | "IPIP")[]): unknown[] => {
+      const f = fixture();
+      new ControlPlaneAccess(f.chart, "cp", { tier: f.tier, encapsulation });
+      const ingress = specOf(f.byName("t.control-plane-hosts"))["ingress"] as Obj[];
+      return ingress.filter((r) => r["protocol"] === 4 || r["protocol"] === "UDP").map((r) => r["protocol"]);
+    };
+    expect(ports(["IPIP", "VXLAN"])).toEqual([4, "UDP"]);
+    expect(ports(["IPIP"])).toEqual([4]);
+    expect(ports("None")).toEqual([]);
+  });
 });
 
 describe("MonitoringAccess", () => {

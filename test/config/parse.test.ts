@@ -46,6 +46,18 @@ describe("parseStackConfig defaults and derived settings", () => {
     expect(c.policies.calicoMinor).toBe("3.32");
   });
 
+  it("derives the overlays the policies open from the IP pools' encapsulation", () => {
+    const overlays = (...encapsulation: string[]): readonly string[] =>
+      parseStackConfig(
+        { ...multipass, [`${NS}:calico`]: { ipPools: encapsulation.map((e, i) => ({ name: `p${i}`, cidr: `10.42.${i * 64}.0/18`, encapsulation: e })) } },
+        "dev",
+      ).policies.overlays;
+    expect(overlays("VXLANCrossSubnet")).toEqual(["VXLAN"]);
+    expect(overlays("IPIP", "VXLAN")).toEqual(["IPIP", "VXLAN"]);
+    expect(overlays("IPIPCrossSubnet", "IPIP")).toEqual(["IPIP"]);
+    expect(overlays("None")).toEqual([]);
+  });
+
   it("maps each known Calico release to the operator release it ships", () => {
     const op = (version: string): string =>
       parseStackConfig({ ...multipass, [`${NS}:calico`]: { version } }, "dev").calico.operatorVersion;

@@ -105,6 +105,14 @@ describe("synthBaseline for the dev stack", () => {
     expect(apiServerNs("3.30")).toMatchObject({ namespaceSelector: 'kubernetes.io/metadata.name == "calico-apiserver"' });
     expect(apiServerNs("3.31")).toMatchObject({ namespaceSelector: 'kubernetes.io/metadata.name == "calico-system"' });
   });
+  it("opens between nodes the overlay the stack's IP pools use (IP-in-IP is protocol 4, VXLAN is UDP 4789)", () => {
+    const hostsPolicy = (overlays: readonly ("IPIP" | "VXLAN")[]): string =>
+      JSON.stringify(synthBaseline({ ...dev(), overlays })[1]?.objects.find((o) => (o["metadata"] as { name: string }).name === "security.control-plane-hosts"));
+    expect(hostsPolicy(["IPIP"])).toContain('"protocol":4');
+    expect(hostsPolicy(["IPIP"])).not.toContain("4789");
+    expect(hostsPolicy(["VXLAN"])).toContain("4789");
+    expect(hostsPolicy([])).not.toMatch(/4789|"protocol":4\b/);
+  });
 });
 
 describe("bad input is reported, all of it, with chart, object and field", () => {

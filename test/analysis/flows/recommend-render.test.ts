@@ -25,6 +25,7 @@ const settings = (tiers: PolicySettings["tiers"] = {}): PolicySettings => ({
   mode: "enforce",
   tiers,
   defaultDenyExcludedNamespaces: [],
+  overlays: ["VXLAN"],
   ipv6: false,
   registry: { cidrs: [], port: 5000 },
   waivers: [],
