@@ -2,6 +2,7 @@
  * The real program for the committed prod stack (k3s over SSH, external registry, Calico 3.31), with the two
  * secrets set as `pulumi config set --secret` would.
  */
+import { generateKeyPairSync } from "node:crypto";
 import { join } from "node:path";
 import * as pulumi from "@pulumi/pulumi";
 import { beforeAll, describe, expect, it } from "vitest";
@@ -11,7 +12,8 @@ import { K3S_KUBECONFIG, byName, dependsTransitively, engineConfig, installMocks
 
 let program: typeof ProgramModule;
 const REGISTRY = "registry.prod.example.com:5000";
-const SSH_KEY = "-----BEGIN OPENSSH PRIVATE KEY-----\ntest-key\n-----END OPENSSH PRIVATE KEY-----\n";
+// A throw-away key made for this run: no key material is committed.
+const SSH_KEY = generateKeyPairSync("ed25519").privateKey.export({ type: "pkcs8", format: "pem" }).toString();
 const PASSWORD = "prod-registry-password";
 
 beforeAll(async () => {

@@ -5,6 +5,7 @@
  * The mock monitor's `registerResource` is wrapped because `MockResourceArgs` carries neither dependencies
  * nor secrecy; both are what these tests are about.
  */
+import { generateKeyPairSync } from "node:crypto";
 import { readFileSync } from "node:fs";
 import * as pulumi from "@pulumi/pulumi";
 import { MockMonitor } from "@pulumi/pulumi/runtime/mocks.js";
@@ -98,7 +99,8 @@ function fabricate(type: string, name: string, inputs: Record<string, unknown>, 
       out["bcryptHash"] = `$2a$10$fakehashfor${name.replace(/[^a-z]/g, "")}`;
       break;
     case "tls:index/privateKey:PrivateKey":
-      out["privateKeyPem"] = `-----BEGIN PRIVATE KEY-----\n${name}\n-----END PRIVATE KEY-----\n`;
+      // A real throw-away key, generated per run (the tls provider would generate one too); none is committed.
+      out["privateKeyPem"] = generateKeyPairSync("ec", { namedCurve: "P-256" }).privateKey.export({ type: "pkcs8", format: "pem" }).toString();
       break;
     case "tls:index/selfSignedCert:SelfSignedCert":
     case "tls:index/locallySignedCert:LocallySignedCert":
