@@ -3,6 +3,7 @@
  * target, and only when every file is written is it renamed into place. A failed synth or write leaves
  * the previous output untouched (and no half-written directory).
  */
+import { randomBytes } from "node:crypto";
 import { existsSync, mkdirSync, mkdtempSync, renameSync, rmSync, writeFileSync } from "node:fs";
 import { basename, dirname, join } from "node:path";
 import { stringify } from "yaml";
@@ -37,7 +38,11 @@ export function writeStack(stackDir: string, files: readonly ObjectFile[], extra
   for (const f of [...files, ...extras]) checkFileName(f.file);
   const parent = dirname(stackDir);
   mkdirSync(parent, { recursive: true });
-  const tmp = mkdtempSync(join(parent, `.${basename(stackDir)}.tmp-`));
+  // Not mkdtemp: its directory is 0700 whatever the umask, and this one becomes the output directory that
+  // reviewers, CI artifact uploads and `pulumi up` read. mkdirSync applies the umask like any other directory;
+  // the random suffix keeps concurrent runs apart (mkdirSync fails rather than reuse an existing directory).
+  const tmp = join(parent, `.${basename(stackDir)}.tmp-${randomBytes(6).toString("hex")}`);
+  mkdirSync(tmp);
   // Where the previous output waits while the new one is moved in; put back if that move fails.
   let old: string | undefined;
   try {

@@ -1,6 +1,6 @@
 // writeStack when moving the new output into place fails after the previous output was moved aside: the
 // previous output must come back (the contract is "a failed write leaves the previous output untouched").
-import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import type * as Fs from "node:fs";
@@ -50,5 +50,15 @@ describe("writeStack rename failures", () => {
     expect(readdirSync(parent)).toEqual(["dev"]);
     expect(readdirSync(dir)).toEqual(["b.yaml"]);
     expect(existsSync(join(dir, "a.yaml"))).toBe(false);
+  });
+  it("gives the output directory the permissions of any directory the user creates (umask), not mkdtemp's 0700", () => {
+    const parent = mkdtempSync(join(tmpdir(), "cb-write-"));
+    temps.push(parent);
+    const reference = join(parent, "reference");
+    mkdirSync(reference);
+    const dir = join(parent, "dev");
+    writeStack(dir, [{ file: "a.yaml", objects: [{ kind: "X" }] }]);
+    const mode = (p: string): number => statSync(p).mode & 0o777;
+    expect(mode(dir).toString(8)).toBe(mode(reference).toString(8));
   });
 });
