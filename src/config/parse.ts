@@ -459,6 +459,6 @@ function parsePolicies(f: Fields, minor: CalicoMinor, registry: RegistryConfig, 
       registry.type === "multipass"
         ? { cidrs: registry.bridgeCidr === "" ? [] : [registry.bridgeCidr], port: registry.port }
         : { cidrs: registry.cidrs, port: registry.port },
-    waivers: f.stringList("waivers", [], { pattern: /^[a-z0-9][a-z0-9-]*$/, hint: "use an invariant name such as dns-reachable" }),
+    waivers: f.stringList("waivers", [], { pattern: /^[a-z0-9][a-z0-9-]*$/, hint: "use a lockout invariant name as calico-baseline report lists it, e.g. dns-udp or monitoring-felix" }),
   };
 }

@@ -2,6 +2,7 @@ import { mkdtempSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
+import { defaultInvariants } from "../../src/analysis/invariants.js";
 import { loadStackConfig, parseStackConfig, type RawStackConfig } from "../../src/config/index.js";
 import { UserError, type Problem } from "../../src/model/problem.js";
 
@@ -195,6 +196,15 @@ describe("parseStackConfig errors name the key, the value and a hint", () => {
       expect.objectContaining({ path: `${NS}:calico.crds`, value: "v3", message: expect.stringContaining("need Kubernetes 1.34 or newer") }),
     ]);
     expect(parseStackConfig({ ...multipass, [`${NS}:calico`]: { crds: "v3" } }, "dev").calico.crds).toBe("v3");
+  });
+
+  it("a malformed waiver's hint names invariants that exist", () => {
+    const p = problemsOf({ ...multipass, [`${NS}:policies`]: { waivers: ["Monitoring_Felix"] } });
+    expect(p).toEqual([expect.objectContaining({ path: `${NS}:policies.waivers[0]`, value: "Monitoring_Felix" })]);
+    const named = (p[0]?.hint ?? "").match(/[a-z0-9]+(?:-[a-z0-9]+)+/g) ?? [];
+    expect(named.length).toBeGreaterThan(0);
+    const known = defaultInvariants().map((i) => i.name);
+    for (const n of named.filter((x) => x !== "calico-baseline")) expect(known).toContain(n);
   });
 
   it("a multipass registry on an ssh cluster, and kubeconfig clusters without any kubeconfig", () => {
