@@ -116,6 +116,13 @@ class EngineFlowEvaluator implements FlowEvaluator {
     }
   }
 
+  inventoryRef(e: FlowEndpoint): string | undefined {
+    const r = this.resolve(e);
+    if (r.kind === "workload") return this.extraWorkloads.some((w) => `${w.namespace}/${w.name}` === r.ref) ? undefined : r.ref;
+    if (r.kind === "host") return this.extraNodes.some((n) => n.name === r.node) ? undefined : `host:${r.node}`;
+    return undefined;
+  }
+
   private resolve(e: FlowEndpoint): Resolved {
     const key = endpointKey(e);
     let r = this.resolved.get(key);

@@ -144,6 +144,12 @@ export interface FlowEvaluator {
    * workloads. Replay caches verdicts per (source class, destination class, protocol, port).
    */
   endpointClass(endpoint: FlowEndpoint): string;
+  /**
+   * The cases-file reference (`<namespace>/<workload>`, `host:<node>`) of an endpoint the inventory declares,
+   * or undefined: a flow end is matched to an inventory workload by labels, so the inventory's name can differ
+   * from the name the flow export carries (a Deployment named otherwise, a ReplicaSet hash left in the name).
+   */
+  inventoryRef?(endpoint: FlowEndpoint): string | undefined;
 }
 
 /** Label maps from the importer are shared and frozen, so their canonical text is computed once each. */

@@ -411,12 +411,22 @@ export function checkPlanAgainstStack(plan: RecommendationPlan, evaluator: FlowE
   }
   const denied = new Set(deniedByStack.map((d) => d.flow));
   const droppedProbes: PlannedCase[] = [];
-  const cases = plan.cases.filter((c) => {
+  const kept = plan.cases.filter((c) => {
     if (c.expect === "allow") return !denied.has(c.flow as ObservedFlow);
     const v = evaluator.evaluate(c.flow, "would-be");
     if (v.allowed) droppedProbes.push(c);
     return !v.allowed;
   });
+  // Cases name endpoints as the stack's inventory does (the cases test resolves them there), not as the export
+  // spelled them; two exported names of one inventory workload then give one case.
+  const byName = new Map<string, PlannedCase>();
+  for (const c of kept) {
+    const from = evaluator.inventoryRef?.(c.flow.source) ?? c.from;
+    const to = evaluator.inventoryRef?.(c.flow.destination) ?? c.to;
+    const renamed = from === c.from && to === c.to ? c : { ...c, from, to, name: c.name.replace(`${c.from} to ${c.to}`, `${from} to ${to}`) };
+    if (!byName.has(renamed.name)) byName.set(renamed.name, renamed);
+  }
+  const cases = [...byName.values()].sort((a, b) => (a.expect === b.expect ? (a.name < b.name ? -1 : 1) : a.expect === "allow" ? -1 : 1));
   return { plan: { ...plan, cases }, deniedByStack, droppedProbes };
 }
 

@@ -1,6 +1,7 @@
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
+import { EMPTY_INVENTORY, type InventoryWorkload } from "../../../src/analysis/inventory.js";
 import { evaluatorForManifests } from "../../../src/analysis/flows/evaluator-adapter.js";
 import { importFlowText } from "../../../src/analysis/flows/import.js";
 import { identityLabels, labelsMatch } from "../../../src/analysis/flows/labels.js";
@@ -206,5 +207,29 @@ describe("checking a plan against the stack", () => {
     expect(checked.droppedProbes.map((c) => c.name)).toEqual(expect.arrayContaining([expect.stringMatching(/kube-dns UDP\/54$/)]));
     expect(checked.plan.cases.some((c) => c.name.endsWith("TCP/8443"))).toBe(false);
     expect(checked.plan.cases.length).toBe(plan.cases.length - checked.deniedByStack.length - checked.droppedProbes.length);
+  });
+
+  it("names case endpoints as the inventory does, whatever name the export carries", () => {
+    // The Deployment is web-frontend in the export (its ReplicaSet hash not among the recorded labels); the
+    // inventory declares the same pods as shop/frontend. The cases test resolves refs in the inventory.
+    const text = [
+      '{"action":"Allow","source_name":"web-frontend-6d4cf56db6-*","source_namespace":"shop","source_labels":"app=frontend","dest_name":"backend-*","dest_namespace":"shop","dest_labels":"app=backend","protocol":"tcp","dest_port":8080,"reporter":"Src"}',
+      '{"action":"Allow","source_name":"frontend-*","source_namespace":"shop","source_labels":"app=frontend","dest_name":"backend-*","dest_namespace":"shop","dest_labels":"app=backend","protocol":"tcp","dest_port":8080,"reporter":"Src"}',
+      '{"action":"Allow","source_name":"stray-*","source_namespace":"shop","source_labels":"app=stray","dest_name":"backend-*","dest_namespace":"shop","dest_labels":"app=backend","protocol":"tcp","dest_port":8080,"reporter":"Src"}',
+    ].join("\n");
+    const observed = importFlowText(text, "named.jsonl").flows;
+    const plan = planRecommendation(observed, "shop");
+    expect(plan.cases.map((c) => c.from)).toContain("shop/web-frontend-6d4cf56db6");
+    const workload = (name: string, app: string): InventoryWorkload => ({ namespace: "shop", name, kind: "Deployment", labels: { app }, serviceAccount: name, hostNetwork: false, ports: [], ips: [] });
+    const inventory = { ...EMPTY_INVENTORY, workloads: [workload("frontend", "frontend"), workload("backend", "backend")] };
+    const tier = { apiVersion: "projectcalico.org/v3", kind: "Tier", metadata: { name: "application" }, spec: { order: 400 } };
+    const probes = plan.cases.map((c) => c.flow);
+    const ev = evaluatorForManifests([tier, ...planToManifests(plan, "enforce")], { inventory, flows: [...observed, ...probes] });
+    const cases = checkPlanAgainstStack(plan, ev).plan.cases;
+    const allows = cases.filter((c) => c.expect === "allow");
+    // Both export names of the inventory's frontend are one case under the inventory name; the workload the
+    // inventory does not declare keeps the export's name.
+    expect(allows.map((c) => `${c.from} -> ${c.to}`)).toEqual(["shop/frontend -> shop/backend", "shop/stray -> shop/backend"]);
+    expect(allows.map((c) => c.name)).toEqual(["observed shop/frontend to shop/backend TCP/8080", "observed shop/stray to shop/backend TCP/8080"]);
   });
 });
