@@ -44,6 +44,7 @@ describe("calico-baseline synth", () => {
       "report.svg",
     ]);
     expect(r.out).toMatch(/wrote \d+ objects in 6 files/);
+    expect(r.out).toContain("and the analysis report: report.md, report.svg (lockout invariants hold)");
     const report = readFileSync(join(cwd, "dist", "dev", "report.md"), "utf8");
     expect(report).toContain("all lockout invariants hold");
     expect(report).toContain("```mermaid");
@@ -72,7 +73,9 @@ describe("calico-baseline synth", () => {
       `  calico-baseline:policies:\n    waivers: [${[...new Set(broken)].join(", ")}]\n`,
     );
     writeFileSync(stackFile, waived);
-    expect((await cli(cwd, "--stack", "dev")).code).toBe(0);
+    const ok = await cli(cwd, "--stack", "dev");
+    expect(ok.code).toBe(0);
+    expect(ok.out).toMatch(/\(lockout invariants hold; waived: dns-udp, dns-tcp/);
   });
   it("honours --out", async () => {
     const cwd = project();
@@ -99,6 +102,20 @@ describe("calico-baseline synth", () => {
     expect(r.code).toBe(1);
     expect(r.err).toContain("defaultDenyExcludedNamespaces[1]");
     expect(readFileSync(join(cwd, "dist", "dev", "30-application.yaml"), "utf8")).toBe(before);
+  });
+  it("rejects a waiver that names no lockout invariant, listing the real names, and writes nothing", async () => {
+    const cwd = project();
+    const stackFile = join(cwd, "Pulumi.dev.yaml");
+    writeFileSync(
+      stackFile,
+      readFileSync(stackFile, "utf8").replace("  calico-baseline:policies:\n", "  calico-baseline:policies:\n    waivers: [dns-udp, dns-reachable]\n"),
+    );
+    const r = await cli(cwd, "--stack", "dev");
+    expect(r.code).toBe(1);
+    expect(r.err).toContain('Pulumi.dev.yaml: calico-baseline:policies.waivers[1]: names no lockout invariant (value: "dns-reachable")');
+    expect(r.err).toMatch(/Hint: use one of: dns-udp, dns-tcp, .*registry-pulls/);
+    expect(r.err).not.toContain("waivers[0]");
+    expect(existsSync(join(cwd, "dist"))).toBe(false);
   });
   it("rejects unknown arguments and a missing --stack with usage", async () => {
     const cwd = project();

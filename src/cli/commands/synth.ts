@@ -8,6 +8,7 @@
 import { existsSync } from "node:fs";
 import { join, resolve } from "node:path";
 import { loadInventory } from "../../analysis/analyse.js";
+import { defaultInvariants } from "../../analysis/invariants.js";
 import { renderReports } from "../../analysis/report.js";
 import { loadStackConfig } from "../../config/index.js";
 import { UserError } from "../../model/problem.js";
@@ -67,6 +68,19 @@ export async function run(args: string[], io: CliIo): Promise<number> {
   const charts = synthBaseline(config.policies);
   const files: ObjectFile[] = [...charts];
   if (config.monitoring.enabled) files.push({ file: MONITORING_FILE, objects: synthMonitoring() });
+  // A waiver must name an invariant: a typo or a stale name would otherwise waive nothing, silently.
+  const known = defaultInvariants(config.policies).map((i) => i.name);
+  const unknownWaivers = config.policies.waivers
+    .map((w, i) => ({ w, i }))
+    .filter(({ w }) => !known.includes(w))
+    .map(({ w, i }) => ({
+      file: `Pulumi.${stack}.yaml`,
+      path: `calico-baseline:policies.waivers[${i}]`,
+      value: w,
+      message: "names no lockout invariant",
+      hint: `use one of: ${known.join(", ")}`,
+    }));
+  if (unknownWaivers.length > 0) throw new UserError(unknownWaivers, `stack "${stack}": unknown waiver${unknownWaivers.length === 1 ? "" : "s"}`);
   // The report and the lockout check are derived from the charts and written atomically with the YAML.
   const inventory = loadInventory(inventoryPath(io.cwd, stack, inventoryArg), io.cwd);
   const reports = renderReports({
@@ -87,5 +101,7 @@ export async function run(args: string[], io: CliIo): Promise<number> {
   const count = files.reduce((n, f) => n + f.objects.length, 0);
   io.out(`wrote ${count} objects in ${files.length} files to ${dir}`);
   for (const f of files) io.out(`  ${f.file} (${f.objects.length})`);
+  const waived = config.policies.waivers.length === 0 ? "" : `; waived: ${config.policies.waivers.join(", ")}`;
+  io.out(`and the analysis report: ${extras.map((e) => e.file).join(", ")} (lockout invariants hold${waived})`);
   return 0;
 }
