@@ -2,8 +2,9 @@
  * Field shapes of the configuration kinds, derived from the CustomResourceDefinitions of Calico v3.32.1
  * (projectcalico/calico api/config/crd and charts/projectcalico.org.v3/templates, Apache-2.0): field names,
  * JSON types, enums and bounds only. Generated once from the openAPIV3Schema; large pod-template override
- * subtrees (`*Deployment`, `*DaemonSet`, `typhaAffinity`) are accepted as any value. Regenerate when a new
- * Calico minor adds fields. Semantic rules live in src/model/validate.
+ * subtrees (`*Deployment`, `*DaemonSet`) are accepted as any value. Regenerate when a new
+ * Calico minor adds fields; test/model/shapes.conformance.test.ts fails on any drift from the CRDs.
+ * Semantic rules live in src/model/validate.
  */
 /* eslint-disable */
 import { any, arr, bool, enumOf, int, intEnum, intOrStr, looseObj, map, num, str, type Shape } from "./shape.js";
@@ -42,7 +43,8 @@ export const FELIX_CONFIGURATION_SPEC: Shape<Record<string, unknown>> = looseObj
   "bpfForceTrackPacketsFromIfaces": arr(str()),
   "bpfHostConntrackBypass": bool(),
   "bpfHostNetworkedNATWithoutCTLB": enumOf(["Enabled", "Disabled"]),
-  "bpfJITHardening": str(),
+  // CRD: allOf of two identical enums (the shape generator read only a plain enum).
+  "bpfJITHardening": enumOf(["Auto", "Strict"]),
   "bpfKubeProxyHealthzPort": int(),
   "bpfKubeProxyIptablesCleanupEnabled": bool(),
   "bpfKubeProxyMinSyncPeriod": str({ pattern: "^([0-9]+(\\\\.[0-9]+)?(ms|s|m|h))*$" }),

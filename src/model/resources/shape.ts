@@ -18,7 +18,32 @@ export interface Shape<T> {
   readonly expected: string;
   /** Parses `value` at `path`; pushes problems and returns undefined when nothing usable remains. */
   parse(value: unknown, path: string, ctx: ParseContext): T | undefined;
+  /**
+   * What the shape accepts, for tests that compare the embedded shapes with the upstream CRD schemas
+   * (test/model/shapes.conformance.test.ts). Read-only: it never affects parsing. Every combinator in
+   * this file sets it; a hand-written shape without it is reported by that test as not comparable.
+   */
+  readonly describe?: () => ShapeDescription;
 }
+
+/** A read-only description of a `Shape`, mirroring the OpenAPI constructs the combinators implement. */
+export type ShapeDescription =
+  | { readonly kind: "string"; readonly minLength?: number; readonly maxLength?: number; readonly pattern?: string }
+  | { readonly kind: "number" }
+  | { readonly kind: "integer"; readonly min?: number; readonly max?: number }
+  | { readonly kind: "boolean" }
+  | { readonly kind: "enum"; readonly values: readonly string[] }
+  | { readonly kind: "intEnum"; readonly values: readonly number[] }
+  | { readonly kind: "intOrString" }
+  | { readonly kind: "any" }
+  | { readonly kind: "array"; readonly item: Shape<unknown>; readonly minItems?: number; readonly maxItems?: number }
+  | { readonly kind: "map"; readonly value: Shape<unknown> }
+  | {
+      readonly kind: "object";
+      readonly fields: Readonly<Record<string, Shape<unknown>>>;
+      readonly required: readonly string[];
+    }
+  | { readonly kind: "custom"; readonly expected: string };
 
 export type PlainObject = Record<string, unknown>;
 
@@ -102,6 +127,7 @@ export function str(opts: { minLength?: number; maxLength?: number; pattern?: st
   const pattern = opts.pattern === undefined ? undefined : crdPattern(opts.pattern);
   return {
     expected: "a string",
+    describe: () => ({ kind: "string", ...opts }),
     parse(v, path, ctx) {
       if (typeof v !== "string") {
         return typeProblem(
@@ -144,6 +170,7 @@ function patternHint(source: string): string {
 export function num(): Shape<number> {
   return {
     expected: "a number",
+    describe: () => ({ kind: "number" }),
     parse(v, path, ctx) {
       if (typeof v !== "number" || !Number.isFinite(v)) {
         return typeProblem(ctx, path, v, "a number", typeof v === "string" ? "remove the quotes" : undefined);
@@ -164,6 +191,7 @@ export function int(opts: { min?: number; max?: number } = {}): Shape<number> {
           : "";
   return {
     expected: `an integer${range}`,
+    describe: () => ({ kind: "integer", ...opts }),
     parse(v, path, ctx) {
       if (typeof v !== "number" || !Number.isInteger(v)) {
         return typeProblem(ctx, path, v, "an integer", typeof v === "string" ? "remove the quotes" : undefined);
@@ -180,6 +208,7 @@ export function int(opts: { min?: number; max?: number } = {}): Shape<number> {
 export function bool(): Shape<boolean> {
   return {
     expected: "a boolean",
+    describe: () => ({ kind: "boolean" }),
     parse(v, path, ctx) {
       if (typeof v !== "boolean") {
         return typeProblem(
@@ -198,6 +227,7 @@ export function bool(): Shape<boolean> {
 export function enumOf<T extends string>(values: readonly T[], noun = "values"): Shape<T> {
   return {
     expected: `one of ${values.join(", ")}`,
+    describe: () => ({ kind: "enum", values: [...values] }),
     parse(v, path, ctx) {
       if (typeof v !== "string") return typeProblem(ctx, path, v, `one of ${values.join(", ")}`);
       if (!(values as readonly string[]).includes(v)) {
@@ -212,6 +242,7 @@ export function enumOf<T extends string>(values: readonly T[], noun = "values"):
 export function intEnum<T extends number>(values: readonly T[]): Shape<T> {
   return {
     expected: `one of ${values.join(", ")}`,
+    describe: () => ({ kind: "intEnum", values: [...values] }),
     parse(v, path, ctx) {
       if (typeof v !== "number" || !(values as readonly number[]).includes(v)) {
         ctx.problems.push(
@@ -228,6 +259,7 @@ export function intEnum<T extends number>(values: readonly T[]): Shape<T> {
 export function intOrStr(): Shape<number | string> {
   return {
     expected: "an integer or a string",
+    describe: () => ({ kind: "intOrString" }),
     parse(v, path, ctx) {
       if (typeof v === "string" || (typeof v === "number" && Number.isInteger(v))) return v;
       return typeProblem(ctx, path, v, "an integer or a string");
@@ -237,12 +269,13 @@ export function intOrStr(): Shape<number | string> {
 
 /** Any JSON value, kept as is (fields Kubernetes stores without a schema, or that we do not model deeply). */
 export function any(): Shape<unknown> {
-  return { expected: "any value", parse: (v) => v };
+  return { expected: "any value", describe: () => ({ kind: "any" }), parse: (v) => v };
 }
 
 export function arr<T>(item: Shape<T>, opts: { minItems?: number; maxItems?: number } = {}): Shape<T[]> {
   return {
     expected: `a list of ${item.expected}`,
+    describe: () => ({ kind: "array", item: item as Shape<unknown>, ...opts }),
     parse(v, path, ctx) {
       if (!Array.isArray(v)) {
         return typeProblem(ctx, path, v, "a list", `write a YAML list, e.g. [${JSON.stringify(v)}]`);
@@ -275,6 +308,7 @@ export function arr<T>(item: Shape<T>, opts: { minItems?: number; maxItems?: num
 export function map<T>(value: Shape<T>): Shape<Record<string, T>> {
   return {
     expected: `a map of ${value.expected}`,
+    describe: () => ({ kind: "map", value: value as Shape<unknown> }),
     parse(v, path, ctx) {
       if (!isPlainObject(v)) return typeProblem(ctx, path, v, "a map (key: value)");
       const out: Record<string, T> = {};
@@ -302,6 +336,11 @@ export function obj<T>(
   const known = Object.keys(fields);
   return {
     expected: opts.noun ?? "an object",
+    describe: () => ({
+      kind: "object",
+      fields: { ...(fields as Readonly<Record<string, Shape<unknown>>>) },
+      required: [...(opts.required ?? [])],
+    }),
     parse(v, path, ctx) {
       if (!isPlainObject(v)) return typeProblem(ctx, path, v, opts.noun ?? "an object (key: value)");
       const out: Record<string, unknown> = {};
@@ -339,7 +378,7 @@ export function unknownFieldHint(key: string, known: readonly string[]): string 
 
 /** A shape that post-processes a parsed value (for values with their own syntax: ports, protocols). */
 export function custom<T>(expected: string, parse: (v: unknown, path: string, ctx: ParseContext) => T | undefined): Shape<T> {
-  return { expected, parse };
+  return { expected, describe: () => ({ kind: "custom", expected }), parse };
 }
 
 /** `obj` for generated shapes whose TypeScript type is a plain record (configuration kinds). */
