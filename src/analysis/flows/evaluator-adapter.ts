@@ -36,7 +36,7 @@ import {
   endpointKey,
   labelsKey,
 } from "./model.js";
-import { labelsMatch } from "./labels.js";
+import { labelsMatch, stableLabels } from "./labels.js";
 import { workloadName } from "./recommend.js";
 
 export interface AdapterOptions {
@@ -144,8 +144,11 @@ class EngineFlowEvaluator implements FlowEvaluator {
     switch (e.kind) {
       case "workload": {
         const ns = e.namespace as string;
-        if (Object.keys(e.labels).length > 0) {
-          const matches = this.inventory.workloads.filter((w) => w.namespace === ns && !w.hostNetwork && labelsMatch(e.labels, w.labels));
+        // Matched by the labels that outlive a rollout: the inventory holds template labels, a pod adds
+        // `pod-template-hash` and the like (which Goldmane records when every aggregated pod shares them).
+        const stable = stableLabels(e.labels);
+        if (Object.keys(stable).length > 0) {
+          const matches = this.inventory.workloads.filter((w) => w.namespace === ns && !w.hostNetwork && labelsMatch(stable, w.labels));
           if (matches.length === 1) return { kind: "workload", ref: `${ns}/${(matches[0] as InventoryWorkload).name}` };
         }
         // Endpoints that differ only by aggregated name share one synthetic workload: policy sees labels.

@@ -85,6 +85,19 @@ export function identityLabels(labels: Readonly<Record<string, string>>): Record
   return out;
 }
 
+/**
+ * The labels that outlive a rollout: every label except the volatile ones and Calico's own
+ * `projectcalico.org/*`. A pod carries e.g. `pod-template-hash`, its workload's template (what an inventory
+ * declares) does not, so flow ends are matched to inventory workloads, and inventory entries are written, by these.
+ */
+export function stableLabels(labels: Readonly<Record<string, string>>): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const k of Object.keys(labels).sort()) {
+    if (!VOLATILE_LABEL_KEYS.has(k) && !k.startsWith("projectcalico.org/")) out[k] = labels[k] as string;
+  }
+  return out;
+}
+
 /** True when every label of `selector` is on `labels` with the same value. */
 export function labelsMatch(selector: Readonly<Record<string, string>>, labels: Readonly<Record<string, string>>): boolean {
   for (const k of Object.keys(selector)) if (labels[k] !== selector[k]) return false;

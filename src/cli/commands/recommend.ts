@@ -3,8 +3,11 @@
  * as code (a TypeScript module built from components/ plus its cases file) that allow exactly the observed
  * flows of one namespace, up to the port-merge rules of docs/flows.md. Then replays the same flows against
  * the recommendation and fails if any of them would be denied (the recommender checking itself).
+ * Exit codes: 0 written; 4 written, but the cases name endpoints the policies directory's inventory.yaml does
+ * not declare (the entries to add are printed; `npm test` rejects the cases until they are added);
+ * 3 the self-check failed (nothing written); 1 user error.
  */
-import { existsSync, mkdirSync, writeFileSync } from "node:fs";
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { dirname, isAbsolute, join, relative } from "node:path";
 import { UserError } from "../../model/problem.js";
 import { checkPlanAgainstStack, describeSkipped, planRecommendation } from "../../analysis/flows/recommend.js";
@@ -17,6 +20,9 @@ import { renderRecommendation } from "../../analysis/flows/recommend-render.js";
 import { planToManifests } from "../../analysis/flows/recommend-manifests.js";
 import { replayFlows } from "../../analysis/flows/replay.js";
 import { evaluatorForManifests } from "../../analysis/flows/evaluator-adapter.js";
+import { formatInventoryGaps, inventoryGaps } from "../../analysis/flows/inventory-gaps.js";
+import { EMPTY_INVENTORY, type Inventory, parseInventory } from "../../analysis/inventory.js";
+import { parse as parseYaml } from "yaml";
 import type { CliIo } from "../main.js";
 
 export const summary = "write staged policies (TypeScript + cases) that allow exactly the observed flows of a namespace";
@@ -30,7 +36,26 @@ const USAGE = `usage: calico-baseline recommend --flows FILE --namespace NS [--p
   --stack NAME        stack whose baseline the cases are checked against (default: dev)
   --inventory FILE    manifests or a kubectl dump adding workloads, nodes, namespace labels
   --force             overwrite existing files
-  --dry-run           print the files instead of writing them`;
+  --dry-run           print the files instead of writing them
+
+exit: 0 written; 4 written, but DIR/inventory.yaml lacks endpoints the cases name (entries to add printed);
+      3 the self-check failed (nothing written); 1 user error`;
+
+/** Exit code when the files were written but the cases name endpoints the declared inventory lacks. */
+export const EXIT_INVENTORY_GAPS = 4;
+/** Exit code when the recommendation does not allow the flows it was made from (nothing written). */
+export const EXIT_SELF_CHECK = 3;
+
+/**
+ * The inventory `npm test` resolves the cases in: `inventory.yaml` of the policies directory the cases go to
+ * (test/policies/catalog.test.ts reads it there). Missing: nothing is declared.
+ */
+function declaredInventory(outDir: string, cwd: string): { inventory: Inventory; file: string } {
+  const path = join(outDir, "inventory.yaml");
+  const file = relative(cwd, path) || path;
+  if (!existsSync(path)) return { inventory: EMPTY_INVENTORY, file };
+  return { inventory: parseInventory(parseYaml(readFileSync(path, "utf8")) as unknown, file), file };
+}
 
 const DNS_LABEL = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/;
 
@@ -75,7 +100,7 @@ export async function run(args: string[], io: CliIo): Promise<number> {
   const own = replayFlows(plan.planned, evaluatorForManifests(planToManifests(plan, "enforce"), { flows: plan.planned }), { view: "enforced" });
   if (own.totals.denied > 0 || own.totals.undecidable > 0) {
     io.err(`self-check FAILED: replaying the flows against the recommendation denies ${own.totals.denied} and cannot decide ${own.totals.undecidable}`);
-    return 3;
+    return EXIT_SELF_CHECK;
   }
   // Stack check: the baseline (minus an earlier version of this recommendation) plus the recommendation.
   const config = loadStackConfig(values.stack, { cwd: io.cwd });
@@ -87,8 +112,13 @@ export async function run(args: string[], io: CliIo): Promise<number> {
       return !ours.has(`${meta.namespace ?? ""}/${meta.name ?? ""}`);
     });
   const probes = plan.cases.map((c) => c.flow);
-  const stackEvaluator = evaluatorForManifests([...baseline, ...planToManifests(plan, "enforce")], { inventory: loadInventory(io.cwd, values.inventory), flows: [...plan.planned, ...probes] });
+  const inventory = loadInventory(io.cwd, values.inventory);
+  const stackEvaluator = evaluatorForManifests([...baseline, ...planToManifests(plan, "enforce")], { inventory, flows: [...plan.planned, ...probes] });
   const checked = checkPlanAgainstStack(plan, stackEvaluator);
+  // Cases keep endpoints the inventory lacks (they are the only test of those flows); the user is told the
+  // exact entries to add, and the exit code says the cases do not pass `npm test` yet.
+  const declared = declaredInventory(outDir, io.cwd);
+  const gaps = inventoryGaps(checked.plan.cases, declared.inventory, inventory);
   const rendered = renderRecommendation(checked.plan, { policiesDir: outDir, root: io.cwd, flowsFile: values.flows as string });
 
   if (values["dry-run"]) {
@@ -122,6 +152,10 @@ export async function run(args: string[], io: CliIo): Promise<number> {
       const side = !d.verdict.egress.allowed ? `egress: ${trailText(d.verdict.egress)}` : `ingress: ${trailText(d.verdict.ingress)}`;
       io.err(`  ${formatFlow(d.flow)}\n    ${side}`);
     }
+  }
+  if (gaps.length > 0) {
+    io.err(`${values["dry-run"] ? "" : "files written, but "}${formatInventoryGaps(gaps, declared.file)}`);
+    return EXIT_INVENTORY_GAPS;
   }
   return 0;
 }

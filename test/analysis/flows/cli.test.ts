@@ -53,9 +53,12 @@ describe("calico-baseline recommend", () => {
   it("writes policy and cases files per tier, checks itself, and refuses to overwrite without --force", async () => {
     const out = join(work, "policies");
     const r = await cli(["recommend", "--flows", flowsFile, "--namespace", "shop", "--per-workload", "--out", out]);
-    expect(r.code).toBe(0);
-    // Whatever the dev baseline denies anyway is reported as a warning, flow by flow, with its trail.
-    if (r.err !== "") expect(r.err).toMatch(/^warning: stack dev denies \d+ observed flow/);
+    // The out directory has no inventory.yaml, so no endpoint of the cases is declared: written, exit 4.
+    expect(r.code).toBe(4);
+    expect(r.err).toMatch(/inventory\.yaml does not declare, so `npm test` rejects the cases file until they are added:/);
+    expect(r.err).toContain("  shop/web (Deployment, used by");
+    // Whatever the dev baseline denies anyway is reported as a warning first, flow by flow, with its trail.
+    expect(r.err).toMatch(/^(warning: stack dev denies \d+ observed flow|files written, but the cases name)/);
     expect(r.out).toContain("self-check: replaying the");
     for (const f of ["application/recommended-shop.ts", "application/recommended-shop.cases.yaml", "appsec/recommended-shop.ts", "appsec/recommended-shop.cases.yaml"]) {
       expect(existsSync(join(out, f)), f).toBe(true);
