@@ -3,8 +3,9 @@
  * the engine's endpoints and its `FlowResult` trail into replay's `FlowVerdict`. No policy semantics live here.
  *
  * How flow ends become endpoints (docs/flows.md, "How flows are evaluated"):
- * - workload: the inventory workload of that namespace whose labels include every label of the flow end
- *   (Goldmane records the intersection of the pods' labels), when exactly one matches: its service account
+ * - workload: the inventory workload of that namespace whose labels include every non-volatile label of the
+ *   flow end (Goldmane records the intersection of the pods' labels; pods add `pod-template-hash` and the
+ *   like to their template's labels), when exactly one matches: its service account
  *   and named ports then count. Otherwise a synthetic workload with the flow's labels and the `default`
  *   service account. Either way the engine builds the label view Felix matches (namespace profile labels,
  *   `projectcalico.org/*`).

@@ -6,7 +6,13 @@ import { join, resolve } from "node:path";
 import { parse, parseDocument } from "yaml";
 import { afterAll, describe, expect, it } from "vitest";
 import { main, type CliIo } from "../../../src/cli/main.js";
-import { parseCases, type CaseEndpoint } from "../../../src/model/cases.js";
+import { formatEndpoint, parseCases, type CaseEndpoint } from "../../../src/model/cases.js";
+import { CATALOG, loadCatalog } from "../../../policies/catalog.js";
+import { analyse } from "../../../src/analysis/analyse.js";
+import { expectFlow } from "../../../src/analysis/expect-flow.js";
+import { loadStackConfig } from "../../../src/config/index.js";
+import { BASELINE_TIERS } from "../../../src/config/types.js";
+import { synthCharts } from "../../../src/rendering/synth.js";
 import { type Inventory, EMPTY_INVENTORY, parseInventory } from "../../../src/analysis/inventory.js";
 import { formatInventoryGaps, guessWorkloadKind, inventoryGaps } from "../../../src/analysis/flows/inventory-gaps.js";
 import type { PlannedCase } from "../../../src/analysis/flows/recommend.js";
@@ -142,6 +148,23 @@ describe("recommend with flow ends the inventory does not declare", () => {
     for (const c of cases) {
       expect(known(after, c.from), `${c.name}: from`).toBe(true);
       expect(known(after, c.to), `${c.name}: to`).toBe(true);
+    }
+
+    // The catalog's verdict rule (test/policies/cases-verdicts.test.ts): on the dev baseline plus the written
+    // policy file, every tier enforced, with the fixed inventory, each case gets the verdict it states.
+    copyFileSync(join(root, "policies", "types.ts"), join(out, "types.ts"));
+    const entries = await loadCatalog(out);
+    expect(entries.map((e) => e.policy.name)).toEqual(["recommended-shop"]);
+    const settings = loadStackConfig("dev", { cwd: root }).policies;
+    const enforceAll = Object.fromEntries(BASELINE_TIERS.map((t) => [t, { mode: "enforce" as const }]));
+    const objects = synthCharts({ ...settings, mode: "enforce", tiers: enforceAll }, [...CATALOG, ...entries]).flatMap((c) => c.objects.map((object) => ({ object })));
+    const model = analyse({ objects, inventory: after });
+    for (const c of cases) {
+      const flow = expectFlow(model).from(formatEndpoint(c.from)).to(formatEndpoint(c.to));
+      if (c.port === undefined) flow.protocol(c.protocol);
+      else flow.port(c.port, c.protocol);
+      if (c.expect === "allow") flow.toBeAllowed();
+      else flow.toBeDenied();
     }
 
     // With the entries pasted in, the same run resolves every end in the inventory and exits 0.
