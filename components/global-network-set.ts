@@ -6,9 +6,8 @@ import { ApiObject } from "cdk8s";
 import { Construct } from "constructs";
 import { UserError, type Problem } from "../src/model/problem.js";
 import { sel } from "../src/model/selector/index.js";
+import { isDns1123Subdomain } from "../src/model/validate/context.js";
 import { parseNet, Peer } from "./peer.js";
-
-const SUBDOMAIN = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$/;
 
 export interface NetworkSetProps {
   /** The set's name (a DNS subdomain). */
@@ -22,7 +21,7 @@ export interface NetworkSetProps {
 /** Checks a network set's name, labels and nets; returns the nets in canonical form. */
 export function checkNetworkSetProps(props: NetworkSetProps): string[] {
   const problems: Problem[] = [];
-  if (props.name.length > 253 || !SUBDOMAIN.test(props.name)) {
+  if (!isDns1123Subdomain(props.name)) {
     problems.push({
       path: "name",
       value: props.name,

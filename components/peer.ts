@@ -10,6 +10,7 @@
  */
 import { UserError, type Problem } from "../src/model/problem.js";
 import { parseCidr, formatCidr } from "../src/model/net.js";
+import { isDns1123Label } from "../src/model/validate/context.js";
 import { parseSelector, sel, SelectorError, type Selector } from "../src/model/selector/index.js";
 import type { EntityRuleSpec } from "./rule.js";
 
@@ -19,11 +20,9 @@ export const NAMESPACE_NAME_LABEL = "kubernetes.io/metadata.name";
 /** Label copied onto auto host endpoints from their node; present on every node. */
 export const NODE_OS_LABEL = "kubernetes.io/os";
 
-const DNS_LABEL = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/;
-
 /** Throws a UserError unless `name` is a valid namespace (or service account) name. */
 export function checkDnsLabel(name: string, path: string, noun = "namespace name"): void {
-  if (name.length > 63 || !DNS_LABEL.test(name)) {
+  if (!isDns1123Label(name)) {
     throw new UserError([
       {
         path,

@@ -6,11 +6,10 @@ import { ApiObject, Lazy } from "cdk8s";
 import { Construct } from "constructs";
 import type { PolicyMode } from "../src/config/types.js";
 import { UserError } from "../src/model/problem.js";
+import { isDns1123Label } from "../src/model/validate/context.js";
 import { sel, type Selector } from "../src/model/selector/index.js";
 import type { RuleSpec } from "./rule.js";
 import type { Tier } from "./tier.js";
-
-const POLICY_NAME = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/;
 
 export interface PolicyBaseProps {
   /** The tier the policy belongs to; the policy is named `<tier>.<name>` and sets `spec.tier`. */
@@ -65,7 +64,7 @@ export abstract class PolicyBase extends Construct {
     extra: { readonly namespace?: string; readonly spec: Record<string, unknown> },
   ) {
     super(scope, id);
-    if (props.name.length > 63 || !POLICY_NAME.test(props.name)) {
+    if (!isDns1123Label(props.name)) {
       throw new UserError([
         {
           path: "name",

@@ -11,6 +11,7 @@ import { ApiObject } from "cdk8s";
 import { Construct } from "constructs";
 import type { PolicyMode } from "../src/config/types.js";
 import { UserError, type Problem } from "../src/model/problem.js";
+import { isDns1123Label } from "../src/model/validate/context.js";
 
 export type TierDefaultAction = "Deny" | "Pass";
 
@@ -67,11 +68,9 @@ export interface TierProps {
   readonly calicoVersion?: string;
 }
 
-const TIER_NAME = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/;
-
 function checkTierProps(props: TierProps): void {
   const problems: Problem[] = [];
-  if (props.name.length > 63 || !TIER_NAME.test(props.name)) {
+  if (!isDns1123Label(props.name)) {
     problems.push({
       path: "name",
       value: props.name,

@@ -10,6 +10,7 @@
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { dirname, isAbsolute, join, relative } from "node:path";
 import { UserError } from "../../model/problem.js";
+import { isDns1123Label } from "../../model/validate/context.js";
 import { checkPlanAgainstStack, describeSkipped, planRecommendation } from "../../analysis/flows/recommend.js";
 import { formatFlow } from "../../analysis/flows/model.js";
 import { trailText } from "../../analysis/flows/replay-format.js";
@@ -57,8 +58,6 @@ function declaredInventory(outDir: string, cwd: string): { inventory: Inventory;
   return { inventory: parseInventory(parseYaml(readFileSync(path, "utf8")) as unknown, file), file };
 }
 
-const DNS_LABEL = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/;
-
 export async function run(args: string[], io: CliIo): Promise<number> {
   const values = parseCommandArgs(
     args,
@@ -81,7 +80,7 @@ export async function run(args: string[], io: CliIo): Promise<number> {
     return 0;
   }
   const problems = flowsOptionProblems(values.flows, values["flows-format"]);
-  if (values.namespace === undefined || !DNS_LABEL.test(values.namespace) || values.namespace.length > 63) {
+  if (values.namespace === undefined || !isDns1123Label(values.namespace)) {
     problems.push({ path: "--namespace", value: values.namespace ?? null, message: "must name a namespace", hint: "e.g. --namespace shop" });
   }
   if (problems.length > 0) throw new UserError(problems);
