@@ -15,10 +15,6 @@ export interface IpRange {
 const V4_MAX = (1n << 32n) - 1n;
 const V6_MAX = (1n << 128n) - 1n;
 
-export function maxOf(version: IpVersion): bigint {
-  return version === 4 ? V4_MAX : V6_MAX;
-}
-
 export class IpSet {
   static readonly EMPTY = new IpSet([], []);
   static readonly ALL = new IpSet([0n, V4_MAX], [0n, V6_MAX]);

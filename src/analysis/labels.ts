@@ -26,8 +26,6 @@ export const SA_PREFIX = "pcsa.";
 
 export type Matcher = (labels: Labels) => boolean;
 
-export const MATCH_ALL: Matcher = () => true;
-
 /** A selector ready to evaluate on label views, with the text shown in explanations. */
 export interface CompiledSelector {
   readonly match: Matcher;

@@ -443,10 +443,3 @@ function buildNetsetIndex(sets: readonly NetworkSetView[]): (ip: Ip) => readonly
     return [];
   };
 }
-
-/** All addresses of every network set (used to cut the external address space). */
-export function networkSetAddresses(sets: readonly NetworkSet[]): IpSet {
-  let s = IpSet.EMPTY;
-  for (const n of sets) s = s.union(n.nets);
-  return s;
-}

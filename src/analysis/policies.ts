@@ -331,13 +331,6 @@ function icmpSet(protocol: number | undefined, v: unknown, path: string): ConnSe
   return ConnSet.icmp(protocol, type, code as number | undefined);
 }
 
-/** Numeric part of port terms as a ConnSet. */
-export function numericPorts(terms: readonly PortTerm[]): ConnSet {
-  let s = ConnSet.EMPTY;
-  for (const t of terms) if ("lo" in t) s = s.union(ConnSet.ports(t.protocol, t.lo, t.hi));
-  return s;
-}
-
 /** Port terms resolved against a destination's named ports (a name + protocol must both match). */
 export function resolvePorts(terms: readonly PortTerm[], named: ReadonlyArray<{ name?: string; port: number; protocol: string }>): ConnSet {
   let s = ConnSet.EMPTY;
