@@ -57,7 +57,7 @@ export const VOLATILE_LABEL_KEYS: ReadonlySet<string> = new Set([
 /**
  * Keys that name an application. When a flow end carries any of the primary keys, the recommended selector
  * uses exactly the identity keys present (so a new version or replica keeps matching); otherwise it falls
- * back to every non-volatile label.
+ * back to the stable labels (`stableLabels`: every label but the volatile ones and `projectcalico.org/*`).
  */
 export const PRIMARY_IDENTITY_KEYS = ["app.kubernetes.io/name", "app", "k8s-app"] as const;
 export const IDENTITY_KEYS = [
@@ -79,10 +79,7 @@ export function identityLabels(labels: Readonly<Record<string, string>>): Record
     }
     return out;
   }
-  for (const k of Object.keys(labels).sort()) {
-    if (!VOLATILE_LABEL_KEYS.has(k) && !k.startsWith("projectcalico.org/")) out[k] = labels[k] as string;
-  }
-  return out;
+  return stableLabels(labels);
 }
 
 /**
