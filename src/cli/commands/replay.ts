@@ -7,7 +7,6 @@
  */
 import { existsSync, readFileSync } from "node:fs";
 import { isAbsolute, join } from "node:path";
-import { parseArgs, type ParseArgsConfig } from "node:util";
 import { parse as parseYaml, parseAllDocuments } from "yaml";
 import { loadStackConfig } from "../../config/load.js";
 import { type Problem, UserError } from "../../model/problem.js";
@@ -18,6 +17,7 @@ import { type FlowFormat, type ImportResult, importFlowFile } from "../../analys
 import { assessPromotion, tiersWithStagedPolicies } from "../../analysis/flows/promotion.js";
 import { replayFlows } from "../../analysis/flows/replay.js";
 import { REPORT_FORMATS, type ReportFormat, formatReplay } from "../../analysis/flows/replay-format.js";
+import { parseCommandArgs } from "../args.js";
 import type { CliIo } from "../main.js";
 
 export const summary = "replay observed flows (Whisker/Goldmane JSON lines or CSV) against the stack's proposed policies";
@@ -60,18 +60,6 @@ export function loadInventory(cwd: string, extra: string | undefined): Inventory
     parts.push(inventoryFromObjects(objects));
   }
   return parts.length === 0 ? EMPTY_INVENTORY : mergeInventories(...parts);
-}
-
-/** Parses a flows command's arguments; a parse error is a UserError that shows the usage. */
-type CommandOptions = NonNullable<ParseArgsConfig["options"]>;
-type CommandValues<T extends CommandOptions> = ReturnType<typeof parseArgs<{ args: string[]; options: T; strict: true; allowPositionals: false }>>["values"];
-
-export function parseCommandArgs<T extends CommandOptions>(args: string[], options: T, usage: string): CommandValues<T> {
-  try {
-    return parseArgs({ args, options, strict: true as const, allowPositionals: false as const }).values;
-  } catch (e) {
-    throw new UserError([{ path: "arguments", value: args.join(" "), message: (e as Error).message, hint: usage }]);
-  }
 }
 
 /** The problems of the `--flows` / `--flows-format` pair that replay and recommend share. */

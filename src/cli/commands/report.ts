@@ -7,7 +7,6 @@
  */
 import { existsSync, writeFileSync } from "node:fs";
 import { isAbsolute, join } from "node:path";
-import { parseArgs } from "node:util";
 import { loadStackConfig } from "../../config/index.js";
 import type { CalicoMinor, PolicySettings } from "../../config/types.js";
 import { UserError } from "../../model/problem.js";
@@ -22,6 +21,7 @@ import { formatReportText } from "../../analysis/formatters/text.js";
 import { renderMarkdownReport } from "../../analysis/formatters/md.js";
 import { reportJson } from "../../analysis/formatters/json.js";
 import { STAGED_CHANGE, renderSvgMatrix, singleGroups } from "../../analysis/formatters/svg.js";
+import { type CommandOptions, parseCommandArgs } from "../args.js";
 import type { CliIo } from "../main.js";
 
 export const summary = "analyse the baseline: lockout invariants, connectivity, effect of staged policies (text|md|json|svg)";
@@ -115,26 +115,22 @@ export function emit(io: CliIo, text: string, out: string | undefined): void {
   else writeFileSync(isAbsolute(out) ? out : join(io.cwd, out), text);
 }
 
-export function parseFlags(args: string[], extra: Record<string, { type: "string" | "boolean"; multiple?: boolean }>, usage: string): Record<string, string | boolean | string[] | undefined> {
-  try {
-    return parseArgs({
-      args,
-      options: {
-        stack: { type: "string" },
-        manifests: { type: "string", multiple: true },
-        inventory: { type: "string" },
-        format: { type: "string" },
-        out: { type: "string" },
-        "calico-minor": { type: "string" },
-        help: { type: "boolean", short: "h" },
-        ...extra,
-      },
-      allowPositionals: false,
-      strict: true,
-    }).values as Record<string, string | boolean | string[] | undefined>;
-  } catch (e) {
-    throw new UserError([{ path: "arguments", value: args.join(" "), message: (e as Error).message, hint: usage }]);
-  }
+/** The flags `report`, `diff` and `explain` share, plus a command's own. */
+export function parseFlags(args: string[], extra: CommandOptions, usage: string): Record<string, string | boolean | string[] | undefined> {
+  return parseCommandArgs(
+    args,
+    {
+      stack: { type: "string" },
+      manifests: { type: "string", multiple: true },
+      inventory: { type: "string" },
+      format: { type: "string" },
+      out: { type: "string" },
+      "calico-minor": { type: "string" },
+      help: { type: "boolean", short: "h" },
+      ...extra,
+    },
+    usage,
+  ) as Record<string, string | boolean | string[] | undefined>;
 }
 
 export async function run(args: string[], io: CliIo): Promise<number> {
