@@ -10,14 +10,7 @@ import type { MultipassCluster as MultipassClusterConfig } from "../../config/ty
 import { READ_KUBECONFIG, k3sCloudInit, k3sReadyScript, rewriteKubeconfig } from "../planners/k3s.js";
 import { deleteScript, execScript, launchScript, parseMultipassIpv4 } from "../planners/multipass.js";
 import { sh } from "../planners/shell.js";
-import type { ClusterOutputs } from "./cluster.js";
-
-export interface NodeRegistryArgs {
-  readonly host: pulumi.Input<string>;
-  readonly username: string;
-  readonly password: pulumi.Input<string>;
-  readonly caPem?: pulumi.Input<string>;
-}
+import { type ClusterOutputs, type NodeRegistryArgs, nodeRegistryTrust } from "./cluster.js";
 
 export interface MultipassClusterArgs {
   readonly config: MultipassClusterConfig;
@@ -38,9 +31,7 @@ export class MultipassCluster extends pulumi.ComponentResource implements Cluste
     super("calico-baseline:cluster:MultipassCluster", name, {}, opts);
     const c = args.config;
     const token = new random.RandomPassword(`${name}-k3s-token`, { length: 48, special: false }, { parent: this });
-    const trust = pulumi
-      .all([args.registry.host, args.registry.password, args.registry.caPem])
-      .apply(([host, password, caPem]) => ({ host, username: args.registry.username, password, ...(caPem !== undefined ? { caPem } : {}) }));
+    const trust = nodeRegistryTrust(args.registry);
     const k3s = { k3sVersion: c.k3sVersion, podCidr: c.podCidr, serviceCidr: c.serviceCidr };
 
     const vm = (

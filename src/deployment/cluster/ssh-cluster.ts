@@ -9,8 +9,7 @@ import * as random from "@pulumi/random";
 import type { SshCluster as SshClusterConfig } from "../../config/types.js";
 import { READ_KUBECONFIG, k3sInstallScript, k3sReadyScript, k3sUninstallScript, rewriteKubeconfig } from "../planners/k3s.js";
 import { sh } from "../planners/shell.js";
-import type { ClusterOutputs } from "./cluster.js";
-import type { NodeRegistryArgs } from "./multipass-cluster.js";
+import { type ClusterOutputs, type NodeRegistryArgs, nodeRegistryTrust } from "./cluster.js";
 
 export interface SshClusterArgs {
   readonly config: SshClusterConfig;
@@ -30,9 +29,7 @@ export class SshCluster extends pulumi.ComponentResource implements ClusterOutpu
     const c = args.config;
     const connection = (host: string): command.types.input.remote.ConnectionArgs => ({ host, port: c.port, user: c.user, privateKey: args.privateKey });
     const token = new random.RandomPassword(`${name}-k3s-token`, { length: 48, special: false }, { parent: this });
-    const trust = pulumi
-      .all([args.registry.host, args.registry.password, args.registry.caPem])
-      .apply(([host, password, caPem]) => ({ host, username: args.registry.username, password, ...(caPem !== undefined ? { caPem } : {}) }));
+    const trust = nodeRegistryTrust(args.registry);
     const k3s = { k3sVersion: c.k3sVersion, podCidr: c.podCidr, serviceCidr: c.serviceCidr };
 
     const server = new command.remote.Command(
