@@ -6,6 +6,7 @@
  * Calico semantics: ports are always matched on the *destination* side of a flow (for ingress and egress
  * rules alike); a range is written `"from:to"`; a named port is a string and is resolved per endpoint.
  */
+import { portNameErrors } from "../src/model/ports.js";
 import { UserError } from "../src/model/problem.js";
 import { Protocol } from "./protocol.js";
 
@@ -32,9 +33,6 @@ function checkPortProtocol(protocol: Protocol): void {
     ]);
   }
 }
-
-/** Kubernetes/Calico named port syntax: IANA_SVC_NAME (lowercase alphanumerics and '-', at most 15, a letter). */
-const NAMED_PORT = /^(?=.*[a-z])[a-z0-9]([a-z0-9-]*[a-z0-9])?$/;
 
 export interface IcmpMatch {
   /** ICMP type 0-254. */
@@ -81,12 +79,14 @@ export class Port {
   /** A named container port (`containerPort` name), resolved by Calico per destination endpoint. */
   static named(protocol: Protocol, name: string): Port {
     checkPortProtocol(protocol);
-    if (name.length > 15 || !NAMED_PORT.test(name)) {
+    // Kubernetes IsValidPortName (IANA_SVC_NAME), as Calico validates a rule's named port.
+    const errors = portNameErrors(name);
+    if (errors.length > 0) {
       throw new UserError([
         {
           path: "port",
           value: name,
-          message: "not a valid named port",
+          message: `not a valid named port: ${errors.join("; ")}`,
           hint: "a port name is 1-15 lowercase letters, digits and '-', with at least one letter, as in a Pod's ports[].name",
         },
       ]);

@@ -4,22 +4,14 @@
  * Calico accepts the names TCP, UDP, ICMP, ICMPv6, SCTP, UDPLite and any IP protocol number 1-255
  * (the rule reference); only TCP, UDP and SCTP carry ports, and a rule that names ports must set one of those.
  */
+import { PROTOCOL_NUMBERS, type ProtocolName } from "../src/model/ports.js";
 import { UserError } from "../src/model/problem.js";
 
-/** Protocol names exactly as Calico spells them in a rule's `protocol` field. */
-export type ProtocolName = "TCP" | "UDP" | "SCTP" | "ICMP" | "ICMPv6" | "UDPLite";
+/** Protocol names exactly as Calico spells them in a rule's `protocol` field (the model's list). */
+export type { ProtocolName };
 
+/** In the order the hints list them: the port-carrying protocols first. */
 const NAMES: readonly ProtocolName[] = ["TCP", "UDP", "SCTP", "ICMP", "ICMPv6", "UDPLite"];
-
-/** IANA numbers of the named protocols, so `Protocol.of(6)` and `Protocol.TCP` are the same protocol. */
-const NUMBER_OF: Readonly<Record<ProtocolName, number>> = {
-  TCP: 6,
-  UDP: 17,
-  SCTP: 132,
-  ICMP: 1,
-  ICMPv6: 58,
-  UDPLite: 136,
-};
 
 export class Protocol {
   static readonly TCP = new Protocol("TCP");
@@ -47,7 +39,7 @@ export class Protocol {
           },
         ]);
       }
-      const named = NAMES.find((n) => NUMBER_OF[n] === value);
+      const named = NAMES.find((n) => PROTOCOL_NUMBERS[n] === value);
       return named === undefined ? new Protocol(value) : Protocol.of(named);
     }
     const trimmed = value.trim();
@@ -98,7 +90,7 @@ export class Protocol {
 
   /** The IANA protocol number. */
   get number(): number {
-    return typeof this.value === "number" ? this.value : NUMBER_OF[this.value];
+    return typeof this.value === "number" ? this.value : PROTOCOL_NUMBERS[this.value];
   }
 
   equals(other: Protocol): boolean {

@@ -46,6 +46,10 @@ describe("Port", () => {
   it("rejects a reversed range, a bad named port and ports on ICMP", () => {
     expect(userErrorOf(() => Port.tcpRange(4800, 4500))).toMatch(/port range is reversed \(value: "4800:4500"\)/);
     expect(userErrorOf(() => Port.named(Protocol.TCP, "Metrics_Port"))).toMatch(/not a valid named port/);
+    // Kubernetes IsValidPortName also forbids consecutive '-' and names over 15 characters.
+    expect(userErrorOf(() => Port.named(Protocol.TCP, "http--alt"))).toMatch(/not a valid named port: must not contain consecutive '-'/);
+    expect(userErrorOf(() => Port.named(Protocol.TCP, "a-very-long-port"))).toMatch(/not a valid named port: must be 1 to 15 characters long/);
+    expect(Port.named(Protocol.TCP, "http-alt").toString()).toBe("TCP http-alt");
     expect(userErrorOf(() => Port.of(Protocol.ICMP, 8))).toMatch(/only TCP, UDP and SCTP carry ports/);
     expect(userErrorOf(() => Port.icmp({ type: 255 }))).toMatch(/ICMP type out of range 0-254/);
   });
