@@ -12,16 +12,11 @@
  * Protocol 0 is not a protocol; "all connections" is protocols 1-255 with every port.
  */
 
-export const PROTOCOL_NUMBERS: Readonly<Record<string, number>> = {
-  ICMP: 1,
-  TCP: 6,
-  UDP: 17,
-  ICMPv6: 58,
-  SCTP: 132,
-  UDPLite: 136,
-};
+import { PROTOCOL_NUMBERS } from "../model/ports.js";
 
 const NAMES_BY_NUMBER = new Map<number, string>(Object.entries(PROTOCOL_NUMBERS).map(([k, v]) => [v, k]));
+// Names resolve case-insensitively: flow records and CLI queries spell them in any case (`tcp`, `TCP`).
+const NUMBERS_BY_LOWER_NAME = new Map<string, number>(Object.entries(PROTOCOL_NUMBERS).map(([k, v]) => [k.toLowerCase(), v]));
 
 /** Protocols whose rules may carry ports (Calico: "rules that specify ports must set protocol to TCP or UDP or SCTP"). */
 export const PORT_PROTOCOLS: ReadonlySet<number> = new Set([6, 17, 132, 136]);
@@ -35,8 +30,7 @@ const MAX_KEY = 256 * SPAN - 1;
 export function protocolNumber(p: string | number): number | undefined {
   if (typeof p === "number") return Number.isInteger(p) && p >= 1 && p <= 255 ? p : undefined;
   if (/^[0-9]+$/.test(p)) return protocolNumber(Number(p));
-  for (const [name, n] of Object.entries(PROTOCOL_NUMBERS)) if (name.toLowerCase() === p.toLowerCase()) return n;
-  return undefined;
+  return NUMBERS_BY_LOWER_NAME.get(p.toLowerCase());
 }
 
 export function protocolName(n: number): string {

@@ -6,6 +6,7 @@
 import { createReadStream } from "node:fs";
 import { StringDecoder } from "node:string_decoder";
 import { parseCidr } from "../../model/net.js";
+import { PORT_PROTOCOLS, protocolName, protocolNumber } from "../connset.js";
 import { type Problem, UserError } from "../../model/problem.js";
 import { parseLabelPairs, parseLabelString } from "./labels.js";
 import {
@@ -75,10 +76,6 @@ const POLICY_KINDS: Readonly<Record<number, string>> = {
   7: "AdminNetworkPolicy", 8: "BaselineAdminNetworkPolicy", 9: "Profile", 10: "EndOfTier",
   11: "ClusterNetworkPolicy",
 };
-const PROTOCOL_NUMBERS: Record<number, string> = { 1: "ICMP", 6: "TCP", 17: "UDP", 58: "ICMPv6", 132: "SCTP", 136: "UDPLite" };
-const PROTOCOL_NAMES: Record<string, string> = {
-  tcp: "TCP", udp: "UDP", sctp: "SCTP", icmp: "ICMP", icmpv6: "ICMPv6", udplite: "UDPLite",
-};
 
 function enumKey(v: Json | undefined): string | undefined {
   if (typeof v === "number") return String(v);
@@ -88,17 +85,14 @@ function enumKey(v: Json | undefined): string | undefined {
 
 /** Calico's protocol spelling, or undefined if not a protocol. Numbers 1-255 are kept as numbers. */
 export function normaliseProtocol(v: string | number): string | undefined {
-  if (typeof v === "number" || /^[0-9]+$/.test(v)) {
-    const n = Number(v);
-    if (!Number.isInteger(n) || n < 1 || n > 255) return undefined;
-    return PROTOCOL_NUMBERS[n] ?? String(n);
-  }
-  return PROTOCOL_NAMES[v.toLowerCase()];
+  const n = protocolNumber(v);
+  return n === undefined ? undefined : protocolName(n);
 }
 
-/** Protocols whose flows carry a destination port. */
+/** Protocols whose flows carry a destination port (TCP, UDP, SCTP, UDPLite). */
 export function protocolHasPorts(protocol: string): boolean {
-  return protocol === "TCP" || protocol === "UDP" || protocol === "SCTP" || protocol === "UDPLite";
+  const n = protocolNumber(protocol);
+  return n !== undefined && PORT_PROTOCOLS.has(n);
 }
 
 // ---------------------------------------------------------------------------------------------------------
