@@ -97,14 +97,16 @@ export async function run(args: string[], io: CliIo): Promise<number> {
   const outDir = isAbsolute(values.out) ? values.out : join(io.cwd, values.out);
 
   // Self-check: the recommendation alone, evaluated as if promoted, must allow every flow it was made from.
-  const own = replayFlows(plan.planned, evaluatorForManifests(planToManifests(plan, "enforce"), { flows: plan.planned }), { view: "enforced" });
+  const promoted = planToManifests(plan, "enforce");
+  const own = replayFlows(plan.planned, evaluatorForManifests(promoted, { flows: plan.planned }), { view: "enforced" });
   if (own.totals.denied > 0 || own.totals.undecidable > 0) {
     io.err(`self-check FAILED: replaying the flows against the recommendation denies ${own.totals.denied} and cannot decide ${own.totals.undecidable}`);
     return EXIT_SELF_CHECK;
   }
   // Stack check: the baseline (minus an earlier version of this recommendation) plus the recommendation.
   const config = loadStackConfig(values.stack, { cwd: io.cwd });
-  const ours = new Set(planToManifests(plan).map((m) => `${m.metadata.namespace ?? ""}/${m.metadata.name}`));
+  // By namespace/name only: an earlier version may be staged or enforced (mode changes the kind, not the name).
+  const ours = new Set(promoted.map((m) => `${m.metadata.namespace ?? ""}/${m.metadata.name}`));
   const baseline = synthBaseline(config.policies)
     .flatMap((c) => c.objects)
     .filter((o) => {
@@ -113,7 +115,7 @@ export async function run(args: string[], io: CliIo): Promise<number> {
     });
   const probes = plan.cases.map((c) => c.flow);
   const inventory = loadInventory(io.cwd, values.inventory);
-  const stackEvaluator = evaluatorForManifests([...baseline, ...planToManifests(plan, "enforce")], { inventory, flows: [...plan.planned, ...probes] });
+  const stackEvaluator = evaluatorForManifests([...baseline, ...promoted], { inventory, flows: [...plan.planned, ...probes] });
   const checked = checkPlanAgainstStack(plan, stackEvaluator);
   // Cases keep endpoints the inventory lacks (they are the only test of those flows); the user is told the
   // exact entries to add, and the exit code says the cases do not pass `npm test` yet.
