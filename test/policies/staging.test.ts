@@ -1,4 +1,4 @@
-// Staging is per tier (docs/policies.md, "Stage, then enforce"). A staged policy neither allows nor denies,
+// Staging is per tier (README.md, "Stage, then enforce"). A staged policy neither allows nor denies,
 // so staging a tier can take away allows a later enforced tier relies on. This pins which tiers the baseline
 // can stage alone without breaking a lockout invariant, in the current and the would-be view.
 import { readFileSync } from "node:fs";
