@@ -18,8 +18,14 @@ const NAMES_BY_NUMBER = new Map<number, string>(Object.entries(PROTOCOL_NUMBERS)
 // Names resolve case-insensitively: flow records and CLI queries spell them in any case (`tcp`, `TCP`).
 const NUMBERS_BY_LOWER_NAME = new Map<string, number>(Object.entries(PROTOCOL_NUMBERS).map(([k, v]) => [k.toLowerCase(), v]));
 
-/** Protocols whose rules may carry ports (Calico: "rules that specify ports must set protocol to TCP or UDP or SCTP"). */
+/** Protocols whose connections carry a destination port (flows, queries, the key layout above). */
 export const PORT_PROTOCOLS: ReadonlySet<number> = new Set([6, 17, 132, 136]);
+/**
+ * Protocols a rule may give ports for: Calico's `Protocol.SupportsPorts` is TCP, UDP and SCTP only, so a
+ * rule with ports and `protocol: UDPLite` is rejected ("rules that specify ports must set protocol to TCP
+ * or UDP or SCTP") although UDPLite connections have ports.
+ */
+export const RULE_PORT_PROTOCOLS: ReadonlySet<number> = new Set([6, 17, 132]);
 export const ICMP_PROTOCOLS: ReadonlySet<number> = new Set([1, 58]);
 
 const SPAN = 1 << 16;

@@ -17,7 +17,7 @@ import type { SelectorNode } from "../model/selector/index.js";
 import { SelectorError } from "../model/selector/index.js";
 import { parseCidr } from "../model/net.js";
 import { type Problem, joinPath } from "../model/problem.js";
-import { ConnSet, ICMP_PROTOCOLS, PORT_PROTOCOLS, protocolNumber } from "./connset.js";
+import { ConnSet, ICMP_PROTOCOLS, RULE_PORT_PROTOCOLS, protocolNumber } from "./connset.js";
 import { IpSet } from "./ipset.js";
 import { flattenObjects, type Labels } from "./inventory.js";
 import {
@@ -295,7 +295,7 @@ function calicoPorts(v: unknown, protocol: number | undefined, path: string): Po
   if (v === undefined || v === null) return undefined;
   if (!Array.isArray(v)) fail(path, v, "must be a list", "write ports: [80, \"8000:8080\", http]");
   if (v.length === 0) return undefined;
-  if (protocol === undefined || !PORT_PROTOCOLS.has(protocol)) {
+  if (protocol === undefined || !RULE_PORT_PROTOCOLS.has(protocol)) {
     fail(path, v, "rules that specify ports must set protocol to TCP or UDP or SCTP", "add protocol: TCP to the rule");
   }
   return v.map((p, i) => {

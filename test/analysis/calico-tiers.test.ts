@@ -476,6 +476,18 @@ spec: { selector: app == "db", ingress: [{ action: Allow, protocol: ICMP, icmp: 
 `)));
     expect(codeOnly.policies).toEqual([]);
     expect(codeOnly.rejected).toMatchObject([{ path: "spec.ingress[0].icmp.code", value: 4, message: "an ICMP code needs a type", object: "GlobalNetworkPolicy/code-only" }]);
+    // Ports need TCP, UDP or SCTP (Calico Protocol.SupportsPorts): UDPLite connections have ports, but a
+    // rule cannot give them, so the policy is reported rather than read as "UDPLite port 5000".
+    const udpLite = readPolicies(sourced(yamlObjects(`
+apiVersion: projectcalico.org/v3
+kind: GlobalNetworkPolicy
+metadata: { name: udplite-ports }
+spec: { selector: app == "db", ingress: [{ action: Allow, protocol: UDPLite, destination: { ports: [5000] } }] }
+`)));
+    expect(udpLite.policies).toEqual([]);
+    expect(udpLite.rejected).toMatchObject([
+      { path: "spec.ingress[0].destination.ports", message: "rules that specify ports must set protocol to TCP or UDP or SCTP", object: "GlobalNetworkPolicy/udplite-ports" },
+    ]);
   });
 
   it("GlobalNetworkSet peers: a selector matching the set's labels matches its addresses (TD reference/resources/globalnetworkset.mdx)", () => {
