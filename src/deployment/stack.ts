@@ -84,17 +84,13 @@ export async function createStack(config: StackConfig, renderers: Renderers): Pr
 
   // Registry.
   let registry: RegistryEndpoint;
-  let registryCaPem: pulumi.Output<string> | undefined;
   if (config.registry.type === "multipass") {
     if (config.cluster.type !== "multipass") throw new Error("a multipass registry needs a multipass cluster (checked by the config parser)");
-    const reg = new MultipassRegistry("registry", { config: config.registry, vmName: `${config.cluster.namePrefix}-registry`, image: config.cluster.image });
-    registry = reg;
-    registryCaPem = reg.caPem;
+    registry = new MultipassRegistry("registry", { config: config.registry, vmName: `${config.cluster.namePrefix}-registry`, image: config.cluster.image });
   } else {
     registry = externalRegistry(config);
-    registryCaPem = registry.caPem;
   }
-  const nodeRegistry = { host: registry.host, username: registry.username, password: registry.password, ...(registry.caPem !== undefined ? { caPem: registry.caPem } : {}) };
+  const registryCaPem = registry.caPem;
 
   // Cluster.
   const calicoNativeV3 = config.calico.crds === "v3";
@@ -103,13 +99,13 @@ export async function createStack(config: StackConfig, renderers: Renderers): Pr
   switch (config.cluster.type) {
     case "multipass": {
       // Nodes get the registry's CA and credentials at first boot, so the registry must be serving first.
-      const mc = new MultipassCluster("cluster", { config: config.cluster, registry: nodeRegistry, after: registry.ready, calicoNativeV3 });
+      const mc = new MultipassCluster("cluster", { config: config.cluster, registry, after: registry.ready, calicoNativeV3 });
       cluster = mc;
       controlPlaneIp = mc.controlPlaneIp;
       break;
     }
     case "ssh":
-      cluster = new SshCluster("cluster", { config: config.cluster, privateKey: secretOutput(config.cluster.privateKey), registry: nodeRegistry, calicoNativeV3 });
+      cluster = new SshCluster("cluster", { config: config.cluster, privateKey: secretOutput(config.cluster.privateKey), registry, calicoNativeV3 });
       break;
     case "kubeconfig":
       cluster = new ExistingCluster("cluster", { config: config.cluster });
