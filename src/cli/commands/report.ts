@@ -10,8 +10,7 @@ import { isAbsolute, join } from "node:path";
 import { loadStackConfig } from "../../config/index.js";
 import type { CalicoMinor, PolicySettings } from "../../config/types.js";
 import { UserError } from "../../model/problem.js";
-import { MONITORING_FILE, synthMonitoring } from "../../rendering/monitoring.js";
-import { synthBaseline } from "../../rendering/synth.js";
+import { synthStackFiles } from "../../rendering/stack-files.js";
 import { loadInventory, loadManifests } from "../../analysis/analyse.js";
 import { type Inventory, mergeInventories } from "../../analysis/inventory.js";
 import { type SourcedObject, readPolicies } from "../../analysis/policies.js";
@@ -86,10 +85,8 @@ export function loadInput(flags: InputFlags, cwd: string): LoadedInput {
     return { objects: loadManifests(flags.manifests, cwd), inventory };
   }
   const config = loadStackConfig(flags.stack ?? "dev", { cwd });
-  const charts = synthBaseline(config.policies);
-  const objects: SourcedObject[] = charts.flatMap((c) => c.objects.map((object) => ({ object, file: c.file })));
   // The same files synth writes: monitoring.yaml carries the metrics Services that `services` rules name.
-  if (config.monitoring.enabled) objects.push(...synthMonitoring().map((object) => ({ object, file: MONITORING_FILE })));
+  const objects: SourcedObject[] = synthStackFiles(config).files.flatMap((f) => f.objects.map((object) => ({ object, file: f.file })));
   return { objects, inventory, settings: config.policies };
 }
 

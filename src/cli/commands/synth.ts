@@ -12,8 +12,9 @@ import { defaultInvariants } from "../../analysis/invariants.js";
 import { renderReports } from "../../analysis/report.js";
 import { loadStackConfig } from "../../config/index.js";
 import { UserError } from "../../model/problem.js";
-import { MONITORING_FILE, synthMonitoring } from "../../rendering/monitoring.js";
-import { synthBaseline, writeStack, type ObjectFile, type TextFile } from "../../rendering/synth.js";
+import { MONITORING_FILE } from "../../rendering/monitoring.js";
+import { synthStackFiles } from "../../rendering/stack-files.js";
+import { writeStack, type TextFile } from "../../rendering/synth.js";
 import type { CliIo } from "../main.js";
 
 export const summary = "render a stack's baseline to <out>/<stack>/ as YAML, one file per tier in apply order";
@@ -65,9 +66,7 @@ export async function run(args: string[], io: CliIo): Promise<number> {
   }
   const { stack, out, inventory: inventoryArg } = parseArgs(args);
   const config = loadStackConfig(stack, { cwd: io.cwd });
-  const charts = synthBaseline(config.policies);
-  const files: ObjectFile[] = [...charts];
-  if (config.monitoring.enabled) files.push({ file: MONITORING_FILE, objects: synthMonitoring() });
+  const { charts, files } = synthStackFiles(config);
   // A waiver must name an invariant: a typo or a stale name would otherwise waive nothing, silently.
   const known = defaultInvariants(config.policies).map((i) => i.name);
   const unknownWaivers = config.policies.waivers
