@@ -5,7 +5,7 @@
 import { ApiObject } from "cdk8s";
 import { Construct } from "constructs";
 import { UserError, type Problem } from "../src/model/problem.js";
-import { sel } from "../src/model/selector/index.js";
+import { sel, type Selector } from "../src/model/selector/index.js";
 import { isDns1123Subdomain } from "../src/model/validate/context.js";
 import { parseNet, Peer } from "./peer.js";
 
@@ -16,6 +16,11 @@ export interface NetworkSetProps {
   readonly labels: Readonly<Record<string, string>>;
   /** CIDRs (one or more; IPv4 and IPv6 may be mixed in a set, unlike in a rule). */
   readonly nets: readonly string[];
+}
+
+/** The selector a rule uses to pick a network set: every one of its labels, in the order given. */
+export function labelsSelector(labels: Readonly<Record<string, string>>): Selector {
+  return sel.and(...Object.entries(labels).map(([k, v]) => sel.eq(k, v)));
 }
 
 /** Checks a network set's name, labels and nets; returns the nets in canonical form. */
@@ -71,6 +76,6 @@ export class GlobalNetworkSet extends Construct {
 
   /** A rule peer selecting this set by all its labels. */
   asPeer(): Peer {
-    return Peer.globalNetworkSets(sel.and(...Object.entries(this.labels).map(([k, v]) => sel.eq(k, v))));
+    return Peer.globalNetworkSets(labelsSelector(this.labels));
   }
 }

@@ -4,8 +4,7 @@
  */
 import { ApiObject } from "cdk8s";
 import { Construct } from "constructs";
-import { sel } from "../src/model/selector/index.js";
-import { checkNetworkSetProps, type NetworkSetProps } from "./global-network-set.js";
+import { checkNetworkSetProps, labelsSelector, type NetworkSetProps } from "./global-network-set.js";
 import { checkDnsLabel, Peer } from "./peer.js";
 
 export interface NamespacedNetworkSetProps extends NetworkSetProps {
@@ -36,6 +35,6 @@ export class NetworkSet extends Construct {
 
   /** A rule peer selecting this set by its labels, in its namespace. */
   asPeer(): Peer {
-    return Peer.networkSets(sel.and(...Object.entries(this.labels).map(([k, v]) => sel.eq(k, v))), this.namespace);
+    return Peer.networkSets(labelsSelector(this.labels), this.namespace);
   }
 }
