@@ -15,7 +15,7 @@
  */
 import { ConnInterner, ConnSet } from "./connset.js";
 import { type Peer, connsToward, endpointPeer, peerSpecMatches } from "./evaluate.js";
-import { type IpRange, IpSet, formatRange } from "./ipset.js";
+import { type IpRange, IpSet, cutBySets, formatRange } from "./ipset.js";
 import type { Endpoint, Model, Stage, TierPolicies } from "./model.js";
 import { type Direction, type FailsafePort, type PeerSpec, type Rule, ruleConns } from "./policies.js";
 
@@ -564,42 +564,18 @@ function symbolicSide(e: Endpoint, dir: Direction, program: Program, bits: reado
 function atoms(predicates: readonly IpSet[], exclude: IpSet): IpRange[][] {
   const groups = new Map<string, IpRange[]>();
   for (const version of [4, 6] as const) {
-    const max = version === 4 ? (1n << 32n) - 1n : (1n << 128n) - 1n;
-    const events: Array<{ at: bigint; id: number; delta: 1 | -1 }> = [];
-    predicates.forEach((p, id) => {
-      const l = version === 4 ? p.v4 : p.v6;
-      for (let i = 0; i < l.length; i += 2) {
-        events.push({ at: l[i]!, id, delta: 1 });
-        if (l[i + 1]! < max) events.push({ at: l[i + 1]! + 1n, id, delta: -1 });
+    // No IPv6 anywhere: leave the v6 space out.
+    if (version === 6 && predicates.every((p) => p.v6.length === 0)) continue;
+    for (const { first, last, covering } of cutBySets(predicates, version)) {
+      if (first === last && exclude.contains(version, first)) continue;
+      const key = `${version}:${covering.join(",")}`;
+      const g = groups.get(key);
+      if (g === undefined) groups.set(key, [{ version, first, last }]);
+      else {
+        const prev = g[g.length - 1]!;
+        if (prev.last + 1n === first) g[g.length - 1] = { version, first: prev.first, last };
+        else g.push({ version, first, last });
       }
-    });
-    if (version === 6 && events.length === 0) continue; // no IPv6 anywhere: leave the v6 space out
-    events.sort((a, b) => (a.at < b.at ? -1 : a.at > b.at ? 1 : 0));
-    const active = new Map<number, number>();
-    let pos = 0n;
-    let i = 0;
-    while (pos <= max) {
-      while (i < events.length && events[i]!.at === pos) {
-        const e = events[i]!;
-        const c = (active.get(e.id) ?? 0) + e.delta;
-        if (c === 0) active.delete(e.id);
-        else active.set(e.id, c);
-        i++;
-      }
-      const next = i < events.length ? events[i]!.at : max + 1n;
-      const last = next - 1n;
-      if (!(pos === last && exclude.contains(version, pos))) {
-        const key = `${version}:${[...active.keys()].sort((a, b) => a - b).join(",")}`;
-        const g = groups.get(key);
-        const r: IpRange = { version, first: pos, last };
-        if (g === undefined) groups.set(key, [r]);
-        else {
-          const prev = g[g.length - 1]!;
-          if (prev.last + 1n === pos) g[g.length - 1] = { version, first: prev.first, last };
-          else g.push(r);
-        }
-      }
-      pos = next;
     }
   }
   return [...groups.values()];

@@ -114,6 +114,46 @@ export class IpSet {
   }
 }
 
+/** One piece of a cut address space: its addresses and the ascending indexes of the sets covering it. */
+export interface CutPiece {
+  readonly first: bigint;
+  readonly last: bigint;
+  readonly covering: readonly number[];
+}
+
+/**
+ * Cuts one IP version's whole address space at every edge of the given sets and yields the pieces in
+ * address order, each with the sets that cover it (none, for the gaps). Within a piece every address is
+ * in exactly the same sets, so anything decided by set membership is decided once per piece.
+ */
+export function* cutBySets(sets: readonly IpSet[], version: IpVersion): Generator<CutPiece> {
+  const max = version === 4 ? V4_MAX : V6_MAX;
+  const events: Array<{ at: bigint; id: number; delta: 1 | -1 }> = [];
+  sets.forEach((s, id) => {
+    const list = version === 4 ? s.v4 : s.v6;
+    for (let i = 0; i < list.length; i += 2) {
+      events.push({ at: list[i]!, id, delta: 1 });
+      if (list[i + 1]! < max) events.push({ at: list[i + 1]! + 1n, id, delta: -1 });
+    }
+  });
+  events.sort((a, b) => (a.at < b.at ? -1 : a.at > b.at ? 1 : 0));
+  const active = new Map<number, number>();
+  let pos = 0n;
+  let i = 0;
+  while (pos <= max) {
+    while (i < events.length && events[i]!.at === pos) {
+      const e = events[i]!;
+      const c = (active.get(e.id) ?? 0) + e.delta;
+      if (c === 0) active.delete(e.id);
+      else active.set(e.id, c);
+      i++;
+    }
+    const next = i < events.length ? events[i]!.at : max + 1n;
+    yield { first: pos, last: next - 1n, covering: [...active.keys()].sort((a, b) => a - b) };
+    pos = next;
+  }
+}
+
 export function formatRange(r: IpRange): string {
   return `${formatIp(r.version, r.first)}-${formatIp(r.version, r.last)}`;
 }

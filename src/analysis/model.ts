@@ -16,7 +16,7 @@ import { type IpVersion, parseIp } from "../model/net.js";
 import type { Problem } from "../model/problem.js";
 import type { Inventory, InventoryWorkload, Labels, NamedPort } from "./inventory.js";
 import { ConnSet } from "./connset.js";
-import { IpSet } from "./ipset.js";
+import { IpSet, cutBySets } from "./ipset.js";
 import { LABEL_NAME, LABEL_NAMESPACE, LABEL_ORCHESTRATOR, LABEL_SERVICE_ACCOUNT, NS_PREFIX, SA_PREFIX } from "./labels.js";
 import { type Direction, type NetworkSet, type Policy, type PolicyModel, type Tier, stagedView } from "./policies.js";
 
@@ -397,36 +397,16 @@ function policyInStage(p: Policy, ep: Endpoint, stage: Stage): boolean {
 function buildNetsetIndex(sets: readonly NetworkSetView[]): (ip: Ip) => readonly NetworkSetView[] {
   if (sets.length === 0) return () => [];
   const perVersion = new Map<IpVersion, { starts: bigint[]; ends: bigint[]; members: NetworkSetView[][] }>();
+  const nets = sets.map((s) => s.nets);
   for (const version of [4, 6] as const) {
-    const events: Array<{ at: bigint; set: number; delta: 1 | -1 }> = [];
-    sets.forEach((s, i) => {
-      const list = version === 4 ? s.nets.v4 : s.nets.v6;
-      for (let j = 0; j < list.length; j += 2) {
-        events.push({ at: list[j]!, set: i, delta: 1 });
-        events.push({ at: list[j + 1]! + 1n, set: i, delta: -1 });
-      }
-    });
-    events.sort((a, b) => (a.at < b.at ? -1 : a.at > b.at ? 1 : a.delta - b.delta));
     const starts: bigint[] = [];
     const ends: bigint[] = [];
     const members: NetworkSetView[][] = [];
-    const active = new Map<number, number>();
-    let i = 0;
-    while (i < events.length) {
-      const at = events[i]!.at;
-      while (i < events.length && events[i]!.at === at) {
-        const e = events[i]!;
-        const c = (active.get(e.set) ?? 0) + e.delta;
-        if (c === 0) active.delete(e.set);
-        else active.set(e.set, c);
-        i++;
-      }
-      if (active.size > 0) {
-        const next = i < events.length ? events[i]!.at - 1n : at;
-        starts.push(at);
-        ends.push(next);
-        members.push([...active.keys()].sort((a, b) => a - b).map((k) => sets[k]!));
-      }
+    for (const { first, last, covering } of cutBySets(nets, version)) {
+      if (covering.length === 0) continue;
+      starts.push(first);
+      ends.push(last);
+      members.push(covering.map((k) => sets[k]!));
     }
     perVersion.set(version, { starts, ends, members });
   }
