@@ -6,24 +6,13 @@
  * Inputs are generated from a fixed seed so runs are comparable.
  */
 import { parseSelector, type Labels, type Selector } from "../src/model/selector/index.js";
+import { prng } from "../test/fixtures/flows/generate.js";
 
 const PARSE_COUNT = 100_000;
 const MATCH_PAIRS = 1_000_000;
 const MATCH_TARGET_PER_SEC = 1_000_000;
 
-/** Small deterministic PRNG (mulberry32). */
-function rng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-
-const rand = rng(20260101);
+const rand = prng(20260101);
 const pick = <T>(xs: readonly T[]): T => xs[Math.floor(rand() * xs.length)] as T;
 
 const KEYS = ["app", "tier", "env", "team", "projectcalico.org/name", "kubernetes.io/metadata.name", "k8s-app", "version"];
