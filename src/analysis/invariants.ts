@@ -10,7 +10,7 @@ import { type FlowResult, type Peer, endpointPeer, evaluateFlow } from "./evalua
 import type { Labels } from "./inventory.js";
 import type { Endpoint, Model } from "./model.js";
 import { protocolNumber } from "./connset.js";
-import { cidrContains, parseCidr } from "../model/net.js";
+import { bitsOf, cidrContains, parseCidr } from "../model/net.js";
 
 /**
  * Which endpoints an invariant talks about. `labels` must match exactly; `has` lists labels that must
@@ -94,8 +94,7 @@ function netPeers(model: Model, cidr: string): Peer[] {
     .map((x) => ({ x, p: parseCidr(x.cidr) }))
     .filter((e): e is { x: (typeof e)["x"]; p: NonNullable<(typeof e)["p"]> } => e.p !== undefined && cidrContains(c, e.p));
   if (inside.length > 0) return inside.map(({ x, p }) => ({ ip: { version: p.version, value: p.first }, display: `${x.name} (net:${x.cidr})` }));
-  const bits = c.version === 4 ? 32 : 128;
-  const value = c.prefix <= bits - 2 ? c.first + 1n : c.first;
+  const value = c.prefix <= bitsOf(c.version) - 2 ? c.first + 1n : c.first;
   return [{ ip: { version: c.version, value }, display: `net:${cidr}` }];
 }
 

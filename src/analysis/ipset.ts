@@ -4,7 +4,7 @@
  * sets (50,000 CIDRs must stay cheap: building is one sort, membership is a binary search) and for
  * cutting the address space into the external peer ranges the connectivity report shows.
  */
-import { type Cidr, type IpVersion, formatIp, parseCidr, parseIp } from "../model/net.js";
+import { type Cidr, type IpVersion, bitsOf, formatCidr, formatIp, parseCidr, parseIp } from "../model/net.js";
 
 export interface IpRange {
   readonly version: IpVersion;
@@ -163,8 +163,7 @@ export function describeRange(r: IpRange): string {
   if (r.first === r.last) return formatIp(r.version, r.first);
   const size = r.last - r.first + 1n;
   if ((size & (size - 1n)) === 0n && r.first % size === 0n) {
-    const bits = r.version === 4 ? 32 : 128;
-    return `${formatIp(r.version, r.first)}/${bits - (size.toString(2).length - 1)}`;
+    return formatCidr({ version: r.version, first: r.first, prefix: bitsOf(r.version) - (size.toString(2).length - 1) });
   }
   return formatRange(r);
 }
