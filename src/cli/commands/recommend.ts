@@ -17,7 +17,8 @@ import { trailText } from "../../analysis/flows/replay-format.js";
 import { loadStackConfig } from "../../config/load.js";
 import { synthBaseline } from "../../rendering/synth.js";
 import { parseCommandArgs } from "../args.js";
-import { flowsOptionProblems, importFlowsArg, loadInventory } from "./replay.js";
+import { flowsOptionProblems, importFlowsArg } from "./replay.js";
+import { loadInventories } from "./report.js";
 import { renderRecommendation } from "../../analysis/flows/recommend-render.js";
 import { planToManifests } from "../../analysis/flows/recommend-manifests.js";
 import { replayFlows } from "../../analysis/flows/replay.js";
@@ -36,7 +37,7 @@ const USAGE = `usage: calico-baseline recommend --flows FILE --namespace NS [--p
   --per-workload      application-tier boundary + one appsec-tier policy per deployment (default: one namespace policy)
   --out DIR           policies directory: writes DIR/<tier>/recommended-<NS>.ts and .cases.yaml (default: policies)
   --stack NAME        stack whose baseline the cases are checked against (default: dev)
-  --inventory FILE    manifests or a kubectl dump adding workloads, nodes, namespace labels
+  --inventory FILE    a declared inventory YAML or a kubectl dump adding workloads, nodes, namespace labels
   --force             overwrite existing files
   --dry-run           print the files instead of writing them
 
@@ -114,7 +115,7 @@ export async function run(args: string[], io: CliIo): Promise<number> {
       return !ours.has(`${meta.namespace ?? ""}/${meta.name ?? ""}`);
     });
   const probes = plan.cases.map((c) => c.flow);
-  const inventory = loadInventory(io.cwd, values.inventory);
+  const inventory = loadInventories(io.cwd, values.inventory);
   const stackEvaluator = evaluatorForManifests([...baseline, ...promoted], { inventory, flows: [...plan.planned, ...probes] });
   const checked = checkPlanAgainstStack(plan, stackEvaluator);
   // Cases keep endpoints the inventory lacks (they are the only test of those flows); the user is told the

@@ -5,12 +5,9 @@
  * rules, and the promotion verdict. Exit codes: 0 nothing allowed today would be denied; 3 some flow allowed
  * today would be denied (the CI gate); 1 a user error (bad flags, malformed flow lines, bad config).
  */
-import { existsSync, readFileSync } from "node:fs";
 import { isAbsolute, join } from "node:path";
-import { parse as parseYaml, parseAllDocuments } from "yaml";
 import { loadStackConfig } from "../../config/load.js";
 import { type Problem, UserError } from "../../model/problem.js";
-import { type Inventory, EMPTY_INVENTORY, inventoryFromObjects, mergeInventories, parseInventory } from "../../analysis/inventory.js";
 import { synthBaseline } from "../../rendering/synth.js";
 import { evaluatorForManifests } from "../../analysis/flows/evaluator-adapter.js";
 import { type FlowFormat, type ImportResult, importFlowFile } from "../../analysis/flows/import.js";
@@ -19,6 +16,7 @@ import { replayFlows } from "../../analysis/flows/replay.js";
 import { REPORT_FORMATS, type ReportFormat, formatReplay } from "../../analysis/flows/replay-format.js";
 import { parseCommandArgs } from "../args.js";
 import type { CliIo } from "../main.js";
+import { loadInventories } from "./report.js";
 
 export const summary = "replay observed flows (Whisker/Goldmane JSON lines or CSV) against the stack's proposed policies";
 
@@ -27,40 +25,14 @@ const USAGE = `usage: calico-baseline replay --flows FILE [--stack dev] [--forma
   --flows FILE        Whisker/Goldmane JSON lines or CSV (docs/flows.md)
   --stack NAME        stack whose policies are synthesised (default: dev)
   --format F          text (default), md (PR comment) or json (stable, docs/flows.md)
-  --inventory FILE    manifests or a 'kubectl get ... -o json' dump adding workloads, nodes, namespace labels
+  --inventory FILE    a declared inventory YAML or a 'kubectl get ... -A -o json' dump adding workloads, nodes,
+                      namespace labels (as for report)
                       (policies/inventory.yaml is always read when present)
 
 exit: 0 ok, 3 a flow allowed today would be denied, 1 user error`;
 
 /** Exit code when a flow allowed today would be denied. */
 export const EXIT_BREAKING = 3;
-
-function readObjects(file: string): unknown[] {
-  const text = readFileSync(file, "utf8");
-  if (file.endsWith(".json")) {
-    const doc = JSON.parse(text) as unknown;
-    return Array.isArray(doc) ? doc : [doc];
-  }
-  return parseAllDocuments(text).map((d) => d.toJS() as unknown);
-}
-
-/** `policies/inventory.yaml` (when present) merged with `--inventory` manifests or a live dump. */
-export function loadInventory(cwd: string, extra: string | undefined): Inventory {
-  const parts: Inventory[] = [];
-  const declared = join(cwd, "policies", "inventory.yaml");
-  if (existsSync(declared)) parts.push(parseInventory(parseYaml(readFileSync(declared, "utf8")) as unknown, "policies/inventory.yaml"));
-  if (extra !== undefined) {
-    const file = isAbsolute(extra) ? extra : join(cwd, extra);
-    let objects: unknown[];
-    try {
-      objects = readObjects(file);
-    } catch (e) {
-      throw new UserError([{ path: "--inventory", value: extra, message: `cannot read: ${(e as Error).message}`, hint: "give a YAML/JSON manifest file or a kubectl -o json dump" }]);
-    }
-    parts.push(inventoryFromObjects(objects));
-  }
-  return parts.length === 0 ? EMPTY_INVENTORY : mergeInventories(...parts);
-}
 
 /** The problems of the `--flows` / `--flows-format` pair that replay and recommend share. */
 export function flowsOptionProblems(flows: string | undefined, flowsFormat: string | undefined): Problem[] {
@@ -101,7 +73,7 @@ export async function run(args: string[], io: CliIo): Promise<number> {
   const stack = values.stack;
   const config = loadStackConfig(stack, { cwd: io.cwd });
   const manifests = synthBaseline(config.policies).flatMap((c) => c.objects);
-  const inventory = loadInventory(io.cwd, values.inventory);
+  const inventory = loadInventories(io.cwd, values.inventory);
   const flowsArg = values.flows as string;
   const imported = await importFlowsArg(io.cwd, flowsArg, values["flows-format"]);
 
