@@ -18,6 +18,7 @@ import { parseCidr, formatCidr } from "../../model/net.js";
 import { PRIMARY_IDENTITY_KEYS, identityLabels } from "./labels.js";
 import { type FlowEndpoint, type FlowEvaluator, type FlowQuery, type FlowVerdict, type ObservedFlow, formatFlow, labelsKey } from "./model.js";
 import { protocolHasPorts } from "./import.js";
+import { RULE_PORT_PROTOCOLS, protocolNumber } from "../connset.js";
 import { type PortMergeOptions, type PortRange, mergePorts, portInRanges, unionRanges } from "./ports.js";
 
 /** Label put on the network sets the recommender creates; the rule selects the set by it. */
@@ -260,6 +261,12 @@ export function planRecommendation(flows: readonly ObservedFlow[], namespace: st
       skipped.push({ flow, reason: `a ${flow.protocol} flow without a destination port` });
       continue;
     }
+    if (flow.port !== undefined && !ruleCanGivePorts(flow.protocol)) {
+      // UDPLite: the connection has a port, but Calico rejects ports on a UDPLite rule (Protocol.SupportsPorts
+      // is TCP, UDP, SCTP), and a rule without ports would open every port of it.
+      skipped.push({ flow, reason: `Calico rules cannot match ${flow.protocol} ports, and allowing every ${flow.protocol} port would open more than was observed` });
+      continue;
+    }
     const ends: { direction: "ingress" | "egress"; local: FlowEndpoint; peer: PlannedPeer }[] = [];
     let reason: string | undefined;
     if (out) {
@@ -435,3 +442,8 @@ export function describeSkipped(s: SkippedFlow): string {
   return `${formatFlow(s.flow)}: ${s.reason}`;
 }
 
+/** Whether a Calico rule may give ports for this protocol (TCP, UDP, SCTP). */
+function ruleCanGivePorts(protocol: string): boolean {
+  const n = protocolNumber(protocol);
+  return n !== undefined && RULE_PORT_PROTOCOLS.has(n);
+}

@@ -70,6 +70,16 @@ describe("recommend then replay", () => {
       expect.stringContaining("443: Goldmane records no address"),
     ]);
   });
+
+  it("does not recommend UDPLite flows: Calico rejects ports on a UDPLite rule and no ports would open them all", () => {
+    const line = JSON.stringify({ source_name: "web-*", source_namespace: "shop", source_labels: "app=web", dest_name: "db-*", dest_namespace: "shop", dest_labels: "app=db", protocol: "UDPLite", dest_port: 5000, action: "Allow", reporter: "Dst" });
+    const plan = planRecommendation(importFlowText(line, "udplite.jsonl").flows, "shop");
+    expect(plan.planned).toEqual([]);
+    expect(plan.policies.flatMap((p) => [...p.ingress, ...p.egress])).toEqual([]);
+    expect(plan.skipped.map((s) => `${s.flow.protocol} ${s.flow.port}: ${s.reason}`)).toEqual([
+      "UDPLite 5000: Calico rules cannot match UDPLite ports, and allowing every UDPLite port would open more than was observed",
+    ]);
+  });
 });
 
 /**
