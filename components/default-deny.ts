@@ -13,6 +13,7 @@
  * lock nodes out.
  */
 import type { Construct } from "constructs";
+import { DEFAULT_DENY_EXCLUDED_NAMESPACES } from "../src/config/types.js";
 import { UserError } from "../src/model/problem.js";
 import { sel, type Selector } from "../src/model/selector/index.js";
 import { GlobalNetworkPolicy } from "./global-network-policy.js";
@@ -21,8 +22,7 @@ import { Port } from "./port.js";
 import { makeRules } from "./rule.js";
 import type { Tier } from "./tier.js";
 
-/** The namespaces Calico's docs leave out of the default deny. */
-export const DEFAULT_DENY_EXCLUDED_NAMESPACES: readonly string[] = ["calico-system", "kube-public", "kube-system", "tigera-operator"];
+export { DEFAULT_DENY_EXCLUDED_NAMESPACES };
 
 /** The cluster DNS pods: `k8s-app == "kube-dns"` in kube-system. */
 export function kubeDnsPeer(): Peer {

@@ -20,6 +20,7 @@ import {
 } from "./releases.js";
 import {
   BASELINE_TIERS,
+  DEFAULT_DENY_EXCLUDED_NAMESPACES,
   type BaselineTier,
   type CalicoConfig,
   type CalicoMinor,
@@ -68,8 +69,8 @@ const IMAGE_TAG = { pattern: /^[A-Za-z0-9_][A-Za-z0-9_.-]{0,127}$/, hint: "give 
 
 /** Namespaces the docs' default-deny leaves alone (CALICO.md section 4); 3.30 still has calico-apiserver. */
 function defaultExcludedNamespaces(minor: CalicoMinor): string[] {
-  const base = ["calico-system", "kube-public", "kube-system", "tigera-operator"];
-  return minor === "3.30" ? ["calico-apiserver", ...base] : base;
+  // Up to 3.30 the Calico API server runs in its own namespace (calico-system from 3.31).
+  return minor === "3.30" ? ["calico-apiserver", ...DEFAULT_DENY_EXCLUDED_NAMESPACES] : [...DEFAULT_DENY_EXCLUDED_NAMESPACES];
 }
 
 export interface ParseOptions {

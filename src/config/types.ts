@@ -15,6 +15,12 @@ export type PolicyMode = "enforce" | "stage";
 export const BASELINE_TIERS = ["security", "platform", "application", "appsec"] as const;
 export type BaselineTier = (typeof BASELINE_TIERS)[number];
 
+/**
+ * The namespaces Calico's docs leave out of the default deny (`deny-app-policy`); the default of
+ * `policies.defaultDenyExcludedNamespaces` (plus `calico-apiserver` on 3.30) and of `DefaultDeny`.
+ */
+export const DEFAULT_DENY_EXCLUDED_NAMESPACES: readonly string[] = ["calico-system", "kube-public", "kube-system", "tigera-operator"];
+
 /** Marks a value that came from secret config; the Pulumi side turns it into a secret Output. */
 export interface SecretValue {
   readonly secret: true;
