@@ -109,7 +109,8 @@ export const EMPTY_INVENTORY: Inventory = {
 
 type Obj = Record<string, unknown>;
 
-function isObj(v: unknown): v is Obj {
+/** A JSON/YAML mapping (not null, not a list). */
+export function isObj(v: unknown): v is Obj {
   return typeof v === "object" && v !== null && !Array.isArray(v);
 }
 
@@ -337,7 +338,8 @@ function meta(o: Obj): Obj {
   return isObj(o["metadata"]) ? o["metadata"] : {};
 }
 
-function strLabels(v: unknown): Record<string, string> {
+/** The string-valued entries of a labels mapping; anything else reads as no labels. */
+export function strLabels(v: unknown): Record<string, string> {
   const out: Record<string, string> = {};
   if (isObj(v)) for (const [k, x] of Object.entries(v)) if (typeof x === "string") out[k] = x;
   return out;

@@ -19,7 +19,7 @@ import { parseCidr } from "../model/net.js";
 import { type Problem, joinPath } from "../model/problem.js";
 import { ConnSet, ICMP_PROTOCOLS, RULE_PORT_PROTOCOLS, protocolNumber } from "./connset.js";
 import { IpSet } from "./ipset.js";
-import { flattenObjects, type Labels } from "./inventory.js";
+import { flattenObjects, isObj, type Labels, strLabels } from "./inventory.js";
 import {
   type CompiledSelector,
   HAS_NAMESPACE,
@@ -231,7 +231,6 @@ export interface SourcedObject {
 }
 
 type Obj = Record<string, unknown>;
-const isObj = (v: unknown): v is Obj => typeof v === "object" && v !== null && !Array.isArray(v);
 const CALICO_GROUPS = new Set(["projectcalico.org/v3", "crd.projectcalico.org/v1"]);
 
 class PolicyReadError extends Error {
@@ -256,12 +255,6 @@ type Skipped = Array<{ path: string; value: unknown; message: string; hint: stri
 
 function str(v: unknown): string | undefined {
   return typeof v === "string" && v !== "" ? v : undefined;
-}
-
-function labelsOf(v: unknown): Record<string, string> {
-  const out: Record<string, string> = {};
-  if (isObj(v)) for (const [k, x] of Object.entries(v)) if (typeof x === "string") out[k] = x;
-  return out;
 }
 
 function parseSel(text: string, path: string): SelectorNode {
@@ -582,7 +575,7 @@ function asK8sSelector(v: unknown, path: string): K8sLabelSelector | undefined {
     const values = Array.isArray(e["values"]) ? e["values"].filter((x): x is string => typeof x === "string") : [];
     out.push({ key: e["key"], operator: op, values });
   });
-  return { matchLabels: labelsOf(v["matchLabels"]), matchExpressions: out };
+  return { matchLabels: strLabels(v["matchLabels"]), matchExpressions: out };
 }
 
 const K8S_POD = eqNode(LABEL_ORCHESTRATOR, "k8s");
@@ -771,7 +764,7 @@ export function readPolicies(input: ReadonlyArray<SourcedObject>): PolicyModel {
           protocol: protocolNumber(typeof p["protocol"] === "string" ? p["protocol"] : "TCP") ?? 6,
           target: typeof p["targetPort"] === "number" || typeof p["targetPort"] === "string" ? p["targetPort"] : typeof p["port"] === "number" ? p["port"] : 0,
         }));
-        const sel = isObj(spec["selector"]) ? labelsOf(spec["selector"]) : undefined;
+        const sel = isObj(spec["selector"]) ? strLabels(spec["selector"]) : undefined;
         services.push({ namespace: ns ?? "default", name, ...(sel === undefined ? {} : { selector: sel }), ports });
         continue;
       }
@@ -807,7 +800,7 @@ export function readPolicies(input: ReadonlyArray<SourcedObject>): PolicyModel {
         case "NetworkSet": {
           const nets = parseNets(spec["nets"], "spec.nets") ?? IpSet.EMPTY;
           const namespace = kind === "NetworkSet" ? (ns ?? "default") : undefined;
-          networkSets.push({ id: object, name, ...(namespace === undefined ? {} : { namespace }), labels: labelsOf(m["labels"]), nets });
+          networkSets.push({ id: object, name, ...(namespace === undefined ? {} : { namespace }), labels: strLabels(m["labels"]), nets });
           break;
         }
         case "HostEndpoint": {
@@ -823,7 +816,7 @@ export function readPolicies(input: ReadonlyArray<SourcedObject>): PolicyModel {
             node,
             ...(iface === undefined ? {} : { interfaceName: iface }),
             expectedIPs: Array.isArray(spec["expectedIPs"]) ? spec["expectedIPs"].filter((x): x is string => typeof x === "string") : [],
-            labels: labelsOf(m["labels"]),
+            labels: strLabels(m["labels"]),
             profiles: Array.isArray(spec["profiles"]) ? spec["profiles"].filter((x): x is string => typeof x === "string") : [],
             ports: (Array.isArray(spec["ports"]) ? spec["ports"] : []).filter(isObj).flatMap((p) => {
               const protocol = p["protocol"] ?? "TCP";
