@@ -26,7 +26,13 @@ export {
   type Encapsulation,
   CONTROL_PLANE_LABEL,
 } from "./control-plane-access.js";
-export { MonitoringAccess, type MonitoringAccessProps, SERVICE_ACCOUNT_NAME_LABEL } from "./monitoring-access.js";
+export {
+  MonitoringAccess,
+  type MonitoringAccessProps,
+  SERVICE_ACCOUNT_NAME_LABEL,
+  PROMETHEUS_NAMESPACE,
+  PROMETHEUS_SERVICE_ACCOUNT,
+} from "./monitoring-access.js";
 export { PrivateRegistryEgress, type PrivateRegistryEgressProps } from "./private-registry-egress.js";
 export { NamespaceIsolation, type NamespaceIsolationProps, type Allowance } from "./namespace-isolation.js";
 export { AppConnections, AppWorkload, type AppConnectionsProps, type AppWorkloadProps } from "./app-connections.js";

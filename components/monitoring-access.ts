@@ -27,6 +27,13 @@ import type { Tier } from "./tier.js";
 /** The label Calico gives every service account, holding its name (used by serviceAccountSelector). */
 export const SERVICE_ACCOUNT_NAME_LABEL = "projectcalico.org/name";
 
+/**
+ * Where Prometheus runs and as whom: the defaults of both `MonitoringAccess` (who may scrape) and
+ * `MonitoringRbac` (what it creates), which must agree or the scrapes are denied.
+ */
+export const PROMETHEUS_NAMESPACE = "calico-monitoring";
+export const PROMETHEUS_SERVICE_ACCOUNT = "calico-prometheus-user";
+
 export interface MonitoringAccessProps {
   readonly tier: Tier;
   /** @default "monitoring" */
@@ -59,8 +66,8 @@ export class MonitoringAccess extends Construct {
     super(scope, id);
     const name = props.name ?? "monitoring";
     const order = props.order ?? 30;
-    const ns = props.prometheusNamespace ?? "calico-monitoring";
-    const sa = props.prometheusServiceAccount ?? "calico-prometheus-user";
+    const ns = props.prometheusNamespace ?? PROMETHEUS_NAMESPACE;
+    const sa = props.prometheusServiceAccount ?? PROMETHEUS_SERVICE_ACCOUNT;
     checkDnsLabel(ns, "prometheusNamespace");
     const hostSel = props.hosts ?? sel.has(NODE_OS_LABEL);
     const prometheus = Peer.serviceAccount(ns, sa);

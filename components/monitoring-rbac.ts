@@ -6,6 +6,7 @@
  */
 import { Construct } from "constructs";
 import * as kplus from "cdk8s-plus-27";
+import { PROMETHEUS_NAMESPACE, PROMETHEUS_SERVICE_ACCOUNT } from "./monitoring-access.js";
 import { checkDnsLabel } from "./peer.js";
 
 export interface MonitoringRbacProps {
@@ -23,8 +24,8 @@ export class MonitoringRbac extends Construct {
 
   constructor(scope: Construct, id: string, props: MonitoringRbacProps = {}) {
     super(scope, id);
-    const ns = props.namespace ?? "calico-monitoring";
-    const name = props.name ?? "calico-prometheus-user";
+    const ns = props.namespace ?? PROMETHEUS_NAMESPACE;
+    const name = props.name ?? PROMETHEUS_SERVICE_ACCOUNT;
     checkDnsLabel(ns, "namespace");
     checkDnsLabel(name, "name", "service account name");
     this.namespace = new kplus.Namespace(this, "Namespace", {
