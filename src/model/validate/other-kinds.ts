@@ -18,6 +18,7 @@ import {
   type NetworkSetSpec,
 } from "../resources/calico-other.js";
 import { type ObjectMeta } from "../resources/meta.js";
+import { isPlainObject } from "../resources/shape.js";
 import { type InstallationSpec } from "../resources/operator.js";
 import { atLeast, DNS1123_LABEL_MAX, isDns1123Label, isDns1123Subdomain, type Reporter, sanitizeName } from "./context.js";
 import { validateFelixFields } from "./felix.js";
@@ -267,7 +268,7 @@ function validateFelixSpecStruct(spec: FelixConfigurationSpec, r: Reporter): voi
     }
   }
   const single = spec.routeTableRange;
-  if (isRecord(single)) {
+  if (isPlainObject(single)) {
     const { min, max } = single;
     if (typeof min === "number" && typeof max === "number" && !(min >= 1 && max >= min && max <= 250)) {
       r.add("spec.routeTableRange", single, "routeTableRange must be a range of route table indices within 1..250", "use min >= 1, max >= min and max <= 250 (or routeTableRanges for more tables)");
@@ -277,7 +278,7 @@ function validateFelixSpecStruct(spec: FelixConfigurationSpec, r: Reporter): voi
   if (Array.isArray(multi)) {
     let total = 0;
     multi.forEach((rg: unknown, i) => {
-      if (!isRecord(rg) || typeof rg.min !== "number" || typeof rg.max !== "number") return;
+      if (!isPlainObject(rg) || typeof rg.min !== "number" || typeof rg.max !== "number") return;
       const path = `spec.routeTableRanges[${i}]`;
       if (rg.min > rg.max) r.add(path, rg, "routeTableRanges min value cannot be greater than max value", "swap min and max");
       if (rg.min <= 0) r.add(`${path}.min`, rg.min, "routeTableRanges cannot target indices < 1", "start the range at 1 or above");
@@ -291,7 +292,7 @@ function validateFelixSpecStruct(spec: FelixConfigurationSpec, r: Reporter): voi
   const htos = spec.healthTimeoutOverrides;
   if (Array.isArray(htos)) {
     htos.forEach((h: unknown, i) => {
-      if (!isRecord(h)) return;
+      if (!isPlainObject(h)) return;
       if (typeof h.name === "string" && !HEALTH_OVERRIDE_NAME.test(h.name)) {
         r.add(`spec.healthTimeoutOverrides[${i}].name`, h.name, "health timeout override name must match ^[a-zA-Z0-9_ -]+$", "name a Felix health reporter, e.g. InternalDataplaneMainLoop");
       }
@@ -300,10 +301,6 @@ function validateFelixSpecStruct(spec: FelixConfigurationSpec, r: Reporter): voi
       }
     });
   }
-}
-
-function isRecord(v: unknown): v is Readonly<Record<string, unknown>> {
-  return typeof v === "object" && v !== null && !Array.isArray(v);
 }
 
 export function validateKubeControllersConfiguration(spec: KubeControllersConfigurationSpec, r: Reporter): void {
