@@ -4,14 +4,10 @@
  */
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
-import type { BaselineTier } from "../../config/types.js";
+import type { RenderedChart } from "../../rendering/synth.js";
 
-/** One synthesised chart (the `RenderedChart` of src/rendering/synth.ts). */
-export interface PolicyChart {
-  readonly file: string;
-  readonly group: "tiers" | BaselineTier;
-  readonly objects: Record<string, unknown>[];
-}
+/** One synthesised chart, as `synthBaseline` returns it (a type-only import: rendering is injected). */
+export type PolicyChart = RenderedChart;
 
 export interface BaselinePoliciesArgs {
   readonly charts: readonly PolicyChart[];
