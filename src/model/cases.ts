@@ -19,6 +19,7 @@ import { isMap, isScalar, isSeq, LineCounter, parseDocument, type Node as YamlNo
 import { formatCidr, parseCidr } from "./net.js";
 import { PROTOCOL_NAMES, PROTOCOL_NUMBERS, type ProtocolName } from "./ports.js";
 import { UserError, type Problem } from "./problem.js";
+import { isDns1123Label } from "./validate/context.js";
 
 export type CaseEndpoint =
   | { readonly kind: "workload"; readonly namespace: string; readonly workload: string }
@@ -46,7 +47,6 @@ export interface CasesFile {
 }
 
 const CASE_KEYS = ["name", "from", "to", "port", "protocol", "expect"] as const;
-const DNS_LABEL = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/;
 const WORKLOAD_NAME = /^[a-z0-9]([-a-z0-9.]*[a-z0-9])?$/;
 const PORT_PROTOCOLS: readonly ProtocolName[] = ["TCP", "UDP", "SCTP"];
 const ENDPOINT_HINT = "write <namespace>/<workload> (e.g. fme/core), host:<node> (e.g. host:control) or net:<ip or cidr> (e.g. net:10.0.0.50/32)";
@@ -81,7 +81,7 @@ export function parseEndpoint(text: string): CaseEndpoint | { error: string; hin
   const parts = text.split("/");
   if (parts.length === 2) {
     const [namespace, workload] = parts as [string, string];
-    if (namespace.length > 63 || !DNS_LABEL.test(namespace)) {
+    if (!isDns1123Label(namespace)) {
       return { error: `"${namespace}" is not a valid namespace name`, hint: ENDPOINT_HINT };
     }
     if (workload.length === 0 || workload.length > 253 || !WORKLOAD_NAME.test(workload)) {
