@@ -65,11 +65,13 @@ export function loadManifests(paths: readonly string[], cwd = process.cwd()): So
   return out;
 }
 
-/** Reads a declared inventory file (YAML) or a kubectl dump (JSON `List`), by content. */
+/** Reads a declared inventory file (YAML) or a dump (a kubectl JSON `List`, manifests, or a JSON array of them), by content. */
 export function loadInventory(path: string, cwd = process.cwd()): Inventory {
   const abs = isAbsolute(path) ? path : join(cwd, path);
   if (!existsSync(abs)) throw new UserError([{ path: "", value: path, message: "inventory file not found", hint: "write policies/inventory.yaml or pass --inventory <file>" }]);
-  const objects = parseManifestText(readFileSync(abs, "utf8"), path).map((o) => o.object);
+  const docs = parseManifestText(readFileSync(abs, "utf8"), path).map((o) => o.object);
+  // A bare JSON array of manifests (`[{kind: Namespace, ...}, ...]`) is a dump too, like a kubectl List.
+  const objects = docs.length === 1 && Array.isArray(docs[0]) ? (docs[0] as unknown[]) : docs;
   const first = objects[0];
   const isDump = objects.length > 1 || (typeof first === "object" && first !== null && "kind" in first);
   return isDump ? inventoryFromObjects(objects) : parseInventory(first, path);

@@ -63,6 +63,12 @@ describe("--inventory", () => {
     expect(inv.workloads.map((w) => `${w.namespace}/${w.name}`)).toEqual(["ledger/books"]);
   });
 
+  it("reads a bare JSON array of manifests as a dump", () => {
+    const d = dir({ "objects.json": JSON.stringify((JSON.parse(DUMP) as { items: unknown[] }).items) });
+    const inv = loadInventories(d, "objects.json");
+    expect(inv.workloads.map((w) => `${w.namespace}/${w.name}`)).toEqual(["ledger/books"]);
+  });
+
   it("without policies/inventory.yaml and --inventory is empty", () => {
     const inv = loadInventories(dir({}), undefined);
     expect(inv.workloads).toEqual([]);
