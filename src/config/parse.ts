@@ -11,6 +11,8 @@ import { Fields, isObj } from "./fields.js";
 import {
   CALICO_MINORS,
   DEFAULT_CALICO_VERSION,
+  FELIX_DEFAULT_FAILSAFE_INBOUND,
+  FELIX_DEFAULT_FAILSAFE_OUTBOUND,
   KNOWN_CALICO_RELEASES,
   NODE_EXPORTER_CHART_REPO,
   NODE_EXPORTER_CHART_VERSION,
@@ -25,6 +27,7 @@ import {
   type CalicoConfig,
   type CalicoMinor,
   type ClusterConfig,
+  type FailsafePortConfig,
   type IpPoolConfig,
   type MonitoringConfig,
   type MultipassVm,
@@ -65,6 +68,10 @@ const HOST = {
 const SIZE = { pattern: /^[1-9][0-9]*[KMG]?$/, hint: "use multipass size syntax, e.g. 4G or 2048M" };
 const K3S_VERSION = { pattern: /^v[0-9]+\.[0-9]+\.[0-9]+\+k3s[0-9]+$/, hint: "use a k3s release tag such as v1.34.1+k3s1" };
 const URL = { pattern: /^(https?|oci):\/\/[^\s]+$/, hint: "give an https:// (or oci://) URL" };
+const INVENTORY_PATH = {
+  pattern: /^[^\s:][^\s]*\.(ya?ml|json)$/,
+  hint: "give the inventory file relative to the project directory, e.g. policies/inventory.prod.yaml",
+};
 const IMAGE_TAG = { pattern: /^[A-Za-z0-9_][A-Za-z0-9_.-]{0,127}$/, hint: "give an image tag such as v1.9.1" };
 
 /** Namespaces the docs' default-deny leaves alone (CALICO.md section 4); 3.30 still has calico-apiserver. */
@@ -112,12 +119,15 @@ export function parseStackConfig(raw: RawStackConfig, stack: string, opts?: Pars
   const registryPresent = rawRegistry !== undefined && rawRegistry !== null && !(isObj(rawRegistry) && Object.keys(rawRegistry).length === 0);
   const registry = parseRegistry(top("registry"), cluster, registryPresent, secretsRequired);
   const monitoring = parseMonitoring(top("monitoring"));
-  const policies = parsePolicies(top("policies"), calico.minor, registry, overlaysOf(calico.ipPools));
+  const policiesF = top("policies");
+  const policies = parsePolicies(policiesF, calico, registry);
+  const inventoryPath = policiesF.string("inventory", undefined, INVENTORY_PATH);
 
   if (problems.length > 0) {
     throw new UserError(problems, `stack "${stack}": ${problems.length} configuration problem${problems.length === 1 ? "" : "s"}`);
   }
-  return { stack, cluster, registry, calico, monitoring, policies };
+  const inventory = inventoryPath !== undefined ? { path: inventoryPath, source: "config" as const } : { path: `policies/inventory.${stack}.yaml`, source: "convention" as const };
+  return { stack, cluster, registry, calico, monitoring, policies, inventory };
 }
 
 function parseVm(f: Fields, dflt: MultipassVm): MultipassVm {
@@ -202,11 +212,11 @@ function parseRegistry(f: Fields, cluster: ClusterConfig, present: boolean, secr
       `is required for cluster type ${cluster.type} (every image is pulled from a private registry)`,
       "set calico-baseline:registry with type: external, host, username, password (secret) and cidrs",
     );
-    return { type: "external", host: "", port: 443, username: "", password: { secret: true, value: undefined }, cidrs: [] };
+    return { type: "external", host: "", port: 443, username: "", password: { secret: true, value: undefined }, cidrs: [], podPulls: false };
   }
   const type = f.oneOf("type", ["multipass", "external"] as const, cluster.type === "multipass" ? "multipass" : "external");
   if (type === "multipass") {
-    f.rejectUnknown(["type", "vm", "port", "username", "bridgeCidr"]);
+    f.rejectUnknown(["type", "vm", "port", "username", "bridgeCidr", "podPulls"]);
     if (cluster.type !== "multipass") {
       f.problem("type", type, `needs cluster type multipass (the registry VM is a multipass VM), not ${cluster.type}`, "use registry type external with host, username, password and cidrs");
     }
@@ -225,9 +235,10 @@ function parseRegistry(f: Fields, cluster: ClusterConfig, present: boolean, secr
       port: f.int("port", 5000, 1, 65535),
       username: f.string("username", "calico-baseline", { pattern: /^[A-Za-z0-9._-]+$/, hint: "use letters, digits, '.', '_' or '-'" }),
       bridgeCidr,
+      podPulls: f.bool("podPulls", false),
     };
   }
-  f.rejectUnknown(["type", "host", "username", "password", "ca", "cidrs"]);
+  f.rejectUnknown(["type", "host", "username", "password", "ca", "cidrs", "podPulls"]);
   const hostPort = f.requireString("host", "give the registry as host[:port], e.g. registry.example.com:5000", {
     pattern: /^[A-Za-z0-9.-]+(:[0-9]{1,5})?$/,
     hint: "give host[:port] without scheme or path, e.g. registry.example.com:5000",
@@ -252,6 +263,7 @@ function parseRegistry(f: Fields, cluster: ClusterConfig, present: boolean, secr
     password: password ?? { secret: true, value: undefined },
     ...(ca !== undefined ? { caPem: ca } : {}),
     cidrs,
+    podPulls: f.bool("podPulls", false),
   };
 }
 
@@ -271,6 +283,8 @@ function parseCalico(f: Fields, cluster: ClusterConfig): CalicoConfig {
     "bgp",
     "linuxDataplane",
     "ipPools",
+    "autoHostEndpoints",
+    "failsafePorts",
   ]);
   const known = Object.keys(KNOWN_CALICO_RELEASES);
   const rawVersion = f.obj["version"];
@@ -360,7 +374,41 @@ function parseCalico(f: Fields, cluster: ClusterConfig): CalicoConfig {
     bgp: f.oneOf("bgp", ["Enabled", "Disabled"] as const, "Disabled"),
     linuxDataplane: f.oneOf("linuxDataplane", ["Iptables", "BPF", "Nftables"] as const, "Iptables"),
     ipPools,
+    autoHostEndpoints: f.bool("autoHostEndpoints", true),
+    failsafePorts: parseFailsafePorts(f.child("failsafePorts")),
   };
+}
+
+/**
+ * `calico.failsafePorts: {inbound, outbound}`, each a list of `{protocol, port, net?}` as FelixConfiguration
+ * writes them; a list replaces Felix's default for its direction (an empty list closes every failsafe).
+ */
+function parseFailsafePorts(f: Fields): { inbound: FailsafePortConfig[]; outbound: FailsafePortConfig[] } {
+  f.rejectUnknown(["inbound", "outbound"]);
+  const list = (key: "inbound" | "outbound", dflt: readonly FailsafePortConfig[]): FailsafePortConfig[] => {
+    const raw = f.obj[key];
+    if (raw === undefined || raw === null) return [...dflt];
+    if (!Array.isArray(raw)) {
+      f.problem(key, raw, "must be a list of {protocol, port, net}", "write e.g. [{protocol: TCP, port: 22}]");
+      return [...dflt];
+    }
+    const out: FailsafePortConfig[] = [];
+    const seen = new Set<string>();
+    raw.forEach((item: unknown, i) => {
+      const p = Fields.of(f.problems, `${f.at(key)}[${i}]`, item);
+      p.rejectUnknown(["protocol", "port", "net"]);
+      if (!p.has("port")) p.problem("port", undefined, "is required", "give the port number, e.g. port: 22");
+      const port = p.int("port", 0, 1, 65535);
+      const protocol = p.oneOf("protocol", ["TCP", "UDP", "SCTP"] as const, "TCP");
+      const net = p.cidr("net", undefined);
+      const id = `${protocol}/${port}/${net ?? ""}`;
+      if (seen.has(id)) p.problem("", item, "is listed twice", "remove the duplicate entry");
+      seen.add(id);
+      if (port !== 0) out.push({ protocol, port, ...(net !== undefined ? { net } : {}) });
+    });
+    return out;
+  };
+  return { inbound: list("inbound", FELIX_DEFAULT_FAILSAFE_INBOUND), outbound: list("outbound", FELIX_DEFAULT_FAILSAFE_OUTBOUND) };
 }
 
 function parseIpPools(f: Fields, podCidr: string | undefined): IpPoolConfig[] {
@@ -436,8 +484,10 @@ export function overlaysOf(pools: readonly { readonly encapsulation: string }[])
   return [...out].sort();
 }
 
-function parsePolicies(f: Fields, minor: CalicoMinor, registry: RegistryConfig, overlays: Overlay[]): PolicySettings {
-  f.rejectUnknown(["mode", "tiers", "defaultDenyExcludedNamespaces", "ipv6", "waivers"]);
+function parsePolicies(f: Fields, calico: CalicoConfig, registry: RegistryConfig): PolicySettings {
+  f.rejectUnknown(["mode", "tiers", "defaultDenyExcludedNamespaces", "ipv6", "waivers", "inventory"]);
+  const minor = calico.minor;
+  const overlays = overlaysOf(calico.ipPools);
   const modes = ["enforce", "stage"] as const;
   const mode: PolicyMode = f.oneOf("mode", modes, "enforce");
   const t = f.child("tiers");
@@ -458,8 +508,9 @@ function parsePolicies(f: Fields, minor: CalicoMinor, registry: RegistryConfig, 
     ipv6: f.bool("ipv6", false),
     registry:
       registry.type === "multipass"
-        ? { cidrs: registry.bridgeCidr === "" ? [] : [registry.bridgeCidr], port: registry.port }
-        : { cidrs: registry.cidrs, port: registry.port },
+        ? { cidrs: registry.bridgeCidr === "" ? [] : [registry.bridgeCidr], port: registry.port, podPulls: registry.podPulls }
+        : { cidrs: registry.cidrs, port: registry.port, podPulls: registry.podPulls },
+    bgp: calico.bgp === "Enabled",
     waivers: f.stringList("waivers", [], { pattern: /^[a-z0-9][a-z0-9-]*$/, hint: "use a lockout invariant name as calico-baseline report lists it, e.g. dns-udp or monitoring-felix" }),
   };
 }

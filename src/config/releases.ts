@@ -3,7 +3,7 @@
  * (projectcalico/calico `charts/tigera-operator/values.yaml` at the tag; CALICO.md section 0).
  * A Calico patch release not listed here needs `calico.operatorVersion` in config.
  */
-import type { CalicoCrds, CalicoMinor } from "./types.js";
+import type { CalicoCrds, CalicoMinor, FailsafePortConfig } from "./types.js";
 
 export const KNOWN_CALICO_RELEASES: Readonly<Record<string, string>> = {
   "3.32.1": "v1.42.3",
@@ -37,3 +37,15 @@ export function defaultManifests(
     operator: `${base}/tigera-operator.yaml`,
   };
 }
+
+const tcp = (port: number): FailsafePortConfig => ({ protocol: "TCP", port });
+const udp = (port: number): FailsafePortConfig => ({ protocol: "UDP", port });
+
+/**
+ * Felix's own failsafe ports, the default of `calico.failsafePorts`: identical in 3.30.7, 3.31.7 and 3.32.1
+ * (projectcalico/calico `felix/config/config_params.go` FailsafeInboundHostPorts / FailsafeOutboundHostPorts;
+ * https://docs.tigera.io/calico/3.32/reference/resources/felixconfig). Inbound: SSH, DHCP, BGP, etcd, Typha,
+ * the API server and etcd's legacy ports; outbound: DNS, DHCP and the same TCP ports.
+ */
+export const FELIX_DEFAULT_FAILSAFE_INBOUND: readonly FailsafePortConfig[] = [tcp(22), udp(68), tcp(179), tcp(2379), tcp(2380), tcp(5473), tcp(6443), tcp(6666), tcp(6667)];
+export const FELIX_DEFAULT_FAILSAFE_OUTBOUND: readonly FailsafePortConfig[] = [udp(53), udp(67), tcp(179), tcp(2379), tcp(2380), tcp(5473), tcp(6443), tcp(6666), tcp(6667)];

@@ -46,8 +46,16 @@ export interface PolicySettings {
   readonly overlays: readonly Overlay[];
   /** Emit IPv6 variants (::1/128 for localhost, ICMPv6 ...). */
   readonly ipv6: boolean;
-  /** Where the private registry is reachable from nodes and pods: CIDRs and the TCP port. */
-  readonly registry: { readonly cidrs: readonly string[]; readonly port: number };
+  /**
+   * Where the private registry is reachable: CIDRs and the TCP port. `podPulls` (default false) says pods pull
+   * from it too; otherwise only the nodes do (their container runtime pulls every image), and pods are denied.
+   */
+  readonly registry: { readonly cidrs: readonly string[]; readonly port: number; readonly podPulls?: boolean };
+  /**
+   * Whether the nodes peer over BGP (`calico.bgp`); the control-plane policy opens TCP 179 between nodes only
+   * then. Undefined (settings built by hand) keeps it open.
+   */
+  readonly bgp?: boolean;
   /** Names of lockout invariants this stack waives on purpose. */
   readonly waivers: readonly string[];
 }
@@ -125,6 +133,8 @@ export interface MultipassRegistry {
    * address really lies inside it.
    */
   readonly bridgeCidr: string;
+  /** Pods pull from the registry too (default false: only the nodes' container runtime does). */
+  readonly podPulls: boolean;
 }
 
 export interface ExternalRegistry {
@@ -138,6 +148,16 @@ export interface ExternalRegistry {
   readonly caPem?: string;
   /** Addresses the registry is reached at from nodes and pods (Calico OSS policies match CIDRs, not names). */
   readonly cidrs: readonly string[];
+  /** Pods pull from the registry too (default false: only the nodes' container runtime does). */
+  readonly podPulls: boolean;
+}
+
+/** One Felix failsafe port (FelixConfiguration `failsafeInboundHostPorts` / `failsafeOutboundHostPorts` entry). */
+export interface FailsafePortConfig {
+  readonly protocol: "TCP" | "UDP" | "SCTP";
+  readonly port: number;
+  /** Only from (inbound) or to (outbound) this CIDR; every address when absent. */
+  readonly net?: string;
 }
 
 /** How the Tigera operator is installed. */
@@ -178,6 +198,14 @@ export interface CalicoConfig {
   readonly bgp: "Enabled" | "Disabled";
   readonly linuxDataplane: "Iptables" | "BPF" | "Nftables";
   readonly ipPools: readonly IpPoolConfig[];
+  /**
+   * kube-controllers creates a `<node>-auto-hep` host endpoint (interface `*`) per node
+   * (KubeControllersConfiguration `controllers.node.hostEndpoint.autoCreate`). The baseline's host policies
+   * select those endpoints: without them they protect nothing. Default true.
+   */
+  readonly autoHostEndpoints: boolean;
+  /** Felix failsafe ports, written explicitly into FelixConfiguration `default` (default: Felix's own list). */
+  readonly failsafePorts: { readonly inbound: readonly FailsafePortConfig[]; readonly outbound: readonly FailsafePortConfig[] };
 }
 
 export interface NodeExporterConfig {
@@ -202,4 +230,9 @@ export interface StackConfig {
   readonly calico: CalicoConfig;
   readonly monitoring: MonitoringConfig;
   readonly policies: PolicySettings;
+  /**
+   * The inventory the stack is analysed over (`calico-baseline:policies.inventory`, else the convention
+   * `policies/inventory.<stack>.yaml`), relative to the project directory. No stack falls back to another's.
+   */
+  readonly inventory: { readonly path: string; readonly source: "config" | "convention" };
 }

@@ -43,8 +43,32 @@ describe("parseStackConfig defaults and derived settings", () => {
     expect(c.calico.ipPools).toEqual([
       { name: "default-ipv4-ippool", cidr: "10.42.0.0/16", encapsulation: "VXLANCrossSubnet", natOutgoing: "Enabled", blockSize: 26 },
     ]);
-    expect(c.policies.registry).toEqual({ cidrs: ["10.91.52.0/24"], port: 5000 });
+    expect(c.policies.registry).toEqual({ cidrs: ["10.91.52.0/24"], port: 5000, podPulls: false });
     expect(c.policies.calicoMinor).toBe("3.32");
+    expect(c.policies.bgp).toBe(false);
+    // Automatic host endpoints on, Felix's own failsafe ports written out, the inventory by convention.
+    expect(c.calico.autoHostEndpoints).toBe(true);
+    expect(c.calico.failsafePorts.inbound.map((p) => `${p.protocol}:${p.port}`)).toEqual(["TCP:22", "UDP:68", "TCP:179", "TCP:2379", "TCP:2380", "TCP:5473", "TCP:6443", "TCP:6666", "TCP:6667"]);
+    expect(c.calico.failsafePorts.outbound.map((p) => `${p.protocol}:${p.port}`)).toEqual(["UDP:53", "UDP:67", "TCP:179", "TCP:2379", "TCP:2380", "TCP:5473", "TCP:6443", "TCP:6666", "TCP:6667"]);
+    expect(c.inventory).toEqual({ path: "policies/inventory.dev.yaml", source: "convention" });
+  });
+
+  it("takes the inventory, pod pulls, BGP, automatic host endpoints and failsafe ports from the stack", () => {
+    const c = parseStackConfig(
+      {
+        ...multipass,
+        [`${NS}:registry`]: { bridgeCidr: "10.91.52.0/24", podPulls: true },
+        [`${NS}:calico`]: { bgp: "Enabled", autoHostEndpoints: false, failsafePorts: { inbound: [{ port: 22, net: "10.0.0.0/8" }], outbound: [] } },
+        [`${NS}:policies`]: { inventory: "inventories/dev.yaml" },
+      },
+      "dev",
+    );
+    expect(c.inventory).toEqual({ path: "inventories/dev.yaml", source: "config" });
+    expect(c.policies.registry.podPulls).toBe(true);
+    expect(c.policies.bgp).toBe(true);
+    expect(c.calico.autoHostEndpoints).toBe(false);
+    // A list replaces the default of its direction; an empty list closes every failsafe port.
+    expect(c.calico.failsafePorts).toEqual({ inbound: [{ protocol: "TCP", port: 22, net: "10.0.0.0/8" }], outbound: [] });
   });
 
   it("derives the overlays the policies open from the IP pools' encapsulation", () => {
@@ -82,7 +106,7 @@ describe("parseStackConfig defaults and derived settings", () => {
       "prod",
     );
     expect(withValue.registry.type === "external" && withValue.registry.password).toEqual({ secret: true, value: "pw" });
-    expect(withValue.policies.registry).toEqual({ cidrs: ["10.0.1.5/32"], port: 5000 });
+    expect(withValue.policies.registry).toEqual({ cidrs: ["10.0.1.5/32"], port: 5000, podPulls: false });
   });
 
   it("excludes calico-apiserver from the default deny only on 3.30, where that namespace still exists", () => {
@@ -212,6 +236,31 @@ describe("parseStackConfig errors name the key, the value and a hint", () => {
     expect(p[0]).toMatchObject({ path: `${NS}:registry.type`, message: expect.stringContaining("needs cluster type multipass") });
     const k = problemsOf({ [`${NS}:cluster`]: { type: "kubeconfig" }, [`${NS}:registry`]: ssh[`${NS}:registry`] });
     expect(k[0]).toMatchObject({ path: `${NS}:cluster`, message: expect.stringContaining("kubeconfigPath") });
+  });
+});
+
+describe("the deployment-fact settings are validated like every other", () => {
+  it("failsafe ports: protocol, port range, CIDR, duplicates and unknown keys, all at once", () => {
+    const p = problemsOf({
+      ...multipass,
+      [`${NS}:calico`]: {
+        autoHostEndpoints: "yes",
+        failsafePorts: { inbound: [{ protocol: "tcp", port: 22 }, { port: 70000 }, { protocol: "UDP" }, { port: 22, net: "10.0.0.1/8" }, { port: 22, net: "10.0.0.1/8" }], outbound: "53", sideways: [] },
+      },
+    });
+    const at = (path: string): Problem | undefined => p.find((x) => x.path === `${NS}:calico.${path}`);
+    expect(at("autoHostEndpoints")?.message).toBe("must be true or false");
+    expect(at("failsafePorts.sideways")?.message).toBe("is not a known setting");
+    expect(at("failsafePorts.inbound[0].protocol")).toMatchObject({ value: "tcp", hint: 'did you mean "TCP"?' });
+    expect(at("failsafePorts.inbound[1].port")?.message).toBe("must be a whole number from 1 to 65535");
+    expect(at("failsafePorts.inbound[2].port")?.message).toBe("is required");
+    expect(at("failsafePorts.inbound[3].net")?.hint).toContain("10.0.0.0/8");
+    expect(at("failsafePorts.outbound")?.message).toContain("must be a list");
+  });
+  it("registry.podPulls and policies.inventory", () => {
+    const p = problemsOf({ ...multipass, [`${NS}:registry`]: { bridgeCidr: "10.91.52.0/24", podPulls: 1 }, [`${NS}:policies`]: { inventory: "inventory dev.txt" } });
+    expect(p.map((x) => x.path).sort()).toEqual([`${NS}:policies.inventory`, `${NS}:registry.podPulls`]);
+    expect(p.find((x) => x.path === `${NS}:policies.inventory`)?.hint).toContain("policies/inventory.prod.yaml");
   });
 });
 
