@@ -43,7 +43,7 @@ export function parseManifestText(text: string, file: string): SourcedObject[] {
 
 /**
  * Reads manifests from files and directories (recursively, `*.yaml`, `*.yml`, `*.json`, sorted so
- * the result never depends on directory order). Files named `*.cases.yaml` and `inventory.yaml` are
+ * the result never depends on directory order). Files named `*.cases.yaml` and `inventory.yaml` (or `inventory.<stack>.yaml`) are
  * not manifests and are skipped.
  */
 export function loadManifests(paths: readonly string[], cwd = process.cwd()): SourcedObject[] {
@@ -55,7 +55,7 @@ export function loadManifests(paths: readonly string[], cwd = process.cwd()): So
       for (const f of readdirSync(abs).sort()) {
         const child = join(p, f);
         if (statSync(join(abs, f)).isDirectory()) visit(child);
-        else if (/\.(ya?ml|json)$/.test(f) && !f.endsWith(".cases.yaml") && f !== "inventory.yaml") visit(child);
+        else if (/\.(ya?ml|json)$/.test(f) && !f.endsWith(".cases.yaml") && !/^inventory(\.[^.]+)?\.ya?ml$/.test(f)) visit(child);
       }
       return;
     }

@@ -14,11 +14,10 @@ import { isDns1123Label } from "../../model/validate/context.js";
 import { checkPlanAgainstStack, describeSkipped, planRecommendation } from "../../analysis/flows/recommend.js";
 import { formatFlow } from "../../analysis/flows/model.js";
 import { trailText } from "../../analysis/flows/replay-format.js";
-import { loadStackConfig } from "../../config/load.js";
-import { synthBaseline } from "../../rendering/synth.js";
 import { parseCommandArgs } from "../args.js";
 import { flowsOptionProblems, importFlowsArg } from "./replay.js";
-import { loadInventories } from "./report.js";
+import { loadStack } from "../stack-input.js";
+import { stackInventories, stackObjects } from "./report.js";
 import { renderRecommendation } from "../../analysis/flows/recommend-render.js";
 import { planToManifests } from "../../analysis/flows/recommend-manifests.js";
 import { replayFlows } from "../../analysis/flows/replay.js";
@@ -105,17 +104,17 @@ export async function run(args: string[], io: CliIo): Promise<number> {
     return EXIT_SELF_CHECK;
   }
   // Stack check: the baseline (minus an earlier version of this recommendation) plus the recommendation.
-  const config = loadStackConfig(values.stack, { cwd: io.cwd });
+  const stack = loadStack(values.stack, io.cwd);
   // By namespace/name only: an earlier version may be staged or enforced (mode changes the kind, not the name).
   const ours = new Set(promoted.map((m) => `${m.metadata.namespace ?? ""}/${m.metadata.name}`));
-  const baseline = synthBaseline(config.policies)
-    .flatMap((c) => c.objects)
+  const baseline = stackObjects(stack)
+    .map((o) => o.object as Record<string, unknown>)
     .filter((o) => {
       const meta = (o["metadata"] ?? {}) as { name?: string; namespace?: string };
       return !ours.has(`${meta.namespace ?? ""}/${meta.name ?? ""}`);
     });
   const probes = plan.cases.map((c) => c.flow);
-  const inventory = loadInventories(io.cwd, values.inventory);
+  const inventory = stackInventories(stack, io.cwd, values.inventory);
   const stackEvaluator = evaluatorForManifests([...baseline, ...promoted], { inventory, flows: [...plan.planned, ...probes] });
   const checked = checkPlanAgainstStack(plan, stackEvaluator);
   // Cases keep endpoints the inventory lacks (they are the only test of those flows); the user is told the

@@ -6,9 +6,7 @@
  * today would be denied (the CI gate); 1 a user error (bad flags, malformed flow lines, bad config).
  */
 import { isAbsolute, join } from "node:path";
-import { loadStackConfig } from "../../config/load.js";
 import { type Problem, UserError } from "../../model/problem.js";
-import { synthBaseline } from "../../rendering/synth.js";
 import { evaluatorForManifests } from "../../analysis/flows/evaluator-adapter.js";
 import { type FlowFormat, type ImportResult, importFlowFile } from "../../analysis/flows/import.js";
 import { assessPromotion, tiersWithStagedPolicies } from "../../analysis/flows/promotion.js";
@@ -16,7 +14,8 @@ import { replayFlows } from "../../analysis/flows/replay.js";
 import { REPORT_FORMATS, type ReportFormat, formatReplay } from "../../analysis/flows/replay-format.js";
 import { parseCommandArgs } from "../args.js";
 import type { CliIo } from "../main.js";
-import { loadInventories } from "./report.js";
+import { loadStack } from "../stack-input.js";
+import { stackInventories, stackObjects } from "./report.js";
 
 export const summary = "replay observed flows (Whisker/Goldmane JSON lines or CSV) against the stack's proposed policies";
 
@@ -26,8 +25,7 @@ const USAGE = `usage: calico-baseline replay --flows FILE [--stack dev] [--forma
   --stack NAME        stack whose policies are synthesised (default: dev)
   --format F          text (default), md (PR comment) or json (stable, docs/flows.md)
   --inventory FILE    a declared inventory YAML or a 'kubectl get ... -A -o json' dump adding workloads, nodes,
-                      namespace labels (as for report)
-                      (policies/inventory.yaml is always read when present)
+                      namespace labels to the stack's own inventory (as for report)
 
 exit: 0 ok, 3 a flow allowed today would be denied, 1 user error`;
 
@@ -71,9 +69,10 @@ export async function run(args: string[], io: CliIo): Promise<number> {
   if (problems.length > 0) throw new UserError(problems);
 
   const stack = values.stack;
-  const config = loadStackConfig(stack, { cwd: io.cwd });
-  const manifests = synthBaseline(config.policies).flatMap((c) => c.objects);
-  const inventory = loadInventories(io.cwd, values.inventory);
+  const loaded = loadStack(stack, io.cwd);
+  const config = loaded.config;
+  const manifests = stackObjects(loaded).map((o) => o.object as Record<string, unknown>);
+  const inventory = stackInventories(loaded, io.cwd, values.inventory);
   const flowsArg = values.flows as string;
   const imported = await importFlowsArg(io.cwd, flowsArg, values["flows-format"]);
 

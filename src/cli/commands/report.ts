@@ -7,10 +7,8 @@
  */
 import { existsSync, writeFileSync } from "node:fs";
 import { isAbsolute, join } from "node:path";
-import { loadStackConfig } from "../../config/index.js";
 import type { CalicoMinor, PolicySettings } from "../../config/types.js";
 import { UserError } from "../../model/problem.js";
-import { synthStackFiles } from "../../rendering/stack-files.js";
 import { loadInventory, loadManifests } from "../../analysis/analyse.js";
 import { type Inventory, mergeInventories } from "../../analysis/inventory.js";
 import { type SourcedObject, readPolicies } from "../../analysis/policies.js";
@@ -22,6 +20,7 @@ import { reportJson } from "../../analysis/formatters/json.js";
 import { STAGED_CHANGE, renderSvgMatrix, singleGroups } from "../../analysis/formatters/svg.js";
 import { type CommandOptions, parseCommandArgs } from "../args.js";
 import type { CliIo } from "../main.js";
+import { type LoadedStack, loadStack } from "../stack-input.js";
 
 export const summary = "analyse the baseline: lockout invariants, connectivity, effect of staged policies (text|md|json|svg)";
 
@@ -33,10 +32,11 @@ export const EXIT_INVARIANT = 3;
 
 const USAGE = `usage: calico-baseline report [--stack NAME | --manifests PATH ...] [--inventory FILE] [--format text|md|json|svg] [--out FILE]
 
-  --stack NAME        synthesise this stack's baseline (default: dev)
-  --manifests PATH    analyse YAML/JSON manifests from files or directories instead (repeatable)
+  --stack NAME        synthesise this stack's baseline (default: dev), analysed over the stack's own inventory
+                      (calico-baseline:policies.inventory, else policies/inventory.<stack>.yaml)
+  --manifests PATH    analyse YAML/JSON manifests from files or directories instead (repeatable), over
+                      policies/inventory.yaml when present
   --inventory FILE    extra inventory: a declared inventory YAML or a 'kubectl get ... -A -o json' dump
-                      (policies/inventory.yaml is always read when present)
   --format F          text (default), md (PR comment), json (stable, docs/analysis.md), svg (namespace matrix)
   --out FILE          write to FILE instead of stdout
   --calico-minor V    order policies as Felix of Calico V does (3.30, 3.31, 3.32; default: the stack's, else 3.32)
@@ -69,7 +69,10 @@ export function calicoMinorOf(flag: unknown, settings: PolicySettings | undefine
   return flag as CalicoMinor;
 }
 
-/** Loads the inventory: policies/inventory.yaml when present, plus `--inventory`. */
+/**
+ * The inventory of manifests that belong to no stack: policies/inventory.yaml (the policies directory's own,
+ * which the cases files are written against) when present, plus `--inventory`.
+ */
 export function loadInventories(cwd: string, extra: string | undefined): Inventory {
   const parts: Inventory[] = [];
   if (existsSync(join(cwd, "policies", "inventory.yaml"))) parts.push(loadInventory("policies/inventory.yaml", cwd));
@@ -77,17 +80,26 @@ export function loadInventories(cwd: string, extra: string | undefined): Invento
   return mergeInventories(...parts);
 }
 
-/** Manifests from `--manifests`, or the stack's synthesised charts. */
+/** A stack's own inventory (held to its deployment facts), plus `--inventory`. */
+export function stackInventories(stack: LoadedStack, cwd: string, extra: string | undefined): Inventory {
+  return extra === undefined ? stack.inventory : mergeInventories(stack.inventory, loadInventory(extra, cwd));
+}
+
+/** Every object a stack's synth writes, with its file. */
+export function stackObjects(stack: LoadedStack): SourcedObject[] {
+  return stack.files.flatMap((f) => f.objects.map((object) => ({ object, file: f.file })));
+}
+
+/** Manifests from `--manifests`, or the stack's synthesised files over the stack's own inventory. */
 export function loadInput(flags: InputFlags, cwd: string): LoadedInput {
-  const inventory = loadInventories(cwd, flags.inventory);
   if (flags.manifests !== undefined && flags.manifests.length > 0) {
     if (flags.stack !== undefined) throw new UserError([{ path: "--stack", message: "--stack and --manifests exclude each other", hint: "pass one of them" }]);
-    return { objects: loadManifests(flags.manifests, cwd), inventory };
+    return { objects: loadManifests(flags.manifests, cwd), inventory: loadInventories(cwd, flags.inventory) };
   }
-  const config = loadStackConfig(flags.stack ?? "dev", { cwd });
-  // The same files synth writes: monitoring.yaml carries the metrics Services that `services` rules name.
-  const objects: SourcedObject[] = synthStackFiles(config).files.flatMap((f) => f.objects.map((object) => ({ object, file: f.file })));
-  return { objects, inventory, settings: config.policies };
+  const stack = loadStack(flags.stack ?? "dev", cwd);
+  // The same files synth writes: monitoring.yaml carries the metrics Services that `services` rules name,
+  // calico-config.yaml the automatic host endpoints and failsafe ports, 00-namespaces.yaml the namespaces.
+  return { objects: stackObjects(stack), inventory: stackInventories(stack, cwd, flags.inventory), settings: stack.config.policies };
 }
 
 /**

@@ -2,26 +2,25 @@
  * `calico-baseline synth --stack <name> [--out dist]`: renders the stack's baseline to `<out>/<stack>/`
  * (one YAML file per tier chart in apply order, plus monitoring.yaml). On any invalid object it prints every
  * problem and writes nothing. Next to the YAML it writes the analysis report (report.md, report.svg) of the
- * rendered policies over the stack's inventory, and it fails, writing nothing, when the baseline breaks a
- * lockout invariant the stack does not waive. `npm start` runs it for the dev stack.
+ * rendered policies over the stack's own inventory (`calico-baseline:policies.inventory`, else
+ * `policies/inventory.<stack>.yaml`; never another stack's), and it fails, writing nothing, when the baseline
+ * breaks a lockout invariant the stack does not waive, when a namespaced policy is in a namespace neither the
+ * stack nor its inventory knows, or when the inventory contradicts what the stack deploys. `npm start` runs it
+ * for the dev stack.
  */
-import { existsSync } from "node:fs";
-import { join, resolve } from "node:path";
-import { loadInventory } from "../../analysis/analyse.js";
+import { resolve } from "node:path";
 import { defaultInvariants } from "../../analysis/invariants.js";
 import { renderReports } from "../../analysis/report.js";
-import { loadStackConfig } from "../../config/index.js";
 import { UserError } from "../../model/problem.js";
-import { MONITORING_FILE } from "../../rendering/monitoring.js";
-import { synthStackFiles } from "../../rendering/stack-files.js";
 import { writeStack, type TextFile } from "../../rendering/synth.js";
 import type { CliIo } from "../main.js";
+import { loadStack } from "../stack-input.js";
 
 export const summary = "render a stack's baseline to <out>/<stack>/ as YAML, one file per tier in apply order";
 
 const USAGE =
   "usage: calico-baseline synth --stack <name> [--out <dir>] [--inventory <file>]\n" +
-  "  (default --out dist; default inventory policies/inventory.<stack>.yaml, else policies/inventory.yaml)";
+  "  (default --out dist; default inventory: calico-baseline:policies.inventory of the stack, else policies/inventory.<stack>.yaml)";
 
 interface SynthArgs {
   readonly stack: string;
@@ -52,21 +51,14 @@ function parseArgs(args: readonly string[]): SynthArgs {
   return { stack, out, inventory };
 }
 
-/** The inventory the report and invariants are computed over: per stack when the repo has one. */
-function inventoryPath(cwd: string, stack: string, given: string | undefined): string {
-  if (given !== undefined) return given;
-  const perStack = join("policies", `inventory.${stack}.yaml`);
-  return existsSync(join(cwd, perStack)) ? perStack : join("policies", "inventory.yaml");
-}
-
 export async function run(args: string[], io: CliIo): Promise<number> {
   if (args.includes("--help") || args.includes("-h")) {
     io.out(USAGE);
     return 0;
   }
   const { stack, out, inventory: inventoryArg } = parseArgs(args);
-  const config = loadStackConfig(stack, { cwd: io.cwd });
-  const { charts, files } = synthStackFiles(config);
+  const loaded = loadStack(stack, io.cwd, inventoryArg);
+  const { config, charts, files, inventory } = loaded;
   // A waiver must name an invariant: a typo or a stale name would otherwise waive nothing, silently.
   const known = defaultInvariants(config.policies).map((i) => i.name);
   const unknownWaivers = config.policies.waivers
@@ -81,10 +73,10 @@ export async function run(args: string[], io: CliIo): Promise<number> {
     }));
   if (unknownWaivers.length > 0) throw new UserError(unknownWaivers, `stack "${stack}": unknown waiver${unknownWaivers.length === 1 ? "" : "s"}`);
   // The report and the lockout check are derived from the charts and written atomically with the YAML.
-  const inventory = loadInventory(inventoryPath(io.cwd, stack, inventoryArg), io.cwd);
+  const chartFiles = new Set(charts.map((c) => c.file));
   const reports = renderReports({
     charts,
-    extraFiles: files.filter((f) => f.file === MONITORING_FILE),
+    extraFiles: files.filter((f) => !chartFiles.has(f.file)),
     inventory,
     settings: config.policies,
   });
@@ -102,5 +94,10 @@ export async function run(args: string[], io: CliIo): Promise<number> {
   for (const f of files) io.out(`  ${f.file} (${f.objects.length})`);
   const waived = config.policies.waivers.length === 0 ? "" : `; waived: ${config.policies.waivers.join(", ")}`;
   io.out(`and the analysis report: ${extras.map((e) => e.file).join(", ")} (lockout invariants hold${waived})`);
+  const f = loaded.facts;
+  const nodes = f.nodes.known
+    ? `${f.nodes.nodes.length} node(s) from the stack config${f.nodes.addresses === "stack-outputs" ? ` (addresses from the inventory; refresh them after pulumi up with: calico-baseline inventory --from-stack ${stack})` : ""}`
+    : "nodes as the inventory declares them";
+  io.out(`analysed over ${loaded.inventoryFile}: ${nodes}; automatic host endpoints ${f.autoHostEndpoints ? "on" : "OFF (the host policies select nothing)"}`);
   return 0;
 }
