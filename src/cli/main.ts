@@ -9,6 +9,8 @@ export interface CliIo {
   readonly out: (text: string) => void;
   readonly err: (text: string) => void;
   readonly cwd: string;
+  /** Standard input, for commands that read it (`inventory --outputs -`); default: the process's. */
+  readonly readStdin?: () => Promise<string>;
 }
 
 export interface Command {
@@ -24,6 +26,7 @@ const COMMANDS: Record<string, () => Promise<Command>> = {
   explain: () => import("./commands/explain.js"),
   replay: () => import("./commands/replay.js"),
   recommend: () => import("./commands/recommend.js"),
+  inventory: () => import("./commands/inventory.js"),
 };
 
 const defaultIo: CliIo = {

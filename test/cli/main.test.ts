@@ -16,7 +16,7 @@ describe("calico-baseline dispatcher", () => {
     const none = await run();
     expect(none.code).toBe(2);
     const names = [...none.out.matchAll(/^ {2}([a-z]+) +\S/gm)].map((m) => m[1]);
-    expect(names).toEqual(["synth", "report", "diff", "explain", "replay", "recommend"]);
+    expect(names).toEqual(["synth", "report", "diff", "explain", "replay", "recommend", "inventory"]);
     expect(none.out).toContain(`  synth      ${synthSummary}`);
     expect(none.out).toContain(`  recommend  ${recommendSummary}`);
     const help = await run("--help");
