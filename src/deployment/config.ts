@@ -59,7 +59,8 @@ function isConfigSecret(key: string): boolean {
 }
 
 /**
- * Makes the config's local file paths (`cluster.kubeconfigPath`, `calico.manifests.*` when not URLs)
+ * Makes the config's local file paths (`cluster.kubeconfigPath`, `calico.manifests.*` when not URLs, the
+ * inventory)
  * absolute against the project directory. Users write them relative to where Pulumi.yaml and the stack
  * files are, but the language host runs the program in the directory of `main` (src/deployment).
  */
@@ -70,7 +71,7 @@ export function resolveLocalPaths(config: StackConfig, projectDir: string): Stac
       ? { ...config.cluster, kubeconfigPath: local(config.cluster.kubeconfigPath) }
       : config.cluster;
   const manifests = { crds: local(config.calico.manifests.crds), operator: local(config.calico.manifests.operator) };
-  return { ...config, cluster, calico: { ...config.calico, manifests } };
+  return { ...config, cluster, calico: { ...config.calico, manifests }, inventory: { ...config.inventory, path: local(config.inventory.path) } };
 }
 
 /** Reads and validates this stack's config from the running Pulumi engine. Throws a `UserError`. */

@@ -28,3 +28,4 @@ export const registryCaPem = outputs.registryCaPem;
 export const images = outputs.images;
 export const mirrorReport = outputs.mirrorReport;
 export const controlPlaneIp = outputs.controlPlaneIp;
+export const nodes = outputs.nodes;

@@ -5,9 +5,13 @@
  * Monitoring hangs off the same chain. Renderers and the manifest loader are injected so tests can run the
  * real wiring with fixtures; `index.ts` passes the real ones.
  */
+import { existsSync } from "node:fs";
 import { readFile } from "node:fs/promises";
 import * as pulumi from "@pulumi/pulumi";
+import { loadInventory } from "../analysis/analyse.js";
+import type { Inventory } from "../analysis/inventory.js";
 import type { PolicySettings, StackConfig } from "../config/types.js";
+import { deploymentFacts, namespacesFor, plannedNodes, stackInventory, type StackNodeOutput } from "../facts/index.js";
 import { UserError } from "../model/problem.js";
 import { CalicoInstall } from "./calico/calico-install.js";
 import type { ClusterOutputs } from "./cluster/cluster.js";
@@ -28,6 +32,8 @@ export interface Renderers {
   readonly synthMonitoring: () => Record<string, unknown>[];
   /** Reads a manifest from a local path or an https URL. */
   readonly loadText?: (location: string) => Promise<string>;
+  /** Reads the stack's inventory (default: the file `config.inventory.path` names). */
+  readonly loadInventory?: (config: StackConfig) => Inventory;
 }
 
 export interface StackOutputs {
@@ -37,6 +43,24 @@ export interface StackOutputs {
   readonly images: pulumi.Output<MirroredImage[]>;
   readonly mirrorReport: pulumi.Output<string>;
   readonly controlPlaneIp?: pulumi.Output<string>;
+  /** The nodes with their addresses (multipass: known after launch; ssh: the host list). */
+  readonly nodes?: pulumi.Output<StackNodeOutput[]>;
+}
+
+/** The stack's own inventory file; missing is an error, since no stack may fall back to another's. */
+export function defaultLoadInventory(config: StackConfig): Inventory {
+  const file = config.inventory.path;
+  if (!existsSync(file)) {
+    throw new UserError([
+      {
+        path: "calico-baseline:policies.inventory",
+        value: file,
+        message: `stack "${config.stack}" has no inventory: ${file} does not exist`,
+        hint: `write it (or set calico-baseline:policies.inventory): the namespaces it declares are the ones the stack creates for the namespaced policies`,
+      },
+    ]);
+  }
+  return loadInventory(file);
 }
 
 export async function defaultLoadText(location: string): Promise<string> {
@@ -72,6 +96,16 @@ export async function createStack(config: StackConfig, renderers: Renderers): Pr
   // Render first: a policy error stops the program before anything is created.
   const charts = renderers.synthBaseline(config.policies);
   const monitoringObjects = config.monitoring.enabled ? renderers.synthMonitoring() : [];
+  // The same facts synth analyses: the namespaces the policies need, the inventory held to the stack, and the
+  // Calico configuration (automatic host endpoints, failsafe ports, metrics). Any contradiction stops here.
+  const facts = deploymentFacts(config);
+  const inventory = (renderers.loadInventory ?? defaultLoadInventory)(config);
+  const sourced = [...charts.flatMap((c) => c.objects.map((object) => ({ object, file: c.file }))), ...monitoringObjects.map((object) => ({ object, file: "monitoring.yaml" }))];
+  const needs = namespacesFor(sourced, facts.namespaces, inventory, config.inventory.path);
+  const held = stackInventory(facts, inventory, config.inventory.path);
+  if (needs.problems.length > 0 || held.problems.length > 0) {
+    throw new UserError([...needs.problems, ...held.problems], `stack "${config.stack}": the baseline does not fit what the stack deploys; nothing was created`);
+  }
   const loadText = renderers.loadText ?? defaultLoadText;
   const images = planImages(config);
   const manifests =
@@ -115,7 +149,7 @@ export async function createStack(config: StackConfig, renderers: Renderers): Pr
   const mirror = new ImageMirror("mirror", { images, registry });
   const calico = new CalicoInstall(
     "calico",
-    { calico: config.calico, registry, images, provider: cluster.provider, after: [mirror], ...(manifests !== undefined ? { manifests } : {}) },
+    { calico: config.calico, registry, images, provider: cluster.provider, after: [mirror], calicoConfig: facts.calicoConfig, ...(manifests !== undefined ? { manifests } : {}) },
   );
   if (config.monitoring.enabled) {
     new CalicoMonitoring("monitoring", {
@@ -124,11 +158,14 @@ export async function createStack(config: StackConfig, renderers: Renderers): Pr
       registry,
       mirror,
       installationReady: calico.installation,
-      apiServerReady: calico.apiServerReady,
       provider: cluster.provider,
     });
   }
-  new BaselinePolicies("policies", { charts, apiServerReady: calico.apiServerReady, provider: cluster.provider });
+  new BaselinePolicies("policies", { charts, namespaces: needs.create, apiServerReady: calico.apiServerReady, provider: cluster.provider });
+
+  let nodes: pulumi.Output<StackNodeOutput[]> | undefined;
+  if (cluster instanceof MultipassCluster) nodes = cluster.nodes;
+  else if (config.cluster.type === "ssh") nodes = pulumi.output(plannedNodes(config.cluster).nodes.map((n) => ({ name: n.name, role: n.role, ips: [...n.ips] })));
 
   return {
     kubeconfig: cluster.kubeconfig,
@@ -137,5 +174,6 @@ export async function createStack(config: StackConfig, renderers: Renderers): Pr
     images: mirror.images,
     mirrorReport: mirror.report,
     ...(controlPlaneIp !== undefined ? { controlPlaneIp } : {}),
+    ...(nodes !== undefined ? { nodes } : {}),
   };
 }

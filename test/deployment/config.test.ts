@@ -62,6 +62,8 @@ describe("resolveLocalPaths", () => {
     const resolved = resolveLocalPaths(config, "/projects/calico-baseline");
     expect(resolved.cluster).toEqual({ type: "kubeconfig", kubeconfigPath: "/projects/calico-baseline/secrets/kubeconfig" });
     expect(resolved.calico.manifests).toEqual({ crds: "/projects/calico-baseline/manifests/crds.yaml", operator: "/abs/operator.yaml" });
+    // The stack's inventory too (by convention here): the program reads it for the namespaces it creates.
+    expect(resolved.inventory).toEqual({ path: "/projects/calico-baseline/policies/inventory.staging.yaml", source: "convention" });
     // The defaults are upstream URLs and stay as they are.
     const dflt = parseStackConfig({ "calico-baseline:cluster": { type: "kubeconfig", kubeconfigPath: "k" }, "calico-baseline:registry": registryObject() }, "s", {
       secretsRequired: false,

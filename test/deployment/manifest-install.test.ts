@@ -7,6 +7,7 @@ import { join } from "node:path";
 import { beforeAll, describe, expect, it } from "vitest";
 import { parseStackConfig } from "../../src/config/index.js";
 import { foreignImages } from "../../src/deployment/planners/calico.js";
+import { EMPTY_INVENTORY } from "../../src/analysis/inventory.js";
 import type { StackOutputs } from "../../src/deployment/stack.js";
 import { byName, dependsTransitively, installMocks, isSecretValue, recorded, resolve, settle } from "./support/pulumi-mocks.js";
 
@@ -43,7 +44,7 @@ beforeAll(async () => {
   const { createStack } = await import("../../src/deployment/stack.js");
   outputs = await createStack(config, {
     synthBaseline: (settings) => {
-      expect(settings.registry).toEqual({ cidrs: ["192.0.2.10/32"], port: 443 });
+      expect(settings.registry).toEqual({ cidrs: ["192.0.2.10/32"], port: 443, podPulls: false });
       return [
         { file: "00-tiers.yaml", group: "tiers", objects: [tier] },
         { file: "10-security.yaml", group: "security", objects: [policy] },
@@ -53,6 +54,8 @@ beforeAll(async () => {
       { apiVersion: "v1", kind: "Namespace", metadata: { name: "calico-monitoring" } },
       { apiVersion: "v1", kind: "ServiceAccount", metadata: { name: "calico-prometheus-user", namespace: "calico-monitoring" } },
     ],
+    // The staging stack declares no inventory: its fixture policies are cluster-wide.
+    loadInventory: () => EMPTY_INVENTORY,
     loadText: async (location) => readFileSync(join(FIXTURES, location === "crds.yaml" ? "operator-crds.yaml" : "tigera-operator.yaml"), "utf8"),
   });
   await resolve(outputs.images);

@@ -49,8 +49,10 @@ describe("dev stack (multipass)", () => {
         "monitoring-namespace",
         "monitoring-pull-secret",
         "monitoring-node-exporter",
-        "monitoring-felix-metrics",
-        "monitoring-kube-controllers-metrics",
+        "calico-felix-configuration",
+        "calico-kube-controllers-configuration",
+        "policies-namespace-fme",
+        "policies-namespace-shop",
         "policies-tiers",
       ]),
     );
@@ -180,10 +182,47 @@ describe("dev stack (multipass)", () => {
     expect(objs[0]?.metadata.labels).toMatchObject({ role: "monitoring", "pod-security.kubernetes.io/enforce": "privileged" });
   });
 
-  it("patches Felix and kube-controllers metrics through projectcalico.org/v3", () => {
-    expect(byName("monitoring-felix-metrics").inputs).toMatchObject({ apiVersion: "projectcalico.org/v3", kind: "FelixConfiguration", spec: { prometheusMetricsEnabled: true, prometheusMetricsPort: 9091 } });
-    expect(byName("monitoring-kube-controllers-metrics").inputs).toMatchObject({ kind: "KubeControllersConfiguration", spec: { prometheusMetricsPort: 9094 } });
+  it("patches Felix (failsafe ports, metrics) and kube-controllers (automatic host endpoints, metrics) through projectcalico.org/v3", () => {
+    const felix = byName("calico-felix-configuration");
+    expect(felix.type).toBe("kubernetes:projectcalico.org/v3:FelixConfigurationPatch");
+    expect(felix.inputs).toMatchObject({ apiVersion: "projectcalico.org/v3", kind: "FelixConfiguration", metadata: { name: "default", annotations: { "pulumi.com/patchForce": "true" } }, spec: { prometheusMetricsEnabled: true, prometheusMetricsPort: 9091 } });
+    // Felix's own defaults, written out: the cluster has exactly what the analysis assumes.
+    const spec = felix.inputs["spec"] as Record<string, unknown>;
+    expect(spec["failsafeInboundHostPorts"]).toEqual([22, 68, 179, 2379, 2380, 5473, 6443, 6666, 6667].map((port) => ({ protocol: port === 68 ? "UDP" : "TCP", port })));
+    expect(spec["failsafeOutboundHostPorts"]).toEqual([53, 67, 179, 2379, 2380, 5473, 6443, 6666, 6667].map((port) => ({ protocol: port === 53 || port === 67 ? "UDP" : "TCP", port })));
+    expect(byName("calico-kube-controllers-configuration").inputs).toMatchObject({
+      kind: "KubeControllersConfiguration",
+      metadata: { name: "default" },
+      spec: { prometheusMetricsPort: 9094, controllers: { node: { hostEndpoint: { autoCreate: "Enabled", createDefaultHostEndpoint: "Enabled" } } } },
+    });
     expect(byName("monitoring-pull-secret").inputs).toMatchObject({ type: "kubernetes.io/dockerconfigjson", metadata: { namespace: "calico-monitoring" } });
+  });
+
+  it("keeps the state of stacks deployed when monitoring made the configuration patches (aliases)", () => {
+    expect(JSON.stringify(byName("calico-felix-configuration").aliases)).toContain("monitoring-felix-metrics");
+    expect(JSON.stringify(byName("calico-kube-controllers-configuration").aliases)).toContain("monitoring-kube-controllers-metrics");
+  });
+
+  it("creates or adopts the application namespaces the namespaced policies are in, before applying them", () => {
+    for (const ns of ["fme", "shop"]) {
+      const r = byName(`policies-namespace-${ns}`);
+      // A NamespacePatch: created when missing, adopted when present, never deleted by destroy.
+      expect(r.type).toBe("kubernetes:core/v1:NamespacePatch");
+      expect((r.inputs["metadata"] as { name: string }).name).toBe(ns);
+    }
+    expect(byName("policies-namespace-fme").inputs["metadata"]).toEqual({ name: "fme", labels: { "app.kubernetes.io/part-of": "fme-flow" } });
+    for (const g of ["policies-30-application", "policies-40-appsec"]) {
+      expect(dependsTransitively(g).has("policies-namespace-fme"), g).toBe(true);
+      expect(dependsTransitively(g).has("policies-namespace-shop"), g).toBe(true);
+    }
+  });
+
+  it("exports every node with the address multipass gave its VM", async () => {
+    expect(await resolve(program.nodes)).toEqual([
+      { name: "cb-dev-control", role: "control-plane", ips: ["10.91.52.10"] },
+      { name: "cb-dev-worker-1", role: "worker", ips: ["10.91.52.11"] },
+      { name: "cb-dev-worker-2", role: "worker", ips: ["10.91.52.12"] },
+    ]);
   });
 
   it("orders VMs → k3s → kubeconfig → provider", () => {
@@ -206,7 +245,8 @@ describe("dev stack (multipass)", () => {
       expect(dependsTransitively(g.name).has("policies-tiers"), g.name).toBe(true);
       expect(dependsTransitively(g.name).has("calico-apiserver"), g.name).toBe(true);
     }
-    expect(dependsTransitively("monitoring-felix-metrics").has("calico-apiserver")).toBe(true);
+    expect(dependsTransitively("calico-felix-configuration").has("calico-apiserver")).toBe(true);
+    expect(dependsTransitively("calico-kube-controllers-configuration").has("calico-apiserver")).toBe(true);
     expect(dependsTransitively("monitoring-node-exporter").has("mirror-copy")).toBe(true);
   });
 

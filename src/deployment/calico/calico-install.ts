@@ -2,6 +2,9 @@
  * Calico through the Tigera operator: CRDs, the operator (Helm chart or upstream manifest, by config) with
  * its image from the private registry, then the Installation, APIServer, Goldmane and Whisker CRs, each
  * awaited on its Ready condition. `apiServerReady` is what every projectcalico.org/v3 object depends on.
+ * Once the API server serves projectcalico.org/v3, the deployment facts' FelixConfiguration and
+ * KubeControllersConfiguration fields (automatic host endpoints, failsafe ports, metrics) are patched into
+ * the operator-owned `default` objects.
  */
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
@@ -30,7 +33,19 @@ export interface CalicoInstallArgs {
   readonly provider: k8s.Provider;
   /** What the operator waits for: the image mirror (its image and every Calico image must be in the registry). */
   readonly after?: pulumi.Resource[];
+  /**
+   * FelixConfiguration and KubeControllersConfiguration `default` as the deployment facts give them
+   * (`calicoConfigObjects`): each becomes a server-side patch of the object the operator and kube-controllers
+   * own, taking only these fields.
+   */
+  readonly calicoConfig?: readonly Record<string, unknown>[];
 }
+
+/** Pulumi names of the configuration patches, by kind; `monitoring-*` were their names when monitoring made them. */
+const CONFIG_PATCHES: Readonly<Record<string, { role: string; formerly: string }>> = {
+  FelixConfiguration: { role: "felix-configuration", formerly: "monitoring-felix-metrics" },
+  KubeControllersConfiguration: { role: "kube-controllers-configuration", formerly: "monitoring-kube-controllers-metrics" },
+};
 
 export const OPERATOR_NAMESPACE = "tigera-operator";
 
@@ -41,6 +56,7 @@ export class CalicoInstall extends pulumi.ComponentResource {
   readonly apiServerReady: pulumi.Resource;
   readonly goldmane?: k8s.apiextensions.CustomResource;
   readonly whisker?: k8s.apiextensions.CustomResource;
+  readonly configPatches: k8s.apiextensions.CustomResourcePatch[] = [];
 
   constructor(name: string, args: CalicoInstallArgs, opts?: pulumi.ComponentResourceOptions) {
     super("calico-baseline:calico:CalicoInstall", name, {}, { ...opts, providers: [args.provider] });
@@ -126,6 +142,22 @@ export class CalicoInstall extends pulumi.ComponentResource {
     // No Ready condition to wait on (see NO_AWAIT); the operator rolls them out once the Installation is up.
     if (c.goldmane) this.goldmane = cr("goldmane", "Goldmane", {}, [this.installation], NO_AWAIT);
     if (c.whisker) this.whisker = cr("whisker", "Whisker", {}, [this.installation, ...(this.goldmane !== undefined ? [this.goldmane] : [])], NO_AWAIT);
+
+    const formerParent = pulumi.createUrn("monitoring", "calico-baseline:monitoring:CalicoMonitoring");
+    for (const o of args.calicoConfig ?? []) {
+      const kind = String(o["kind"]);
+      const names = CONFIG_PATCHES[kind];
+      if (names === undefined) throw new Error(`CalicoInstall: no configuration patch for kind ${kind}`);
+      this.configPatches.push(
+        new k8s.apiextensions.CustomResourcePatch(
+          `${name}-${names.role}`,
+          // The operator and kube-controllers own `default`; a server-side patch with force takes only these fields.
+          { apiVersion: "projectcalico.org/v3", kind, metadata: { name: "default", annotations: { "pulumi.com/patchForce": "true" } }, spec: o["spec"] as Record<string, unknown> },
+          // Stacks deployed before these patches moved here keep their state (no delete and re-create).
+          { ...po, dependsOn: [this.apiServerReady], aliases: [{ name: names.formerly, parent: formerParent }] },
+        ),
+      );
+    }
     this.registerOutputs({});
   }
 }

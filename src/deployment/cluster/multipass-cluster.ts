@@ -7,6 +7,7 @@ import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
 import * as random from "@pulumi/random";
 import type { MultipassCluster as MultipassClusterConfig } from "../../config/types.js";
+import { multipassNodeNames, type StackNodeOutput } from "../../facts/nodes.js";
 import { READ_KUBECONFIG, k3sCloudInit, k3sReadyScript, rewriteKubeconfig } from "../planners/k3s.js";
 import { deleteScript, execScript, launchScript, parseMultipassIpv4 } from "../planners/multipass.js";
 import { sh } from "../planners/shell.js";
@@ -23,6 +24,8 @@ export interface MultipassClusterArgs {
 
 export class MultipassCluster extends pulumi.ComponentResource implements ClusterOutputs {
   readonly controlPlaneIp: pulumi.Output<string>;
+  /** Every node with the address multipass gave its VM (the stack output `nodes`). */
+  readonly nodes: pulumi.Output<StackNodeOutput[]>;
   readonly kubeconfig: pulumi.Output<string>;
   readonly provider: k8s.Provider;
   readonly vms: command.local.Command[];
@@ -57,7 +60,8 @@ export class MultipassCluster extends pulumi.ComponentResource implements Cluste
       );
     };
 
-    const cpName = `${c.namePrefix}-control`;
+    const [cp, ...workerNodes] = multipassNodeNames(c.namePrefix, c.workers);
+    const cpName = (cp as { name: string }).name;
     const controlPlane = vm(
       "control",
       cpName,
@@ -66,10 +70,10 @@ export class MultipassCluster extends pulumi.ComponentResource implements Cluste
       args.after ?? [],
     );
     this.controlPlaneIp = controlPlane.stdout.apply((json) => parseMultipassIpv4(json, cpName));
-    const workers = Array.from({ length: c.workers }, (_, i) =>
+    const workers = workerNodes.map(({ name: vmName }, i) =>
       vm(
         `worker-${i + 1}`,
-        `${c.namePrefix}-worker-${i + 1}`,
+        vmName,
         c.worker,
         pulumi
           .all([token.result, trust, this.controlPlaneIp])
@@ -81,6 +85,12 @@ export class MultipassCluster extends pulumi.ComponentResource implements Cluste
       ),
     );
     this.vms = [controlPlane, ...workers];
+    // The node names the deployment facts plan (VM name = hostname = k3s node name), in launch order.
+    this.nodes = pulumi.all(
+      multipassNodeNames(c.namePrefix, c.workers).map(({ name: node, role }, i) =>
+        (this.vms[i] as command.local.Command).stdout.apply((json): StackNodeOutput => ({ name: node, role, ips: [parseMultipassIpv4(json, node)] })),
+      ),
+    );
 
     const ready = new command.local.Command(
       `${name}-k3s-ready`,

@@ -1,13 +1,13 @@
 /**
- * Monitoring: Felix and kube-controllers metrics (patches of the operator-owned `default` objects), the
- * monitoring namespace, RBAC and metrics Services from the cdk8s components, and node-exporter from the
- * private registry.
+ * Monitoring: the monitoring namespace, RBAC and metrics Services from the cdk8s components, and
+ * node-exporter from the private registry. (Felix and kube-controllers serve their metrics through the
+ * configuration patches of `CalicoInstall`, which the deployment facts fill.)
  */
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
 import type { MonitoringConfig } from "../../config/types.js";
 import { PULL_SECRET_NAME, dockerConfigJson } from "../planners/calico.js";
-import { FELIX_METRICS_PATCH, KUBE_CONTROLLERS_METRICS_PATCH, MONITORING_NAMESPACE, nodeExporterValues } from "../planners/monitoring.js";
+import { MONITORING_NAMESPACE, nodeExporterValues } from "../planners/monitoring.js";
 import { chartSource } from "../planners/helm.js";
 import type { RegistryEndpoint } from "../registry/registry.js";
 
@@ -20,8 +20,6 @@ export interface CalicoMonitoringArgs {
   readonly mirror: pulumi.Resource;
   /** Calico networking ready (the metrics Services live in calico-system, created by the operator). */
   readonly installationReady: pulumi.Resource;
-  /** projectcalico.org/v3 served. */
-  readonly apiServerReady: pulumi.Resource;
   readonly provider: k8s.Provider;
 }
 
@@ -62,16 +60,6 @@ export class CalicoMonitoring extends pulumi.ComponentResource {
       { ...po, dependsOn: [namespace] },
     );
     new k8s.yaml.v2.ConfigGroup(`${name}-rbac-services`, { objs: args.objects.filter((o) => !isNamespace(o)) }, { ...po, dependsOn: [namespace, args.installationReady] });
-
-    const patch = (role: string, kind: string, spec: Record<string, unknown>): k8s.apiextensions.CustomResourcePatch =>
-      new k8s.apiextensions.CustomResourcePatch(
-        `${name}-${role}`,
-        // The operator owns `default`; a server-side patch with force takes only these fields.
-        { apiVersion: "projectcalico.org/v3", kind, metadata: { name: "default", annotations: { "pulumi.com/patchForce": "true" } }, spec },
-        { ...po, dependsOn: [args.apiServerReady] },
-      );
-    patch("felix-metrics", "FelixConfiguration", { ...FELIX_METRICS_PATCH });
-    patch("kube-controllers-metrics", "KubeControllersConfiguration", { ...KUBE_CONTROLLERS_METRICS_PATCH });
 
     const ne = args.config.nodeExporter;
     if (ne.enabled) {

@@ -6,6 +6,7 @@
 import { parseAllDocuments } from "yaml";
 import { UserError, type Problem } from "../../model/problem.js";
 import type { CalicoConfig } from "../../config/types.js";
+import { METRICS_PORTS } from "../../facts/calico-config.js";
 import { isInRegistry, type PlannedImage } from "../images.js";
 
 /** Name of the dockerconfigjson pull Secret in tigera-operator and calico-monitoring. */
@@ -57,8 +58,8 @@ export function installationSpec(calico: CalicoConfig, registryHost: string): Re
     // Metrics ports from the monitoring docs: Felix 9091, Typha 9093 (both host-networked, so they must
     // differ). nodeMetricsPort makes the operator enable Felix metrics itself; the FelixConfiguration patch
     // says the same thing for clusters where the Installation is later edited by hand.
-    nodeMetricsPort: 9091,
-    typhaMetricsPort: 9093,
+    nodeMetricsPort: METRICS_PORTS.felix,
+    typhaMetricsPort: METRICS_PORTS.typha,
     kubeletVolumePluginPath: calico.csi ? "/var/lib/kubelet" : "None",
     ...(calico.flexVolume ? {} : { flexVolumePath: "None" }),
   };

@@ -1,8 +1,9 @@
-/** Values and patches for monitoring. Pure. */
+/** Values for monitoring. Pure. */
 import type { NodeExporterConfig } from "../../config/types.js";
+import { METRICS_PORTS, MONITORING_NAMESPACE, NODE_EXPORTER_NAME } from "../../facts/index.js";
 import { PULL_SECRET_NAME } from "./calico.js";
 
-export const MONITORING_NAMESPACE = "calico-monitoring";
+export { MONITORING_NAMESPACE };
 
 /**
  * prometheus-node-exporter chart values: the image (and the optional kube-rbac-proxy sidecar) from the
@@ -16,12 +17,9 @@ export function nodeExporterValues(n: NodeExporterConfig, registryHost: string):
     kubeRBACProxy: { enabled: false, image: { registry: registryHost } },
     imagePullSecrets: [{ name: PULL_SECRET_NAME }],
     hostNetwork: true,
-    service: { port: 9100, targetPort: 9100 },
+    service: { port: METRICS_PORTS.nodeExporter, targetPort: METRICS_PORTS.nodeExporter },
+    // Fixed names (DaemonSet, ServiceAccount, Service) instead of `<release>-prometheus-node-exporter`, so the
+    // workload is the one the deployment facts and the inventory name.
+    fullnameOverride: NODE_EXPORTER_NAME,
   };
 }
-
-/** Felix serves Prometheus metrics on 9091 (FelixConfiguration is owned by the operator: a patch). */
-export const FELIX_METRICS_PATCH = { prometheusMetricsEnabled: true, prometheusMetricsPort: 9091 } as const;
-
-/** kube-controllers metrics on 9094 (KubeControllersConfiguration `default`, also operator-owned). */
-export const KUBE_CONTROLLERS_METRICS_PATCH = { prometheusMetricsPort: 9094 } as const;

@@ -9,6 +9,7 @@ import { generateKeyPairSync } from "node:crypto";
 import { readFileSync } from "node:fs";
 import * as pulumi from "@pulumi/pulumi";
 import { MockMonitor } from "@pulumi/pulumi/runtime/mocks.js";
+import * as pulumiState from "@pulumi/pulumi/runtime/state.js";
 import { parse as parseYaml } from "yaml";
 
 const SECRET_SIG = "4dabf18193072939515e22adb298388d";
@@ -30,6 +31,8 @@ export interface Recorded {
   readonly raw: Record<string, unknown>;
   /** Inputs with secrets unwrapped. */
   readonly inputs: Record<string, unknown>;
+  /** Aliases as sent to the engine: alias specs (`{name, parentUrn, ...}`) or full alias URNs. */
+  readonly aliases: readonly unknown[];
 }
 
 interface RegisterRequest {
@@ -41,6 +44,8 @@ interface RegisterRequest {
   getProvider(): string;
   getProvidersMap(): { toObject(): [string, string][] };
   getObject(): { toJavaScript(): Record<string, unknown> } | undefined;
+  getAliasesList?(): { toObject(): unknown }[];
+  getAliasurnsList?(): string[];
 }
 
 export const recorded: Recorded[] = [];
@@ -133,6 +138,7 @@ export async function installMocks(stack: string, preview = false): Promise<void
         providers: Object.fromEntries(req.getProvidersMap().toObject()),
         raw,
         inputs: unwrap(raw) as Record<string, unknown>,
+        aliases: [...(req.getAliasesList?.() ?? []).map((a) => a.toObject()), ...(req.getAliasurnsList?.() ?? [])],
       });
       return original.call(this, req, cb);
     };
@@ -147,6 +153,10 @@ export async function installMocks(stack: string, preview = false): Promise<void
     stack,
     preview,
   );
+  // Mocks report the placeholder root directory "rootDirectory"; a real engine reports the project directory
+  // (Pulumi.yaml's), against which the program resolves the stack's local paths (its inventory, manifests).
+  // `getStore` is internal (not in the type declarations).
+  (pulumiState as unknown as { getStore(): { settings: { options: { rootDirectory?: string } } } }).getStore().settings.options.rootDirectory = process.cwd();
 }
 
 /** Stack config for the engine, from the committed stack file plus test secrets. */
