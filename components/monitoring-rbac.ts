@@ -1,8 +1,15 @@
 /**
- * What Prometheus needs to discover and scrape Calico's metrics, as in Calico's monitoring docs:
- * Namespace `calico-monitoring`, ClusterRole `calico-prometheus-user` (get/list/watch on endpoints, services
- * and pods; get on the non-resource URL /metrics), its ServiceAccount, and the ClusterRoleBinding.
+ * What Prometheus needs to discover and scrape Calico's metrics, as in Calico's monitoring docs
+ * (https://docs.tigera.io/calico/3.32/operations/monitor/monitor-component-metrics): Namespace
+ * `calico-monitoring`, ClusterRole `calico-prometheus-user`, its ServiceAccount, and the ClusterRoleBinding.
  * Built with cdk8s-plus-27, whose RBAC and namespace constructs fit this exactly.
+ *
+ * The ClusterRole reads, and only reads (get/list/watch), what Prometheus' Kubernetes service discovery
+ * lists: Services, Pods, `discovery.k8s.io` EndpointSlices (the `endpointslice` role, and the API Kubernetes
+ * keeps current) and v1 Endpoints (the `endpoints` role, which Calico's documented scrape configuration
+ * uses; deprecated since Kubernetes 1.33, so the server warns, but still served). Endpoints and
+ * EndpointSlices carry the same facts (the addresses behind each Service), so granting both shows Prometheus
+ * nothing either alone would not. Plus `get` on the non-resource URL /metrics. No Secrets, no writes.
  */
 import { Construct } from "constructs";
 import * as kplus from "cdk8s-plus-27";
@@ -40,6 +47,7 @@ export class MonitoringRbac extends Construct {
     this.clusterRole.allow(
       ["get", "list", "watch"],
       kplus.ApiResource.ENDPOINTS,
+      kplus.ApiResource.ENDPOINT_SLICES,
       kplus.ApiResource.SERVICES,
       kplus.ApiResource.PODS,
     );

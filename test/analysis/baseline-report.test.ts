@@ -6,21 +6,18 @@
 import { existsSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
-import { parse } from "yaml";
-import { parseInventory } from "../../src/analysis/inventory.js";
 import { renderReports } from "../../src/analysis/report.js";
-import { loadStackConfig } from "../../src/config/index.js";
-import { MONITORING_FILE, synthMonitoring } from "../../src/rendering/monitoring.js";
-import { synthBaseline } from "../../src/rendering/synth.js";
+import { loadStack } from "../../src/cli/stack-input.js";
 
 const ROOT = join(import.meta.dirname, "../..");
 const FIXTURES = join(ROOT, "test/fixtures/analysis");
 
-const config = loadStackConfig("dev", { cwd: ROOT });
-const inventory = parseInventory(parse(readFileSync(join(ROOT, "policies/inventory.yaml"), "utf8")) as unknown, "policies/inventory.yaml");
-// What `npm start` analyses: the tier charts plus monitoring.yaml when monitoring is enabled.
-const extraFiles = config.monitoring.enabled ? [{ file: MONITORING_FILE, objects: synthMonitoring() }] : [];
-const out = renderReports({ charts: synthBaseline(config.policies), extraFiles, inventory, settings: config.policies });
+// What `npm start` analyses: the tier charts plus the other files it writes (namespaces, Calico configuration,
+// monitoring), over the dev stack's own inventory.
+const stack = loadStack("dev", ROOT);
+const { config, inventory, charts } = stack;
+const extraFiles = stack.files.filter((f) => !charts.some((c) => c.file === f.file));
+const out = renderReports({ charts, extraFiles, inventory, settings: config.policies });
 
 function golden(name: string, actual: string): void {
   const file = join(FIXTURES, name);
@@ -36,7 +33,7 @@ describe("dev stack report", () => {
 
   it("writes report.md and report.svg, deterministically", () => {
     expect(Object.keys(out.files).sort()).toEqual(["report.md", "report.svg"]);
-    const again = renderReports({ charts: synthBaseline(config.policies), extraFiles, inventory, settings: config.policies });
+    const again = renderReports({ charts: loadStack("dev", ROOT).charts, extraFiles, inventory, settings: config.policies });
     expect(again.files).toEqual(out.files);
   });
 
@@ -53,6 +50,10 @@ describe("dev stack report", () => {
     expect(md.indexOf("</details>")).toBeLessThan(md.indexOf("### If the staged policies were enforced"));
     // The default deny isolates the sandbox namespace from the shop namespace.
     expect(md).not.toMatch(/\| sandbox \|[^\n]*shop:/);
+    // The registry is the nodes' alone: sandbox reaches nothing outside the cluster (not registry:5000
+    // either), while the registry-pulls invariant holds from every node.
+    expect(md).toContain("| sandbox | kube-system: TCP 53,UDP 53 |\n");
+    expect(md).toMatch(/\| `registry-pulls` \| ✅ pass \| ✅ pass \| 3 \| nodes pull images from the private registry 10\.91\.52\.0\/24 \(TCP 5000\)/);
   });
 
   it("report.svg colours one cell per namespace pair", () => {

@@ -8,12 +8,12 @@ import { main, type CliIo } from "../../src/cli/main.js";
 const ROOT = join(POLICIES_DIR, "..");
 const temps: string[] = [];
 
-/** A project directory holding a copy of the repository's stack files and the declared inventory. */
+/** A project directory holding a copy of the repository's stack files and the stacks' inventories. */
 function project(): string {
   const d = mkdtempSync(join(tmpdir(), "cb-cli-"));
   temps.push(d);
   for (const f of readdirSync(ROOT).filter((x) => /^Pulumi(\..+)?\.yaml$/.test(x))) cpSync(join(ROOT, f), join(d, f));
-  cpSync(join(POLICIES_DIR, "inventory.yaml"), join(d, "policies", "inventory.yaml"));
+  for (const f of readdirSync(POLICIES_DIR).filter((x) => /^inventory(\..+)?\.yaml$/.test(x))) cpSync(join(POLICIES_DIR, f), join(d, "policies", f));
   return d;
 }
 afterEach(() => {
@@ -34,16 +34,19 @@ describe("calico-baseline synth", () => {
     const r = await cli(cwd, "--stack", "dev");
     expect(r.code).toBe(0);
     expect(readdirSync(join(cwd, "dist", "dev")).sort()).toEqual([
+      "00-namespaces.yaml",
       "00-tiers.yaml",
       "10-security.yaml",
       "20-platform.yaml",
       "30-application.yaml",
       "40-appsec.yaml",
+      "calico-config.yaml",
       "monitoring.yaml",
       "report.md",
       "report.svg",
     ]);
-    expect(r.out).toMatch(/wrote \d+ objects in 6 files/);
+    expect(r.out).toMatch(/wrote \d+ objects in 8 files/);
+    expect(r.out).toContain("analysed over policies/inventory.yaml: 3 node(s) from the stack config");
     expect(r.out).toContain("and the analysis report: report.md, report.svg (lockout invariants hold)");
     const report = readFileSync(join(cwd, "dist", "dev", "report.md"), "utf8");
     expect(report).toContain("all lockout invariants hold");
@@ -64,7 +67,7 @@ describe("calico-baseline synth", () => {
     expect(r.code).toBe(1);
     expect(r.err).toMatch(/breaks \d+ lockout invariant\(s\); nothing was written/);
     expect(r.err).toMatch(/lockout invariant "dns-udp" is broken/);
-    expect(r.err).toMatch(/host:control -> kube-system\/coredns\[Deployment\] UDP 53: DENIED/);
+    expect(r.err).toMatch(/host:cb-dev-control -> kube-system\/coredns\[Deployment\] UDP 53: DENIED/);
     expect(r.err).toMatch(/end of tier application: no policy allowed or passed it \(defaultAction Deny\)/);
     expect(existsSync(join(cwd, "dist"))).toBe(false);
     const broken = [...r.err.matchAll(/lockout invariant "([^"]+)" is broken/g)].map((m) => m[1]!);
@@ -115,6 +118,54 @@ describe("calico-baseline synth", () => {
     expect(r.err).toContain('Pulumi.dev.yaml: calico-baseline:policies.waivers[1]: names no lockout invariant (value: "dns-reachable")');
     expect(r.err).toMatch(/Hint: use one of: dns-udp, dns-tcp, .*registry-pulls/);
     expect(r.err).not.toContain("waivers[0]");
+    expect(existsSync(join(cwd, "dist"))).toBe(false);
+  });
+  it("analyses prod over prod's own inventory: its ssh hosts and its registry, never dev's", async () => {
+    const cwd = project();
+    const r = await cli(cwd, "--stack", "prod");
+    expect(r.code).toBe(0);
+    expect(r.out).toContain("analysed over policies/inventory.prod.yaml: 4 node(s) from the stack config");
+    const report = readFileSync(join(cwd, "dist", "prod", "report.md"), "utf8");
+    expect(report).toMatch(/\| `registry-pulls` \| ✅ pass \| 4 \| nodes pull images from the private registry 10\.20\.1\.5\/32 \(TCP 5000\)/);
+    expect(report).toContain("host:10.20.0.13");
+    expect(report).not.toContain("cb-dev-");
+    expect(report).not.toContain("10.91.52.");
+  });
+  it("refuses a stack without an inventory instead of analysing it over another stack's, and writes nothing", async () => {
+    const cwd = project();
+    rmSync(join(cwd, "policies", "inventory.prod.yaml"));
+    const r = await cli(cwd, "--stack", "prod");
+    expect(r.code).toBe(1);
+    expect(r.err).toContain('stack "prod" has no inventory: policies/inventory.prod.yaml does not exist');
+    expect(r.err).toContain("calico-baseline:policies.inventory");
+    expect(existsSync(join(cwd, "dist"))).toBe(false);
+  });
+  it("refuses a namespaced policy in a namespace neither the stack nor the inventory knows, with a hint", async () => {
+    const cwd = project();
+    const inv = join(cwd, "policies", "inventory.yaml");
+    // Drop the shop namespace from dev's inventory: its isolation policy has nowhere to go.
+    writeFileSync(inv, readFileSync(inv, "utf8").replace(/ {2}- name: shop\n[\s\S]*?(?= {2}# A namespace nobody wrote policies for)/, ""));
+    const r = await cli(cwd, "--stack", "dev");
+    expect(r.code).toBe(1);
+    expect(r.err).toContain('30-application.yaml: NetworkPolicy/shop/application.namespace-isolation: metadata.namespace: is in namespace "shop", which neither the stack creates nor its inventory declares');
+    expect(r.err).toContain('namespaces "shop" not found');
+    expect(r.err).toContain("Hint: declare the namespace (name, labels, workloads) in policies/inventory.yaml");
+    expect(existsSync(join(cwd, "dist"))).toBe(false);
+  });
+  it("refuses an inventory that contradicts what the stack deploys, every problem at once", async () => {
+    const cwd = project();
+    const inv = join(cwd, "policies", "inventory.yaml");
+    const text = readFileSync(inv, "utf8")
+      .replace("  - name: cb-dev-worker-2\n    ips: [10.91.52.12]", "  - name: node2\n    ips: [10.91.52.12]")
+      .replace("ips: [10.91.52.11]", "ips: [192.168.7.11]")
+      .replace("      - name: goldmane\n", "      - name: csi-node-driver\n        kind: DaemonSet\n        labels: { k8s-app: csi-node-driver }\n        serviceAccount: csi-node-driver\n      - name: goldmane\n");
+    writeFileSync(inv, text);
+    const r = await cli(cwd, "--stack", "dev");
+    expect(r.code).toBe(1);
+    expect(r.err).toContain("the inventory policies/inventory.yaml contradicts what the stack deploys");
+    expect(r.err).toMatch(/nodes\[2\]\.name: names a node stack "dev" does not build \(its nodes: cb-dev-control, cb-dev-worker-1, cb-dev-worker-2\)/);
+    expect(r.err).toMatch(/nodes\[1\]\.ips\[0\]: is outside the multipass bridge 10\.91\.52\.0\/24.*calico-baseline inventory --from-stack dev/);
+    expect(r.err).toMatch(/workloads\[\d\]\.name: is not a workload stack "dev" runs in calico-system/);
     expect(existsSync(join(cwd, "dist"))).toBe(false);
   });
   it("rejects unknown arguments and a missing --stack with usage", async () => {

@@ -244,12 +244,12 @@ describe("MonitoringAccess", () => {
 });
 
 describe("PrivateRegistryEgress", () => {
-  it("allows the registry's port and denies the rest of a single-host registry", () => {
+  it("lets the nodes reach a single-host registry's port and nothing else of it, and denies the pods all of it", () => {
     const f = fixture();
     new PrivateRegistryEgress(f.chart, "r", { tier: f.tier, cidrs: ["10.0.0.50/32"], port: 5000 });
     expect(f.byName("t.registry-egress")).toMatchObject({
       spec: {
-        selector: "all()",
+        selector: "has(kubernetes.io/os)",
         types: ["Egress"],
         egress: [
           { action: "Allow", protocol: "TCP", destination: { nets: ["10.0.0.50/32"], ports: [5000] } },
@@ -257,14 +257,27 @@ describe("PrivateRegistryEgress", () => {
         ],
       },
     });
+    // Pods: every workload endpoint (a namespaceSelector never selects a host endpoint), denied the registry.
+    expect(specOf(f.byName("t.registry-egress-pods"))).toMatchObject({
+      namespaceSelector: "has(kubernetes.io/metadata.name)",
+      selector: "all()",
+      types: ["Egress"],
+      egress: [{ action: "Deny", destination: { nets: ["10.0.0.50/32"] } }],
+    });
   });
-  it("does not deny a subnet shared with nodes, and passes the nodes' registry port on before allowing the subnet", () => {
+  it("with podPulls, one policy lets every endpoint reach the registry port and denies none", () => {
+    const f = fixture();
+    new PrivateRegistryEgress(f.chart, "r", { tier: f.tier, cidrs: ["10.0.0.50/32"], port: 5000, podPulls: true });
+    expect(specOf(f.byName("t.registry-egress"))["selector"]).toBe("all()");
+    expect(f.objects().map((o) => (o["metadata"] as { name: string }).name)).not.toContain("t.registry-egress-pods");
+  });
+  it("does not deny a subnet shared with nodes, and passes the nodes' registry port on before allowing or denying the subnet", () => {
     const f = fixture();
     new PrivateRegistryEgress(f.chart, "r", { tier: f.tier, cidrs: ["10.91.52.0/24"], port: 5000 });
-    expect(specOf(f.byName("t.registry-egress"))["egress"]).toEqual([
-      { action: "Pass", protocol: "TCP", destination: { selector: "has(kubernetes.io/os)", namespaceSelector: "global()", ports: [5000] } },
-      { action: "Allow", protocol: "TCP", destination: { nets: ["10.91.52.0/24"], ports: [5000] } },
-    ]);
+    const pass = { action: "Pass", protocol: "TCP", destination: { selector: "has(kubernetes.io/os)", namespaceSelector: "global()", ports: [5000] } };
+    expect(specOf(f.byName("t.registry-egress"))["egress"]).toEqual([pass, { action: "Allow", protocol: "TCP", destination: { nets: ["10.91.52.0/24"], ports: [5000] } }]);
+    // Pods lose the registry port of the subnet only, not the nodes' API server or kubelet in it.
+    expect(specOf(f.byName("t.registry-egress-pods"))["egress"]).toEqual([pass, { action: "Deny", protocol: "TCP", destination: { nets: ["10.91.52.0/24"], ports: [5000] } }]);
   });
   it("takes the hosts to pass from notOnHosts, or none with false", () => {
     const f = fixture();
@@ -275,6 +288,7 @@ describe("PrivateRegistryEgress", () => {
       destination: { selector: "has(node-role.kubernetes.io/worker)" },
     });
     expect((specOf(f.byName("t.registry-2"))["egress"] as Obj[]).map((r) => r["action"])).toEqual(["Allow"]);
+    expect((specOf(f.byName("t.registry-2-pods"))["egress"] as Obj[]).map((r) => r["action"])).toEqual(["Deny"]);
   });
   it("splits IPv4 and IPv6 registry addresses into separate rules", () => {
     const f = fixture();
@@ -388,8 +402,15 @@ describe("MonitoringRbac and MetricsServices", () => {
     );
     const role = objs.find((o) => o["kind"] === "ClusterRole") as Obj;
     expect(role).toMatchObject({ metadata: { name: "calico-prometheus-user" } });
-    const rules = role["rules"] as { resources?: string[]; verbs: string[]; nonResourceURLs?: string[] }[];
-    expect(rules.flatMap((r) => r.resources ?? []).sort()).toEqual(["endpoints", "pods", "services"]);
+    const rules = role["rules"] as { apiGroups?: string[]; resources?: string[]; verbs: string[]; nonResourceURLs?: string[] }[];
+    expect(rules.flatMap((r) => r.resources ?? []).sort()).toEqual(["endpoints", "endpointslices", "pods", "services"]);
+    // Current Prometheus service discovery reads discovery.k8s.io EndpointSlices; v1 Endpoints stays for the
+    // `role: endpoints` scrape configuration of Calico's docs (the same facts, so no more access).
+    expect(rules).toContainEqual(expect.objectContaining({ apiGroups: ["discovery.k8s.io"], resources: ["endpointslices"], verbs: ["get", "list", "watch"] }));
+    expect(rules.find((r) => r.resources?.includes("endpoints"))?.apiGroups).toEqual([""]);
+    // Read only, and nothing secret.
+    expect(rules.flatMap((r) => r.verbs).every((v) => v === "get" || v === "list" || v === "watch")).toBe(true);
+    expect(rules.flatMap((r) => r.resources ?? [])).not.toContain("secrets");
     expect(rules.filter((r) => r.resources !== undefined).every((r) => r.verbs.join() === "get,list,watch")).toBe(true);
     expect(rules).toContainEqual(expect.objectContaining({ nonResourceURLs: ["/metrics"], verbs: ["get"] }));
     expect(objs.find((o) => o["kind"] === "ServiceAccount")).toMatchObject({

@@ -12,14 +12,20 @@ import { loadStackConfig } from "../../src/config/index.js";
 import { BASELINE_TIERS } from "../../src/config/types.js";
 import { formatEndpoint, parseCases } from "../../src/model/cases.js";
 import { synthBaseline } from "../../src/rendering/synth.js";
+import { calicoConfigObjects } from "../../src/facts/index.js";
 
 const ROOT = join(POLICIES_DIR, "..");
-const settings = loadStackConfig("dev", { cwd: ROOT }).policies;
+const config = loadStackConfig("dev", { cwd: ROOT });
+const settings = config.policies;
 // Every tier is enforced *explicitly*: policy files that stage themselves unless their tier's mode is set
 // (what `recommend` writes: "staged by default, promoted by the tier setting") must be enforced here too.
 const enforceAll = Object.fromEntries(BASELINE_TIERS.map((t) => [t, { mode: "enforce" as const }]));
-const objects = synthBaseline({ ...settings, mode: "enforce", tiers: enforceAll })
-  .flatMap((c) => c.objects.map((object) => ({ object, file: c.file })));
+// Plus the Calico configuration the stack deploys (calico-config.yaml): its failsafe ports and automatic host
+// endpoints are the ones the cases are evaluated with.
+const objects = [
+  ...synthBaseline({ ...settings, mode: "enforce", tiers: enforceAll }).flatMap((c) => c.objects.map((object) => ({ object, file: c.file }))),
+  ...calicoConfigObjects(config).map((object) => ({ object, file: "calico-config.yaml" })),
+];
 const inventory = parseInventory(parse(readFileSync(join(POLICIES_DIR, "inventory.yaml"), "utf8")), "policies/inventory.yaml");
 const model = analyse({ objects, inventory });
 
@@ -55,17 +61,17 @@ describe("a pod and its own node's metrics ports", () => {
   const doc = parse(readFileSync(join(POLICIES_DIR, "inventory.yaml"), "utf8")) as {
     namespaces: { name: string; workloads: { name: string; node?: string }[] }[];
   };
-  for (const ns of doc.namespaces) for (const w of ns.workloads) w.node = "node1";
-  const placed = analyse({ objects, inventory: parseInventory(doc, "inventory with every pod on node1") });
+  for (const ns of doc.namespaces) for (const w of ns.workloads) w.node = "cb-dev-worker-1";
+  const placed = analyse({ objects, inventory: parseInventory(doc, "inventory with every pod on cb-dev-worker-1") });
   it("only Prometheus scrapes its own node's Felix, Typha and node-exporter", () => {
     for (const port of [9091, 9093, 9100]) {
-      expectFlow(placed).from("calico-monitoring/prometheus").to("host:node1").port(port).toBeAllowed();
-      expectFlow(placed).from("kube-system/coredns").to("host:node1").port(port).toBeDenied();
-      expectFlow(placed).from("calico-system/whisker").to("host:node1").port(port).toBeDenied();
+      expectFlow(placed).from("calico-monitoring/prometheus").to("host:cb-dev-worker-1").port(port).toBeAllowed();
+      expectFlow(placed).from("kube-system/coredns").to("host:cb-dev-worker-1").port(port).toBeDenied();
+      expectFlow(placed).from("calico-system/whisker").to("host:cb-dev-worker-1").port(port).toBeDenied();
     }
   });
   it("other traffic of a system pod to its own node is untouched", () => {
-    expectFlow(placed).from("kube-system/coredns").to("host:node1").port(6443).toBeAllowed();
+    expectFlow(placed).from("kube-system/coredns").to("host:cb-dev-worker-1").port(6443).toBeAllowed();
   });
 });
 

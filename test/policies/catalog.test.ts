@@ -80,7 +80,7 @@ describe("the dev inventory", () => {
     expect(calico).toEqual(expect.arrayContaining(["calico-node", "calico-typha", "calico-kube-controllers", "calico-apiserver", "goldmane", "whisker"]));
     const monitoring = inventory.namespaces.find((n) => n.name === "calico-monitoring");
     expect(monitoring?.workloads).toContainEqual(expect.objectContaining({ name: "prometheus", serviceAccount: "calico-prometheus-user" }));
-    expect(monitoring?.workloads).toContainEqual(expect.objectContaining({ name: "node-exporter", hostNetwork: true }));
+    expect(monitoring?.workloads).toContainEqual(expect.objectContaining({ name: "prometheus-node-exporter", hostNetwork: true }));
   });
   it("puts the registry inside the dev stack's registry CIDRs", () => {
     const registry = parseCidr(inventory.externals.find((e) => e.name === "registry")?.cidr ?? "");

@@ -10,6 +10,8 @@ import { loadStackConfig } from "../../src/config/index.js";
 import { synthMonitoring } from "../../src/rendering/monitoring.js";
 import { synthBaseline } from "../../src/rendering/synth.js";
 import { hasUpstreamCrd, validateAgainstUpstreamCrd } from "../support/crd-schema.js";
+import { loadStack } from "../../src/cli/stack-input.js";
+import { CALICO_CONFIG_FILE, NAMESPACES_FILE } from "../../src/rendering/stack-files.js";
 
 const ROOT = join(POLICIES_DIR, "..");
 
@@ -58,6 +60,26 @@ describe("conformance of everything synth writes", () => {
         const id = `${String(o["kind"])}/${JSON.stringify(o["metadata"])}`;
         expect(hasUpstreamCrd(String(o["apiVersion"]), String(o["kind"])), id).toBe(true);
         expect(validateAgainstUpstreamCrd(o), id).toEqual([]);
+      }
+    });
+  }
+  for (const stack of ["dev", "prod"]) {
+    it(`${stack}: the namespaces and the Calico configuration synth writes are valid against the upstream schemas`, () => {
+      const files = loadStack(stack, ROOT).files.filter((f) => f.file === NAMESPACES_FILE || f.file === CALICO_CONFIG_FILE);
+      expect(files.map((f) => f.file)).toEqual([NAMESPACES_FILE, CALICO_CONFIG_FILE]);
+      for (const o of files.flatMap((f) => f.objects)) {
+        const id = `${String(o["kind"])}/${JSON.stringify(o["metadata"])}`;
+        if (String(o["apiVersion"]).startsWith("projectcalico.org/")) {
+          // FelixConfiguration and KubeControllersConfiguration against Calico 3.32.1's CRDs.
+          expect(hasUpstreamCrd(String(o["apiVersion"]), String(o["kind"])), id).toBe(true);
+          expect(validateAgainstUpstreamCrd(o), id).toEqual([]);
+          continue;
+        }
+        const make = K8S[`${String(o["apiVersion"])}/${String(o["kind"])}`];
+        expect(make, id).toBeDefined();
+        expect(() => make?.(o).validate(), id).not.toThrow();
+        const { apiVersion, kind, ...props } = o;
+        expect(STRICT[`${String(apiVersion)}/${String(kind)}`]?.(toBindingKeys(props) as Record<string, unknown>), id).toEqual(props);
       }
     });
   }
