@@ -61,7 +61,7 @@ describe("calico-baseline synth", () => {
     );
     writeFileSync(stackFile, denyAll);
     const r = await cli(cwd, "--stack", "dev");
-    expect(r.code).toBe(1);
+    expect(r.code).toBe(3);
     expect(r.err).toMatch(/breaks \d+ lockout invariant\(s\); nothing was written/);
     expect(r.err).toMatch(/lockout invariant "dns-udp" is broken/);
     expect(r.err).toMatch(/host:control -> kube-system\/coredns\[Deployment\] UDP 53: DENIED/);

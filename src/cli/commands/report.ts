@@ -22,6 +22,7 @@ import { reportJson } from "../../analysis/formatters/json.js";
 import { STAGED_CHANGE, renderSvgMatrix, singleGroups } from "../../analysis/formatters/svg.js";
 import { type CommandOptions, parseCommandArgs } from "../args.js";
 import type { CliIo } from "../main.js";
+import { EXIT, exitHelp } from "../exit-codes.js";
 
 export const summary = "analyse the baseline: lockout invariants, connectivity, effect of staged policies (text|md|json|svg)";
 
@@ -29,7 +30,7 @@ export const FORMATS = ["text", "md", "json", "svg"] as const;
 export type Format = (typeof FORMATS)[number];
 
 /** Exit code when a lockout invariant is broken (and not waived). */
-export const EXIT_INVARIANT = 3;
+export const EXIT_INVARIANT = EXIT.UNSAFE;
 
 const USAGE = `usage: calico-baseline report [--stack NAME | --manifests PATH ...] [--inventory FILE] [--format text|md|json|svg] [--out FILE]
 
@@ -41,7 +42,7 @@ const USAGE = `usage: calico-baseline report [--stack NAME | --manifests PATH ..
   --out FILE          write to FILE instead of stdout
   --calico-minor V    order policies as Felix of Calico V does (3.30, 3.31, 3.32; default: the stack's, else 3.32)
 
-exit: 0 ok, 3 a lockout invariant is broken (enforced, or once the staged policies are enforced), 1 user error`;
+${exitHelp("report")}`;
 
 export interface InputFlags {
   readonly stack?: string;
@@ -147,5 +148,5 @@ export async function run(args: string[], io: CliIo): Promise<number> {
   const text =
     format === "md" ? renderMarkdownReport(report) : format === "json" ? reportJson(report) : format === "svg" ? renderSvgMatrix(report.groups.names, report.groups.matrix, report.staged, STAGED_CHANGE, singleGroups(report.connectivity)) : `${formatReportText(report)}\n`;
   emit(io, text, v["out"] as string | undefined);
-  return [...report.invariants, ...(report.stagedInvariants ?? [])].some((r) => r.status === "fail") ? EXIT_INVARIANT : 0;
+  return [...report.invariants, ...(report.stagedInvariants ?? [])].some((r) => r.status === "fail") ? EXIT_INVARIANT : EXIT.OK;
 }

@@ -16,12 +16,14 @@ import { MONITORING_FILE } from "../../rendering/monitoring.js";
 import { synthStackFiles } from "../../rendering/stack-files.js";
 import { writeStack, type TextFile } from "../../rendering/synth.js";
 import type { CliIo } from "../main.js";
+import { EXIT, exitHelp } from "../exit-codes.js";
 
 export const summary = "render a stack's baseline to <out>/<stack>/ as YAML, one file per tier in apply order";
 
 const USAGE =
   "usage: calico-baseline synth --stack <name> [--out <dir>] [--inventory <file>]\n" +
-  "  (default --out dist; default inventory policies/inventory.<stack>.yaml, else policies/inventory.yaml)";
+  "  (default --out dist; default inventory policies/inventory.<stack>.yaml, else policies/inventory.yaml)\n" +
+  exitHelp("synth");
 
 interface SynthArgs {
   readonly stack: string;
@@ -92,7 +94,7 @@ export async function run(args: string[], io: CliIo): Promise<number> {
     io.err(`synth: the ${stack} baseline breaks ${reports.invariantFailures.length} lockout invariant(s); nothing was written.`);
     io.err(reports.message);
     io.err(`Fix the policy, or waive the invariant by name in Pulumi.${stack}.yaml (calico-baseline:policies.waivers).`);
-    return 1;
+    return EXIT.UNSAFE;
   }
   const extras: TextFile[] = Object.entries(reports.files).map(([file, content]) => ({ file, content }));
   const dir = resolve(io.cwd, out, stack);
