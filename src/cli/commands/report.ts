@@ -19,7 +19,7 @@ import { defaultInvariants } from "../../analysis/invariants.js";
 import { formatReportText } from "../../analysis/formatters/text.js";
 import { renderMarkdownReport } from "../../analysis/formatters/md.js";
 import { reportJson } from "../../analysis/formatters/json.js";
-import { STAGED_CHANGE, renderSvgMatrix, singleGroups } from "../../analysis/formatters/svg.js";
+import { REPORT_SVG_TITLE, STAGED_CHANGE, renderSvgMatrix, singleGroups } from "../../analysis/formatters/svg.js";
 import { type CommandOptions, parseCommandArgs } from "../args.js";
 import type { CliIo } from "../main.js";
 import { EXIT, exitHelp } from "../exit-codes.js";
@@ -146,7 +146,7 @@ export async function run(args: string[], io: CliIo): Promise<number> {
     calicoMinor: calicoMinorOf(v["calico-minor"], input.settings),
   });
   const text =
-    format === "md" ? renderMarkdownReport(report) : format === "json" ? reportJson(report) : format === "svg" ? renderSvgMatrix(report.groups.names, report.groups.matrix, report.staged, STAGED_CHANGE, singleGroups(report.connectivity)) : `${formatReportText(report)}\n`;
+    format === "md" ? renderMarkdownReport(report) : format === "json" ? reportJson(report) : format === "svg" ? renderSvgMatrix(report.groups.names, report.groups.matrix, report.staged, STAGED_CHANGE, singleGroups(report.connectivity), REPORT_SVG_TITLE) : `${formatReportText(report)}\n`;
   emit(io, text, v["out"] as string | undefined);
   return [...report.invariants, ...(report.stagedInvariants ?? [])].some((r) => r.status === "fail") ? EXIT_INVARIANT : EXIT.OK;
 }
