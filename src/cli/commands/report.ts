@@ -54,6 +54,10 @@ export interface LoadedInput {
   readonly objects: readonly SourcedObject[];
   readonly inventory: Inventory;
   readonly settings?: PolicySettings;
+  /** The stack's `calico.version` (stack input only). */
+  readonly calicoVersion?: string;
+  /** Object id → the repository file that built it (stack input only; see RenderedChart.sources). */
+  readonly sources?: ReadonlyMap<string, string>;
 }
 
 const MINORS: readonly CalicoMinor[] = ["3.30", "3.31", "3.32"];
@@ -87,8 +91,10 @@ export function loadInput(flags: InputFlags, cwd: string): LoadedInput {
   }
   const config = loadStackConfig(flags.stack ?? "dev", { cwd });
   // The same files synth writes: monitoring.yaml carries the metrics Services that `services` rules name.
-  const objects: SourcedObject[] = synthStackFiles(config).files.flatMap((f) => f.objects.map((object) => ({ object, file: f.file })));
-  return { objects, inventory, settings: config.policies };
+  const { charts, files } = synthStackFiles(config);
+  const objects: SourcedObject[] = files.flatMap((f) => f.objects.map((object) => ({ object, file: f.file })));
+  const sources = charts[0]?.sources;
+  return { objects, inventory, settings: config.policies, calicoVersion: config.calico.version, ...(sources === undefined ? {} : { sources }) };
 }
 
 /**
