@@ -3,7 +3,10 @@
  * (one YAML file per tier chart in apply order, plus monitoring.yaml). On any invalid object it prints every
  * problem and writes nothing. Next to the YAML it writes the analysis report (report.md, report.svg) of the
  * rendered policies over the stack's inventory, and it fails, writing nothing, when the baseline breaks a
- * lockout invariant the stack does not waive. `npm start` runs it for the dev stack.
+ * lockout invariant the stack does not waive (exit 3). When the stack's `calico.version` differs from the
+ * base's (`--base REF`, default the version in git HEAD's `Pulumi.<stack>.yaml`), it also writes
+ * `upgrade.md`: the upgrade impact of the rendered objects from the base's version to the stack's.
+ * `npm start` runs it for the dev stack.
  */
 import { existsSync } from "node:fs";
 import { join, resolve } from "node:path";
@@ -16,25 +19,35 @@ import { MONITORING_FILE } from "../../rendering/monitoring.js";
 import { synthStackFiles } from "../../rendering/stack-files.js";
 import { writeStack, type TextFile } from "../../rendering/synth.js";
 import type { CliIo } from "../main.js";
+import { buildReview } from "../../analysis/review.js";
+import { renderReviewMarkdown } from "../../analysis/formatters/review-md.js";
+import { calicoVersionAtRevision, parseCalicoVersion } from "../calico-version.js";
+
+/** The upgrade impact synth writes when the stack's Calico version differs from the base's. */
+export const UPGRADE_FILE = "upgrade.md";
 import { EXIT, exitHelp } from "../exit-codes.js";
 
 export const summary = "render a stack's baseline to <out>/<stack>/ as YAML, one file per tier in apply order";
 
 const USAGE =
-  "usage: calico-baseline synth --stack <name> [--out <dir>] [--inventory <file>]\n" +
+  "usage: calico-baseline synth --stack <name> [--out <dir>] [--inventory <file>] [--base <git-ref>]\n" +
   "  (default --out dist; default inventory policies/inventory.<stack>.yaml, else policies/inventory.yaml)\n" +
+  "  --base REF: the revision whose calico.version the stack's is compared with (default: HEAD, when the\n" +
+  "  stack file is tracked by git); when they differ, synth also writes upgrade.md, the upgrade impact\n" +
   exitHelp("synth");
 
 interface SynthArgs {
   readonly stack: string;
   readonly out: string;
   readonly inventory: string | undefined;
+  readonly base: string | undefined;
 }
 
 function parseArgs(args: readonly string[]): SynthArgs {
   let stack: string | undefined;
   let out = "dist";
   let inventory: string | undefined;
+  let base: string | undefined;
   for (let i = 0; i < args.length; i++) {
     const a = args[i] as string;
     const [flag, inline] = a.startsWith("--") && a.includes("=") ? [a.slice(0, a.indexOf("=")), a.slice(a.indexOf("=") + 1)] : [a, undefined];
@@ -48,10 +61,11 @@ function parseArgs(args: readonly string[]): SynthArgs {
     if (flag === "--stack") stack = value();
     else if (flag === "--out") out = value();
     else if (flag === "--inventory") inventory = value();
+    else if (flag === "--base") base = value();
     else throw new UserError([{ path: a, value: a, message: "unknown argument", hint: USAGE }]);
   }
   if (stack === undefined) throw new UserError([{ path: "--stack", message: "--stack is required", hint: USAGE }]);
-  return { stack, out, inventory };
+  return { stack, out, inventory, base };
 }
 
 /** The inventory the report and invariants are computed over: per stack when the repo has one. */
@@ -66,7 +80,7 @@ export async function run(args: string[], io: CliIo): Promise<number> {
     io.out(USAGE);
     return 0;
   }
-  const { stack, out, inventory: inventoryArg } = parseArgs(args);
+  const { stack, out, inventory: inventoryArg, base } = parseArgs(args);
   const config = loadStackConfig(stack, { cwd: io.cwd });
   const { charts, files } = synthStackFiles(config);
   // A waiver must name an invariant: a typo or a stale name would otherwise waive nothing, silently.
@@ -97,6 +111,30 @@ export async function run(args: string[], io: CliIo): Promise<number> {
     return EXIT.UNSAFE;
   }
   const extras: TextFile[] = Object.entries(reports.files).map(([file, content]) => ({ file, content }));
+  // The Calico version against the base: an upgrade writes its impact next to the report.
+  const baseVersion = calicoVersionAtRevision(io.cwd, base ?? "HEAD", stack, base !== undefined);
+  let upgradeLine: string | undefined;
+  if (baseVersion !== undefined && baseVersion !== config.calico.version) {
+    const from = parseCalicoVersion(baseVersion, `${base ?? "HEAD"}:Pulumi.${stack}.yaml calico.version`);
+    const to = parseCalicoVersion(config.calico.version, "calico.version");
+    const objects = [...charts, ...files.filter((f) => f.file === MONITORING_FILE)].flatMap((c) => c.objects.map((object) => ({ object, file: c.file })));
+    const review = buildReview({
+      before: objects,
+      after: objects,
+      inventory,
+      beforeLabel: `${base ?? "HEAD"} (Calico ${from.label})`,
+      afterLabel: `stack ${stack}`,
+      beforeVersion: from,
+      afterVersion: to,
+      invariants: defaultInvariants(config.policies),
+      waivers: config.policies.waivers,
+      upgradeOnly: true,
+      title: `Calico upgrade impact: ${stack}`,
+    });
+    extras.push({ file: UPGRADE_FILE, content: renderReviewMarkdown(review) });
+    const pairs = (review.upgrade ?? []).map((u) => `${u.diff.changes.length + u.diff.omitted} ${u.view === "enforced" ? "enforced now" : "once the staged policies are enforced"}`);
+    upgradeLine = `Calico ${from.label} (${base ?? "HEAD"}) → ${to.label}: endpoint pairs the upgrade alone changes: ${pairs.join(", ")}; see ${UPGRADE_FILE}`;
+  }
   const dir = resolve(io.cwd, out, stack);
   writeStack(dir, files, extras);
   const count = files.reduce((n, f) => n + f.objects.length, 0);
@@ -104,5 +142,6 @@ export async function run(args: string[], io: CliIo): Promise<number> {
   for (const f of files) io.out(`  ${f.file} (${f.objects.length})`);
   const waived = config.policies.waivers.length === 0 ? "" : `; waived: ${config.policies.waivers.join(", ")}`;
   io.out(`and the analysis report: ${extras.map((e) => e.file).join(", ")} (lockout invariants hold${waived})`);
+  if (upgradeLine !== undefined) io.out(upgradeLine);
   return 0;
 }
