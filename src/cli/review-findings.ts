@@ -149,6 +149,6 @@ export function reviewFindings(r: Review, ctx: FindingContext): { findings: Find
   return { findings, rules };
 }
 
-export function sarifOf(findings: readonly Finding[], rules: readonly FindingRule[], version: string): string {
-  return renderSarif(findings, { toolVersion: version, rules });
+export function sarifOf(findings: readonly Finding[], rules: readonly FindingRule[], version: string, category?: string): string {
+  return renderSarif(findings, { toolVersion: version, rules, ...(category === undefined ? {} : { category }) });
 }

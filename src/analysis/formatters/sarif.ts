@@ -40,6 +40,11 @@ export interface FindingRule {
 export interface SarifOptions {
   readonly toolVersion: string;
   readonly rules: readonly FindingRule[];
+  /**
+   * The run's `automationDetails.id` (`calico-baseline/diff/dev/`): code scanning keeps one analysis per
+   * category, so each stack's log keeps its own results.
+   */
+  readonly category?: string;
 }
 
 const cmp = (a: string | number, b: string | number): number => (a < b ? -1 : a > b ? 1 : 0);
@@ -92,6 +97,7 @@ export function renderSarif(findings: readonly Finding[], opts: SarifOptions): s
     runs: [
       {
         tool: { driver: { name: "calico-baseline", semanticVersion: opts.toolVersion, version: opts.toolVersion, rules } },
+        ...(opts.category === undefined ? {} : { automationDetails: { id: opts.category } }),
         originalUriBaseIds: { "%SRCROOT%": { description: { text: "the repository root" } } },
         results,
       },

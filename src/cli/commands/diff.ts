@@ -13,9 +13,9 @@
  * `--calico-version A --to-calico-version B` is an upgrade review of the same objects.
  */
 import { execFileSync } from "node:child_process";
-import { existsSync, mkdtempSync, readFileSync, rmSync, symlinkSync } from "node:fs";
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
-import { join } from "node:path";
+import { isAbsolute, join } from "node:path";
 import { UserError } from "../../model/problem.js";
 import { loadManifests } from "../../analysis/analyse.js";
 import { defaultInvariants } from "../../analysis/invariants.js";
@@ -39,7 +39,7 @@ export const DIFF_FORMATS = ["text", "md", "json", "svg", "sarif"] as const;
 
 const USAGE = `usage: calico-baseline diff (--base REF | --before PATH | --calico-version V --to-calico-version W)
                             [--after PATH | --stack NAME] [--inventory FILE] [--view enforced|staged|both]
-                            [--format text|md|json|svg|sarif] [--out FILE] [--md-max-chars N] [--artifact NAME]
+                            [--format text|md|json|svg|sarif] [--out FILE | --out-dir DIR] [--md-max-chars N] [--artifact NAME]
 
   --base REF               synthesise the stack at git revision REF in a temporary worktree as the "before" side
   --before PATH            manifests (file or directory) as the "before" side
@@ -51,6 +51,7 @@ const USAGE = `usage: calico-baseline diff (--base REF | --before PATH | --calic
   --calico-minor V         both sides under Calico V's semantics (3.30, 3.31, 3.32), as before
   --format F               text (default), md (PR comment), json (docs/analysis.md), svg (namespace matrices),
                            sarif (SARIF 2.1.0 for code scanning: lockouts and validation problems with file and line)
+  --out-dir DIR            write every format at once: DIR/review.{txt,md,json,svg,sarif}; prints the summary line
   --md-max-chars N         hard limit of the md comment (default ${DEFAULT_MD_MAX_CHARS}; GitHub's is ${GITHUB_COMMENT_LIMIT})
   --artifact NAME          where the complete report is published, named in a trimmed md comment
 
@@ -142,6 +143,7 @@ export async function run(args: string[], io: CliIo): Promise<number> {
       "to-calico-version": { type: "string" },
       "md-max-chars": { type: "string" },
       artifact: { type: "string" },
+      "out-dir": { type: "string" },
     },
     USAGE,
   );
@@ -163,6 +165,14 @@ export async function run(args: string[], io: CliIo): Promise<number> {
   const afterPath = v["after"] as string | undefined;
   const mdMax = positiveInt(v["md-max-chars"] as string | undefined, "--md-max-chars", DEFAULT_MD_MAX_CHARS);
   const ctx: FindingContext = { cwd: io.cwd, ...(afterPath === undefined ? { stack } : {}) };
+  const outDir = v["out-dir"] as string | undefined;
+  if (outDir !== undefined && (v["out"] !== undefined || v["format"] !== undefined)) throw new UserError([{ path: "--out-dir", message: "--out-dir writes every format: it excludes --out and --format", hint: "drop --out and --format, or --out-dir" }]);
+  const category = `calico-baseline/diff/${afterPath === undefined ? stack : "manifests"}/`;
+  const writeAll = (files: Record<string, string>): void => {
+    const dir = isAbsolute(outDir!) ? outDir! : join(io.cwd, outDir!);
+    mkdirSync(dir, { recursive: true });
+    for (const [name, content] of Object.entries(files)) writeFileSync(join(dir, name), content);
+  };
 
   let after;
   try {
@@ -170,9 +180,11 @@ export async function run(args: string[], io: CliIo): Promise<number> {
     assertAnalysable(after.objects);
   } catch (e) {
     // In SARIF the after side's problems are the findings (inline on the PR); the exit code stays 1.
-    if (format !== "sarif" || !(e instanceof UserError)) throw e;
+    if ((format !== "sarif" && outDir === undefined) || !(e instanceof UserError)) throw e;
     const sources = e instanceof SynthError ? e.sources : undefined;
-    emit(io, sarifOf(problemFindings(e.problems, { ...ctx, ...(sources === undefined ? {} : { sources }) }), [FINDING_RULES.validation], toolVersion(io.cwd)), v["out"] as string | undefined);
+    const sarif = sarifOf(problemFindings(e.problems, { ...ctx, ...(sources === undefined ? {} : { sources }) }), [FINDING_RULES.validation], toolVersion(io.cwd), category);
+    if (outDir !== undefined) writeAll({ "review.sarif": sarif, "review.txt": `${e.message}\n` });
+    else emit(io, sarif, v["out"] as string | undefined);
     io.err(e.message);
     return EXIT.ERROR;
   }
@@ -216,17 +228,22 @@ export async function run(args: string[], io: CliIo): Promise<number> {
     title: afterPath === undefined ? `Calico policy review: ${stack}` : "Calico policy review",
   });
   const exitCode = review.status === "unsafe" ? EXIT.UNSAFE : EXIT.OK;
-  let text: string;
-  if (format === "json") text = reviewJson(review, exitCode);
-  else if (format === "md") text = renderReviewMarkdown(review, { maxChars: mdMax, ...(v["artifact"] === undefined ? {} : { artifact: v["artifact"] as string }) });
-  else if (format === "svg") text = svgOf(review);
-  else if (format === "sarif") {
-    const sources = "sources" in after ? after.sources : undefined;
-    const files = afterPath === undefined ? undefined : new Map(after.objects.flatMap((o) => objectIds(o)));
-    const { findings, rules } = reviewFindings(review, { ...ctx, ...(sources === undefined ? {} : { sources }), ...(files === undefined ? {} : { files }) });
-    text = sarifOf(findings, rules, toolVersion(io.cwd));
-  } else text = formatReviewText(review);
-  emit(io, text, v["out"] as string | undefined);
+  const sources = "sources" in after ? after.sources : undefined;
+  const files = afterPath === undefined ? undefined : new Map(after.objects.flatMap((o) => objectIds(o)));
+  const render: Record<(typeof DIFF_FORMATS)[number], () => string> = {
+    json: () => reviewJson(review, exitCode),
+    md: () => renderReviewMarkdown(review, { maxChars: mdMax, ...(v["artifact"] === undefined ? {} : { artifact: v["artifact"] as string }) }),
+    svg: () => svgOf(review),
+    sarif: () => {
+      const { findings, rules } = reviewFindings(review, { ...ctx, ...(sources === undefined ? {} : { sources }), ...(files === undefined ? {} : { files }) });
+      return sarifOf(findings, rules, toolVersion(io.cwd), category);
+    },
+    text: () => formatReviewText(review),
+  };
+  if (outDir !== undefined) {
+    writeAll({ "review.txt": render.text(), "review.md": render.md(), "review.json": render.json(), "review.svg": render.svg(), "review.sarif": render.sarif() });
+    io.out(formatReviewText(review).split("\n")[0]!);
+  } else emit(io, render[format](), v["out"] as string | undefined);
   return exitCode;
 }
 
