@@ -93,3 +93,10 @@ export function exitHelp(command: string): string {
   if (row === undefined) throw new Error(`no exit codes for ${command}`);
   return `exit: ${row.codes.map(([c, what]) => `${c} ${what}`).join(";\n      ")}`;
 }
+
+/** The exit code table of docs/review.md (a test keeps the document equal to it). */
+export function exitCodeMarkdown(): string {
+  const lines = ["| command | exit | meaning |", "|---|---:|---|"];
+  for (const row of EXIT_CODES) for (const [code, what] of row.codes) lines.push(`| \`${row.command.startsWith("(") ? row.command : `calico-baseline ${row.command}`}\` | ${code} | ${what} |`);
+  return lines.join("\n");
+}
