@@ -232,6 +232,7 @@ describe("Markdown size", () => {
     const md = renderReviewMarkdown(r);
     expect(md).not.toContain("_Showing");
     expect(md).toContain("<details><summary>All 6 endpoint pairs, with the rule deciding each before and after</summary>");
+    expect(md).toContain("Opened (gain connections): 6; closed (lose connections): 0.");
     expect(md).toMatch(/\| alpha-namespace\/w000-with-a-long-descriptive-name\[Deployment\] \| beta-namespace\/w000-with-a-long-descriptive-name\[Deployment\] \| TCP 80,443,8080 \| {2}\| TCP 80: before denied \(egress: Deny at the end of tier application[^|]*\) → after allowed \(ingress: Allow by GlobalNetworkPolicy\/application\.isolate rule 0/);
   });
 });

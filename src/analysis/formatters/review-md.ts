@@ -117,7 +117,8 @@ function flowTables(o: Out, diff: DiffResult, d: Detail, why: (i: number) => str
     return;
   }
   const rows = diff.changes.slice(0, d.pairs);
-  details(o, `${rows.length < total ? `First ${rows.length} of ${total}` : `All ${total}`} endpoint pairs, with the rule deciding each before and after`, () => {
+  const what = rows.length < total ? `First ${rows.length} of ${total} endpoint pairs` : total === 1 ? "The endpoint pair" : `All ${total} endpoint pairs`;
+  details(o, `${what}, with the rule deciding ${total === 1 ? "it" : "each"} before and after`, () => {
     o.push("| from | to | opened | closed | deciding rule: before → after |", "|---|---|---|---|---|");
     rows.forEach((c, i) => o.push(`| ${esc(c.src)} | ${esc(c.dst)} | ${esc(c.added.isEmpty() ? "" : short(c.added))} | ${esc(c.removed.isEmpty() ? "" : short(c.removed))} | ${esc(cut(why(i), 600))} |`));
     o.shown(rows.length, total, "endpoint pairs");
@@ -138,7 +139,7 @@ function viewSection(o: Out, v: ViewReview, d: Detail): void {
   const gain = v.diff.changes.filter((c) => !c.added.isEmpty()).length;
   const lose = v.diff.changes.filter((c) => !c.removed.isEmpty()).length;
   o.push(`#### ${title}: ${n} endpoint pair${n === 1 ? " changes" : "s change"}`, "");
-  o.push(`Of the ${v.diff.changes.length} listed, ${gain} gain connections (opened) and ${lose} lose connections (closed)${v.diff.omitted > 0 ? `; ${v.diff.omitted} more are counted in the namespace roll-up only` : ""}.`, "");
+  o.push(`Opened (gain connections): ${gain}; closed (lose connections): ${lose}${v.diff.omitted > 0 ? ` of the ${v.diff.changes.length} listed; ${v.diff.omitted} more are counted in the namespace roll-up only` : ""}.`, "");
   flowTables(o, v.diff, d, (i) => whyLine(v.diff.changes[i]!));
 }
 
