@@ -7,5 +7,8 @@ export default defineConfig({
     exclude: ["test/**/*.conformance.test.ts", "test/**/*.integration.test.ts", "node_modules/**"],
     testTimeout: 60_000,
     hookTimeout: 60_000,
+    // @actions/workflow-parser imports its schema JSON without an import attribute, which Node refuses;
+    // inlined, vite transforms it (test/github/policy-review-workflow.test.ts).
+    server: { deps: { inline: ["@actions/workflow-parser"] } },
   },
 });

@@ -12,7 +12,7 @@ import { type Connectivity, computeConnectivity } from "./connectivity.js";
 import { type DiffResult, diffModels } from "./diff.js";
 import { formatInvariantFailure } from "./formatters/text.js";
 import { renderMarkdownReport } from "./formatters/md.js";
-import { STAGED_CHANGE, renderSvgMatrix, singleGroups } from "./formatters/svg.js";
+import { REPORT_SVG_TITLE, STAGED_CHANGE, renderSvgMatrix, singleGroups } from "./formatters/svg.js";
 import { type Invariant, type InvariantResult, checkInvariants, defaultInvariants } from "./invariants.js";
 import type { Inventory } from "./inventory.js";
 import type { Model } from "./model.js";
@@ -97,7 +97,7 @@ export function renderReports(input: RenderReportsInput): RenderReportsOutput {
   const enforced = report.invariants.filter((r) => r.status === "fail");
   const staged = (report.stagedInvariants ?? []).filter((r) => r.status === "fail");
   return {
-    files: { "report.md": renderMarkdownReport(report), "report.svg": renderSvgMatrix(report.groups.names, report.groups.matrix, report.staged, STAGED_CHANGE, singleGroups(report.connectivity)) },
+    files: { "report.md": renderMarkdownReport(report), "report.svg": renderSvgMatrix(report.groups.names, report.groups.matrix, report.staged, STAGED_CHANGE, singleGroups(report.connectivity), REPORT_SVG_TITLE) },
     invariantFailures: [...enforced, ...staged],
     message: [...enforced.map((r) => formatInvariantFailure(r)), ...staged.map((r) => formatInvariantFailure(r, "once the staged policies are enforced"))].join("\n"),
   };

@@ -4,6 +4,7 @@
  */
 import { fileURLToPath } from "node:url";
 import { UserError } from "../model/problem.js";
+import { EXIT } from "./exit-codes.js";
 
 export interface CliIo {
   readonly out: (text: string) => void;
@@ -44,20 +45,24 @@ async function usage(): Promise<string> {
 export async function main(argv: string[], io: CliIo = defaultIo): Promise<number> {
   const [name, ...rest] = argv;
   if (name === undefined || name === "--help" || name === "-h" || name === "help") {
+    if (name === undefined) {
+      io.err(await usage());
+      return EXIT.ERROR;
+    }
     io.out(await usage());
-    return name === undefined ? 2 : 0;
+    return EXIT.OK;
   }
   const load = COMMANDS[name];
   if (load === undefined) {
     io.err(`calico-baseline: unknown command "${name}"\n${await usage()}`);
-    return 2;
+    return EXIT.ERROR;
   }
   try {
     return await (await load()).run(rest, io);
   } catch (e) {
     if (e instanceof UserError) {
       io.err(e.message);
-      return 1;
+      return EXIT.ERROR;
     }
     throw e;
   }

@@ -24,6 +24,26 @@ export interface RenderedChart {
   readonly file: string;
   readonly group: "tiers" | BaselineTier;
   readonly objects: Record<string, unknown>[];
+  /**
+   * The source file that built each object, by object id (`Kind/namespace/name`): the policy file
+   * (`policies/<tier>/<name>.ts`) or, for the Tier objects, `policies/tiers.ts`. Reviews point at it
+   * (SARIF locations), since the rendered YAML is not in the repository.
+   */
+  readonly sources?: ReadonlyMap<string, string>;
+}
+
+/** The file that defines the Tier objects (policies/tiers.ts), as reviews name it. */
+export const TIERS_SOURCE = "policies/tiers.ts";
+
+/** A synth failure: the problems, plus the source file of every object that was built (see RenderedChart). */
+export class SynthError extends UserError {
+  constructor(
+    problems: readonly Problem[],
+    summary: string,
+    readonly sources: ReadonlyMap<string, string>,
+  ) {
+    super(problems, summary);
+  }
 }
 
 const POLICY_KINDS = new Set([
@@ -109,6 +129,7 @@ export function synthCharts(settings: PolicySettings, entries: readonly CatalogE
   const tiersChart = new Chart(app, "tiers", { disableResourceNameHashes: true });
   const tiers = new Map<BaselineTier, Tier>();
   const charts = new Map<BaselineTier, Chart>();
+  const entryFiles = new Map<Chart, string>([[tiersChart, TIERS_SOURCE]]);
   for (const t of BASELINE_TIERS) {
     const def = TIER_DEFINITIONS[t];
     tiers.set(
@@ -144,23 +165,27 @@ export function synthCharts(settings: PolicySettings, entries: readonly CatalogE
       // Each policy file gets its own construct scope, so construct ids only need to be unique per file.
       // The scope id never reaches the output (every object has an explicit name); the index keeps two
       // entries with one name apart so the duplicate is reported as such, not as a construct-id clash.
-      p.build(new Chart(chart, `${index}-${p.name}`, { disableResourceNameHashes: true }), { tier, settings });
+      const scope = new Chart(chart, `${index}-${p.name}`, { disableResourceNameHashes: true });
+      entryFiles.set(scope, entry.file);
+      p.build(scope, { tier, settings });
     } catch (e) {
       problems.push(...problemsFrom(e, entry.file, p.name));
     }
   }
 
+  const sources = new Map<string, string>();
   const rendered: RenderedChart[] = [
-    { file: TIERS_FILE, group: "tiers", objects: sortObjects(collect(tiersChart)) },
+    { file: TIERS_FILE, group: "tiers", objects: sortObjects(collect(tiersChart, entryFiles, sources)), sources },
     ...BASELINE_TIERS.map((t) => ({
       file: TIER_DEFINITIONS[t].file,
       group: t,
-      objects: sortObjects(collect(charts.get(t) as Chart)),
+      objects: sortObjects(collect(charts.get(t) as Chart, entryFiles, sources)),
+      sources,
     })),
   ];
   problems.push(...checkCharts(rendered, settings));
   if (problems.length > 0) {
-    throw new UserError(problems, `synth failed: ${problems.length} problem${problems.length === 1 ? "" : "s"}, nothing written`);
+    throw new SynthError(problems, `synth failed: ${problems.length} problem${problems.length === 1 ? "" : "s"}, nothing written`, sources);
   }
   return rendered;
 }
@@ -170,12 +195,19 @@ export function synthBaseline(settings: PolicySettings): RenderedChart[] {
   return synthCharts(settings, CATALOG);
 }
 
-/** Plain JSON objects of a chart and every chart nested in it. */
-function collect(chart: Chart): Record<string, unknown>[] {
+/**
+ * Plain JSON objects of a chart and every chart nested in it; records the source file of each object
+ * (that of the nearest chart with one in `files`) in `sources`.
+ */
+function collect(chart: Chart, files: ReadonlyMap<Chart, string>, sources: Map<string, string>): Record<string, unknown>[] {
   const out: Record<string, unknown>[] = [];
   for (const c of chart.node.findAll()) {
     if (c instanceof Chart) {
-      out.push(...(c.toJson() as Record<string, unknown>[]));
+      const objects = c.toJson() as Record<string, unknown>[];
+      let file: string | undefined;
+      for (let s: Chart | undefined = c; s !== undefined && file === undefined; s = s.node.scope instanceof Chart ? s.node.scope : undefined) file = files.get(s);
+      if (file !== undefined) for (const o of objects) sources.set(objectId(o), file);
+      out.push(...objects);
     }
   }
   return out;

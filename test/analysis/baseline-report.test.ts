@@ -61,13 +61,18 @@ describe("dev stack report", () => {
     const names = inventory.namespaces.length + 2; // plus (hosts) and (external)
     expect(svg.startsWith("<svg ")).toBe(true);
     expect((svg.match(/data-state="/g) ?? []).length).toBeGreaterThanOrEqual(names * names - 4 * names);
-    // The staged policies change fme's flows: those cells keep their fill and are outlined, and the
-    // legend and caption say what the outline means.
-    expect(svg).toMatch(/<title>fme → fme: changed; now [^<]+<\/title>/);
-    const changed = [...svg.matchAll(/<rect [^>]*data-changed="true"><title>([^<]*)<\/title>/g)].map((m) => m[1]!);
+    // The staged policies close some of fme's flows: those cells are filled with the "closed" colour and
+    // glyph (opened, closed and both have distinct colours), and the legend and caption say what they mean.
+    expect(svg).toMatch(/data-changed="closed"><title>fme → fme: closed [^<]+; now [^<]+<\/title>/);
+    const changed = [...svg.matchAll(/<rect [^>]*fill="(#[0-9a-f]+)"[^>]*data-changed="(opened|closed|both)"><title>([^<]*)<\/title>/g)].map((m) => ({ fill: m[1]!, kind: m[2]!, title: m[3]! }));
     expect(changed.length).toBeGreaterThan(0);
-    for (const t of changed) expect(t).toContain(": changed; now ");
-    for (const text of ["all allowed", "some allowed", "denied", "no pair", "changed (outline)", "would change if the staged policies were enforced"]) expect(svg).toContain(text);
+    for (const c of changed) {
+      expect(c.fill).toBe({ opened: "#1565c0", closed: "#c62828", both: "#6a1b9a" }[c.kind]);
+      expect(c.title).toMatch(c.kind === "opened" ? /: opened [^;]+; now / : c.kind === "closed" ? /: closed [^;]+; now / : /: opened [^;]+; closed [^;]+; now /);
+    }
+    for (const text of ["all allowed", "some allowed", "denied", "no pair", "+ opened (newly allowed)", "\u2212 closed (newly denied)", "\u00b1 opened and closed", "would change if the staged policies were enforced"]) expect(svg).toContain(text);
+    // The title names the view the matrix shows.
+    expect(svg).toContain(">Namespace connectivity (row → column), enforced view</text>");
     // A diagonal cell without any pair is not "denied".
     expect(svg).toContain('data-state="no-pair"><title>(external) → (external): traffic between outside addresses is not analysed</title>');
     // Nothing is drawn outside the canvas (labels and legend used to be clipped).

@@ -81,6 +81,9 @@ spec:
     expect(err).toContain("Hint: pass a revision that exists");
     err = "";
     expect(await main(["diff", "--base", "HEAD", "--before", "x"], { out: () => undefined, err: (t) => (err += t), cwd: repo })).toBe(1);
-    expect(err).toContain("give exactly one of --base and --before");
+    expect(err).toContain("--base and --before exclude each other");
+    err = "";
+    expect(await main(["diff", "--after", "."], { out: () => undefined, err: (t) => (err += t), cwd: repo })).toBe(1);
+    expect(err).toContain("give --base or --before (or --calico-version and --to-calico-version for an upgrade review)");
   });
 });

@@ -12,21 +12,22 @@ async function run(...argv: string[]): Promise<{ code: number; out: string; err:
 }
 
 describe("calico-baseline dispatcher", () => {
-  it("lists every sub-command with its summary; no command is a usage error (exit 2), --help is not", async () => {
+  it("lists every sub-command with its summary; no command is a usage error (exit 1, usage on stderr), --help is not", async () => {
     const none = await run();
-    expect(none.code).toBe(2);
-    const names = [...none.out.matchAll(/^ {2}([a-z]+) +\S/gm)].map((m) => m[1]);
+    expect(none.code).toBe(1);
+    expect(none.out).toBe("");
+    const names = [...none.err.matchAll(/^ {2}([a-z]+) +\S/gm)].map((m) => m[1]);
     expect(names).toEqual(["synth", "report", "diff", "explain", "replay", "recommend", "inventory"]);
-    expect(none.out).toContain(`  synth      ${synthSummary}`);
-    expect(none.out).toContain(`  recommend  ${recommendSummary}`);
+    expect(none.err).toContain(`  synth      ${synthSummary}`);
+    expect(none.err).toContain(`  recommend  ${recommendSummary}`);
     const help = await run("--help");
     expect(help.code).toBe(0);
-    expect(help.out).toBe(none.out);
+    expect(help.out).toBe(none.err);
   });
 
-  it("rejects an unknown command with exit 2 and the usage on stderr", async () => {
+  it("rejects an unknown command with exit 1 (an error: 2 is explain's 'denied') and the usage on stderr", async () => {
     const r = await run("synthesize");
-    expect(r.code).toBe(2);
+    expect(r.code).toBe(1);
     expect(r.out).toBe("");
     expect(r.err).toMatch(/^calico-baseline: unknown command "synthesize"\nusage: calico-baseline <command>/);
   });

@@ -1,3 +1,4 @@
+import { execFileSync } from "node:child_process";
 import { cpSync, existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -64,7 +65,7 @@ describe("calico-baseline synth", () => {
     );
     writeFileSync(stackFile, denyAll);
     const r = await cli(cwd, "--stack", "dev");
-    expect(r.code).toBe(1);
+    expect(r.code).toBe(3);
     expect(r.err).toMatch(/breaks \d+ lockout invariant\(s\); nothing was written/);
     expect(r.err).toMatch(/lockout invariant "dns-udp" is broken/);
     expect(r.err).toMatch(/host:cb-dev-control -> kube-system\/coredns\[Deployment\] UDP 53: DENIED/);
@@ -79,6 +80,41 @@ describe("calico-baseline synth", () => {
     const ok = await cli(cwd, "--stack", "dev");
     expect(ok.code).toBe(0);
     expect(ok.out).toMatch(/\(lockout invariants hold; waived: dns-udp, dns-tcp/);
+  });
+  it("writes upgrade.md when the stack's calico.version differs from git HEAD's (or --base's), and not otherwise", async () => {
+    const cwd = project();
+    const g = (...a: string[]): string => execFileSync("git", a, { cwd, encoding: "utf8", env: { ...process.env, GIT_AUTHOR_NAME: "t", GIT_AUTHOR_EMAIL: "t@example.com", GIT_COMMITTER_NAME: "t", GIT_COMMITTER_EMAIL: "t@example.com" } });
+    g("init", "-q");
+    const stackFile = join(cwd, "Pulumi.dev.yaml");
+    const v332 = readFileSync(stackFile, "utf8");
+    expect(v332).toContain("    version: 3.32.1\n");
+    writeFileSync(stackFile, v332.replace("    version: 3.32.1\n", "    version: 3.31.7\n"));
+    g("add", "-A");
+    g("commit", "-q", "-m", "dev on 3.31.7");
+    // Same version as HEAD: no upgrade report.
+    const same = await cli(cwd, "--stack", "dev", "--out", "same");
+    expect(same.code).toBe(0);
+    expect(existsSync(join(cwd, "same", "dev", "upgrade.md"))).toBe(false);
+    expect(same.out).not.toContain("upgrade.md");
+    // The working tree upgrades dev to 3.32.1.
+    writeFileSync(stackFile, v332);
+    const up = await cli(cwd, "--stack", "dev");
+    expect(up.err).toBe("");
+    expect(up.code).toBe(0);
+    expect(up.out).toContain("Calico 3.31.7 (HEAD) → 3.32.1: endpoint pairs the upgrade alone changes: 0 enforced now, 0 once the staged policies are enforced; see upgrade.md");
+    const md = readFileSync(join(cwd, "dist", "dev", "upgrade.md"), "utf8");
+    expect(md.split("\n")[0]).toBe("### 📝 Calico upgrade impact: dev: safe: every lockout invariant holds · Calico 3.31.7 → 3.32.1 (the upgrade alone changes 0 pairs)");
+    expect(md).toContain("#### Upgrade impact enforced now: Calico 3.31.7 → 3.32.1, no flow changes");
+    expect(md).toContain("(`policy-order-tie-break`)");
+    // --base names the revision; one without the stack file is a user error.
+    g("rm", "-q", "--cached", "Pulumi.dev.yaml");
+    g("commit", "-q", "-m", "untrack");
+    const bad = await cli(cwd, "--stack", "dev", "--base", "HEAD");
+    expect(bad.code).toBe(1);
+    expect(bad.err).toContain("--base: Pulumi.dev.yaml does not exist at HEAD");
+    const again = await cli(cwd, "--stack", "dev", "--base", "HEAD~1", "--out", "b");
+    expect(again.code).toBe(0);
+    expect(existsSync(join(cwd, "b", "dev", "upgrade.md"))).toBe(true);
   });
   it("honours --out", async () => {
     const cwd = project();

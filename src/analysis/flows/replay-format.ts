@@ -116,7 +116,10 @@ export function replayToMarkdown(input: ReplayReportInput): string {
   const max = input.maxPerGroup ?? 20;
   const out: string[] = [];
   out.push(`### Flow replay${input.stack === undefined ? "" : ` (${input.stack})`}`, "");
-  out.push(`${r.totals.breaking > 0 ? ":x:" : ":white_check_mark:"} ${summaryLine(r)} — \`${input.flowsFile}\`, ${r.view} view.`, "");
+  // With a promotion verdict the icon is the verdict's (an undecidable flow or a recorded staged Deny is
+  // "NOT safe" although nothing breaks offline); without one, whether a flow allowed today breaks.
+  const ok = input.promotion === undefined ? r.totals.breaking === 0 : input.promotion.safe;
+  out.push(`${ok ? ":white_check_mark:" : ":x:"} ${summaryLine(r)} — \`${input.flowsFile}\`, ${r.view} view.`, "");
   if (input.promotion !== undefined) out.push(...promotionLines(input.promotion, "- ").map((l, i) => (i === 0 ? `**${l}**` : l)), "");
   if (r.denied.length > 0) {
     out.push("#### Denied flows", "");

@@ -8,6 +8,7 @@ import { explain } from "../../analysis/evaluate.js";
 import { formatExplain } from "../../analysis/formatters/text.js";
 import { explainJson } from "../../analysis/formatters/json.js";
 import type { CliIo } from "../main.js";
+import { EXIT, exitHelp } from "../exit-codes.js";
 import { assertAnalysable, calicoMinorOf, emit, loadInput, parseFlags, parseFormat } from "./report.js";
 
 export const summary = "explain why one flow is allowed or denied (tier → policy → rule, both directions)";
@@ -19,7 +20,7 @@ const USAGE = `usage: calico-baseline explain --from REF --to REF [--port N] [--
   --view staged evaluates the "would be" view with staged policies enforced.
   --calico-minor V orders policies as Felix of Calico V (3.30, 3.31, 3.32; default: the stack's, else 3.32).
 
-exit: 0 allowed, 2 denied, 1 user error`;
+${exitHelp("explain")}`;
 
 export async function run(args: string[], io: CliIo): Promise<number> {
   const v = parseFlags(args, { from: { type: "string" }, to: { type: "string" }, port: { type: "string" }, protocol: { type: "string" }, view: { type: "string" } }, USAGE);
@@ -42,5 +43,5 @@ export async function run(args: string[], io: CliIo): Promise<number> {
   const results = explain(model, { from, to, protocol: (v["protocol"] as string | undefined) ?? "TCP", ...(port === undefined ? {} : { port }) });
   const text = format === "json" ? explainJson(results) : format === "md" ? `\`\`\`\n${results.map(formatExplain).join("\n\n")}\n\`\`\`\n` : `${results.map(formatExplain).join("\n\n")}\n`;
   emit(io, text, v["out"] as string | undefined);
-  return results.every((r) => r.allowed) ? 0 : 2;
+  return results.every((r) => r.allowed) ? EXIT.OK : EXIT.DENIED;
 }

@@ -26,6 +26,7 @@ import { formatInventoryGaps, inventoryGaps } from "../../analysis/flows/invento
 import { EMPTY_INVENTORY, type Inventory, parseInventory } from "../../analysis/inventory.js";
 import { parse as parseYaml } from "yaml";
 import type { CliIo } from "../main.js";
+import { EXIT, exitHelp } from "../exit-codes.js";
 
 export const summary = "write staged policies (TypeScript + cases) that allow exactly the observed flows of a namespace";
 
@@ -40,13 +41,12 @@ const USAGE = `usage: calico-baseline recommend --flows FILE --namespace NS [--p
   --force             overwrite existing files
   --dry-run           print the files instead of writing them
 
-exit: 0 written; 4 written, but DIR/inventory.yaml lacks endpoints the cases name (entries to add printed);
-      3 the self-check failed (nothing written); 1 user error`;
+${exitHelp("recommend")}`;
 
 /** Exit code when the files were written but the cases name endpoints the declared inventory lacks. */
-export const EXIT_INVENTORY_GAPS = 4;
+export const EXIT_INVENTORY_GAPS = EXIT.INVENTORY_GAPS;
 /** Exit code when the recommendation does not allow the flows it was made from (nothing written). */
-export const EXIT_SELF_CHECK = 3;
+export const EXIT_SELF_CHECK = EXIT.UNSAFE;
 
 /**
  * The inventory `npm test` resolves the cases in: `inventory.yaml` of the policies directory the cases go to

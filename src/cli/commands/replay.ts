@@ -2,8 +2,9 @@
  * `calico-baseline replay --flows FILE [--stack dev] [--format text|md|json]`: every observed flow against the
  * stack's synthesised policies in the would-be view (staged policies count as enforced), through the analysis
  * engine. Lists denied flows with their explain trail grouped by namespace and app, rule hit counts and unused
- * rules, and the promotion verdict. Exit codes: 0 nothing allowed today would be denied; 3 some flow allowed
- * today would be denied (the CI gate); 1 a user error (bad flags, malformed flow lines, bad config).
+ * rules, and the promotion verdict. The exit code is the verdict's: 0 safe to promote; 3 NOT safe to promote
+ * (a flow allowed today would be denied, a staged Deny was recorded, a flow is undecidable, or no flow was
+ * replayed: the CI gate); 1 a user error (bad flags, malformed flow lines, bad config).
  */
 import { isAbsolute, join } from "node:path";
 import { type Problem, UserError } from "../../model/problem.js";
@@ -13,6 +14,7 @@ import { assessPromotion, tiersWithStagedPolicies } from "../../analysis/flows/p
 import { replayFlows } from "../../analysis/flows/replay.js";
 import { REPORT_FORMATS, type ReportFormat, formatReplay } from "../../analysis/flows/replay-format.js";
 import { parseCommandArgs } from "../args.js";
+import { EXIT, exitHelp } from "../exit-codes.js";
 import type { CliIo } from "../main.js";
 import { loadStack } from "../stack-input.js";
 import { stackInventories, stackObjects } from "./report.js";
@@ -27,10 +29,10 @@ const USAGE = `usage: calico-baseline replay --flows FILE [--stack dev] [--forma
   --inventory FILE    a declared inventory YAML or a 'kubectl get ... -A -o json' dump adding workloads, nodes,
                       namespace labels to the stack's own inventory (as for report)
 
-exit: 0 ok, 3 a flow allowed today would be denied, 1 user error`;
+${exitHelp("replay")}`;
 
-/** Exit code when a flow allowed today would be denied. */
-export const EXIT_BREAKING = 3;
+/** Exit code when the promotion verdict is "NOT safe to promote". */
+export const EXIT_BREAKING = EXIT.UNSAFE;
 
 /** The problems of the `--flows` / `--flows-format` pair that replay and recommend share. */
 export function flowsOptionProblems(flows: string | undefined, flowsFormat: string | undefined): Problem[] {
@@ -80,5 +82,6 @@ export async function run(args: string[], io: CliIo): Promise<number> {
   const replay = replayFlows(imported.flows, evaluator, { view: "would-be" });
   const promotion = assessPromotion(imported.flows, replay, config.policies, stack, tiersWithStagedPolicies(manifests));
   io.out(formatReplay({ replay, promotion, flowsFile: flowsArg, stack }, values.format as ReportFormat));
-  return replay.totals.breaking > 0 ? EXIT_BREAKING : 0;
+  // The exit code follows the verdict printed above, never a count of its own: "NOT safe to promote" is 3.
+  return promotion.safe ? EXIT.OK : EXIT_BREAKING;
 }

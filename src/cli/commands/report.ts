@@ -17,9 +17,10 @@ import { defaultInvariants } from "../../analysis/invariants.js";
 import { formatReportText } from "../../analysis/formatters/text.js";
 import { renderMarkdownReport } from "../../analysis/formatters/md.js";
 import { reportJson } from "../../analysis/formatters/json.js";
-import { STAGED_CHANGE, renderSvgMatrix, singleGroups } from "../../analysis/formatters/svg.js";
+import { REPORT_SVG_TITLE, STAGED_CHANGE, renderSvgMatrix, singleGroups } from "../../analysis/formatters/svg.js";
 import { type CommandOptions, parseCommandArgs } from "../args.js";
 import type { CliIo } from "../main.js";
+import { EXIT, exitHelp } from "../exit-codes.js";
 import { type LoadedStack, loadStack } from "../stack-input.js";
 
 export const summary = "analyse the baseline: lockout invariants, connectivity, effect of staged policies (text|md|json|svg)";
@@ -28,7 +29,7 @@ export const FORMATS = ["text", "md", "json", "svg"] as const;
 export type Format = (typeof FORMATS)[number];
 
 /** Exit code when a lockout invariant is broken (and not waived). */
-export const EXIT_INVARIANT = 3;
+export const EXIT_INVARIANT = EXIT.UNSAFE;
 
 const USAGE = `usage: calico-baseline report [--stack NAME | --manifests PATH ...] [--inventory FILE] [--format text|md|json|svg] [--out FILE]
 
@@ -41,7 +42,7 @@ const USAGE = `usage: calico-baseline report [--stack NAME | --manifests PATH ..
   --out FILE          write to FILE instead of stdout
   --calico-minor V    order policies as Felix of Calico V does (3.30, 3.31, 3.32; default: the stack's, else 3.32)
 
-exit: 0 ok, 3 a lockout invariant is broken (enforced, or once the staged policies are enforced), 1 user error`;
+${exitHelp("report")}`;
 
 export interface InputFlags {
   readonly stack?: string;
@@ -53,6 +54,10 @@ export interface LoadedInput {
   readonly objects: readonly SourcedObject[];
   readonly inventory: Inventory;
   readonly settings?: PolicySettings;
+  /** The stack's `calico.version` (stack input only). */
+  readonly calicoVersion?: string;
+  /** Object id → the repository file that built it (stack input only; see RenderedChart.sources). */
+  readonly sources?: ReadonlyMap<string, string>;
 }
 
 const MINORS: readonly CalicoMinor[] = ["3.30", "3.31", "3.32"];
@@ -99,7 +104,14 @@ export function loadInput(flags: InputFlags, cwd: string): LoadedInput {
   const stack = loadStack(flags.stack ?? "dev", cwd);
   // The same files synth writes: monitoring.yaml carries the metrics Services that `services` rules name,
   // calico-config.yaml the automatic host endpoints and failsafe ports, 00-namespaces.yaml the namespaces.
-  return { objects: stackObjects(stack), inventory: stackInventories(stack, cwd, flags.inventory), settings: stack.config.policies };
+  const sources = stack.charts[0]?.sources;
+  return {
+    objects: stackObjects(stack),
+    inventory: stackInventories(stack, cwd, flags.inventory),
+    settings: stack.config.policies,
+    calicoVersion: stack.config.calico.version,
+    ...(sources === undefined ? {} : { sources }),
+  };
 }
 
 /**
@@ -157,7 +169,7 @@ export async function run(args: string[], io: CliIo): Promise<number> {
     calicoMinor: calicoMinorOf(v["calico-minor"], input.settings),
   });
   const text =
-    format === "md" ? renderMarkdownReport(report) : format === "json" ? reportJson(report) : format === "svg" ? renderSvgMatrix(report.groups.names, report.groups.matrix, report.staged, STAGED_CHANGE, singleGroups(report.connectivity)) : `${formatReportText(report)}\n`;
+    format === "md" ? renderMarkdownReport(report) : format === "json" ? reportJson(report) : format === "svg" ? renderSvgMatrix(report.groups.names, report.groups.matrix, report.staged, STAGED_CHANGE, singleGroups(report.connectivity), REPORT_SVG_TITLE) : `${formatReportText(report)}\n`;
   emit(io, text, v["out"] as string | undefined);
-  return [...report.invariants, ...(report.stagedInvariants ?? [])].some((r) => r.status === "fail") ? EXIT_INVARIANT : 0;
+  return [...report.invariants, ...(report.stagedInvariants ?? [])].some((r) => r.status === "fail") ? EXIT_INVARIANT : EXIT.OK;
 }

@@ -20,14 +20,58 @@ async function cli(args: string[]): Promise<{ code: number; out: string; err: st
 }
 
 describe("calico-baseline replay", () => {
-  it("replays against the dev stack; the exit code is 3 exactly when the JSON report says breaking", async () => {
+  it("replays against the dev stack; the exit code is the promotion verdict's (3 exactly when NOT safe)", async () => {
     const r = await cli(["replay", "--flows", flowsFile, "--format", "json"]);
-    const doc = JSON.parse(r.out) as { breaking: boolean; totals: { flows: number; breaking: number }; stack: string; promotion: { verdict: string } };
+    const doc = JSON.parse(r.out) as { breaking: boolean; totals: { flows: number; breaking: number }; stack: string; promotion: { safe: boolean; verdict: string } };
     expect(doc.stack).toBe("dev");
     expect(doc.totals.flows).toBeGreaterThan(10);
-    expect(r.code).toBe(doc.breaking ? 3 : 0);
+    expect(r.code).toBe(doc.promotion.safe ? 0 : 3);
     expect(doc.breaking).toBe(doc.totals.breaking > 0);
-    expect(doc.promotion.verdict).toMatch(doc.breaking ? /^NOT safe to promote/ : /^safe to promote/);
+    expect(doc.promotion.verdict).toMatch(doc.promotion.safe ? /^safe to promote/ : /^NOT safe to promote/);
+  });
+
+  // A flow the proposed policies allow, but whose recorded staged (pending) verdict was Deny: nothing breaks
+  // offline, yet the verdict is "NOT safe to promote" and the exit code must say so (it used to be 0).
+  const dnsLine = (pending: "Allow" | "Deny"): string =>
+    JSON.stringify({
+      start_time: "2026-11-20T10:00:00Z",
+      end_time: "2026-11-20T10:00:15Z",
+      action: "Allow",
+      source_name: "frontend-*",
+      source_namespace: "shop",
+      source_labels: "app=frontend",
+      dest_name: "coredns-*",
+      dest_namespace: "kube-system",
+      dest_labels: "k8s-app=kube-dns",
+      protocol: "udp",
+      dest_port: 53,
+      reporter: "Src",
+      policies: { enforced: [], pending: [{ kind: "EndOfTier", name: "", namespace: "", tier: "appsec", action: pending, policy_index: 0, rule_index: -1, trigger: null }] },
+    });
+
+  it.each(["text", "md", "json"])("exits 3 when the verdict is NOT safe although no flow breaks offline (%s)", async (format) => {
+    const file = join(work, `pending-deny-${format}.jsonl`);
+    writeFileSync(file, `${dnsLine("Deny")}\n`);
+    const r = await cli(["replay", "--flows", file, "--format", format]);
+    expect(r.err).toBe("");
+    expect(r.out).toContain("NOT safe to promote: 1 flow recorded a staged (pending) Deny");
+    expect(r.out).not.toMatch(/\(1 allowed today\)/);
+    expect(r.code).toBe(3);
+    if (format === "md") expect(r.out).toMatch(/^:x: /m);
+  });
+
+  it("exits 0 on the same flow with a pending Allow (safe); an empty flow file is a user error (1)", async () => {
+    const ok = join(work, "pending-allow.jsonl");
+    writeFileSync(ok, `${dnsLine("Allow")}\n`);
+    const r = await cli(["replay", "--flows", ok, "--format", "md"]);
+    expect(r.out).toContain("safe to promote: zero would-be denials over 1 flow");
+    expect(r.out).toMatch(/^:white_check_mark: /m);
+    expect(r.code).toBe(0);
+    const empty = join(work, "empty.jsonl");
+    writeFileSync(empty, "");
+    const e = await cli(["replay", "--flows", empty]);
+    expect(e.err).toContain("the file holds no flows");
+    expect(e.code).toBe(1);
   });
 
   it("reports malformed flow lines by number and exits 1", async () => {
