@@ -16,9 +16,10 @@ export const MAX_YAML_ALIASES = 100;
 
 /**
  * YAML/JSON documents (`---` separated) one file may hold. A kubectl dump is one document (a `List`);
- * the baseline's largest rendered file holds fewer than 100 objects.
+ * the baseline's largest rendered file holds fewer than 100 objects, `helm template` of a large chart a few
+ * hundred. (The yaml library composes about 10,000 small documents a second.)
  */
-export const MAX_DOCUMENTS_PER_FILE = 100_000;
+export const MAX_DOCUMENTS_PER_FILE = 10_000;
 
 /**
  * Nesting depth of maps and lists in one YAML/JSON document. Kubernetes objects nest fewer than 20 levels;
