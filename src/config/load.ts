@@ -2,12 +2,14 @@
  * Reads `Pulumi.<stack>.yaml` from the project directory without the Pulumi CLI (offline: `npm start`,
  * the CLI). Secrets stay encrypted: they become `SecretValue {secret: true, value: undefined}`.
  */
-import { existsSync, readdirSync, readFileSync } from "node:fs";
+import { existsSync, readdirSync } from "node:fs";
 import { join } from "node:path";
-import { parse as parseYaml } from "yaml";
+import { readInputFile } from "../io/files.js";
+import { parseYamlDocuments } from "../io/yaml.js";
 import { UserError } from "../model/problem.js";
 import { isObj } from "./fields.js";
 import { parseStackConfig } from "./parse.js";
+import { checkStackName } from "./stack-name.js";
 import type { StackConfig } from "./types.js";
 
 /** Stacks that have a `Pulumi.<stack>.yaml` in `dir`, sorted. */
@@ -19,6 +21,8 @@ export function listStacks(dir: string): string[] {
 }
 
 export function loadStackConfig(stack: string, opts?: { cwd?: string }): StackConfig {
+  // The name becomes a path: check it before it is used in one.
+  checkStackName(stack);
   const dir = opts?.cwd ?? process.cwd();
   const file = [`Pulumi.${stack}.yaml`, `Pulumi.${stack}.yml`].map((f) => join(dir, f)).find((f) => existsSync(f));
   if (file === undefined) {
@@ -33,12 +37,12 @@ export function loadStackConfig(stack: string, opts?: { cwd?: string }): StackCo
       },
     ]);
   }
-  let doc: unknown;
-  try {
-    doc = parseYaml(readFileSync(file, "utf8"));
-  } catch (e) {
-    throw new UserError([{ path: "", file, message: `is not valid YAML: ${(e as Error).message}`, hint: "fix the YAML syntax" }]);
+  // Read under the input limits (size, aliases, nesting): a stack file is one small YAML document.
+  const docs = parseYamlDocuments(readInputFile(file, file, { what: "stack configuration file" }), file);
+  if (docs.length > 1) {
+    throw new UserError([{ path: "", file: `${file}:${docs[1]?.line ?? 1}`, message: "holds more than one YAML document", hint: "a stack file is one YAML map with a config: key; remove the extra --- document" }]);
   }
+  const doc = docs[0]?.value;
   const config = isObj(doc) ? doc["config"] : undefined;
   if (doc !== null && doc !== undefined && (!isObj(doc) || (config !== undefined && config !== null && !isObj(config)))) {
     throw new UserError([{ path: "config", file, message: "must be a map of config keys", hint: "put settings under a top-level config: key" }]);

@@ -35,6 +35,7 @@ describe("calico-baseline synth", () => {
     const r = await cli(cwd, "--stack", "dev");
     expect(r.code).toBe(0);
     expect(readdirSync(join(cwd, "dist", "dev")).sort()).toEqual([
+      ".calico-baseline-synth",
       "00-namespaces.yaml",
       "00-tiers.yaml",
       "10-security.yaml",

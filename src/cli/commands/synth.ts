@@ -9,10 +9,14 @@
  * stack's `calico.version` differs from the base's (`--base REF`, default the version in git HEAD's
  * `Pulumi.<stack>.yaml`), it also writes `upgrade.md`: the upgrade impact of the rendered objects from the
  * base's version to the stack's. `npm start` runs it for the dev stack.
+ *
+ * `<out>/<stack>` is replaced atomically and only when synth wrote it (see src/rendering/write-stack.ts:
+ * a symbolic link to a marked generation directory, swapped with one rename under a lock).
  */
 import { resolve } from "node:path";
 import { defaultInvariants } from "../../analysis/invariants.js";
 import { renderReports } from "../../analysis/report.js";
+import { checkStackName } from "../../config/index.js";
 import { UserError } from "../../model/problem.js";
 import { writeStack, type TextFile } from "../../rendering/synth.js";
 import type { CliIo } from "../main.js";
@@ -63,6 +67,8 @@ function parseArgs(args: readonly string[]): SynthArgs {
     else throw new UserError([{ path: a, value: a, message: "unknown argument", hint: USAGE }]);
   }
   if (stack === undefined) throw new UserError([{ path: "--stack", message: "--stack is required", hint: USAGE }]);
+  // The stack name becomes the config file's and the output directory's name: never a path.
+  checkStackName(stack);
   return { stack, out, inventory, base };
 }
 
