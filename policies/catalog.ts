@@ -39,6 +39,39 @@ function isPolicy(v: unknown): v is BaselinePolicy {
 }
 
 /**
+ * The problem for a policy file that cannot be imported: a TypeScript syntax error gets its line, column and
+ * text (from esbuild through tsx, "file:line:col: ERROR: text" with a 0-based column, or from oxc through
+ * vite, "[PARSE_ERROR] text ... [ file:line:col ]"); any other error (a missing import, a throw at load
+ * time) its first line. Never the transformer's stack trace or colour codes.
+ */
+export function loadProblem(e: unknown, file: string): Problem {
+  // eslint-disable-next-line no-control-regex
+  const message = (e instanceof Error ? e.message : String(e)).replace(/\u001b\[[0-9;]*m/g, "");
+  let where: { line: number; column: number } | undefined;
+  let text: string | undefined;
+  const esbuild = /:(\d+):(\d+): ERROR: (.*)$/m.exec(message);
+  const oxc = /\[PARSE_ERROR\]\s*(.*)/.exec(message);
+  if (esbuild !== null) {
+    where = { line: Number(esbuild[1]), column: Number(esbuild[2]) + 1 };
+    text = esbuild[3];
+  } else if (oxc !== null) {
+    const at = /\[\s*\S*?:(\d+):(\d+)\s*\]/.exec(message);
+    if (at !== null) where = { line: Number(at[1]), column: Number(at[2]) };
+    text = oxc[1];
+  }
+  const syntax = text !== undefined || e instanceof SyntaxError || /^Transform failed/.test(message);
+  text ??= message.split("\n").find((l) => l.trim() !== "" && !/^Transform failed/.test(l))?.trim() ?? message;
+  return {
+    file: where === undefined ? file : `${file}:${where.line}:${where.column}`,
+    path: "",
+    message: syntax ? `is not valid TypeScript: ${text.trim()}` : `cannot be loaded: ${text}`,
+    hint: syntax
+      ? "fix the syntax at that line (npm run typecheck lists every error with its context)"
+      : "fix the error the policy file raises when it is imported (npm run typecheck; check its imports)",
+  };
+}
+
+/**
  * Loads the policy files under `dir/<tier>/` (the baseline's own folder by default). Every bad file is
  * reported, all in one UserError.
  */
@@ -49,9 +82,15 @@ export async function loadCatalog(dir: string): Promise<CatalogEntry[]> {
     const tierDir = join(dir, tier);
     if (!existsSync(tierDir)) continue;
     for (const f of policyFilesIn(tierDir)) {
-      const mod = (await import(pathToFileURL(join(tierDir, f)).href)) as { default?: unknown };
       const base = f.replace(/\.(ts|js)$/, "");
       const file = `policies/${tier}/${f}`;
+      let mod: { default?: unknown };
+      try {
+        mod = (await import(pathToFileURL(join(tierDir, f)).href)) as { default?: unknown };
+      } catch (e) {
+        problems.push(loadProblem(e, file));
+        continue;
+      }
       if (!isPolicy(mod.default)) {
         problems.push({
           file,

@@ -39,7 +39,7 @@ export const DIFF_FORMATS = ["text", "md", "json", "svg", "sarif"] as const;
 
 const USAGE = `usage: calico-baseline diff (--base REF | --before PATH | --calico-version V --to-calico-version W)
                             [--after PATH | --stack NAME] [--inventory FILE] [--view enforced|staged|both]
-                            [--format text|md|json|svg|sarif] [--out FILE | --out-dir DIR] [--md-max-chars N] [--artifact NAME]
+                            [--format text|md|json|svg|sarif] [--out FILE [--force] | --out-dir DIR] [--md-max-chars N] [--artifact NAME]
 
   --base REF               synthesise the stack at git revision REF in a temporary worktree as the "before" side
   --before PATH            manifests (file or directory) as the "before" side
@@ -184,7 +184,7 @@ export async function run(args: string[], io: CliIo): Promise<number> {
     const sources = e instanceof SynthError ? e.sources : undefined;
     const sarif = sarifOf(problemFindings(e.problems, { ...ctx, ...(sources === undefined ? {} : { sources }) }), [FINDING_RULES.validation], toolVersion(io.cwd), category);
     if (outDir !== undefined) writeAll({ "review.sarif": sarif, "review.txt": `${e.message}\n` });
-    else emit(io, sarif, v["out"] as string | undefined);
+    else emit(io, sarif, v["out"] as string | undefined, v["force"] === true);
     io.err(e.message);
     return EXIT.ERROR;
   }
@@ -243,7 +243,7 @@ export async function run(args: string[], io: CliIo): Promise<number> {
   if (outDir !== undefined) {
     writeAll({ "review.txt": render.text(), "review.md": render.md(), "review.json": render.json(), "review.svg": render.svg(), "review.sarif": render.sarif() });
     io.out(formatReviewText(review).split("\n")[0]!);
-  } else emit(io, render[format](), v["out"] as string | undefined);
+  } else emit(io, render[format](), v["out"] as string | undefined, v["force"] === true);
   return exitCode;
 }
 

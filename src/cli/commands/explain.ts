@@ -33,8 +33,9 @@ export async function run(args: string[], io: CliIo): Promise<number> {
   const to = v["to"] as string | undefined;
   if (from === undefined || to === undefined) throw new UserError([{ path: from === undefined ? "--from" : "--to", message: "--from and --to are required", hint: USAGE }]);
   const portText = v["port"] as string | undefined;
-  const port = portText === undefined ? undefined : Number(portText);
-  if (port !== undefined && (!Number.isInteger(port) || port < 0 || port > 65535)) throw new UserError([{ path: "--port", value: portText, message: "not a port number", hint: "use 1-65535" }]);
+  // Decimal digits only: Number() would read 0x50 as 80, 1e3 as 1000 and " 80 " as 80.
+  const port = portText === undefined ? undefined : /^[0-9]{1,5}$/.test(portText) ? Number(portText) : NaN;
+  if (port !== undefined && (!Number.isInteger(port) || port < 1 || port > 65535)) throw new UserError([{ path: "--port", value: portText, message: "not a port number", hint: "give a decimal port number from 1 to 65535, e.g. --port 443" }]);
   const view = (v["view"] as string | undefined) ?? "enforced";
   if (view !== "enforced" && view !== "staged") throw new UserError([{ path: "--view", value: view, message: "unknown view", hint: "use enforced or staged" }]);
   const input = loadInput({ stack: v["stack"] as string | undefined, manifests: v["manifests"] as string[] | undefined, inventory: v["inventory"] as string | undefined }, io.cwd);
@@ -42,6 +43,6 @@ export async function run(args: string[], io: CliIo): Promise<number> {
   const model = analyse(input, view, calicoMinorOf(v["calico-minor"], input.settings));
   const results = explain(model, { from, to, protocol: (v["protocol"] as string | undefined) ?? "TCP", ...(port === undefined ? {} : { port }) });
   const text = format === "json" ? explainJson(results) : format === "md" ? `\`\`\`\n${results.map(formatExplain).join("\n\n")}\n\`\`\`\n` : `${results.map(formatExplain).join("\n\n")}\n`;
-  emit(io, text, v["out"] as string | undefined);
+  emit(io, text, v["out"] as string | undefined, v["force"] === true);
   return results.every((r) => r.allowed) ? EXIT.OK : EXIT.DENIED;
 }

@@ -5,8 +5,8 @@
  *
  * This file also holds the input loading shared by `report`, `diff` and `explain`.
  */
-import { existsSync, writeFileSync } from "node:fs";
-import { isAbsolute, join } from "node:path";
+import { existsSync } from "node:fs";
+import { join } from "node:path";
 import type { CalicoMinor, PolicySettings } from "../../config/types.js";
 import { UserError } from "../../model/problem.js";
 import { loadInventory, loadManifests } from "../../analysis/analyse.js";
@@ -19,6 +19,7 @@ import { renderMarkdownReport } from "../../analysis/formatters/md.js";
 import { reportJson } from "../../analysis/formatters/json.js";
 import { REPORT_SVG_TITLE, STAGED_CHANGE, renderSvgMatrix, singleGroups } from "../../analysis/formatters/svg.js";
 import { type CommandOptions, parseCommandArgs } from "../args.js";
+import { writeOutput } from "../output.js";
 import type { CliIo } from "../main.js";
 import { EXIT, exitHelp } from "../exit-codes.js";
 import { type LoadedStack, loadStack } from "../stack-input.js";
@@ -39,7 +40,8 @@ const USAGE = `usage: calico-baseline report [--stack NAME | --manifests PATH ..
                       policies/inventory.yaml when present
   --inventory FILE    extra inventory: a declared inventory YAML or a 'kubectl get ... -A -o json' dump
   --format F          text (default), md (PR comment), json (stable, docs/analysis.md), svg (namespace matrix)
-  --out FILE          write to FILE instead of stdout
+  --out FILE          write to FILE instead of stdout (an existing FILE only with --force)
+  --force             replace an existing --out FILE
   --calico-minor V    order policies as Felix of Calico V does (3.30, 3.31, 3.32; default: the stack's, else 3.32)
 
 ${exitHelp("report")}`;
@@ -131,9 +133,9 @@ export function parseFormat(v: string | undefined, allowed: readonly string[] = 
   return f as Format;
 }
 
-export function emit(io: CliIo, text: string, out: string | undefined): void {
-  if (out === undefined) io.out(text.endsWith("\n") ? text.slice(0, -1) : text);
-  else writeFileSync(isAbsolute(out) ? out : join(io.cwd, out), text);
+/** Prints `text`, or writes it to `--out` (replacing an existing file only with `--force`; src/cli/output.ts). */
+export function emit(io: CliIo, text: string, out: string | undefined, force = false): void {
+  writeOutput(io, text, out, force);
 }
 
 /** The flags `report`, `diff` and `explain` share, plus a command's own. */
@@ -146,6 +148,7 @@ export function parseFlags(args: string[], extra: CommandOptions, usage: string)
       inventory: { type: "string" },
       format: { type: "string" },
       out: { type: "string" },
+      force: { type: "boolean" },
       "calico-minor": { type: "string" },
       help: { type: "boolean", short: "h" },
       ...extra,
@@ -170,6 +173,6 @@ export async function run(args: string[], io: CliIo): Promise<number> {
   });
   const text =
     format === "md" ? renderMarkdownReport(report) : format === "json" ? reportJson(report) : format === "svg" ? renderSvgMatrix(report.groups.names, report.groups.matrix, report.staged, STAGED_CHANGE, singleGroups(report.connectivity), REPORT_SVG_TITLE) : `${formatReportText(report)}\n`;
-  emit(io, text, v["out"] as string | undefined);
+  emit(io, text, v["out"] as string | undefined, v["force"] === true);
   return [...report.invariants, ...(report.stagedInvariants ?? [])].some((r) => r.status === "fail") ? EXIT_INVARIANT : EXIT.OK;
 }
