@@ -14,7 +14,7 @@ import { assertAnalysable, calicoMinorOf, emit, loadInput, parseFlags, parseForm
 export const summary = "explain why one flow is allowed or denied (tier → policy → rule, both directions)";
 
 const USAGE = `usage: calico-baseline explain --from REF --to REF [--port N] [--protocol P] [--view enforced|staged]
-                               [--stack NAME | --manifests PATH ...] [--inventory FILE] [--format text|md|json]
+                               [--stack NAME | --manifests PATH ...] [--inventory FILE] [--format text|md|json] [--out FILE [--force]]
 
   REF is <namespace>/<workload>, host:<node> or net:<ip>; --protocol defaults to TCP.
   --view staged evaluates the "would be" view with staged policies enforced.
