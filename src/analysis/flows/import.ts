@@ -7,6 +7,8 @@ import { createReadStream } from "node:fs";
 import { StringDecoder } from "node:string_decoder";
 import { parseCidr } from "../../model/net.js";
 import { PORT_PROTOCOLS, protocolName, protocolNumber } from "../connset.js";
+import { isFsError } from "../../io/fs-errors.js";
+import { MAX_FLOW_LINE_CHARS, MAX_PROBLEMS_KEPT } from "../../model/limits.js";
 import { type Problem, UserError } from "../../model/problem.js";
 import { parseLabelPairs, parseLabelString } from "./labels.js";
 import {
@@ -129,12 +131,27 @@ function text(v: Json | undefined): string | undefined {
   return t === "" || t === "-" ? undefined : t;
 }
 
+/**
+ * The problems of one import: the first MAX_PROBLEMS_KEPT are kept, the rest only counted, so a file of
+ * millions of bad lines costs constant memory (compare `count`, never `list.length`, to see new problems).
+ */
 class LineProblems {
   readonly list: Problem[] = [];
+  /** Every problem recorded, kept or not. */
+  count = 0;
+  /** Lines with at least one problem. */
+  lines = 0;
+  private lastLine = -1;
   /** Path of the flow inside the line when a line holds several (`items[3]` of a Whisker list). */
   prefix = "";
   constructor(private readonly file: string) {}
   add(line: number, path: string, message: string, hint: string, value?: unknown): void {
+    this.count++;
+    if (line !== this.lastLine) {
+      this.lines++;
+      this.lastLine = line;
+    }
+    if (this.list.length >= MAX_PROBLEMS_KEPT) return;
     const full = this.prefix === "" ? path : path === "" ? this.prefix : `${this.prefix}.${path}`;
     this.list.push({ file: line > 0 ? `${this.file}:${line}` : this.file, path: full, message, hint, ...(value === undefined ? {} : { value }) });
   }
@@ -342,7 +359,7 @@ function decodeJsonFlow(parsed: Json, line: number, problems: LineProblems, labe
   const keyRaw = o["Key"] ?? o["key"];
   const key: JsonObject = isObject(keyRaw) ? keyRaw : o;
   camelStyle = key["source_name"] === undefined && key["dest_name"] === undefined;
-  const before = problems.list.length;
+  const before = problems.count;
 
   const source = decodeEndpoint("source", o, key, o, line, problems, labels);
   const destination = decodeEndpoint("dest", o, key, o, line, problems, labels);
@@ -360,7 +377,7 @@ function decodeJsonFlow(parsed: Json, line: number, problems: LineProblems, labe
       problems.add(line, "dest_port", "port must be an integer 0-65535", "write the destination port number", portRaw);
     } else if (n !== 0) port = n;
   }
-  if (protocol !== undefined && protocolHasPorts(protocol) && port === undefined && problems.list.length === before) {
+  if (protocol !== undefined && protocolHasPorts(protocol) && port === undefined && problems.count === before) {
     problems.add(line, "dest_port", `a ${protocol} flow needs a destination port`, "write the destination port number", portRaw ?? null);
   }
 
@@ -414,7 +431,7 @@ function decodeJsonFlow(parsed: Json, line: number, problems: LineProblems, labe
     } else if (started > 0) count = started;
   }
 
-  if (problems.list.length !== before) return undefined;
+  if (problems.count !== before) return undefined;
   return flowRecord({ source, destination, protocol, port, action, reporter, pendingAction, count });
 }
 
@@ -513,7 +530,7 @@ class CsvDecoder {
       const i = cols.get(c);
       return i === undefined ? "" : (cells[i] as string);
     };
-    const before = this.problems.list.length;
+    const before = this.problems.count;
     const source = this.endpoint("source", get, line);
     const destination = this.endpoint("dest", get, line);
     const protocol = get("protocol") === "" ? undefined : normaliseProtocol(get("protocol"));
@@ -538,7 +555,7 @@ class CsvDecoder {
       if (a === undefined || a === "unspecified") this.problems.add(line, "action", "unknown action", "use Allow, Deny or Pass", actionText);
       else action = a;
     }
-    if (this.problems.list.length !== before) return undefined;
+    if (this.problems.count !== before) return undefined;
     return flowRecord({ source, destination, protocol, port, action, reporter: undefined, pendingAction: undefined, count });
   }
 
@@ -547,7 +564,7 @@ class CsvDecoder {
     const name = get(`${side}_name`) || undefined;
     const netText = get(`${side}_net`);
     const typeText = get(`${side}_type`);
-    const before = this.problems.list.length;
+    const before = this.problems.count;
     let net: string | undefined;
     if (netText !== "") {
       if (parseCidr(netText) === undefined) this.problems.add(line, `${side}_net`, "not an IP address or CIDR", "write 10.0.0.5 or 10.0.0.0/24", netText);
@@ -561,7 +578,7 @@ class CsvDecoder {
     }
     const labels = this.labels.parse(get(`${side}_labels`), parseLabelString);
     if (typeof labels === "string") this.problems.add(line, `${side}_labels`, labels, 'write labels as "key=value;key=value"', get(`${side}_labels`));
-    if (this.problems.list.length !== before || typeof labels === "string") return undefined;
+    if (this.problems.count !== before || typeof labels === "string") return undefined;
     kind ??= net !== undefined ? "network" : namespace !== undefined ? "workload" : name !== undefined || Object.keys(labels).length > 0 ? "host" : undefined;
     if (kind === undefined) {
       this.problems.add(line, `${side}_namespace`, `the ${side} is empty`, `give a namespace (workload), a ${side}_net (external address) or a ${side}_type`, "");
@@ -690,12 +707,12 @@ export class FlowImporter {
 
   /** Throws one `UserError` listing every malformed line; otherwise returns the deduplicated flows. */
   finish(): ImportResult {
-    if (this.aggregator.records === 0 && this.problems.list.length === 0) {
+    if (this.aggregator.records === 0 && this.problems.count === 0) {
       this.problems.add(0, "", "the file holds no flows", this.format === "csv" ? "add rows below the header line" : "export flows as JSON lines (one flow object per line)");
     }
-    if (this.problems.list.length > 0) {
-      const lines = new Set(this.problems.list.map((p) => p.file));
-      throw new UserError(this.problems.list, `${this.file}: ${lines.size} malformed line${lines.size === 1 ? "" : "s"} (${this.problems.list.length} problem${this.problems.list.length === 1 ? "" : "s"})`);
+    if (this.problems.count > 0) {
+      const { lines, count, list } = this.problems;
+      throw new UserError(list, `${this.file}: ${lines} malformed line${lines === 1 ? "" : "s"} (${count} problem${count === 1 ? "" : "s"})`, count - list.length);
     }
     return { flows: this.aggregator.flows(), lines: this.lines, records: this.aggregator.records };
   }
@@ -748,10 +765,20 @@ export async function importFlowFile(path: string, format?: FlowFormat, displayN
         nl = s.indexOf("\n", start);
       }
       rest = s.slice(start);
+      if (rest.length > MAX_FLOW_LINE_CHARS) {
+        throw new UserError([
+          {
+            path: "--flows",
+            file: `${displayName}:${lineNumber + 1}`,
+            message: `the line is longer than ${MAX_FLOW_LINE_CHARS / 1024 / 1024} Mi characters`,
+            hint: 'export one flow per line (JSON lines) or split the list (limit MAX_FLOW_LINE_CHARS, README "Limits")',
+          },
+        ]);
+      }
     }
   } catch (e) {
-    const err = e as NodeJS.ErrnoException;
-    throw new UserError([{ path: "--flows", value: path, message: `cannot read the flow file (${err.code ?? err.message})`, hint: "check the path given to --flows" }]);
+    if (e instanceof UserError || !isFsError(e)) throw e;
+    throw new UserError([{ path: "--flows", value: path, message: `cannot read the flow file (${e.code ?? e.message})`, hint: "check the path given to --flows" }]);
   }
   rest += decoder.end();
   if (rest !== "") feed(rest);
