@@ -7,34 +7,53 @@ import { joinPath, type Problem } from "../model/problem.js";
 import type { SecretValue } from "./types.js";
 
 /**
- * How a secret leaf looks in the raw config: `{secure: "<ciphertext>"}` as written in `Pulumi.<stack>.yaml`.
- * The Pulumi side adds `value` (the decrypted text); offline it stays undefined.
+ * How a secret leaf looks in `Pulumi.<stack>.yaml`: `{secure: "<ciphertext>"}` and nothing else. That is
+ * Pulumi's own definition (pulumi/pulumi `sdk/go/common/resource/config` isSecureValue: a map of length one
+ * whose `secure` is a string): a map with any other key, `{secure: "", value: hunter2}` say, is a plain
+ * object to Pulumi, stored and shown in clear text. An empty ciphertext is no secret either.
  */
 export interface SecretLeaf {
   readonly secure: string;
-  readonly value?: string;
 }
 
 export function isSecretLeaf(v: unknown): v is SecretLeaf {
-  return (
-    typeof v === "object" &&
-    v !== null &&
-    !Array.isArray(v) &&
-    typeof (v as { secure?: unknown }).secure === "string" &&
-    Object.keys(v).every((k) => k === "secure" || k === "value")
-  );
+  if (typeof v !== "object" || v === null || Array.isArray(v) || v instanceof DecryptedSecret) return false;
+  const keys = Object.keys(v);
+  const secure = (v as { secure?: unknown }).secure;
+  return keys.length === 1 && keys[0] === "secure" && typeof secure === "string" && secure !== "";
+}
+
+/**
+ * A secret the Pulumi engine decrypted (src/deployment/config.ts marks the secret fields of secret keys with
+ * it). An object of this class cannot come out of a YAML or JSON file, so a stack file cannot forge one.
+ */
+export class DecryptedSecret {
+  constructor(readonly value: string) {}
+  toJSON(): string {
+    return "<redacted>";
+  }
+}
+
+/** A secret value as the parser receives it: from the stack file (encrypted) or from the engine (decrypted). */
+export function isSecret(v: unknown): v is SecretLeaf | DecryptedSecret {
+  return v instanceof DecryptedSecret || isSecretLeaf(v);
+}
+
+/** An object with a `secure` key that is no valid secret leaf: its other keys may hold plain text. */
+function isMalformedSecret(v: unknown): boolean {
+  return typeof v === "object" && v !== null && !Array.isArray(v) && !isSecret(v) && "secure" in v;
 }
 
 export type Obj = Readonly<Record<string, unknown>>;
 
 export function isObj(v: unknown): v is Obj {
-  return typeof v === "object" && v !== null && !Array.isArray(v);
+  return typeof v === "object" && v !== null && !Array.isArray(v) && !(v instanceof DecryptedSecret);
 }
 
 function typeName(v: unknown): string {
   if (v === null) return "null";
   if (Array.isArray(v)) return "a list";
-  if (isSecretLeaf(v)) return "a secret";
+  if (isSecret(v)) return "a secret";
   return typeof v === "object" ? "an object" : `a ${typeof v}`;
 }
 
@@ -77,7 +96,7 @@ export class Fields {
   /** Reads a nested object (absent → empty object, so its defaults apply). */
   static of(problems: Problem[], path: string, v: unknown): Fields {
     if (v === undefined || v === null) return new Fields(problems, path, {});
-    if (!isObj(v) || isSecretLeaf(v)) {
+    if (!isObj(v) || isSecret(v)) {
       problems.push({ path, value: v, message: `must be an object, not ${typeName(v)}`, hint: "write the keys under it as a YAML map" });
       return new Fields(problems, path, {});
     }
@@ -119,7 +138,7 @@ export class Fields {
   string(key: string, dflt?: string, check?: { pattern: RegExp; hint: string }): string | undefined {
     const v = this.obj[key];
     if (v === undefined || v === null) return dflt;
-    if (isSecretLeaf(v)) {
+    if (isSecret(v) || isMalformedSecret(v)) {
       this.problem(key, undefined, "is a secret but this setting is not secret", `set it with "pulumi config set --path ${this.at(key).replace(/^[^:]+:/, "")} <value>" (without --secret)`);
       return dflt;
     }
@@ -236,8 +255,19 @@ export class Fields {
       if (required) this.problem(key, undefined, "is required", hint);
       return undefined;
     }
-    if (isSecretLeaf(v)) return { secret: true, value: v.value };
+    if (v instanceof DecryptedSecret) return { secret: true, value: v.value };
+    if (isSecretLeaf(v)) return { secret: true, value: undefined };
     const cliKey = this.at(key).replace(/^[^:]+:/, "");
+    if (isMalformedSecret(v)) {
+      // Never echo it: its other keys (`value: hunter2`) are plain text.
+      this.problem(
+        key,
+        "<redacted>",
+        "is not a Pulumi secret: a secret is {secure: <ciphertext>} and nothing else, so this map is stored in plain text",
+        `remove it from the stack file and run "pulumi config set --path --secret ${cliKey} <value>"`,
+      );
+      return undefined;
+    }
     this.problem(
       key,
       "<redacted>",

@@ -4,12 +4,12 @@
  *
  * The engine reports secrecy per top-level key (`calico-baseline:registry` is secret when any field under it
  * was set with --secret). The schema's secret fields (`SECRET_FIELDS`) are handed to the parser as
- * `{secure, value}` only when their key is secret; a secret field under a non-secret key arrives as plain text
+ * `DecryptedSecret` only when their key is secret; a secret field under a non-secret key arrives as plain text
  * and the parser rejects it.
  */
 import { resolve } from "node:path";
 import * as pulumi from "@pulumi/pulumi";
-import { isObj } from "../config/fields.js";
+import { DecryptedSecret, isObj } from "../config/fields.js";
 import { CONFIG_NAMESPACE, SECRET_FIELDS, parseStackConfig, type ConfigKey, type RawStackConfig } from "../config/parse.js";
 import type { SecretValue, StackConfig } from "../config/types.js";
 
@@ -39,7 +39,7 @@ export function rawFromEngine(engine: EngineConfig): RawStackConfig {
       const copy: Record<string, unknown> = { ...value };
       for (const f of fields) {
         const v = copy[f];
-        if (typeof v === "string") copy[f] = { secure: "", value: v };
+        if (typeof v === "string") copy[f] = new DecryptedSecret(v);
       }
       value = copy;
     }

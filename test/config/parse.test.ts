@@ -4,6 +4,8 @@ import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { defaultInvariants } from "../../src/analysis/invariants.js";
 import { loadStackConfig, parseStackConfig, type RawStackConfig } from "../../src/config/index.js";
+import { DecryptedSecret, isSecretLeaf } from "../../src/config/fields.js";
+import { userErrorOf } from "../components/helpers.js";
 import { UserError, type Problem } from "../../src/model/problem.js";
 
 const NS = "calico-baseline";
@@ -102,11 +104,31 @@ describe("parseStackConfig defaults and derived settings", () => {
     const c = parseStackConfig(ssh, "prod");
     expect(c.cluster.type === "ssh" && c.cluster.privateKey).toEqual({ secret: true, value: undefined });
     const withValue = parseStackConfig(
-      { ...ssh, [`${NS}:registry`]: { ...(ssh[`${NS}:registry`] as object), password: { secure: "", value: "pw" } } },
+      { ...ssh, [`${NS}:registry`]: { ...(ssh[`${NS}:registry`] as object), password: new DecryptedSecret("pw") } },
       "prod",
     );
     expect(withValue.registry.type === "external" && withValue.registry.password).toEqual({ secret: true, value: "pw" });
     expect(withValue.policies.registry).toEqual({ cidrs: ["10.0.1.5/32"], port: 5000, podPulls: false });
+  });
+
+  it("takes a secret only as Pulumi writes one, {secure: <ciphertext>} alone: {secure: '', value: hunter2} is plain text (defect 9)", () => {
+    const withPassword = (password: unknown): Record<string, unknown> => ({ ...ssh, [`${NS}:registry`]: { ...(ssh[`${NS}:registry`] as object), password } });
+    for (const forged of [{ secure: "", value: "hunter2" }, { secure: "v1:abc", value: "hunter2" }, { secure: "" }, { secure: "v1:abc", note: "hunter2" }]) {
+      for (const secretsRequired of [true, false]) {
+        const e = userErrorOf(() => parseStackConfig(withPassword(forged), "prod", { secretsRequired }));
+        expect(e).toContain(`${NS}:registry.password: is not a Pulumi secret: a secret is {secure: <ciphertext>} and nothing else, so this map is stored in plain text (value: "<redacted>")`);
+        expect(e).toContain('Hint: remove it from the stack file and run "pulumi config set --path --secret registry.password <value>"');
+        expect(e).not.toContain("hunter2");
+      }
+    }
+    // Also in a setting that is not secret, the forged map is not echoed.
+    const e = userErrorOf(() => parseStackConfig({ ...ssh, [`${NS}:registry`]: { ...(ssh[`${NS}:registry`] as object), username: { secure: "", value: "hunter2" } } }, "prod"));
+    expect(e).toContain(`${NS}:registry.username: is a secret but this setting is not secret`);
+    expect(e).not.toContain("hunter2");
+    // The engine's decrypted values are a class no YAML or JSON file produces.
+    expect(parseStackConfig(withPassword(new DecryptedSecret("pw")), "prod").registry).toMatchObject({ password: { secret: true, value: "pw" } });
+    expect(isSecretLeaf({ secure: "v1:abc" })).toBe(true);
+    expect(isSecretLeaf(new DecryptedSecret("x"))).toBe(false);
   });
 
   it("excludes calico-apiserver from the default deny only on 3.30, where that namespace still exists", () => {

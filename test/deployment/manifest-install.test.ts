@@ -6,6 +6,7 @@ import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { beforeAll, describe, expect, it } from "vitest";
 import { parseStackConfig } from "../../src/config/index.js";
+import { DecryptedSecret } from "../../src/config/fields.js";
 import { foreignImages } from "../../src/deployment/planners/calico.js";
 import { EMPTY_INVENTORY } from "../../src/analysis/inventory.js";
 import type { StackOutputs } from "../../src/deployment/stack.js";
@@ -27,12 +28,12 @@ beforeAll(async () => {
   await installMocks("staging");
   const config = parseStackConfig(
     {
-      "calico-baseline:cluster": { type: "kubeconfig", kubeconfig: { secure: "", value: "apiVersion: v1\nkind: Config\n" } },
+      "calico-baseline:cluster": { type: "kubeconfig", kubeconfig: new DecryptedSecret("apiVersion: v1\nkind: Config\n") },
       "calico-baseline:registry": {
         type: "external",
         host: REGISTRY,
         username: "robot",
-        password: { secure: "", value: "robot-pw" },
+        password: new DecryptedSecret("robot-pw"),
         ca: "-----BEGIN CERTIFICATE-----\nORG CA\n-----END CERTIFICATE-----\n",
         cidrs: ["192.0.2.10/32"],
       },
