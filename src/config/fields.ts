@@ -46,6 +46,12 @@ function isMalformedSecret(v: unknown): boolean {
 
 export type Obj = Readonly<Record<string, unknown>>;
 
+/** A value check: a RegExp, or anything with a `test` (src/config/checks.ts), and the hint when it fails. */
+export interface Check {
+  readonly pattern: { test(text: string): boolean };
+  readonly hint: string;
+}
+
 export function isObj(v: unknown): v is Obj {
   return typeof v === "object" && v !== null && !Array.isArray(v) && !(v instanceof DecryptedSecret);
 }
@@ -133,9 +139,9 @@ export class Fields {
     }
   }
 
-  string(key: string, dflt: string, check?: { pattern: RegExp; hint: string }): string;
-  string(key: string, dflt?: string, check?: { pattern: RegExp; hint: string }): string | undefined;
-  string(key: string, dflt?: string, check?: { pattern: RegExp; hint: string }): string | undefined {
+  string(key: string, dflt: string, check?: Check): string;
+  string(key: string, dflt?: string, check?: Check): string | undefined;
+  string(key: string, dflt?: string, check?: Check): string | undefined {
     const v = this.obj[key];
     if (v === undefined || v === null) return dflt;
     if (isSecret(v) || isMalformedSecret(v)) {
@@ -154,7 +160,7 @@ export class Fields {
     return text;
   }
 
-  requireString(key: string, hint: string, check?: { pattern: RegExp; hint: string }): string {
+  requireString(key: string, hint: string, check?: Check): string {
     if (!this.has(key)) {
       this.problem(key, undefined, "is required", hint);
       return "";
@@ -196,7 +202,7 @@ export class Fields {
     return dflt;
   }
 
-  stringList(key: string, dflt: readonly string[], check?: { pattern: RegExp; hint: string }): string[] {
+  stringList(key: string, dflt: readonly string[], check?: Check): string[] {
     const v = this.obj[key];
     if (v === undefined || v === null) return [...dflt];
     if (!Array.isArray(v)) {

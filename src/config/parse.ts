@@ -7,6 +7,7 @@
  */
 import { cidrContains, parseCidr } from "../model/net.js";
 import { UserError, type Problem } from "../model/problem.js";
+import { HOST_HINT, MULTIPASS_IMAGE, cidrsOverlap, isHostName, namePrefixProblem, tooWide, WIDEST_NETWORK_PREFIX } from "./checks.js";
 import { Fields, isObj } from "./fields.js";
 import {
   CALICO_MINORS,
@@ -61,10 +62,7 @@ export const SECRET_FIELDS: Readonly<Record<ConfigKey, readonly string[]>> = {
 };
 
 const DNS_LABEL = { pattern: /^[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?$/, hint: "use lower-case letters, digits and '-' (a DNS label)" };
-const HOST = {
-  pattern: /^[A-Za-z0-9.-]+$/,
-  hint: "give a host name or IPv4 address without scheme or path, e.g. 10.0.0.5",
-};
+const HOST = { pattern: { test: isHostName }, hint: HOST_HINT };
 const SIZE = { pattern: /^[1-9][0-9]*[KMG]?$/, hint: "use multipass size syntax, e.g. 4G or 2048M" };
 const K3S_VERSION = { pattern: /^v[0-9]+\.[0-9]+\.[0-9]+\+k3s[0-9]+$/, hint: "use a k3s release tag such as v1.34.1+k3s1" };
 const URL = { pattern: /^(https?|oci):\/\/[^\s]+$/, hint: "give an https:// (or oci://) URL" };
@@ -130,6 +128,25 @@ export function parseStackConfig(raw: RawStackConfig, stack: string, opts?: Pars
   return { stack, cluster, registry, calico, monitoring, policies, inventory };
 }
 
+/**
+ * `cluster.namePrefix`, default `cb-<stack>` (lower-cased, other characters as '-'). The default is checked
+ * like a given value: a long stack name would otherwise make VM names multipass refuses.
+ */
+function namePrefixOf(f: Fields, stack: string): string {
+  const given = f.has("namePrefix");
+  const prefix = given ? f.string("namePrefix", "", DNS_LABEL) : `cb-${stack}`.toLowerCase().replace(/[^a-z0-9-]/g, "-");
+  const problem = prefix === "" ? undefined : namePrefixProblem(prefix);
+  if (problem !== undefined) {
+    f.problem(
+      "namePrefix",
+      prefix,
+      given ? problem : `defaults to cb-<stack>, which ${problem.replace(/^is/, "is")}`,
+      "set cluster.namePrefix to a short lower-case name such as cb-dev (multipass instance names are host names of at most 63 characters)",
+    );
+  }
+  return prefix;
+}
+
 function parseVm(f: Fields, dflt: MultipassVm): MultipassVm {
   f.rejectUnknown(["cpus", "memory", "disk"]);
   return {
@@ -152,6 +169,10 @@ function parseCluster(f: Fields, stack: string, secretsRequired: boolean): Clust
     if (p !== undefined && s !== undefined && p.version === s.version && (cidrContains(p, s) || cidrContains(s, p))) {
       f.problem("serviceCidr", serviceCidr, `overlaps the pod CIDR ${podCidr}`, "give pods and services disjoint blocks, e.g. 10.42.0.0/16 and 10.43.0.0/16");
     }
+    if (p !== undefined && s !== undefined && p.version !== s.version) {
+      // A single-stack k3s cluster uses one family for both (dual-stack takes a pair of lists, which this config does not offer).
+      f.problem("serviceCidr", serviceCidr, `is IPv${s.version} but the pod CIDR ${podCidr} is IPv${p.version}`, "give pods and services blocks of the same IP family, e.g. 10.42.0.0/16 and 10.43.0.0/16, or fd00:42::/56 and fd00:43::/112");
+    }
     return { k3sVersion: f.string("k3sVersion", "v1.34.1+k3s1", K3S_VERSION), podCidr, serviceCidr };
   };
   switch (type) {
@@ -159,9 +180,9 @@ function parseCluster(f: Fields, stack: string, secretsRequired: boolean): Clust
       f.rejectUnknown(["type", "image", "k3sVersion", "podCidr", "serviceCidr", "namePrefix", "workers", "controlPlane", "worker"]);
       return {
         type,
-        image: f.string("image", "24.04", { pattern: /^[A-Za-z0-9:._/-]+$/, hint: "use a multipass image name such as 24.04 (see multipass find)" }),
+        image: f.string("image", "24.04", MULTIPASS_IMAGE),
         ...k3s(),
-        namePrefix: f.string("namePrefix", `cb-${stack}`.toLowerCase().replace(/[^a-z0-9-]/g, "-"), DNS_LABEL),
+        namePrefix: namePrefixOf(f, stack),
         workers: f.int("workers", 2, 0, 50, "use 0 (control plane only) or more workers, at most 50"),
         controlPlane: parseVm(f.child("controlPlane"), { cpus: 2, memory: "4G", disk: "20G" }),
         worker: parseVm(f.child("worker"), { cpus: 2, memory: "4G", disk: "20G" }),
@@ -229,6 +250,7 @@ function parseRegistry(f: Fields, cluster: ClusterConfig, present: boolean, secr
           'give the multipass bridge subnet: on Linux "ip -4 addr show mpqemubr0" (e.g. 10.91.52.0/24), on macOS 192.168.64.0/24',
         ),
         "");
+    if (bridgeCidr !== "") checkNetworkBlock(f, "bridgeCidr", bridgeCidr, cluster, "the multipass bridge subnet");
     return {
       type,
       vm: parseVm(f.child("vm"), { cpus: 1, memory: "1G", disk: "20G" }),
@@ -240,8 +262,8 @@ function parseRegistry(f: Fields, cluster: ClusterConfig, present: boolean, secr
   }
   f.rejectUnknown(["type", "host", "username", "password", "ca", "cidrs", "podPulls"]);
   const hostPort = f.requireString("host", "give the registry as host[:port], e.g. registry.example.com:5000", {
-    pattern: /^[A-Za-z0-9.-]+(:[0-9]{1,5})?$/,
-    hint: "give host[:port] without scheme or path, e.g. registry.example.com:5000",
+    pattern: { test: (t: string) => /^[^:]+(:[0-9]{1,5})?$/.test(t) && isHostName(t.split(":")[0] as string) },
+    hint: "give host[:port] without scheme or path, e.g. registry.example.com:5000 (a host name or an IPv4 address)",
   });
   const [host = "", portText] = hostPort.split(":");
   const port = portText === undefined ? 443 : Number(portText);
@@ -251,6 +273,7 @@ function parseRegistry(f: Fields, cluster: ClusterConfig, present: boolean, secr
     f.problem("ca", ca.slice(0, 40), "is not a PEM certificate", "paste the CA certificate including the BEGIN/END CERTIFICATE lines");
   }
   const cidrs = f.cidrList("cidrs", []);
+  if (Array.isArray(f.obj["cidrs"])) (f.obj["cidrs"] as unknown[]).forEach((c, i) => typeof c === "string" && cidrs.includes(c) && checkNetworkBlock(f, `cidrs[${i}]`, c, cluster, "the registry's addresses"));
   if (!f.has("cidrs")) {
     f.problem("cidrs", undefined, "is required: Calico OSS policies match registry traffic by address, not by name", "list the registry's address blocks, e.g. [10.0.0.5/32]");
   }
@@ -265,6 +288,26 @@ function parseRegistry(f: Fields, cluster: ClusterConfig, present: boolean, secr
     cidrs,
     podPulls: f.bool("podPulls", false),
   };
+}
+
+/**
+ * A block the policies allow by address (the registry, the multipass bridge) must name one network: not
+ * wider than WIDEST_NETWORK_PREFIX (0.0.0.0/0 would allow every address), and never inside the cluster's pod
+ * or service CIDR (the rule would then open traffic to pods or Services instead).
+ */
+function checkNetworkBlock(f: Fields, key: string, text: string, cluster: ClusterConfig, what: string): void {
+  const c = parseCidr(text);
+  if (c === undefined) return;
+  if (tooWide(c)) {
+    f.problem(key, text, `is wider than /${WIDEST_NETWORK_PREFIX[c.version]}: the policies would allow ${c.prefix === 0 ? "every address" : "a whole range of networks"} as ${what}`, `give ${what} only, e.g. 10.91.52.0/24 or 10.0.1.5/32`);
+  }
+  if (cluster.type === "kubeconfig") return;
+  for (const [name, block] of [["pod CIDR (cluster.podCidr)", cluster.podCidr], ["service CIDR (cluster.serviceCidr)", cluster.serviceCidr]] as const) {
+    const b = parseCidr(block);
+    if (b !== undefined && cidrsOverlap(b, c)) {
+      f.problem(key, text, `overlaps the cluster's ${name} ${block}`, `${what} must lie outside the pod and service blocks, which k3s routes inside the cluster`);
+    }
+  }
 }
 
 function parseCalico(f: Fields, cluster: ClusterConfig): CalicoConfig {
@@ -413,13 +456,15 @@ function parseFailsafePorts(f: Fields): { inbound: FailsafePortConfig[]; outboun
 
 function parseIpPools(f: Fields, podCidr: string | undefined): IpPoolConfig[] {
   const raw = f.obj["ipPools"];
+  const podV6 = podCidr !== undefined && parseCidr(podCidr)?.version === 6;
   const dflt: IpPoolConfig = {
-    name: "default-ipv4-ippool",
+    name: podV6 ? "default-ipv6-ippool" : "default-ipv4-ippool",
     // Calico's own default when the cluster does not dictate one (custom-resources.yaml).
     cidr: podCidr ?? "192.168.0.0/16",
     encapsulation: "VXLANCrossSubnet",
     natOutgoing: "Enabled",
-    blockSize: 26,
+    // Calico's default block sizes: /26 for IPv4, /122 for IPv6 (IPPool reference).
+    blockSize: podV6 ? 122 : 26,
   };
   if (raw === undefined || raw === null) return [dflt];
   if (!Array.isArray(raw) || raw.length === 0) {
@@ -427,6 +472,7 @@ function parseIpPools(f: Fields, podCidr: string | undefined): IpPoolConfig[] {
     return [dflt];
   }
   const pools: IpPoolConfig[] = [];
+  const blocks: (ReturnType<typeof parseCidr> | undefined)[] = [];
   const names = new Set<string>();
   raw.forEach((item: unknown, i) => {
     const p = Fields.of(f.problems, `${f.at("ipPools")}[${i}]`, item);
@@ -446,7 +492,16 @@ function parseIpPools(f: Fields, podCidr: string | undefined): IpPoolConfig[] {
       if (pod !== undefined && pod.version === parsed.version && !cidrContains(pod, parsed)) {
         p.problem("cidr", cidr, `is outside the cluster pod CIDR ${podCidr}`, "k3s routes only its --cluster-cidr: put the pool inside cluster.podCidr");
       }
+      if (pod !== undefined && pod.version !== parsed.version) {
+        p.problem("cidr", cidr, `is IPv${parsed.version} but the cluster pod CIDR ${podCidr} is IPv${pod.version}`, "k3s routes only its --cluster-cidr: give the pools the pod CIDR's IP family, inside cluster.podCidr");
+      }
     }
+    // Calico refuses a pool whose CIDR overlaps another pool's.
+    const other = parsed === undefined ? -1 : blocks.findIndex((b) => b !== undefined && cidrsOverlap(b, parsed));
+    if (parsed !== undefined && other >= 0) {
+      p.problem("cidr", cidr, `overlaps ipPools[${other}] (${pools[other]?.cidr ?? ""})`, "give each pool its own block: Calico refuses overlapping IP pools");
+    }
+    blocks.push(parsed);
     pools.push({
       name,
       cidr,

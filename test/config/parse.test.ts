@@ -333,3 +333,69 @@ describe("loadStackConfig", () => {
     }
   });
 });
+
+describe("parseStackConfig refuses what the target would refuse (issue 11, defect 11)", () => {
+  const msg = (raw: RawStackConfig, stack = "dev"): string => userErrorOf(() => parseStackConfig(raw, stack, { secretsRequired: false }));
+  const withCalico = (calico: unknown): RawStackConfig => ({ ...multipass, [`${NS}:calico`]: calico });
+
+  it("overlapping IP pools", () => {
+    const m = msg(withCalico({ ipPools: [{ cidr: "10.42.0.0/17" }, { name: "b", cidr: "10.42.64.0/18" }, { name: "c", cidr: "10.42.128.0/17" }] }));
+    expect(m).toContain(`${NS}:calico.ipPools[1].cidr: overlaps ipPools[0] (10.42.0.0/17) (value: "10.42.64.0/18"). Hint: give each pool its own block: Calico refuses overlapping IP pools`);
+    expect(m).not.toContain("ipPools[2]");
+  });
+  it("an IPv6 pod CIDR with an IPv4 service CIDR, or with IPv4 pools", () => {
+    const v6 = { ...multipass, [`${NS}:cluster`]: { type: "multipass", podCidr: "fd00:42::/56" } };
+    expect(msg(v6)).toContain(`${NS}:cluster.serviceCidr: is IPv4 but the pod CIDR fd00:42::/56 is IPv6 (value: "10.43.0.0/16"). Hint: give pods and services blocks of the same IP family`);
+    const both = { ...multipass, [`${NS}:cluster`]: { type: "multipass", podCidr: "fd00:42::/56", serviceCidr: "fd00:43::/112" } };
+    // The default pool follows the pod CIDR's family, with Calico's IPv6 block size.
+    expect(parseStackConfig(both, "dev").calico.ipPools).toEqual([{ name: "default-ipv6-ippool", cidr: "fd00:42::/56", encapsulation: "VXLANCrossSubnet", natOutgoing: "Enabled", blockSize: 122 }]);
+    expect(msg({ ...both, [`${NS}:calico`]: { ipPools: [{ cidr: "10.42.0.0/16" }] } })).toContain(
+      `${NS}:calico.ipPools[0].cidr: is IPv4 but the cluster pod CIDR fd00:42::/56 is IPv6 (value: "10.42.0.0/16")`,
+    );
+  });
+  it("a bridgeCidr inside the pod or service CIDR, or 0.0.0.0/0", () => {
+    const bridge = (bridgeCidr: string): RawStackConfig => ({ ...multipass, [`${NS}:registry`]: { bridgeCidr } });
+    expect(msg(bridge("10.42.7.0/24"))).toContain(`${NS}:registry.bridgeCidr: overlaps the cluster's pod CIDR (cluster.podCidr) 10.42.0.0/16 (value: "10.42.7.0/24")`);
+    expect(msg(bridge("10.43.0.0/24"))).toContain(`${NS}:registry.bridgeCidr: overlaps the cluster's service CIDR (cluster.serviceCidr) 10.43.0.0/16`);
+    expect(msg(bridge("0.0.0.0/0"))).toContain(`${NS}:registry.bridgeCidr: is wider than /8: the policies would allow every address as the multipass bridge subnet (value: "0.0.0.0/0")`);
+    expect(msg(bridge("0.0.0.0/0"))).toContain("overlaps the cluster's pod CIDR");
+    expect(parseStackConfig(bridge("10.91.52.0/24"), "dev").policies.registry.cidrs).toEqual(["10.91.52.0/24"]);
+  });
+  it("external registry cidrs of 0.0.0.0/0 or inside the pod CIDR", () => {
+    const reg = (cidrs: string[]): RawStackConfig => ({ ...ssh, [`${NS}:registry`]: { ...(ssh[`${NS}:registry`] as object), cidrs } });
+    const m = msg(reg(["10.0.1.5/32", "0.0.0.0/0", "::/0"]), "prod");
+    expect(m).toContain(`${NS}:registry.cidrs[1]: is wider than /8: the policies would allow every address as the registry's addresses`);
+    expect(m).toContain(`${NS}:registry.cidrs[2]: is wider than /16`);
+    expect(m).not.toContain("cidrs[0]");
+    expect(msg(reg(["10.42.0.9/32"]), "prod")).toContain(`${NS}:registry.cidrs[0]: overlaps the cluster's pod CIDR (cluster.podCidr) 10.42.0.0/16`);
+  });
+  it("a default namePrefix longer than multipass allows (a long stack name), and a given one that is no instance name", () => {
+    const stack = `s${"x".repeat(60)}`;
+    expect(msg(multipass, stack)).toContain(`${NS}:cluster.namePrefix: defaults to cb-<stack>, which is 64 characters long; VM names (<namePrefix>-worker-50) must fit in 63 (value: "cb-${stack}"). Hint: set cluster.namePrefix`);
+    expect(msg({ ...multipass, [`${NS}:cluster`]: { type: "multipass", namePrefix: "1cb" } })).toContain(`${NS}:cluster.namePrefix: is not a multipass instance name prefix`);
+    expect(msg(multipass, "dev-")).toContain(`${NS}:cluster.namePrefix: defaults to cb-<stack>, which is not a multipass instance name prefix`);
+    expect(parseStackConfig({ ...multipass, [`${NS}:cluster`]: { type: "multipass", namePrefix: "cb-long" } }, stack).cluster).toMatchObject({ namePrefix: "cb-long" });
+    expect(parseStackConfig(multipass, "Dev_2.eu").cluster).toMatchObject({ namePrefix: "cb-dev-2-eu" });
+  });
+  it("hosts '-', '.', '..' and other non-hosts for ssh and the registry", () => {
+    const sshWith = (cluster: object): RawStackConfig => ({ ...ssh, [`${NS}:cluster`]: { ...(ssh[`${NS}:cluster`] as object), ...cluster } });
+    for (const bad of ["-", ".", "..", "-oProxyCommand=x", "a..b", "host-", "999.1.1.1", "10.0.0.256", "a_b", "x".repeat(64)]) {
+      expect(msg(sshWith({ controlPlane: bad }), "prod"), bad).toContain(`${NS}:cluster.controlPlane: has an invalid format (value: ${JSON.stringify(bad)}). Hint: give a host name`);
+      expect(msg(sshWith({ workers: ["10.0.0.11", bad] }), "prod"), bad).toContain(`${NS}:cluster.workers[1]: has an invalid format`);
+      const reg = { ...ssh, [`${NS}:registry`]: { ...(ssh[`${NS}:registry`] as object), host: `${bad}:5000` } };
+      expect(msg(reg, "prod"), bad).toContain(`${NS}:registry.host: has an invalid format`);
+    }
+    for (const good of ["10.0.0.5", "node1", "node-1.example.com", "n.example.com."]) {
+      expect(parseStackConfig(sshWith({ controlPlane: good }), "prod", { secretsRequired: false }).cluster).toMatchObject({ controlPlane: good });
+    }
+  });
+  it("a cluster.image that multipass would read as an option (--bridged)", () => {
+    const img = (image: string): RawStackConfig => ({ ...multipass, [`${NS}:cluster`]: { type: "multipass", image } });
+    for (const bad of ["--bridged", "-n", "24.04 --bridged", ":24.04"]) {
+      expect(msg(img(bad)), bad).toContain(`${NS}:cluster.image: has an invalid format (value: ${JSON.stringify(bad)}). Hint: use a multipass image name such as 24.04`);
+    }
+    for (const good of ["24.04", "noble", "daily:24.04", "file:///var/images/noble.img", "https://cloud-images.ubuntu.com/noble/current/noble.img"]) {
+      expect(parseStackConfig(img(good), "dev").cluster).toMatchObject({ image: good });
+    }
+  });
+});
