@@ -162,7 +162,7 @@ spec: { tier: nope, selector: all(), ingress: [{ action: Allow }] }
       const r = await cli(args, dir);
       expect(r.code, args.join(" ")).toBe(1);
       expect(r.err).toContain("2 problems found");
-      expect(r.err).toContain("new/broken.yaml: GlobalNetworkPolicy/bad-port: spec.ingress[0].destination.ports[0]: port out of range (value: 99999). Hint: use 0-65535");
+      expect(r.err).toContain("new/broken.yaml: GlobalNetworkPolicy/bad-port: spec.ingress[0].destination.ports[0]: port number 99999 is out of range: must be between 1 and 65535 (value: 99999). Hint: use a port between 1 and 65535");
       expect(r.err).toContain('new/broken.yaml: NetworkPolicy/shop/lost: spec.tier: tier "nope" has no Tier object');
     }
     // A rule the engine cannot decide offline is not a user error: it is reported in the output.

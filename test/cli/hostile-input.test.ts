@@ -212,3 +212,27 @@ describe("explain --port (defect 13)", () => {
     });
   }
 });
+
+describe("every problem of a rejected manifest object (defect 13)", () => {
+  it("report lists all of them, not only the first the analysis met", async () => {
+    const cwd = temp();
+    writeFileSync(
+      join(cwd, "bad.yaml"),
+      `apiVersion: projectcalico.org/v3
+kind: GlobalNetworkPolicy
+metadata: { name: bad }
+spec:
+  selector: all(
+  ingress:
+    - { action: Allow, protocol: TCP, destination: { ports: [99999] } }
+    - { action: Jump }
+`,
+    );
+    const r = await cli(cwd, "report", "--manifests", "bad.yaml");
+    expect(r.code).toBe(1);
+    expect(r.err).toContain("3 problems found");
+    expect(r.err).toContain("bad.yaml: GlobalNetworkPolicy/bad: spec.selector: invalid selector");
+    expect(r.err).toContain("bad.yaml: GlobalNetworkPolicy/bad: spec.ingress[0].destination.ports[0]: port number 99999 is out of range");
+    expect(r.err).toContain('bad.yaml: GlobalNetworkPolicy/bad: spec.ingress[1].action: must be one of Allow, Deny, Log, Pass (value: "Jump")');
+  });
+});

@@ -8,7 +8,8 @@
 import { existsSync } from "node:fs";
 import { join } from "node:path";
 import type { CalicoMinor, PolicySettings } from "../../config/types.js";
-import { UserError } from "../../model/problem.js";
+import { type Problem, UserError } from "../../model/problem.js";
+import { validateResource } from "../../model/validate/index.js";
 import { loadInventory, loadManifests } from "../../analysis/analyse.js";
 import { type Inventory, mergeInventories } from "../../analysis/inventory.js";
 import { type SourcedObject, readPolicies } from "../../analysis/policies.js";
@@ -123,8 +124,45 @@ export function loadInput(flags: InputFlags, cwd: string): LoadedInput {
  */
 export function assertAnalysable(...inputs: ReadonlyArray<readonly SourcedObject[]>): void {
   // Each input on its own: a Tier in one side of a diff does not excuse its absence in the other.
-  const rejected = inputs.flatMap((objects) => readPolicies(objects).rejected);
+  const rejected = inputs.flatMap((objects) => withEveryProblem(objects, readPolicies(objects).rejected));
   if (rejected.length > 0) throw new UserError(rejected);
+}
+
+/**
+ * The analysis stops reading an object at its first problem; the user should fix them all in one round, so
+ * each rejected object is also run through validateResource, which finds every problem. Its list replaces
+ * the reader's when it covers the reader's field, and is added to it otherwise.
+ */
+/** `Kind/namespace/name`, as readPolicies names an object in its problems. */
+function objectName(o: unknown): string {
+  const obj = (typeof o === "object" && o !== null ? o : {}) as { kind?: unknown; metadata?: unknown };
+  const m = (typeof obj.metadata === "object" && obj.metadata !== null ? obj.metadata : {}) as { name?: unknown; namespace?: unknown };
+  const ns = typeof m.namespace === "string" ? `${m.namespace}/` : "";
+  return `${String(obj.kind)}/${ns}${typeof m.name === "string" ? m.name : ""}`;
+}
+
+function withEveryProblem(objects: readonly SourcedObject[], rejected: readonly Problem[]): Problem[] {
+  const byKey = new Map<string, SourcedObject>();
+  for (const o of objects) {
+    const key = `${o.file ?? ""}\u0000${objectName(o.object)}`;
+    if (!byKey.has(key)) byKey.set(key, o);
+  }
+  const out: Problem[] = [];
+  const done = new Set<string>();
+  for (const r of rejected) {
+    const key = `${r.file ?? ""}\u0000${r.object ?? ""}`;
+    const source = r.path === "spec.tier" ? undefined : byKey.get(key);
+    if (source === undefined) {
+      out.push(r);
+      continue;
+    }
+    if (done.has(key)) continue;
+    done.add(key);
+    const all = validateResource(source.object).map((p) => ({ ...p, object: r.object, ...(r.file === undefined ? {} : { file: r.file }) }) as Problem);
+    if (!all.some((p) => p.path === r.path)) out.push(r);
+    out.push(...all);
+  }
+  return out;
 }
 
 export function parseFormat(v: string | undefined, allowed: readonly string[] = FORMATS): Format {
