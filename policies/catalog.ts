@@ -7,6 +7,8 @@ import { existsSync, readdirSync } from "node:fs";
 import { dirname, join } from "node:path";
 import { fileURLToPath, pathToFileURL } from "node:url";
 import { BASELINE_TIERS } from "../src/config/types.js";
+import { readInputFile } from "../src/io/files.js";
+import { parseCases, type CasesFile } from "../src/model/cases.js";
 import { UserError, type Problem } from "../src/model/problem.js";
 import type { BaselinePolicy } from "./types.js";
 
@@ -112,6 +114,18 @@ export async function loadCatalog(dir: string): Promise<CatalogEntry[]> {
   }
   if (problems.length > 0) throw new UserError(problems, "the policy catalog has problems");
   return entries;
+}
+
+/**
+ * Reads and parses an entry's cases file (relative to `root`, the repository root by default). A missing
+ * file is a UserError naming it, with what to write there (every policy ships with its cases).
+ */
+export function loadCases(entry: CatalogEntry, root: string = join(POLICIES_DIR, "..")): CasesFile {
+  const text = readInputFile(join(root, entry.casesFile), entry.casesFile, {
+    what: "cases file",
+    missingHint: `every policy needs one: create ${entry.casesFile} with a \`cases:\` list of flows ${entry.file} must allow or deny (README "Add a policy: one file plus one cases file")`,
+  });
+  return parseCases(text, entry.casesFile);
 }
 
 /** Every baseline policy, tier by tier in evaluation order, files sorted by name. */

@@ -4,13 +4,13 @@ import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { parse } from "yaml";
 import { describe, it } from "vitest";
-import { CATALOG, POLICIES_DIR } from "../../policies/catalog.js";
+import { CATALOG, POLICIES_DIR, loadCases } from "../../policies/catalog.js";
 import { analyse } from "../../src/analysis/analyse.js";
 import { expectFlow } from "../../src/analysis/expect-flow.js";
 import { parseInventory } from "../../src/analysis/inventory.js";
 import { loadStackConfig } from "../../src/config/index.js";
 import { BASELINE_TIERS } from "../../src/config/types.js";
-import { formatEndpoint, parseCases } from "../../src/model/cases.js";
+import { formatEndpoint } from "../../src/model/cases.js";
 import { synthBaseline } from "../../src/rendering/synth.js";
 import { calicoConfigObjects } from "../../src/facts/index.js";
 
@@ -31,7 +31,7 @@ const model = analyse({ objects, inventory });
 
 for (const entry of CATALOG) {
   describe(entry.casesFile, () => {
-    for (const c of parseCases(readFileSync(join(ROOT, entry.casesFile), "utf8"), entry.casesFile).cases) {
+    for (const c of loadCases(entry).cases) {
       it(`${c.name} (${formatEndpoint(c.from)} -> ${formatEndpoint(c.to)} ${String(c.protocol)}${c.port === undefined ? "" : ` ${c.port}`}: ${c.expect})`, () => {
         const flow = expectFlow(model).from(formatEndpoint(c.from)).to(formatEndpoint(c.to));
         if (c.port === undefined) flow.protocol(c.protocol);

@@ -7,7 +7,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath, pathToFileURL } from "node:url";
 import { afterEach, describe, expect, it } from "vitest";
-import { loadCatalog } from "../../policies/catalog.js";
+import { type CatalogEntry, loadCases, loadCatalog } from "../../policies/catalog.js";
 import { userErrorOf } from "../components/helpers.js";
 
 const TYPES = pathToFileURL(fileURLToPath(new URL("../../policies/types.ts", import.meta.url))).href;
@@ -73,5 +73,12 @@ describe("loading the policy catalog", () => {
     expect(msg).toContain("policies/platform/throws.ts: cannot be loaded:");
     expect(msg).toContain("Hint: fix the error the policy file raises when it is imported");
     expect(msg).toMatch(/policies\/platform\/broken\.ts:5:\d+: is not valid TypeScript/);
+  });
+  it("a missing cases file names the file and says what to write there", () => {
+    const dir = catalogDir({});
+    const entry = { policy: { tier: "platform", name: "orphan", build: () => undefined }, file: "policies/platform/orphan.ts", casesFile: "policies/platform/orphan.cases.yaml" } as unknown as CatalogEntry;
+    expect(userErrorOf(() => loadCases(entry, dir))).toBe(
+      "1 problem found\n  - policies/platform/orphan.cases.yaml: cannot read the cases file: no such file or directory (ENOENT). Hint: every policy needs one: create policies/platform/orphan.cases.yaml with a `cases:` list of flows policies/platform/orphan.ts must allow or deny (README \"Add a policy: one file plus one cases file\")",
+    );
   });
 });
