@@ -109,7 +109,7 @@ export class Port {
     return Port.icmpOf(Protocol.ICMPV6, match);
   }
 
-  // Well-known ports of the cluster's control plane and of Calico (../shared/CALICO.md §3, §5).
+  // Well-known ports of the cluster's control plane and of Calico (Calico docs: getting-started/kubernetes/requirements, "Network requirements"; operations/monitor/monitor-component-metrics).
   static readonly DNS_UDP = Port.udp(53);
   static readonly DNS_TCP = Port.tcp(53);
   static readonly KUBE_APISERVER = Port.tcp(6443);

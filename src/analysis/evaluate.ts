@@ -3,7 +3,7 @@
  * policy pipeline, with the trail that decided it. This is the reference semantics; the connectivity
  * engine must agree with it (property-tested).
  *
- * Pipeline (../shared/CALICO.md §3; felix/rules/endpoints.go):
+ * Pipeline (docs.tigera.io network-policy/policy-tiers/tiered-policy; projectcalico/calico felix/rules/endpoints.go):
  * - Egress is evaluated at the source endpoint, ingress at the destination; both must allow.
  * - Per endpoint and direction: tiers in order; a tier applies only if one of its policies selects the
  *   endpoint and governs the direction. Inside a tier policies run by order, then name; within a

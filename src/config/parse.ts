@@ -72,7 +72,7 @@ const INVENTORY_PATH = {
 };
 const IMAGE_TAG = { pattern: /^[A-Za-z0-9_][A-Za-z0-9_.-]{0,127}$/, hint: "give an image tag such as v1.9.1" };
 
-/** Namespaces the docs' default-deny leaves alone (CALICO.md section 4); 3.30 still has calico-apiserver. */
+/** Namespaces the docs' default-deny leaves alone (docs.tigera.io network-policy/get-started/kubernetes-default-deny, `deny-app-policy`); 3.30 still has calico-apiserver. */
 function defaultExcludedNamespaces(minor: CalicoMinor): string[] {
   // Up to 3.30 the Calico API server runs in its own namespace (calico-system from 3.31).
   return minor === "3.30" ? ["calico-apiserver", ...DEFAULT_DENY_EXCLUDED_NAMESPACES] : [...DEFAULT_DENY_EXCLUDED_NAMESPACES];
@@ -369,7 +369,7 @@ function parseCalico(f: Fields, cluster: ClusterConfig): CalicoConfig {
     );
   }
   // Native v3 mode defaults fields with MutatingAdmissionPolicy, which Kubernetes serves from 1.34 on
-  // (CALICO.md section 2); the program switches it on for the k3s it installs.
+  // (docs.tigera.io calico/3.32 operations/native-v3-crds); the program switches it on for the k3s it installs.
   const k3sVersion = cluster.type === "kubeconfig" ? undefined : cluster.k3sVersion;
   const k8sMinor = k3sVersion === undefined ? undefined : /^v1\.([0-9]+)\./.exec(k3sVersion)?.[1];
   if (crds === "v3" && k8sMinor !== undefined && Number(k8sMinor) < 34) {

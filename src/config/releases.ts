@@ -1,6 +1,6 @@
 /**
  * Calico releases the product knows, with the Tigera operator release each one ships
- * (projectcalico/calico `charts/tigera-operator/values.yaml` at the tag; CALICO.md section 0).
+ * (projectcalico/calico `charts/tigera-operator/values.yaml` at the tag).
  * A Calico patch release not listed here needs `calico.operatorVersion` in config.
  */
 import type { CalicoCrds, CalicoMinor, FailsafePortConfig } from "./types.js";
@@ -15,7 +15,7 @@ export const DEFAULT_CALICO_VERSION = "3.32.1";
 
 export const CALICO_MINORS: readonly CalicoMinor[] = ["3.30", "3.31", "3.32"];
 
-/** Public sources of the images (CALICO.md section 1: quay.io for 3.30+). */
+/** Public sources of the images (quay.io for 3.30+: the release's `releases.json` in tigera/docs). */
 export const UPSTREAM_REGISTRY = "quay.io";
 
 export const TIGERA_CHART_REPO = "https://docs.tigera.io/calico/charts";
@@ -23,7 +23,7 @@ export const NODE_EXPORTER_CHART_REPO = "https://prometheus-community.github.io/
 export const NODE_EXPORTER_CHART_VERSION = "4.45.3";
 export const NODE_EXPORTER_IMAGE_TAG = "v1.9.1";
 
-/** Upstream manifest URLs for `calico.install: manifest` (CALICO.md section 1, "Manifests"). */
+/** Upstream manifest URLs for `calico.install: manifest` (docs.tigera.io calico/3.3x getting-started/kubernetes/self-managed-onprem/onpremises). */
 export function defaultManifests(
   version: string,
   minor: CalicoMinor,

@@ -163,7 +163,7 @@ export interface FailsafePortConfig {
 /** How the Tigera operator is installed. */
 export type OperatorInstall = "helm" | "manifest";
 
-/** Which CRD flavour a 3.32 cluster uses (CALICO.md section 2); earlier minors always use `v1` + API server. */
+/** Which CRD flavour a 3.32 cluster uses (docs.tigera.io calico/3.32 operations/native-v3-crds); earlier minors always use `v1` + API server. */
 export type CalicoCrds = "v1" | "v3";
 
 export type IpPoolEncapsulation = "IPIPCrossSubnet" | "IPIP" | "VXLAN" | "VXLANCrossSubnet" | "None";

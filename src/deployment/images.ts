@@ -3,7 +3,7 @@
  * ImageMirror copies this list, the Installation/chart values point at the same references, and tests
  * check both against each other.
  *
- * Calico semantics (CALICO.md section 1, OP pkg/components/calico.go): the operator composes every Calico
+ * Calico semantics (tigera/operator pkg/components/calico.go and references.go): the operator composes every Calico
  * image as `<registry><imagePath>/<imagePrefix><name>:<calico tag>`; we keep the upstream paths (`calico`,
  * `tigera`) so `Installation.registry` alone moves every image, and the operator's own image is moved by the
  * chart's `tigeraOperator.registry` (or a manifest rewrite), since `Installation.registry` does not touch it.

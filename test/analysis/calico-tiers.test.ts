@@ -308,7 +308,7 @@ spec: { stagedAction: Delete, selector: app == "web" }
     }
   });
 
-  it("Kubernetes NetworkPolicy runs in the default tier at order 1000, before a Calico policy of order 2000 (CALICO.md §3; PC k8s conversion)", () => {
+  it("Kubernetes NetworkPolicy runs in the default tier at order 1000, before a Calico policy of order 2000 (PC libcalico-go k8s conversion, model/policy.go)", () => {
     const m = modelOf(`
 apiVersion: projectcalico.org/v3
 kind: NetworkPolicy
@@ -366,7 +366,7 @@ spec:
     expect(verdict(m, "other/client", "shop/db", 5432)).toBe(false); // other namespace: not in scope
   });
 
-  it("a global notSelector matches traffic from outside the cluster; a selector never does unless a network set holds the address (CALICO.md §3; PC getEndpointSelector adds no namespace for a global policy)", () => {
+  it("a global notSelector matches traffic from outside the cluster; a selector never does unless a network set holds the address (PC getEndpointSelector adds no namespace for a global policy)", () => {
     const rule = (side: string): string => `
 apiVersion: projectcalico.org/v3
 kind: GlobalNetworkPolicy
@@ -801,7 +801,7 @@ spec:
     expect(verdict(m, "host:worker", "net:8.8.8.8", 53, "UDP")).toBe(false); // the default outbound 53 is replaced
   });
 
-  it("automatic host endpoints carry projectcalico-default-allow: allowed until a policy selects them (CALICO.md §3 auto HEPs)", () => {
+  it("automatic host endpoints carry projectcalico-default-allow: allowed until a policy selects them (TD reference/host-endpoints/overview, automatic host endpoints)", () => {
     const m = modelOf(`
 apiVersion: projectcalico.org/v3
 kind: KubeControllersConfiguration
@@ -823,7 +823,7 @@ spec:
     expect(m.byRef.get("host:worker")![0]!.labels).toMatchObject({ role: "worker", "projectcalico.org/created-by": "calico-kube-controllers" });
   });
 
-  it("host-networked pods are their node; host to a pod on the same node is always allowed (CALICO.md §3)", () => {
+  it("host-networked pods are their node; host to a pod on the same node is always allowed (TD reference/host-endpoints/overview: host to local pod traffic is always allowed)", () => {
     const inv = parseInventory({
       namespaces: [{ name: "shop", workloads: [{ name: "db", labels: { app: "db" }, node: "worker" }] }],
       nodes: [{ name: "worker", ips: ["10.0.0.11"] }, { name: "control", ips: ["10.0.0.10"] }],

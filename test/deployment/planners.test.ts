@@ -102,7 +102,7 @@ describe("planImages", () => {
     const spec = installationSpec(c.calico, "10.0.0.5:5000");
     const planned = new Set(mirrorTargets(planImages(c), "10.0.0.5:5000").map((i) => i.target));
     for (const name of calicoImageNames(c.calico)) {
-      // <registry><imagePath>/<name>:<tag> (CALICO.md section 1).
+      // <registry><imagePath>/<name>:<tag> (tigera/operator pkg/components/references.go).
       expect(planned.has(`${String(spec["registry"])}${String(spec["imagePath"])}/${name}:v${c.calico.version}`)).toBe(true);
     }
     expect(spec["kubeletVolumePluginPath"]).toBe("/var/lib/kubelet");

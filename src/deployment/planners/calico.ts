@@ -39,7 +39,7 @@ export function installationSpec(calico: CalicoConfig, registryHost: string): Re
   return {
     variant: "Calico",
     // Trailing slash: v1.40 appends one when missing, v1.42 joins paths; with it both compose
-    // `<host>/calico/<name>:<tag>` (CALICO.md section 1).
+    // `<host>/calico/<name>:<tag>` (tigera/operator api/v1/installation_types.go, pkg/components/references.go).
     registry: `${registryHost}/`,
     imagePath: "calico",
     imagePullSecrets: [{ name: PULL_SECRET_NAME }],
@@ -86,7 +86,7 @@ export function operatorChartValues(calico: CalicoConfig, registryHost: string):
   };
 }
 
-/** The CRD chart 3.32 ships separately (CALICO.md section 1); earlier minors carry CRDs in the operator chart. */
+/** The CRD chart 3.32 ships separately (projectcalico/calico v3.32.1 charts/crd.projectcalico.org.v1/README.md); earlier minors carry CRDs in the operator chart. */
 export function crdChartName(calico: CalicoConfig): string | undefined {
   if (calico.minor !== "3.32") return undefined;
   return calico.crds === "v3" ? "projectcalico.org.v3" : "crd.projectcalico.org.v1";

@@ -25,7 +25,7 @@ export type K3sRole =
       readonly tlsSan?: string;
       /**
        * Serve MutatingAdmissionPolicy, which Calico 3.32's native projectcalico.org/v3 CRD mode uses for
-       * defaulting (CALICO.md section 2).
+       * defaulting (docs.tigera.io calico/3.32 operations/native-v3-crds).
        */
       readonly mutatingAdmissionPolicy?: boolean;
     }

@@ -8,7 +8,7 @@ export { MONITORING_NAMESPACE };
 /**
  * prometheus-node-exporter chart values: the image (and the optional kube-rbac-proxy sidecar) from the
  * private registry, pulled with the namespace's pull Secret. node-exporter is host-networked, so it
- * listens on each node's IP:9100 (CALICO.md section 6).
+ * listens on each node's IP:9100 (prometheus-community/helm-charts charts/prometheus-node-exporter values.yaml: hostNetwork true, service.port 9100).
  */
 export function nodeExporterValues(n: NodeExporterConfig, registryHost: string): Record<string, unknown> {
   return {

@@ -1,6 +1,6 @@
 /**
  * Applies the synthesised baseline, one ConfigGroup per chart: the tiers first, then each tier's policies.
- * Everything waits for the Calico API server, which serves projectcalico.org/v3 (CALICO.md section 2).
+ * Everything waits for the Calico API server, which serves projectcalico.org/v3 (docs.tigera.io operations/install-apiserver; projectcalico/calico#8510).
  *
  * The namespaces the namespaced policies need (declared in the stack's inventory, `00-namespaces.yaml`) come
  * first, each a NamespacePatch: server-side apply creates the namespace when it is missing and adopts it
