@@ -39,6 +39,18 @@ export function isSecret(v: unknown): v is SecretLeaf | DecryptedSecret {
   return v instanceof DecryptedSecret || isSecretLeaf(v);
 }
 
+/**
+ * A value as a problem may quote it: secrets, and maps that look like secrets (a `secure` key beside plain
+ * text), anywhere inside it become "<redacted>", so no error message echoes a secret.
+ */
+export function redact(v: unknown, depth = 0): unknown {
+  if (typeof v !== "object" || v === null) return v;
+  if (isSecret(v) || isMalformedSecret(v)) return "<redacted>";
+  if (depth > 20) return "…";
+  if (Array.isArray(v)) return v.map((x) => redact(x, depth + 1));
+  return Object.fromEntries(Object.entries(v).map(([k, x]) => [k, redact(x, depth + 1)]));
+}
+
 /** An object with a `secure` key that is no valid secret leaf: its other keys may hold plain text. */
 function isMalformedSecret(v: unknown): boolean {
   return typeof v === "object" && v !== null && !Array.isArray(v) && !isSecret(v) && "secure" in v;
@@ -103,7 +115,7 @@ export class Fields {
   static of(problems: Problem[], path: string, v: unknown): Fields {
     if (v === undefined || v === null) return new Fields(problems, path, {});
     if (!isObj(v) || isSecret(v)) {
-      problems.push({ path, value: v, message: `must be an object, not ${typeName(v)}`, hint: "write the keys under it as a YAML map" });
+      problems.push({ path, value: redact(v), message: `must be an object, not ${typeName(v)}`, hint: "write the keys under it as a YAML map" });
       return new Fields(problems, path, {});
     }
     return new Fields(problems, path, v);
@@ -118,7 +130,7 @@ export class Fields {
   }
 
   problem(key: string, value: unknown, message: string, hint: string): void {
-    this.problems.push({ path: key === "" ? this.path : this.at(key), value, message, hint });
+    this.problems.push({ path: key === "" ? this.path : this.at(key), value: redact(value), message, hint });
   }
 
   child(key: string): Fields {
@@ -213,7 +225,7 @@ export class Fields {
     v.forEach((item: unknown, i) => {
       const p = joinPath(this.at(key), i);
       if (typeof item !== "string" || item === "") {
-        this.problems.push({ path: p, value: item, message: "must be a non-empty string", hint: check?.hint ?? "give a text value" });
+        this.problems.push({ path: p, value: redact(item), message: "must be a non-empty string", hint: check?.hint ?? "give a text value" });
       } else if (check !== undefined && !check.pattern.test(item)) {
         this.problems.push({ path: p, value: item, message: "has an invalid format", hint: check.hint });
       } else {
@@ -289,7 +301,7 @@ export function checkCidr(problems: Problem[], path: string, v: unknown, version
   if (typeof v !== "string" || parsed === undefined || !parsed.hadPrefix) {
     problems.push({
       path,
-      value: v,
+      value: redact(v),
       message: "is not a CIDR",
       hint: "write an address block with its prefix length, e.g. 10.42.0.0/16",
     });
