@@ -232,6 +232,15 @@ function checkStructure(doc: Document.Parsed, file: string, lines: LineCounter):
     stack.pop();
     open.delete(top.node);
     const d = isAlias(top.node) || isScalar(top.node) ? top.max : top.max + 1;
+    // Through a memoised alias target the path is not on the stack: the computed depth counts it.
+    if (d + stack.length > MAX_NESTING_DEPTH) {
+      return {
+        file: lineOf(top.node),
+        path: "",
+        message: `nests maps and lists more than ${MAX_NESTING_DEPTH} levels deep`,
+        hint: `a Kubernetes object nests fewer than 20 levels; the limit is MAX_NESTING_DEPTH (${MAX_NESTING_DEPTH}, README "Limits")`,
+      };
+    }
     depth.set(top.node, d);
     const parent = stack[stack.length - 1];
     if (parent !== undefined) parent.max = Math.max(parent.max, d);
