@@ -15,7 +15,8 @@
  * Parsing reports every problem at once, each with the file and line (`file:12`), the field path
  * (`cases[3].port`), the bad value and a hint.
  */
-import { isMap, isScalar, isSeq, LineCounter, parseDocument, type Node as YamlNode } from "yaml";
+import { isMap, isScalar, isSeq, LineCounter, type Node as YamlNode } from "yaml";
+import { parseYamlDocuments } from "../io/yaml.js";
 import { formatCidr, parseCidr } from "./net.js";
 import { PROTOCOL_NAMES, PROTOCOL_NUMBERS, type ProtocolName } from "./ports.js";
 import { UserError, type Problem } from "./problem.js";
@@ -111,23 +112,17 @@ function parseProtocol(v: unknown): ProtocolName | number | { error: string } {
  */
 export function parseCases(text: string, file: string): CasesFile {
   const lines = new LineCounter();
-  const doc = parseDocument(text, { lineCounter: lines, prettyErrors: false, uniqueKeys: true });
+  // Under the input limits (aliases, documents, nesting); syntax errors come back with their lines.
+  const docs = parseYamlDocuments(text, file, { lineCounter: lines, syntaxHint: "fix the YAML syntax (indentation, quotes, colons)" });
   const problems: Problem[] = [];
   const at = (node: YamlNode | null | undefined): string => {
     const offset = node?.range?.[0];
     return offset === undefined ? file : `${file}:${lines.linePos(offset).line}`;
   };
-  for (const e of doc.errors) {
-    problems.push({
-      file: `${file}:${e.linePos?.[0]?.line ?? 1}`,
-      path: "",
-      message: `not valid YAML: ${e.message.split("\n")[0] ?? e.code}`,
-      hint: "fix the YAML syntax (indentation, quotes, colons)",
-    });
+  if (docs.length > 1) {
+    throw new UserError([{ file: `${file}:${docs[1]?.line ?? 1}`, path: "", message: "holds more than one YAML document", hint: "a cases file is one map with a `cases:` list; remove the extra --- document" }], `${file}: invalid cases file`);
   }
-  if (problems.length > 0) throw new UserError(problems, `${file}: invalid cases file`);
-
-  const root = doc.contents;
+  const root = docs[0]?.doc.contents ?? null;
   if (!isMap(root) || !isSeq(root.get("cases", true))) {
     throw new UserError(
       [{ file: at(root), path: "cases", message: "a cases file is a map with a `cases:` list", hint: "start the file with `cases:` and list flows under it" }],

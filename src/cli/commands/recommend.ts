@@ -7,7 +7,7 @@
  * not declare (the entries to add are printed; `npm test` rejects the cases until they are added);
  * 3 the self-check failed (nothing written); 1 user error.
  */
-import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
+import { existsSync } from "node:fs";
 import { dirname, isAbsolute, join, relative } from "node:path";
 import { UserError } from "../../model/problem.js";
 import { isDns1123Label } from "../../model/validate/context.js";
@@ -24,7 +24,9 @@ import { replayFlows } from "../../analysis/flows/replay.js";
 import { evaluatorForManifests } from "../../analysis/flows/evaluator-adapter.js";
 import { formatInventoryGaps, inventoryGaps } from "../../analysis/flows/inventory-gaps.js";
 import { EMPTY_INVENTORY, type Inventory, parseInventory } from "../../analysis/inventory.js";
-import { parse as parseYaml } from "yaml";
+import { readInputFile } from "../../io/files.js";
+import { ensureDir, writeFileAtomic } from "../../io/write.js";
+import { parseYamlDocuments } from "../../io/yaml.js";
 import type { CliIo } from "../main.js";
 import { EXIT, exitHelp } from "../exit-codes.js";
 
@@ -56,7 +58,8 @@ function declaredInventory(outDir: string, cwd: string): { inventory: Inventory;
   const path = join(outDir, "inventory.yaml");
   const file = relative(cwd, path) || path;
   if (!existsSync(path)) return { inventory: EMPTY_INVENTORY, file };
-  return { inventory: parseInventory(parseYaml(readFileSync(path, "utf8")) as unknown, file), file };
+  const docs = parseYamlDocuments(readInputFile(path, file, { what: "inventory file" }), file);
+  return { inventory: parseInventory(docs[0]?.value ?? null, file), file };
 }
 
 export async function run(args: string[], io: CliIo): Promise<number> {
@@ -132,9 +135,10 @@ export async function run(args: string[], io: CliIo): Promise<number> {
       throw new UserError(existing.map((t) => ({ path: "--out", value: relative(io.cwd, t.file), message: "file exists", hint: "pass --force to overwrite, or --out another policies directory" })));
     }
     for (const t of targets) {
-      mkdirSync(dirname(t.file), { recursive: true });
-      writeFileSync(t.file, t.content);
-      io.out(`wrote ${relative(io.cwd, t.file)}`);
+      const shown = relative(io.cwd, t.file) || t.file;
+      ensureDir(dirname(t.file), dirname(shown), "--out");
+      writeFileAtomic(t.file, t.content, shown, { field: "--out", overwrite: true });
+      io.out(`wrote ${shown}`);
     }
   }
   if (!rendered.files.some((f) => f.path.endsWith(".cases.yaml"))) io.out("note: no flow has a cases-file reference (<ns>/<workload>, host:, net:), so no cases file was written");
