@@ -3,6 +3,7 @@
  * `run(args: string[], io: CliIo): Promise<number>` (the exit code) and a one-line `summary`.
  */
 import { fileURLToPath } from "node:url";
+import { fsProblem, isFsError } from "../io/fs-errors.js";
 import { UserError } from "../model/problem.js";
 import { EXIT } from "./exit-codes.js";
 
@@ -43,25 +44,32 @@ async function usage(): Promise<string> {
 }
 
 export async function main(argv: string[], io: CliIo = defaultIo): Promise<number> {
-  const [name, ...rest] = argv;
-  if (name === undefined || name === "--help" || name === "-h" || name === "help") {
-    if (name === undefined) {
-      io.err(await usage());
+  try {
+    const [name, ...rest] = argv;
+    if (name === undefined || name === "--help" || name === "-h" || name === "help") {
+      if (name === undefined) {
+        io.err(await usage());
+        return EXIT.ERROR;
+      }
+      io.out(await usage());
+      return EXIT.OK;
+    }
+    const load = COMMANDS[name];
+    if (load === undefined) {
+      io.err(`calico-baseline: unknown command "${name}"\n${await usage()}`);
       return EXIT.ERROR;
     }
-    io.out(await usage());
-    return EXIT.OK;
-  }
-  const load = COMMANDS[name];
-  if (load === undefined) {
-    io.err(`calico-baseline: unknown command "${name}"\n${await usage()}`);
-    return EXIT.ERROR;
-  }
-  try {
     return await (await load()).run(rest, io);
   } catch (e) {
     if (e instanceof UserError) {
       io.err(e.message);
+      return EXIT.ERROR;
+    }
+    // A file-system failure no command anticipated (a full or read-only temporary directory, say) is still
+    // the user's to fix: say which path and why, not a stack trace.
+    if (isFsError(e)) {
+      const path = typeof e.path === "string" ? e.path : "";
+      io.err(new UserError([fsProblem(e, `cannot ${e.syscall ?? "access"} ${path}`.trim(), path, "write")]).message);
       return EXIT.ERROR;
     }
     throw e;

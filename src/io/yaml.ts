@@ -189,6 +189,19 @@ function checkStructure(doc: Document.Parsed, file: string, lines: LineCounter):
       continue;
     }
     if (n.anchor !== undefined && n.anchor !== null) anchors.set(n.anchor, n);
+    if (isMap(n)) {
+      for (const pair of n.items) {
+        const key = isAlias(pair.key) ? anchors.get(pair.key.source) : pair.key;
+        if (isMap(key) || isSeq(key)) {
+          return {
+            file: lineOf(pair.key as YamlNode),
+            path: "",
+            message: "has a map or a list as a map key",
+            hint: "Kubernetes objects (and JSON) take text keys: write the key as a string",
+          };
+        }
+      }
+    }
     // Push children reversed so they pop in document order.
     const kids = children(n, targets);
     for (let i = kids.length - 1; i >= 0; i--) order.push(kids[i] as YamlNode);

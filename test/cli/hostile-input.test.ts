@@ -236,3 +236,18 @@ spec:
     expect(r.err).toContain('bad.yaml: GlobalNetworkPolicy/bad: spec.ingress[1].action: must be one of Allow, Deny, Log, Pass (value: "Jump")');
   });
 });
+
+describe("a file-system failure no command anticipated (defect 7)", () => {
+  it("is a UserError naming the path, not a stack trace: diff --base with a missing temporary directory", async () => {
+    const saved = process.env["TMPDIR"];
+    process.env["TMPDIR"] = "/nonexistent-tmp-for-calico-baseline";
+    try {
+      const r = await cli(ROOT, "diff", "--base", "HEAD");
+      expect(r.code).toBe(1);
+      expect(r.err).toMatch(/\/nonexistent-tmp-for-calico-baseline\/calico-baseline-base-\w+: cannot mkdtemp .*: no such file or directory \(ENOENT\)\. Hint: /);
+    } finally {
+      if (saved === undefined) delete process.env["TMPDIR"];
+      else process.env["TMPDIR"] = saved;
+    }
+  }, 60_000);
+});

@@ -9,7 +9,7 @@ import fc from "fast-check";
 import { afterAll, describe, expect, it } from "vitest";
 import { loadManifests, parseManifestText } from "../../src/analysis/analyse.js";
 import { UserError } from "../../src/model/problem.js";
-import { expectResultOrUserError, params } from "./support.js";
+import { expectResultOrUserError, params, timeout } from "./support.js";
 import { aliasBomb, cyclicAlias, deepNesting, manyDocuments, wellFormed, yamlSoup } from "./yaml-arbitraries.js";
 
 const temps: string[] = [];
@@ -23,7 +23,7 @@ function parses(text: string): ReturnType<typeof parseManifestText> | UserError 
   return r;
 }
 
-describe("fuzz: parseManifestText", () => {
+describe("fuzz: parseManifestText", { timeout: timeout(600, 2000) }, () => {
   it("token soup: a result or a UserError naming the file and line", () => {
     fc.assert(fc.property(yamlSoup, (text) => void parses(text)), params(600));
   });
@@ -66,7 +66,7 @@ const tree = fc.array(
   { maxLength: 12 },
 );
 
-describe("fuzz: loadManifests over directories", () => {
+describe("fuzz: loadManifests over directories", { timeout: timeout(600, 2000) }, () => {
   it("any tree of files, directories and links: a result or a UserError, never a trace or a hang", () => {
     fc.assert(
       fc.property(tree, (entries) => {

@@ -12,7 +12,7 @@ import { POLICIES_DIR } from "../../policies/catalog.js";
 import { DecryptedSecret } from "../../src/config/fields.js";
 import { loadStackConfig, parseStackConfig, type RawStackConfig } from "../../src/config/index.js";
 import { UserError } from "../../src/model/problem.js";
-import { expectResultOrUserError, params } from "./support.js";
+import { expectResultOrUserError, params, timeout } from "./support.js";
 import { aliasBomb, cyclicAlias, deepNesting, yamlSoup } from "./yaml-arbitraries.js";
 
 const ROOT = join(POLICIES_DIR, "..");
@@ -85,7 +85,7 @@ function checkParse(raw: RawStackConfig, opts: { secretsRequired: boolean }): vo
   }
 }
 
-describe("fuzz: parseStackConfig", () => {
+describe("fuzz: parseStackConfig", { timeout: timeout(600, 2000) }, () => {
   it("mutations of the repository's stack configs: a config or a UserError with config paths, no secret echoed", () => {
     fc.assert(
       fc.property(fc.constantFrom(...SEEDS), fc.array(mutation, { minLength: 1, maxLength: 6 }), fc.boolean(), (seed, ms, secretsRequired) => {
@@ -113,7 +113,7 @@ describe("fuzz: parseStackConfig", () => {
   });
 });
 
-describe("fuzz: loadStackConfig", () => {
+describe("fuzz: loadStackConfig", { timeout: timeout(600, 2000) }, () => {
   it("any stack-file text: a config or a UserError naming the file, never a trace", () => {
     const dir = mkdtempSync(join(tmpdir(), "cb-fuzz-stack-"));
     temps.push(dir);

@@ -21,6 +21,11 @@ export function runs(dflt: number): number {
   return Number.isInteger(n) && n > 0 ? n : dflt;
 }
 
+/** A test timeout for a property of `dflt` runs: generous in npm test, scaled with FUZZ_RUNS. */
+export function timeout(dflt: number, msPerRun = 200): number {
+  return Math.max(60_000, runs(dflt) * msPerRun);
+}
+
 export function params(dflt: number): fc.Parameters<unknown> {
   return { seed: SEED, numRuns: runs(dflt), endOnFailure: true };
 }

@@ -32,7 +32,9 @@ describe("parseYamlDocuments", () => {
     expect(userErrorOf(() => parseYamlDocuments("ok: 1\nx: &s\n  inner:\n    - *s\n", "c.yaml"))).toContain('c.yaml:4: has a YAML alias inside the node it refers to (a cycle) (value: "*s")');
   });
   it("refuses more documents than MAX_DOCUMENTS_PER_FILE before parsing them", () => {
-    expect(parseYamlDocuments("a: 1\n---\n".repeat(MAX_DOCUMENTS_PER_FILE - 1), "f")).toHaveLength(MAX_DOCUMENTS_PER_FILE);
+    expect(parseYamlDocuments("a: 1\n---\n".repeat(999), "f")).toHaveLength(1000);
+    // Counted on the text: one marker too many is refused before the yaml library composes anything.
+    expect(userErrorOf(() => parseYamlDocuments("a: 1\n---\n".repeat(MAX_DOCUMENTS_PER_FILE + 1), "f.yaml"))).toContain(`f.yaml: holds more than ${MAX_DOCUMENTS_PER_FILE} YAML documents`);
     expect(userErrorOf(() => parseYamlDocuments("a: 1\n---\n".repeat(150_000), "f.yaml"))).toContain(`f.yaml: holds more than ${MAX_DOCUMENTS_PER_FILE} YAML documents`);
   });
   it("refuses nesting deeper than MAX_NESTING_DEPTH in every style, and through aliases", () => {
@@ -51,6 +53,10 @@ describe("parseYamlDocuments", () => {
     const text = `a: &a ${"[".repeat(half)}1${"]".repeat(half)}\nb: ${"[".repeat(half)}*a${"]".repeat(half)}\n`;
     expect(userErrorOf(() => parseYamlDocuments(text, "d.yaml"))).toContain(`nests maps and lists more than ${MAX_NESTING_DEPTH} levels deep`);
     expect(parseYamlDocuments(`${"[".repeat(MAX_NESTING_DEPTH - 1)}${"]".repeat(MAX_NESTING_DEPTH - 1)}`, "f")).toHaveLength(1);
+  });
+  it("refuses a map or list as a map key (JSON and Kubernetes take text keys), also through an alias", () => {
+    expect(userErrorOf(() => parseYamlDocuments("a: 1\n? [x, y]\n: z\n", "k.yaml"))).toContain("k.yaml:2: has a map or a list as a map key");
+    expect(userErrorOf(() => parseYamlDocuments("a: &m {x: 1}\nb: {*m : 2}\n", "k.yaml"))).toContain("has a map or a list as a map key");
   });
   it("lists every syntax error with its line", () => {
     const msg = userErrorOf(() => parseYamlDocuments("a: 1\na: 2\n---\nb: [\n", "s.yaml"));

@@ -744,7 +744,9 @@ export async function importFlowFile(path: string, format?: FlowFormat, displayN
   const stream = createReadStream(path, { highWaterMark: 1 << 20 });
   const decoder = new StringDecoder("utf8");
   let importer: FlowImporter | undefined;
-  let rest = "";
+  // The unfinished line, in pieces: a long line costs its length once, not once per chunk.
+  let rest: string[] = [];
+  let restLength = 0;
   let lineNumber = 0;
   const feed = (l: string): void => {
     lineNumber++;
@@ -756,16 +758,25 @@ export async function importFlowFile(path: string, format?: FlowFormat, displayN
   };
   try {
     for await (const chunk of stream) {
-      const s = rest + decoder.write(chunk as Buffer);
+      const s = decoder.write(chunk as Buffer);
       let start = 0;
       let nl = s.indexOf("\n", start);
       while (nl !== -1) {
-        feed(s.slice(start, nl));
+        if (rest.length === 0) feed(s.slice(start, nl));
+        else {
+          rest.push(s.slice(start, nl));
+          feed(rest.join(""));
+          rest = [];
+          restLength = 0;
+        }
         start = nl + 1;
         nl = s.indexOf("\n", start);
       }
-      rest = s.slice(start);
-      if (rest.length > MAX_FLOW_LINE_CHARS) {
+      if (start < s.length) {
+        rest.push(s.slice(start));
+        restLength += s.length - start;
+      }
+      if (restLength > MAX_FLOW_LINE_CHARS) {
         throw new UserError([
           {
             path: "--flows",
@@ -780,8 +791,8 @@ export async function importFlowFile(path: string, format?: FlowFormat, displayN
     if (e instanceof UserError || !isFsError(e)) throw e;
     throw new UserError([{ path: "--flows", value: path, message: `cannot read the flow file (${e.code ?? e.message})`, hint: "check the path given to --flows" }]);
   }
-  rest += decoder.end();
-  if (rest !== "") feed(rest);
+  const last = rest.join("") + decoder.end();
+  if (last !== "") feed(last);
   importer ??= new FlowImporter(format ?? detectFormat(path, undefined), displayName);
   return importer.finish();
 }
