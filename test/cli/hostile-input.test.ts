@@ -61,7 +61,9 @@ describe("synth --stack is a Pulumi stack name, never a path (defect 1)", () => 
   }
   it("accepts what Pulumi accepts: letters, digits, '-', '_', '.'", async () => {
     const cwd = project();
-    cpSync(join(cwd, "Pulumi.dev.yaml"), join(cwd, "Pulumi.Dev_2.eu-1.yaml"));
+    // Same VM names as dev (they default to cb-<stack>), so the dev inventory's nodes fit.
+    writeFileSync(join(cwd, "Pulumi.Dev_2.eu-1.yaml"), readFileSync(join(cwd, "Pulumi.dev.yaml"), "utf8").replace("  calico-baseline:cluster:\n", "  calico-baseline:cluster:\n    namePrefix: cb-dev\n"));
+    cpSync(join(cwd, "policies", "inventory.yaml"), join(cwd, "policies", "inventory.Dev_2.eu-1.yaml"));
     const r = await cli(cwd, "synth", "--stack", "Dev_2.eu-1");
     expect(r.err).toBe("");
     expect(r.code).toBe(0);
