@@ -226,7 +226,7 @@ build_consul() {
   # The five sub-modules at the versions consul's own go.mod requires.
   local subs=(api envoyextensions proto-public sdk troubleshoot) s req=()
   for s in "${subs[@]}"; do
-    local sv; sv="$(awk -v m="github.com/hashicorp/consul/$s" '$1==m{print $2; exit}' "$mod/go.mod")"
+    local sv; sv="$(awk -v m="github.com/hashicorp/consul/$s" '$1==m && $2 ~ /^v[0-9]/{print $2; exit}' "$mod/go.mod")"
     [ -n "$sv" ] || { echo "consul $v's go.mod requires no github.com/hashicorp/consul/$s" >&2; exit 1; }
     req+=("github.com/hashicorp/consul/$s@$sv")
   done
@@ -234,7 +234,7 @@ build_consul() {
   # Licence gate: v1.16.3 is the last MPL-2.0 release; refuse to build anything that is not MPL-2.0.
   local lic
   for lic in "$mod" $(for r in "${req[@]}"; do echo "$gomod/${r%@*}@${r#*@}"; done); do
-    grep -q "Mozilla Public License Version 2.0" "$lic/LICENSE" || {
+    grep -Eqi "Mozilla Public License,? version 2\.0" "$lic/LICENSE" || {
       echo "licence check failed: $lic/LICENSE is not MPL-2.0; this project builds only MPL-2.0 Consul" >&2; exit 1; }
     grep -qi "Business Source License" "$lic/LICENSE" && { echo "licence check failed: $lic is BUSL" >&2; exit 1; }
   done
