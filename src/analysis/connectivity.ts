@@ -16,8 +16,10 @@
 import { ConnInterner, ConnSet } from "./connset.js";
 import { type Peer, connsToward, endpointPeer, peerSpecMatches } from "./evaluate.js";
 import { type IpRange, IpSet, cutBySets, formatRange } from "./ipset.js";
+import type { Labels } from "./inventory.js";
 import type { Endpoint, Model, Stage, TierPolicies } from "./model.js";
-import { type Direction, type FailsafePort, type PeerSpec, type Rule, ruleConns } from "./policies.js";
+import { bestAnchor } from "./labels.js";
+import { type Direction, type FailsafePort, type PeerSpec, type Policy, type Rule, ruleConns } from "./policies.js";
 
 export interface PeerInfo {
   /**
@@ -55,16 +57,57 @@ export interface Connectivity {
   classAllowedId(srcClass: number, dstClass: number): number;
   /** Every ordered pair of different peers with something allowed (external→external excluded). */
   pairs(): Iterable<{ src: PeerInfo; dst: PeerInfo; conns: ConnSet }>;
-  /** Namespace (group) roll-up: union of allowed connections between members of two groups. */
-  groups(): { names: string[]; matrix: ConnSet[][] };
+  /**
+   * Namespace (group) roll-up: union of allowed connections between members of two groups. `matrix`
+   * rows are built on first access; `at`/`idAt` read one cell without building a row.
+   */
+  groups(): GroupRollUp;
 }
 
-/** Sparse directional results: per class a default id and the peer classes that differ from it. */
+export interface GroupRollUp {
+  readonly names: string[];
+  /** `matrix[src][dst]`, groups as in `names`. Each row is computed when first read. */
+  readonly matrix: ConnSet[][];
+  at(src: number, dst: number): ConnSet;
+  /** Interned id of `at(src, dst)`. */
+  idAt(src: number, dst: number): number;
+  /** Group pairs computed from their special class pairs (the rest come from default profiles). */
+  readonly corrected: number;
+  /** Distinct default profiles of groups. */
+  readonly profiles: number;
+}
+
+/**
+ * Sparse directional results: per class a default id and, per policed class, the peer classes whose
+ * result differs from it (`egress`: rows by source class, columns the destination classes;
+ * `ingress`: rows by destination class, columns the source classes).
+ */
 export interface Rows {
   readonly egressDefault: Uint32Array;
   readonly ingressDefault: Uint32Array;
-  readonly egressOverrides: ReadonlyArray<Map<number, number>>;
-  readonly ingressOverrides: ReadonlyArray<Map<number, number>>;
+  readonly egress: Overrides;
+  readonly ingress: Overrides;
+}
+
+/**
+ * Per row (a class), the peer classes with their own result: explicit entries in CSR arrays (peers
+ * ascending in a row), plus for a workload row a shared row toward external peer classes (`ext[row]`,
+ * an index into `shared`, or -1): workloads with the same rules toward external peers share it, so the
+ * results toward thousands of external ranges are stored once, not once per workload class. A row's
+ * explicit entries never name an external peer class when it has a shared row.
+ */
+export interface Overrides {
+  /** Row c's explicit entries are `offsets[c] .. offsets[c + 1] - 1`. */
+  readonly offsets: Int32Array;
+  readonly peers: Int32Array;
+  readonly ids: Uint32Array;
+  readonly ext: Int32Array;
+  readonly shared: readonly SharedRow[];
+  /** Number of entries, shared rows counted once per row using them. */
+  readonly size: number;
+  get(row: number, peer: number): number | undefined;
+  /** Explicit entries (ascending), then the shared row's. */
+  forEach(row: number, f: (peer: number, id: number) => void): void;
 }
 
 export interface ConnectivityOptions {
@@ -114,7 +157,8 @@ export function computeConnectivity(model: Model, opts: ConnectivityOptions = {}
   // Distinct rule peer specs; each rule refers to two of them.
   const specIndex = new Map<string, number>();
   const specs: PeerSpec[] = [];
-  const ruleSpecs = new Map<Rule, [number, number]>();
+  // Per policy and direction, the [source, destination] spec of each rule (flat), in rule order.
+  const policySpecs = new Map<Policy, { ingress: Int32Array; egress: Int32Array }>();
   const specOf = (s: PeerSpec): number => {
     const k = `${s.key}|${s.scopeNamespace ?? ""}`;
     let i = specIndex.get(k);
@@ -126,7 +170,8 @@ export function computeConnectivity(model: Model, opts: ConnectivityOptions = {}
     return i;
   };
   for (const p of model.policies) {
-    for (const r of [...(p.ingress ?? []), ...(p.egress ?? [])]) ruleSpecs.set(r, [specOf(r.source), specOf(r.destination)]);
+    const flat = (rules: readonly Rule[] | undefined): Int32Array => Int32Array.from((rules ?? []).flatMap((r) => [specOf(r.source), specOf(r.destination)]));
+    policySpecs.set(p, { ingress: flat(p.ingress), egress: flat(p.egress) });
   }
 
   // External ranges: cut at every IP predicate edge, then group by the predicates covering them.
@@ -150,7 +195,10 @@ export function computeConnectivity(model: Model, opts: ConnectivityOptions = {}
     }
   }
 
-  // Which peers each spec matches, as sorted index lists (sparse: most specs are namespace-scoped).
+  // Which peers each spec matches, as sorted index lists (sparse: most specs are namespace-scoped or
+  // name a label value). Candidates come from the namespace scope or from an index of the label values
+  // selectors are anchored on (`k == v`, `k in {...}`); peers with an address or pod networks (matched
+  // through network sets too), hosts and externals are always candidates.
   const n = peers.length;
   const byNamespace = new Map<string, number[]>();
   const nonWorkload: number[] = [];
@@ -162,14 +210,52 @@ export function computeConnectivity(model: Model, opts: ConnectivityOptions = {}
       else l.push(i);
     } else nonWorkload.push(i);
   }
+  // The label views a peer shows selectors (see selectorMatchesPeer): its own labels when selectable,
+  // else or also those of the network sets holding its address (or all of its pod networks).
+  const viewsOf = (i: number): Labels[] => {
+    const v = peerViews[i]!;
+    const out: Labels[] = [];
+    if (v.endpoint !== undefined && v.endpoint.selectable) out.push(v.endpoint.labels);
+    if (v.ip !== undefined) for (const s of model.networkSetsAt(v.ip)) out.push(s.view);
+    else if (v.endpoint?.within !== undefined) for (const s of model.networkSetsCovering(v.endpoint.within)) out.push(s.view);
+    return out;
+  };
+  const anchorKeys = new Set<string>();
+  for (const s of specs) for (const a of s.selector?.anchors ?? []) anchorKeys.add(a.key);
+  const byLabel = new Map<string, Map<string, number[]>>();
+  for (const k of anchorKeys) byLabel.set(k, new Map());
+  if (anchorKeys.size > 0) {
+    for (let i = 0; i < n; i++) {
+      for (const labels of viewsOf(i)) {
+        for (const [k, m] of byLabel) {
+          if (!Object.hasOwn(labels, k)) continue;
+          const v = labels[k]!;
+          const l = m.get(v);
+          if (l === undefined) m.set(v, [i]);
+          else if (l[l.length - 1] !== i) l.push(i);
+        }
+      }
+    }
+  }
   const everyone = Array.from({ length: n }, (_, i) => i);
   const specMatches: Int32Array[] = specs.map((s) => {
     if (s.selector === undefined && s.notSelector === undefined && s.nets === undefined && s.notNets === undefined && s.service === undefined) {
       return Int32Array.from(everyone);
     }
-    // A scoped positive selector cannot match an address-less workload of another namespace (a
-    // network set of that namespace could hold a workload's address, hence only address-less ones).
-    const candidates = s.scopeNamespace !== undefined ? [...(byNamespace.get(s.scopeNamespace) ?? []), ...nonWorkload].sort((a, b) => a - b) : everyone;
+    let candidates: number[];
+    const anchor = s.selector === undefined ? undefined : bestAnchor(s.selector.anchors, (k, v) => byLabel.get(k)!.get(v)?.length ?? 0);
+    if (anchor !== undefined) {
+      // The positive selector must match one of the peer's views, and it only matches views with
+      // the anchor label: only peers with such a view are candidates.
+      const m = byLabel.get(anchor.key)!;
+      const values = anchor.values;
+      if (values.length === 1) candidates = m.get(values[0]!) ?? [];
+      else candidates = [...new Set(values.flatMap((v) => m.get(v) ?? []))].sort((a, b) => a - b);
+    } else if (s.scopeNamespace !== undefined) {
+      // A scoped positive selector cannot match an address-less workload of another namespace (a
+      // network set of that namespace could hold a workload's address, hence only address-less ones).
+      candidates = [...(byNamespace.get(s.scopeNamespace) ?? []), ...nonWorkload].sort((a, b) => a - b);
+    } else candidates = everyone;
     const out: number[] = [];
     for (const i of candidates) if (peerSpecMatches(s, peerViews[i]!, model)) out.push(i);
     return Int32Array.from(out);
@@ -179,12 +265,13 @@ export function computeConnectivity(model: Model, opts: ConnectivityOptions = {}
     for (const i of list) matchedSpecs[i]!.push(si);
   });
 
-  // Programs (applicable policies) per endpoint, interned by content.
+  // Programs (applicable policies) per endpoint, interned by content (policies by their Felix rank).
+  const policyRank = new Map(model.policies.map((p, i) => [p, i] as const));
   const programKey = (e: Endpoint, dir: Direction): string => {
     const parts: string[] = [];
     for (const stage of ["untracked", "preDNAT", "normal"] as const) {
       if (e.kind === "workload" && stage !== "normal") continue;
-      for (const tp of model.applicable(e, dir, stage)) parts.push(`${stage}:${tp.tier.name}:${tp.policies.map((p) => p.id).join(",")}`);
+      for (const tp of model.applicable(e, dir, stage)) parts.push(`${stage[0]}${tp.tier.name}:${tp.policies.map((p) => policyRank.get(p) ?? p.id).join(",")}`);
     }
     return parts.join("|");
   };
@@ -225,12 +312,18 @@ export function computeConnectivity(model: Model, opts: ConnectivityOptions = {}
     classOf[i] = c;
   }
   const classCount = reps.length;
-  // Per spec, the classes it matches (members of a class agree on every spec).
+  // Per spec, the classes it matches (members of a class agree on every spec), ascending.
   const specClasses: Int32Array[] = specMatches.map((list) => {
     const out: number[] = [];
     for (const i of list) if (reps[classOf[i]!] === i) out.push(classOf[i]!);
-    return Int32Array.from(out);
+    return Int32Array.from(out).sort();
   });
+  const classExternal = Uint8Array.from(reps, (r) => (peers[r]!.kind === "external" ? 1 : 0));
+  const hasExternals = classExternal.includes(1);
+  // Per spec, its classes without and with only the external ones: rows of workloads toward external
+  // peers are shared between workloads whose rules toward externals are the same (see sharedKey).
+  const specLocal: Int32Array[] = specClasses.map((l) => (hasExternals ? l.filter((c) => classExternal[c] === 0) : l));
+  const specExternal: Int32Array[] = specClasses.map((l) => (hasExternals ? l.filter((c) => classExternal[c] === 1) : new Int32Array(0)));
   const specHasRep = (si: number, rep: number): boolean => {
     const list = specMatches[si]!;
     let lo = 0;
@@ -243,16 +336,16 @@ export function computeConnectivity(model: Model, opts: ConnectivityOptions = {}
     }
     return false;
   };
+  const classIpVersion = new Int8Array(classCount);
+  for (let c = 0; c < classCount; c++) classIpVersion[c] = peerViews[reps[c]!]!.ip?.version ?? 0;
 
   // Directional results per (policed class, peer class). A peer class matched by none of the
   // endpoint's rules gets the shared "nothing matched" result; only matched classes are evaluated.
-  // Sparse rows: a default per (class, direction) and overrides for the peer classes that differ.
-  const rows: Rows = {
-    egressDefault: new Uint32Array(classCount),
-    ingressDefault: new Uint32Array(classCount),
-    egressOverrides: Array.from({ length: classCount }, () => new Map<number, number>()),
-    ingressOverrides: Array.from({ length: classCount }, () => new Map<number, number>()),
-  };
+  // Sparse rows: a default per (class, direction) and, in CSR arrays, the peer classes that differ.
+  const egressDefault = new Uint32Array(classCount);
+  const ingressDefault = new Uint32Array(classCount);
+  const egressRows = new OverrideBuilder(classCount, classExternal);
+  const ingressRows = new OverrideBuilder(classCount, classExternal);
   // Classes by node, for the same-node special cases.
   const classesByNode = new Map<string, number[]>();
   for (let c = 0; c < classCount; c++) {
@@ -262,16 +355,38 @@ export function computeConnectivity(model: Model, opts: ConnectivityOptions = {}
     if (l === undefined) classesByNode.set(node, [c]);
     else l.push(c);
   }
-  const applySpecials = (e: Endpoint, dir: Direction, dflt: number, overrides: Map<number, number>): void => {
+  // Per-row scratch, indexed by peer class: the interned vector of matched rules (0 = none), the
+  // result when it differs from the default (-1 = not set), and whether the class is in `touched`.
+  const vecOf = new Int32Array(classCount);
+  const resultOf = new Int32Array(classCount).fill(-1);
+  const inTouched = new Uint8Array(classCount);
+  const touched: number[] = [];
+  const touch = (pc: number): void => {
+    if (inTouched[pc] === 0) {
+      inTouched[pc] = 1;
+      touched.push(pc);
+    }
+  };
+  const applySpecials = (e: Endpoint, dir: Direction, dflt: number): void => {
     for (const d of e.node === undefined ? [] : (classesByNode.get(e.node) ?? [])) {
       const special = specialCase(e, peers[reps[d]!]!.endpoint, dir, fs.endpointToHostAction);
       if (special !== undefined) {
-        if (special === dflt) overrides.delete(d);
-        else overrides.set(d, special);
+        touch(d);
+        resultOf[d] = special === dflt ? -1 : special;
       }
     }
   };
-  const vectors = new Map<number, number[]>();
+  const flush = (rows: OverrideBuilder): void => {
+    touched.sort((a, b) => a - b);
+    for (const pc of touched) {
+      if (resultOf[pc]! >= 0) rows.push(pc, resultOf[pc]!);
+      resultOf[pc] = -1;
+      vecOf[pc] = 0;
+      inTouched[pc] = 0;
+    }
+    touched.length = 0;
+    rows.endRow();
+  };
   // Failsafe ports without a `net`: the same for every host endpoint and peer, computed once.
   const allInbound = failsafeSet(fs.failsafeInbound);
   const allOutbound = failsafeSet(fs.failsafeOutbound);
@@ -279,92 +394,167 @@ export function computeConnectivity(model: Model, opts: ConnectivityOptions = {}
     const rep = reps[c]!;
     const e = peers[rep]!.endpoint;
     for (const dir of ["egress", "ingress"] as const) {
-      const defaults = dir === "egress" ? rows.egressDefault : rows.ingressDefault;
-      const overrides = (dir === "egress" ? rows.egressOverrides : rows.ingressOverrides)[c]!;
+      const defaults = dir === "egress" ? egressDefault : ingressDefault;
+      const rows = dir === "egress" ? egressRows : ingressRows;
       if (e === undefined) {
         defaults[c] = 1; // externals are not policed
+        rows.endRow();
         continue;
       }
       if (e.kind === "host" && e.hostEndpoint === undefined) {
         defaults[c] = 1; // a host without a host endpoint is not policed (but see the local cases below)
-        applySpecials(e, dir, defaults[c]!, overrides);
+        applySpecials(e, dir, 1);
+        flush(rows);
         continue;
       }
       const program = programOf(model, e, dir);
+      const ruleSpec = new Int32Array(program.rules.length * 2);
+      {
+        let at = 0;
+        for (const st of program.stages) for (const t of st.tiers) for (const p of t.policies) for (const x of policySpecs.get(p)![dir]) ruleSpec[at++] = x;
+      }
       const localView = peerViews[rep]!;
       const rules = program.rules;
       const fixedConns = rules.map((r) => (dir === "ingress" ? connsToward(r, localView, model) : r.portsAreNumeric ? ruleConns(r, []) : undefined));
-      // Rules whose local side matches this endpoint; collect, per peer class, the rules it matches.
-      vectors.clear();
+      // Rules whose local side matches this endpoint, grouped by their remote spec (and IP version):
+      // rules of one group match the same peer classes. Per peer class, the groups it matches are
+      // interned as a path in a trie (groups in a fixed order, so equal sets get equal ids).
+      const groupIndex = new Map<string, number>();
+      const groupRules: number[][] = [];
+      const groupSpec: number[] = [];
+      const groupIpVersion: number[] = [];
+      const groupOf = new Map<number, number>(); // rule → its group
       // Rules whose remote side matches every class (e.g. `action: Pass` with no peer) are part of
       // every vector: keep them out of the per-peer lists and add them when evaluating.
       const universal: number[] = [];
       for (let k = 0; k < rules.length; k++) {
         const r = rules[k]!;
-        const [srcSpec, dstSpec] = ruleSpecs.get(r)!;
+        const srcSpec = ruleSpec[2 * k]!;
+        const dstSpec = ruleSpec[2 * k + 1]!;
         if (!specHasRep(dir === "egress" ? srcSpec : dstSpec, rep)) continue;
         if (r.ipVersion !== undefined && localView.ip !== undefined && localView.ip.version !== r.ipVersion) continue;
-        const remoteClasses = specClasses[dir === "egress" ? dstSpec : srcSpec]!;
-        if (remoteClasses.length === classCount && r.ipVersion === undefined) {
+        const remote = dir === "egress" ? dstSpec : srcSpec;
+        if (specClasses[remote]!.length === classCount && r.ipVersion === undefined) {
           universal.push(k);
           continue;
         }
-        for (const pc of remoteClasses) {
-          const rip = peerViews[reps[pc]!]!.ip;
-          if (r.ipVersion !== undefined && rip !== undefined && rip.version !== r.ipVersion) continue;
-          const v = vectors.get(pc);
-          if (v === undefined) vectors.set(pc, [k]);
-          else v.push(k);
+        const gk = `${remote}/${r.ipVersion ?? 0}`;
+        let g = groupIndex.get(gk);
+        if (g === undefined) {
+          g = groupRules.length;
+          groupIndex.set(gk, g);
+          groupRules.push([]);
+          groupSpec.push(remote);
+          groupIpVersion.push(r.ipVersion ?? 0);
         }
+        groupRules[g]!.push(k);
+        groupOf.set(k, g);
       }
-      const memo = new Map<string, number>();
       const universalNeedsPorts = dir === "egress" && universal.some((k) => fixedConns[k] === undefined);
+      // A workload's results toward external peers depend only on its rules that can match them (and on
+      // its tiers): they are computed once per distinct such program and shared (rows.*.ext).
+      const share = hasExternals && e.kind === "workload" && !universalNeedsPorts;
+      const vecParent: number[] = [0];
+      const vecGroup: number[] = [-1];
+      const vecNeedsPorts: boolean[] = [false];
+      const vecChild = new Map<number, number>();
+      const stride = groupRules.length + 1;
+      const walkGroups = (parts: readonly Int32Array[]): void => {
+        for (let g = 0; g < groupRules.length; g++) {
+          const ipv = groupIpVersion[g]!;
+          const needsPorts = dir === "egress" && groupRules[g]!.some((k) => fixedConns[k] === undefined);
+          for (const pc of parts[groupSpec[g]!]!) {
+            if (ipv !== 0 && classIpVersion[pc] !== 0 && classIpVersion[pc] !== ipv) continue;
+            const v = vecOf[pc]!;
+            const ck = v * stride + g;
+            let child = vecChild.get(ck);
+            if (child === undefined) {
+              child = vecParent.length;
+              vecParent.push(v);
+              vecGroup.push(g);
+              vecNeedsPorts.push(vecNeedsPorts[v]! || needsPorts);
+              vecChild.set(ck, child);
+            }
+            if (v === 0) touch(pc);
+            vecOf[pc] = child;
+          }
+        }
+      };
+      walkGroups(share ? specLocal : specClasses);
+      const memo = new Map<number, number>();
+      const memoFs = new Map<string, number>();
       // Failsafes (host endpoints only): the open ports, per remote class when some entry has a `net`.
       const failsafes = dir === "ingress" ? fs.failsafeInbound : fs.failsafeOutbound;
       const failsafeNets = e.kind === "host" && failsafes.some((f) => f.net !== undefined);
-      const evalVector = (matched: readonly number[], pc: number): number => {
-        const needsPorts = universalNeedsPorts || (dir === "egress" && matched.some((k) => fixedConns[k] === undefined));
+      const evaluate = (vec: number, pc: number, fsSet: ConnSet): number => {
+        const bits = new Array<boolean>(rules.length).fill(false);
+        for (const k of universal) bits[k] = true;
+        for (let v = vec; v !== 0; v = vecParent[v]!) for (const k of groupRules[vecGroup[v]!]!) bits[k] = true;
+        const conns = (k: number): ConnSet => fixedConns[k] ?? connsToward(rules[k]!, peerViews[reps[pc]!]!, model);
+        return interner.id(symbolicSide(e, dir, program, bits, conns, fsSet));
+      };
+      const evalVector = (vec: number, pc: number): number => {
         // Named ports and Service target ports depend on the destination; its class fixes both.
-        const fsSet = failsafeNets ? failsafeSet(failsafes.filter((f) => inFailsafeNet(f, reps[pc]!))) : dir === "ingress" ? allInbound : allOutbound;
-        const mk = `${matched.join(",")}|${needsPorts ? pc : ""}|${failsafeNets ? fsSet.key() : ""}`;
-        let id = memo.get(mk);
-        if (id === undefined) {
-          const bits = new Array<boolean>(rules.length).fill(false);
-          for (const k of universal) bits[k] = true;
-          for (const k of matched) bits[k] = true;
-          const conns = (k: number): ConnSet => fixedConns[k] ?? connsToward(rules[k]!, peerViews[reps[pc]!]!, model);
-          id = interner.id(symbolicSide(e, dir, program, bits, conns, fsSet));
-          memo.set(mk, id);
+        const needsPorts = universalNeedsPorts || vecNeedsPorts[vec]!;
+        if (failsafeNets) {
+          const fsSet = failsafeSet(failsafes.filter((f) => inFailsafeNet(f, reps[pc]!)));
+          const mk = `${vec}|${needsPorts ? pc : ""}|${fsSet.key()}`;
+          let id = memoFs.get(mk);
+          if (id === undefined) memoFs.set(mk, (id = evaluate(vec, pc, fsSet)));
+          return id;
         }
+        const fsSet = dir === "ingress" ? allInbound : allOutbound;
+        if (needsPorts) return evaluate(vec, pc, fsSet);
+        let id = memo.get(vec);
+        if (id === undefined) memo.set(vec, (id = evaluate(vec, pc, fsSet)));
         return id;
       };
-      const dflt = evalVector([], 0);
+      const dflt = evalVector(0, 0);
       defaults[c] = dflt;
       if (universalNeedsPorts || failsafeNets) {
         // Destination-dependent ports in an always-matching rule: every peer class is its own case.
-        for (let pc = 0; pc < classCount; pc++) if (!vectors.has(pc)) vectors.set(pc, []);
+        for (let pc = 0; pc < classCount; pc++) touch(pc);
       }
-      for (const [pc, matched] of vectors) {
-        const id = evalVector(matched, pc);
-        if (id !== dflt) overrides.set(pc, id);
+      for (const pc of touched) {
+        const id = evalVector(vecOf[pc]!, pc);
+        resultOf[pc] = id === dflt ? -1 : id;
       }
-      applySpecials(e, dir, dflt, overrides);
+      applySpecials(e, dir, dflt);
+      flush(rows);
+      if (share) {
+        const key = sharedKey(dir, program, rules, (k) => {
+          if (universal.includes(k)) return "U";
+          const g = groupOf.get(k);
+          return g === undefined || specExternal[groupSpec[g]!]!.length === 0 ? undefined : `G${groupSpec[g]}/${groupIpVersion[g]}`;
+        }, fixedConns, dflt);
+        let x = rows.sharedIndex(key);
+        if (x === undefined) {
+          walkGroups(specExternal);
+          touched.sort((p, q) => p - q);
+          const entries: Array<[number, number]> = [];
+          for (const pc of touched) {
+            const id = evalVector(vecOf[pc]!, pc);
+            if (id !== dflt) entries.push([pc, id]);
+            vecOf[pc] = 0;
+            inTouched[pc] = 0;
+          }
+          touched.length = 0;
+          x = rows.addShared(key, entries, interner);
+        }
+        rows.setShared(c, x);
+      }
     }
   }
+  const rows: Rows = { egressDefault, ingressDefault, egress: egressRows.build(), ingress: ingressRows.build() };
 
-  const dirId = (c: number, dir: Direction, peer: number): number => {
-    const o = (dir === "egress" ? rows.egressOverrides : rows.ingressOverrides)[c]!.get(peer);
-    return o ?? (dir === "egress" ? rows.egressDefault : rows.ingressDefault)[c]!;
-  };
-  const classAllowedId = (s: number, d: number): number => interner.intersectIds(dirId(s, "egress", d), dirId(d, "ingress", s));
+  const classAllowedId = (s: number, d: number): number => interner.intersectIds(rows.egress.get(s, d) ?? egressDefault[s]!, rows.ingress.get(d, s) ?? ingressDefault[d]!);
   const allowedId = (s: number, d: number): number => classAllowedId(classOf[s]!, classOf[d]!);
   const size = new Int32Array(classCount);
   for (let i = 0; i < n; i++) size[classOf[i]!]!++;
-  const classKinds = reps.map((r) => peers[r]!.kind);
   const names = [...new Set(peers.map((p) => p.group))].sort(groupOrder);
   const gi = new Map(names.map((g, i) => [g, i] as const));
   const classGroup = Int32Array.from(reps.map((r) => gi.get(peers[r]!.group)!));
-  let groupsCache: { names: string[]; matrix: ConnSet[][] } | undefined;
+  let groupsCache: GroupRollUp | undefined;
   return {
     model,
     interner,
@@ -391,75 +581,350 @@ export function computeConnectivity(model: Model, opts: ConnectivityOptions = {}
       }
     },
     groups() {
-      groupsCache ??= rollUp(interner, rows, classCount, classGroup, size, classKinds, names);
+      groupsCache ??= rollUp(interner, rows, classGroup, size, classExternal, names);
       return groupsCache;
     },
   };
 }
 
 /**
- * Namespace (group) roll-up without visiting every class pair: a pair with no override on either
- * side has the value egressDefault(s) ∩ ingressDefault(d), so per group pair only the distinct
- * default combinations count (minus pairs that are overridden or are a peer to itself); overridden
- * pairs are added one by one.
+ * The identity of a workload's program as far as external peers can tell: its tiers (with their default
+ * actions) and, in order, the rules that can match an external peer (those matching every peer, and
+ * those whose remote spec matches some external class), by content. Two workloads with the same key
+ * get the same result toward every external peer class.
  */
-function rollUp(interner: ConnInterner, rows: Rows, classCount: number, classGroup: Int32Array, size: Int32Array, kinds: readonly string[], names: string[]): { names: string[]; matrix: ConnSet[][] } {
+function sharedKey(dir: Direction, program: Program, rules: readonly Rule[], relevant: (k: number) => string | undefined, fixedConns: ReadonlyArray<ConnSet | undefined>, dflt: number): string {
+  const parts: string[] = [dir, String(dflt)];
+  let k = 0;
+  for (const { tier, policies } of program.stages[0]!.tiers) {
+    parts.push(`T${tier.name}/${tier.defaultAction}`);
+    for (const p of policies) {
+      for (const _ of (dir === "ingress" ? p.ingress : p.egress) ?? []) {
+        const rel = relevant(k);
+        if (rel !== undefined) {
+          const r = rules[k]!;
+          const conns = fixedConns[k];
+          const c = conns === undefined ? `N${JSON.stringify([r.protocols.key(), r.ports ?? null, r.notPorts ?? null, r.destination.service ?? null])}` : conns.key();
+          parts.push(`${rel}:${r.action}:${r.ipVersion ?? 0}:${c}`);
+        }
+        k++;
+      }
+    }
+  }
+  return parts.join("|");
+}
+
+/** A row toward external peer classes shared by several classes (see Overrides.shared). */
+export interface SharedRow {
+  /** External peer classes, ascending. */
+  readonly peers: Int32Array;
+  readonly ids: Uint32Array;
+  /** Union of `ids` (0 when empty). */
+  readonly union: number;
+}
+
+/** Appends CSR rows (one per class, in class order) of (peer class, id) entries. */
+class OverrideBuilder {
+  private readonly offsets: Int32Array;
+  private readonly ext: Int32Array;
+  private readonly shared: SharedRow[] = [];
+  private readonly sharedKeys = new Map<string, number>();
+  private peers = new Int32Array(1024);
+  private ids = new Uint32Array(1024);
+  private len = 0;
+  private row = 0;
+
+  constructor(
+    readonly classCount: number,
+    private readonly external: Uint8Array,
+  ) {
+    this.offsets = new Int32Array(classCount + 1);
+    this.ext = new Int32Array(classCount).fill(-1);
+  }
+
+  push(peer: number, id: number): void {
+    if (this.len === this.peers.length) {
+      const p = new Int32Array(this.len * 2);
+      p.set(this.peers);
+      this.peers = p;
+      const i = new Uint32Array(this.len * 2);
+      i.set(this.ids);
+      this.ids = i;
+    }
+    this.peers[this.len] = peer;
+    this.ids[this.len++] = id;
+  }
+
+  endRow(): void {
+    this.offsets[++this.row] = this.len;
+  }
+
+  sharedIndex(key: string): number | undefined {
+    return this.sharedKeys.get(key);
+  }
+
+  addShared(key: string, entries: ReadonlyArray<readonly [number, number]>, interner: ConnInterner): number {
+    let union = 0;
+    for (const [, id] of entries) union = interner.unionIds(union, id);
+    const x = this.shared.length;
+    this.shared.push({ peers: Int32Array.from(entries, ([p]) => p), ids: Uint32Array.from(entries, ([, id]) => id), union });
+    this.sharedKeys.set(key, x);
+    return x;
+  }
+
+  setShared(c: number, x: number): void {
+    this.ext[c] = x;
+  }
+
+  build(): Overrides {
+    if (this.row !== this.classCount) throw new Error(`internal: ${this.row} override rows for ${this.classCount} classes`);
+    return new CsrOverrides(this.offsets, this.peers.slice(0, this.len), this.ids.slice(0, this.len), this.ext, this.shared, this.external);
+  }
+}
+
+function search(peers: Int32Array, ids: Uint32Array, lo: number, hi: number, peer: number): number | undefined {
+  while (lo <= hi) {
+    const mid = (lo + hi) >> 1;
+    const v = peers[mid]!;
+    if (v < peer) lo = mid + 1;
+    else if (v > peer) hi = mid - 1;
+    else return ids[mid]!;
+  }
+  return undefined;
+}
+
+class CsrOverrides implements Overrides {
+  readonly size: number;
+
+  constructor(
+    readonly offsets: Int32Array,
+    readonly peers: Int32Array,
+    readonly ids: Uint32Array,
+    readonly ext: Int32Array,
+    readonly shared: readonly SharedRow[],
+    private readonly external: Uint8Array,
+  ) {
+    let n = peers.length;
+    for (const x of ext) if (x >= 0) n += shared[x]!.peers.length;
+    this.size = n;
+  }
+
+  get(c: number, peer: number): number | undefined {
+    const x = this.ext[c]!;
+    if (x >= 0 && this.external[peer] === 1) {
+      const r = this.shared[x]!;
+      return search(r.peers, r.ids, 0, r.peers.length - 1, peer);
+    }
+    return search(this.peers, this.ids, this.offsets[c]!, this.offsets[c + 1]! - 1, peer);
+  }
+
+  forEach(c: number, f: (peer: number, id: number) => void): void {
+    for (let k = this.offsets[c]!; k < this.offsets[c + 1]!; k++) f(this.peers[k]!, this.ids[k]!);
+    const x = this.ext[c]!;
+    if (x >= 0) {
+      const r = this.shared[x]!;
+      for (let k = 0; k < r.peers.length; k++) f(r.peers[k]!, r.ids[k]!);
+    }
+  }
+}
+
+/**
+ * The explicit (CSR) entries with rows and columns swapped (rows by peer class), peers ascending in
+ * each row; shared rows are not transposed (the result has none).
+ */
+export function transposeOverrides(o: Overrides, classCount: number): Overrides {
+  const offsets = new Int32Array(classCount + 1);
+  for (let k = 0; k < o.peers.length; k++) offsets[o.peers[k]! + 1]!++;
+  for (let c = 0; c < classCount; c++) offsets[c + 1]! += offsets[c]!;
+  const fill = offsets.slice(0, classCount);
+  const peers = new Int32Array(o.peers.length);
+  const ids = new Uint32Array(o.peers.length);
+  for (let c = 0; c < classCount; c++) {
+    for (let k = o.offsets[c]!; k < o.offsets[c + 1]!; k++) {
+      const at = fill[o.peers[k]!]!++;
+      peers[at] = c;
+      ids[at] = o.ids[k]!;
+    }
+  }
+  return new CsrOverrides(offsets, peers, ids, new Int32Array(classCount).fill(-1), [], new Uint8Array(classCount));
+}
+
+/**
+ * Namespace (group) roll-up without visiting every class pair or every group pair.
+ *
+ * A class pair with no override on either side has the value egressDefault(s) ∩ ingressDefault(d), so a
+ * group pair none of whose class pairs is special is the union of x ∩ y over the distinct egress defaults
+ * x of the source group and ingress defaults y of the destination group: it depends only on the two
+ * groups' default profiles, and is computed once per profile pair (on first access). Group pairs holding
+ * special class pairs (an override on either side, or a single-member class paired with itself) are
+ * computed exactly from those pairs: the special pairs' own values, plus each default combination that
+ * still has a pair left once the special ones are taken out. Cost: O(classes + overrides) up front, then
+ * O(1) per entry read (a profile pair's first read costs |profile|²).
+ */
+function rollUp(interner: ConnInterner, rows: Rows, classGroup: Int32Array, size: Int32Array, external: Uint8Array, names: string[]): GroupRollUp {
   const G = names.length;
-  const external = names.indexOf("(external)");
-  // Per group: [defaultId, number of classes] for egress and ingress defaults.
+  const C = classGroup.length;
+  const extGroup = names.indexOf("(external)");
+  // Per group: [default id, number of classes], for egress and ingress defaults.
   const eCounts: Array<Map<number, number>> = names.map(() => new Map());
   const iCounts: Array<Map<number, number>> = names.map(() => new Map());
-  for (let c = 0; c < classCount; c++) {
+  const classesOf: number[][] = names.map(() => []);
+  for (let c = 0; c < C; c++) {
     const g = classGroup[c]!;
+    classesOf[g]!.push(c);
     eCounts[g]!.set(rows.egressDefault[c]!, (eCounts[g]!.get(rows.egressDefault[c]!) ?? 0) + 1);
     iCounts[g]!.set(rows.ingressDefault[c]!, (iCounts[g]!.get(rows.ingressDefault[c]!) ?? 0) + 1);
   }
-  // Pairs that do not take the default combination: overridden ones and single-member self pairs.
-  const special = new Map<number, Set<number>>(); // s → set of d
-  const mark = (s: number, d: number): void => {
-    let set = special.get(s);
-    if (set === undefined) special.set(s, (set = new Set()));
-    set.add(d);
-  };
-  for (let s = 0; s < classCount; s++) for (const d of rows.egressOverrides[s]!.keys()) mark(s, d);
-  for (let d = 0; d < classCount; d++) for (const s of rows.ingressOverrides[d]!.keys()) mark(s, d);
-  for (let c = 0; c < classCount; c++) if (size[c]! < 2) mark(c, c);
-  const result = new Uint32Array(G * G);
-  const taken = new Map<string, number>(); // `${gs},${gd},${eDefault},${iDefault}` → pairs not taking the default
-  for (const [s, set] of special) {
-    for (const d of set) {
-      const gs = classGroup[s]!;
-      const gd = classGroup[d]!;
-      const k = `${gs},${gd},${rows.egressDefault[s]},${rows.ingressDefault[d]}`;
-      taken.set(k, (taken.get(k) ?? 0) + 1);
-      if (s === d && size[s]! < 2) continue;
-      if (kinds[s] === "external" && kinds[d] === "external") continue;
-      const e = rows.egressOverrides[s]!.get(d) ?? rows.egressDefault[s]!;
-      const i = rows.ingressOverrides[d]!.get(s) ?? rows.ingressDefault[d]!;
-      const id = interner.intersectIds(e, i);
-      if (id !== 0) result[gs * G + gd] = interner.unionIds(result[gs * G + gd]!, id);
+  const eList = eCounts.map((m) => [...m.entries()].sort((a, b) => a[0] - b[0]));
+  const iList = iCounts.map((m) => [...m.entries()].sort((a, b) => a[0] - b[0]));
+  // Default profiles: the distinct default ids of a group.
+  const profileIds = new Map<string, number>();
+  const profiles: number[][] = [];
+  const profileOf = (list: Array<[number, number]>): number => {
+    const k = list.map(([x]) => x).join(",");
+    let p = profileIds.get(k);
+    if (p === undefined) {
+      p = profiles.length;
+      profileIds.set(k, p);
+      profiles.push(list.map(([x]) => x));
     }
-  }
-  const eList = eCounts.map((m) => [...m.entries()]);
-  const iList = iCounts.map((m) => [...m.entries()]);
-  for (let gs = 0; gs < G; gs++) {
-    for (let gd = 0; gd < G; gd++) {
-      if (gs === external && gd === external) continue;
-      let acc = result[gs * G + gd]!;
-      for (const [x, cx] of eList[gs]!) {
+    return p;
+  };
+  const pe = Int32Array.from(eList, profileOf);
+  const pi = Int32Array.from(iList, profileOf);
+  const P = profiles.length;
+  const base = new Map<number, number>();
+  const baseId = (a: number, b: number): number => {
+    const k = a * P + b;
+    let r = base.get(k);
+    if (r === undefined) {
+      r = 0;
+      for (const x of profiles[a]!) {
         if (x === 0) continue;
-        for (const [y, cy] of iList[gd]!) {
-          const id = interner.intersectIds(x, y);
-          if (id === 0) continue;
-          const t = special.size === 0 ? 0 : (taken.get(`${gs},${gd},${x},${y}`) ?? 0);
-          if (cx * cy - t > 0) acc = interner.unionIds(acc, id);
+        for (const y of profiles[b]!) r = interner.unionIds(r, interner.intersectIds(x, y));
+      }
+      base.set(k, r);
+    }
+    return r;
+  };
+
+  // Special class pairs, by source class: egress overrides (rows by source) and ingress overrides
+  // transposed to rows by source.
+  const ingressBySource = transposeOverrides(rows.ingress, C);
+  const corrections = new Map<number, number>(); // gs * G + gd → id
+  const acc = new Uint32Array(G);
+  const accTouched = new Uint8Array(G);
+  const touchedGroups: number[] = [];
+  const taken = new Map<number, number>(); // (gd * D + x) * D + y → special class pairs
+  const value = (s: number, d: number): number => interner.intersectIds(rows.egress.get(s, d) ?? rows.egressDefault[s]!, rows.ingress.get(d, s) ?? rows.ingressDefault[d]!);
+  for (let gs = 0; gs < G; gs++) {
+    const D = interner.sets.length + 1;
+    for (const s of classesOf[gs]!) {
+      const x = rows.egressDefault[s]!;
+      const visit = (d: number): void => {
+        const gd = classGroup[d]!;
+        if (accTouched[gd] === 0) {
+          accTouched[gd] = 1;
+          touchedGroups.push(gd);
+        }
+        const tk = (gd * D + x) * D + rows.ingressDefault[d]!;
+        taken.set(tk, (taken.get(tk) ?? 0) + 1);
+        if (s === d && size[s]! < 2) return;
+        if (external[s] === 1 && external[d] === 1) return;
+        const id = value(s, d);
+        if (id !== 0) acc[gd] = interner.unionIds(acc[gd]!, id);
+      };
+      // Merge the two sorted rows (a pair overridden on both sides is one pair), plus the self pair.
+      const eo = rows.egress;
+      const io = ingressBySource;
+      let a = eo.offsets[s]!;
+      const aEnd = eo.offsets[s + 1]!;
+      let b = io.offsets[s]!;
+      const bEnd = io.offsets[s + 1]!;
+      let self = size[s]! < 2;
+      while (a < aEnd || b < bEnd || self) {
+        const da = a < aEnd ? eo.peers[a]! : C;
+        const db = b < bEnd ? io.peers[b]! : C;
+        let d = Math.min(da, db);
+        if (self && s <= d) {
+          d = s;
+          self = false;
+        }
+        if (d === C) break;
+        visit(d);
+        if (da === d) a++;
+        if (db === d) b++;
+      }
+    }
+    // Shared rows toward external peers: every entry is a special pair of (gs, external) for egress,
+    // of (external, the workload's group) for ingress; external peers are not policed (defaults 1).
+    const touchGroup = (gd: number): void => {
+      if (accTouched[gd] === 0) {
+        accTouched[gd] = 1;
+        touchedGroups.push(gd);
+      }
+    };
+    for (const s of classesOf[gs]!) {
+      const xe = rows.egress.ext[s]!;
+      if (xe < 0) continue;
+      const r = rows.egress.shared[xe]!;
+      if (r.peers.length === 0) continue;
+      touchGroup(extGroup);
+      acc[extGroup] = interner.unionIds(acc[extGroup]!, r.union);
+      const tk = (extGroup * D + rows.egressDefault[s]!) * D + 1;
+      taken.set(tk, (taken.get(tk) ?? 0) + r.peers.length);
+    }
+    if (gs === extGroup) {
+      for (let d = 0; d < C; d++) {
+        const xi = rows.ingress.ext[d]!;
+        if (xi < 0) continue;
+        const r = rows.ingress.shared[xi]!;
+        if (r.peers.length === 0) continue;
+        const gd = classGroup[d]!;
+        touchGroup(gd);
+        acc[gd] = interner.unionIds(acc[gd]!, r.union);
+        const tk = (gd * D + 1) * D + rows.ingressDefault[d]!;
+        taken.set(tk, (taken.get(tk) ?? 0) + r.peers.length);
+      }
+    }
+    for (const gd of touchedGroups) {
+      let r = acc[gd]!;
+      if (gs === extGroup && gd === extGroup) r = 0;
+      else {
+        for (const [x, cx] of eList[gs]!) {
+          if (x === 0) continue;
+          for (const [y, cy] of iList[gd]!) {
+            const id = interner.intersectIds(x, y);
+            if (id === 0) continue;
+            if (cx * cy - (taken.get((gd * D + x) * D + y) ?? 0) > 0) r = interner.unionIds(r, id);
+          }
         }
       }
-      result[gs * G + gd] = acc;
+      corrections.set(gs * G + gd, r);
+      acc[gd] = 0;
+      accTouched[gd] = 0;
     }
+    touchedGroups.length = 0;
+    taken.clear();
   }
-  const matrix = names.map((_, gs) => names.map((__, gd) => interner.get(result[gs * G + gd]!)));
-  return { names, matrix };
+  const idAt = (gs: number, gd: number): number => {
+    if (gs === extGroup && gd === extGroup) return 0;
+    return corrections.get(gs * G + gd) ?? baseId(pe[gs]!, pi[gd]!);
+  };
+  // The dense matrix is built row by row, on first access: at 10,000 namespaces it has 10^8 cells.
+  const matrix: ConnSet[][] = new Array<ConnSet[]>(G);
+  for (let gs = 0; gs < G; gs++) {
+    Object.defineProperty(matrix, gs, {
+      configurable: true,
+      enumerable: true,
+      get() {
+        const row = Array.from({ length: G }, (_, gd) => interner.get(idAt(gs, gd)));
+        Object.defineProperty(matrix, gs, { value: row, enumerable: true, writable: false, configurable: false });
+        return row;
+      },
+    });
+  }
+  return { names, matrix, idAt, at: (gs, gd) => interner.get(idAt(gs, gd)), corrected: corrections.size, profiles: P };
 }
 
 /** Hosts and externals after namespaces, so the roll-up reads naturally. */

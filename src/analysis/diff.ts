@@ -6,7 +6,7 @@
  * Laws (property-tested): diff(a, a) is empty; diff(a, b) is diff(b, a) with added and removed swapped.
  */
 import { ConnInterner, ConnSet } from "./connset.js";
-import { type Connectivity, type PeerInfo, computeConnectivity, groupOrder, ipPredicatesOf } from "./connectivity.js";
+import { type Connectivity, type Overrides, type PeerInfo, type SharedRow, computeConnectivity, groupOrder, ipPredicatesOf, transposeOverrides } from "./connectivity.js";
 import { type FlowResult, type Peer, endpointPeer, evaluateFlow } from "./evaluate.js";
 import type { Model } from "./model.js";
 
@@ -132,18 +132,6 @@ export function diffModels(a: Model, b: Model, opts: DiffOptions = {}): DiffResu
   };
   const pairCount = (j1: number, j2: number): number => members[j1]!.length * members[j2]!.length - (j1 === j2 ? members[j1]!.length : 0);
 
-  // 1. Joint pairs with an override on either side in either version: compared one by one.
-  const overridden = new Set<number>();
-  const markFrom = (conn: Connectivity, jointsOfSide: number[][]): void => {
-    const r = conn.rows;
-    const add = (s: number, d: number): void => {
-      for (const j1 of jointsOfSide[s]!) for (const j2 of jointsOfSide[d]!) overridden.add(j1 * J + j2);
-    };
-    r.egressOverrides.forEach((m, s) => m.forEach((_, d) => add(s, d)));
-    r.ingressOverrides.forEach((m, d) => m.forEach((_, s) => add(s, d)));
-  };
-  markFrom(ca, jointsOfA);
-  markFrom(cb, jointsOfB);
   // Default signatures per joint class, as small integers (keys stay numeric: no string per pair).
   const srcSigIds = new Map<string, number>();
   const dstSigIds = new Map<string, number>();
@@ -152,6 +140,7 @@ export function diffModels(a: Model, b: Model, opts: DiffOptions = {}): DiffResu
   const sigD = new Int32Array(J);
   const grp = new Int32Array(J);
   const ext = new Uint8Array(J);
+  const extJoints: number[] = [];
   for (let j = 0; j < J; j++) {
     const a = `${jA[j]! < 0 ? 0 : ca.rows.egressDefault[jA[j]!]},${jB[j]! < 0 ? 0 : cb.rows.egressDefault[jB[j]!]}`;
     const b = `${jA[j]! < 0 ? 0 : ca.rows.ingressDefault[jA[j]!]},${jB[j]! < 0 ? 0 : cb.rows.ingressDefault[jB[j]!]}`;
@@ -160,16 +149,150 @@ export function diffModels(a: Model, b: Model, opts: DiffOptions = {}): DiffResu
     const g = groupOf(j);
     grp[j] = groupIds.get(g) ?? groupIds.set(g, groupIds.size).get(g)!;
     ext[j] = external(j) ? 1 : 0;
+    if (ext[j] === 1) extJoints.push(j);
   }
   const G = groupIds.size;
   const NS = dstSigIds.size;
   const comboKey = (ss: number, ds: number, gs: number, gd: number): number => ((ss * NS + ds) * G + gs) * G + gd;
   const overriddenByCombo = new Map<number, number>();
-  for (const key of [...overridden].sort((x, y) => x - y)) {
-    const j1 = Math.floor(key / J);
-    const j2 = key % J;
-    const ck = comboKey(sigS[j1]!, sigD[j2]!, grp[j1]!, grp[j2]!);
-    overriddenByCombo.set(ck, (overriddenByCombo.get(ck) ?? 0) + pairCount(j1, j2));
+  const addOverridden = (ck: number, pairs: number): void => void overriddenByCombo.set(ck, (overriddenByCombo.get(ck) ?? 0) + pairs);
+
+  // Shared rows toward external peers (Overrides.shared). A joint class whose rows are shared in both
+  // versions is compared against every external joint class once per distinct (row, row, defaults)
+  // combination: only the pairs that differ are listed one by one, the others are counted. With a
+  // shared row in one version only, its entries are taken one by one like explicit ones.
+  const sharedRow = (o: Overrides, c: number): SharedRow | undefined => (c < 0 || o.ext[c]! < 0 ? undefined : o.shared[o.ext[c]!]);
+  const has = (r: SharedRow | undefined, c: number): boolean => {
+    if (r === undefined || c < 0) return false;
+    let lo = 0;
+    let hi = r.peers.length - 1;
+    while (lo <= hi) {
+      const mid = (lo + hi) >> 1;
+      if (r.peers[mid]! < c) lo = mid + 1;
+      else if (r.peers[mid]! > c) hi = mid - 1;
+      else return true;
+    }
+    return false;
+  };
+  interface SharedCompare {
+    /** External joint classes with an entry in either row. */
+    readonly covered: ReadonlySet<number>;
+    /** Covered ones whose value differs between the versions (listed one by one). */
+    readonly differing: readonly number[];
+    /** Members of covered, non-differing joint classes, by their default signature (sigD for egress, sigS for ingress). */
+    readonly counted: ReadonlyMap<number, number>;
+  }
+  const compareMemo = new Map<string, SharedCompare>();
+  const compareShared = (dir: "egress" | "ingress", j: number, rA: SharedRow, rB: SharedRow, xA: number, xB: number): SharedCompare => {
+    const dA = jA[j]! < 0 ? 0 : (dir === "egress" ? ca.rows.egressDefault : ca.rows.ingressDefault)[jA[j]!]!;
+    const dB = jB[j]! < 0 ? 0 : (dir === "egress" ? cb.rows.egressDefault : cb.rows.ingressDefault)[jB[j]!]!;
+    const key = `${dir}/${xA}/${xB}/${dA}/${dB}`;
+    let m = compareMemo.get(key);
+    if (m === undefined) {
+      const covered = new Set<number>();
+      const differing: number[] = [];
+      const counted = new Map<number, number>();
+      for (const e of extJoints) {
+        if (!has(rA, jA[e]!) && !has(rB, jB[e]!)) continue;
+        covered.add(e);
+        const [s, d] = dir === "egress" ? [j, e] : [e, j];
+        if (value(ca, jA, s, d) !== value(cb, jB, s, d)) differing.push(e);
+        else {
+          const sig = dir === "egress" ? sigD[e]! : sigS[e]!;
+          counted.set(sig, (counted.get(sig) ?? 0) + members[e]!.length);
+        }
+      }
+      compareMemo.set(key, (m = { covered, differing, counted }));
+    }
+    return m;
+  };
+  const egressShared = new Map<number, SharedCompare>(); // source joint → comparison
+  const ingressShared = new Map<number, SharedCompare>(); // destination joint → comparison
+  const extraPairs = new Map<number, number[]>(); // source joint → destination joints taken one by one
+  const extra = (j1: number, j2: number): void => void (extraPairs.get(j1) ?? extraPairs.set(j1, []).get(j1)!).push(j2);
+  const jointsOfSide = (side: "A" | "B", c: number): number[] => (side === "A" ? jointsOfA : jointsOfB)[c]!;
+  for (let j = 0; j < J; j++) {
+    for (const dir of ["egress", "ingress"] as const) {
+      const oA = dir === "egress" ? ca.rows.egress : ca.rows.ingress;
+      const oB = dir === "egress" ? cb.rows.egress : cb.rows.ingress;
+      const rA = sharedRow(oA, jA[j]!);
+      const rB = sharedRow(oB, jB[j]!);
+      if (rA === undefined && rB === undefined) continue;
+      if (rA !== undefined && rB !== undefined) {
+        const m = compareShared(dir, j, rA, rB, oA.ext[jA[j]!]!, oB.ext[jB[j]!]!);
+        (dir === "egress" ? egressShared : ingressShared).set(j, m);
+        for (const e of m.differing) {
+          if (dir === "egress") extra(j, e);
+          else extra(e, j);
+        }
+        for (const [sig, n] of m.counted) {
+          if (dir === "egress") addOverridden(comboKey(sigS[j]!, sig, grp[j]!, grp[extJoints[0]!]!), members[j]!.length * n);
+          else addOverridden(comboKey(sig, sigD[j]!, grp[extJoints[0]!]!, grp[j]!), n * members[j]!.length);
+        }
+        continue;
+      }
+      const [side, r] = rA !== undefined ? (["A", rA] as const) : (["B", rB!] as const);
+      for (const c of r.peers) {
+        for (const e of jointsOfSide(side, c)) {
+          if (dir === "egress") extra(j, e);
+          else extra(e, j);
+        }
+      }
+    }
+  }
+
+  // 1. Joint pairs with an override on either side in either version: compared one by one. Per
+  //    source joint class, its overridden destination joint classes (ascending), gathered from the
+  //    explicit rows of both versions (egress rows are by source; ingress rows are transposed to be)
+  //    and from the shared rows above.
+  const overriddenOffsets = new Int32Array(J + 1);
+  const overriddenList: number[] = [];
+  {
+    const bySource = (conn: Connectivity): readonly [Overrides, Overrides] => [conn.rows.egress, transposeOverrides(conn.rows.ingress, conn.classCount)];
+    const rowsA = bySource(ca);
+    const rowsB = bySource(cb);
+    const stamp = new Int32Array(J).fill(-1);
+    const row: number[] = [];
+    for (let j1 = 0; j1 < J; j1++) {
+      const add = (j2: number): void => {
+        if (stamp[j2] !== j1) {
+          stamp[j2] = j1;
+          row.push(j2);
+        }
+      };
+      const gather = (c: number, [eg, ig]: readonly [Overrides, Overrides], jointsOfSide: number[][]): void => {
+        if (c < 0) return;
+        for (const o of [eg, ig]) for (let k = o.offsets[c]!; k < o.offsets[c + 1]!; k++) for (const j2 of jointsOfSide[o.peers[k]!]!) add(j2);
+      };
+      gather(jA[j1]!, rowsA, jointsOfA);
+      gather(jB[j1]!, rowsB, jointsOfB);
+      for (const j2 of extraPairs.get(j1) ?? []) add(j2);
+      row.sort((x, y) => x - y);
+      for (const j2 of row) overriddenList.push(j2);
+      row.length = 0;
+      overriddenOffsets[j1 + 1] = overriddenList.length;
+    }
+  }
+  const isOverridden = (j1: number, j2: number): boolean => {
+    if (ext[j2] === 1 && egressShared.get(j1)?.covered.has(j2) === true) return true;
+    if (ext[j1] === 1 && ingressShared.get(j2)?.covered.has(j1) === true) return true;
+    let lo = overriddenOffsets[j1]!;
+    let hi = overriddenOffsets[j1 + 1]! - 1;
+    while (lo <= hi) {
+      const mid = (lo + hi) >> 1;
+      const v = overriddenList[mid]!;
+      if (v < j2) lo = mid + 1;
+      else if (v > j2) hi = mid - 1;
+      else return true;
+    }
+    return false;
+  };
+  for (let j1 = 0; j1 < J; j1++) for (let at = overriddenOffsets[j1]!; at < overriddenOffsets[j1 + 1]!; at++) {
+    const j2 = overriddenList[at]!;
+    // Pairs counted by a shared-row comparison are not counted again (only its differing ones are here).
+    const sharedCounted = (ext[j2] === 1 && egressShared.get(j1)?.covered.has(j2) === true) || (ext[j1] === 1 && ingressShared.get(j2)?.covered.has(j1) === true);
+    const differs = sharedCounted && (egressShared.get(j1)?.differing.includes(j2) === true || ingressShared.get(j2)?.differing.includes(j1) === true);
+    if (!sharedCounted || differs) addOverridden(comboKey(sigS[j1]!, sigD[j2]!, grp[j1]!, grp[j2]!), pairCount(j1, j2));
     if (ext[j1] === 1 && ext[j2] === 1) continue;
     const idA = value(ca, jA, j1, j2);
     const idB = value(cb, jB, j1, j2);
@@ -231,7 +354,7 @@ export function diffModels(a: Model, b: Model, opts: DiffOptions = {}): DiffResu
       outer: for (const j1 of srcJ) {
         for (const j2 of dstJ) {
           if (changes.length >= max) break outer;
-          if (overridden.has(j1 * J + j2) || (ext[j1] === 1 && ext[j2] === 1)) continue;
+          if (isOverridden(j1, j2) || (ext[j1] === 1 && ext[j2] === 1)) continue;
           const before0 = changes.length;
           list(j1, j2, before, after, added, removed);
           listed += changes.length - before0;

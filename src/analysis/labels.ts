@@ -30,6 +30,42 @@ export type Matcher = (labels: Labels) => boolean;
 export interface CompiledSelector {
   readonly match: Matcher;
   readonly text: string;
+  /**
+   * Labels every view the selector matches must carry, each with one of the given values (one per
+   * top-level `==` or `in` conjunct), for indexes that look up candidates instead of trying every view;
+   * empty when the selector has no such conjunct.
+   */
+  readonly anchors: readonly SelectorAnchor[];
+}
+
+export interface SelectorAnchor {
+  readonly key: string;
+  readonly values: readonly string[];
+}
+
+/** The top-level `key == value` and `key in {...}` conjuncts (see CompiledSelector.anchors). */
+export function anchorsOf(n: SelectorNode): SelectorAnchor[] {
+  const out: SelectorAnchor[] = [];
+  for (const t of n.kind === "and" ? n.operands : [n]) {
+    if (t.kind === "eq") out.push({ key: t.key, values: [t.value] });
+    else if (t.kind === "in") out.push({ key: t.key, values: t.values });
+  }
+  return out;
+}
+
+/** The anchor with the fewest candidates by `count(key, value)` (undefined when there is none). */
+export function bestAnchor(anchors: readonly SelectorAnchor[], count: (key: string, value: string) => number): SelectorAnchor | undefined {
+  let best: SelectorAnchor | undefined;
+  let bestN = Infinity;
+  for (const a of anchors) {
+    let n = 0;
+    for (const v of a.values) n += count(a.key, v);
+    if (n < bestN) {
+      best = a;
+      bestN = n;
+    }
+  }
+  return best;
 }
 
 export function node(text: string): SelectorNode {
@@ -80,7 +116,7 @@ export function namespaceSelectorNode(text: string): SelectorNode {
 
 export function compile(n: SelectorNode, text?: string): CompiledSelector {
   const s = selectorFromAst(n);
-  return { match: s.matches, text: text ?? s.toString() };
+  return { match: s.matches, text: text ?? s.toString(), anchors: anchorsOf(n) };
 }
 
 /** Kubernetes `LabelSelector` → Calico selector AST (libcalico-go conversion `k8sSelectorToCalico`). */

@@ -17,7 +17,7 @@ import type { Problem } from "../model/problem.js";
 import type { Inventory, InventoryWorkload, Labels, NamedPort } from "./inventory.js";
 import { ConnSet } from "./connset.js";
 import { IpSet, cutBySets } from "./ipset.js";
-import { LABEL_NAME, LABEL_NAMESPACE, LABEL_ORCHESTRATOR, LABEL_SERVICE_ACCOUNT, NS_PREFIX, SA_PREFIX } from "./labels.js";
+import { LABEL_NAME, LABEL_NAMESPACE, LABEL_ORCHESTRATOR, LABEL_SERVICE_ACCOUNT, NS_PREFIX, SA_PREFIX, bestAnchor } from "./labels.js";
 import { type Direction, type NetworkSet, type Policy, type PolicyModel, type Tier, stagedView } from "./policies.js";
 
 export interface Ip {
@@ -320,17 +320,47 @@ export function buildModel(inventory: Inventory, policyModel: PolicyModel, opts:
       else l.push(p);
     }
   }
-  const candidates = (ep: Endpoint): Policy[] => {
-    const local = ep.namespace === undefined ? undefined : nsPolicies.get(ep.namespace);
-    if (local === undefined) return globalPolicies;
-    const out: Policy[] = [];
-    let i = 0;
-    let j = 0;
-    while (i < globalPolicies.length || j < local.length) {
-      if (j >= local.length || (i < globalPolicies.length && rank.get(globalPolicies[i]!)! < rank.get(local[j]!)!)) out.push(globalPolicies[i++]!);
-      else out.push(local[j++]!);
+  // Global policies whose selector is anchored on a label value (`k == v`, `k in {...}`) can only
+  // select endpoints with that label value: index them by it, so an endpoint tries the unanchored
+  // ones plus those under its own label values instead of every global policy.
+  const unanchored: Policy[] = [];
+  const anchored = new Map<string, Map<string, Policy[]>>();
+  // Each policy goes under its most selective anchor: the one fewest endpoints carry.
+  const anchorKeys = new Set(globalPolicies.flatMap((p) => p.selector.anchors.map((a) => a.key)));
+  const freq = new Map<string, Map<string, number>>([...anchorKeys].map((k) => [k, new Map()]));
+  if (anchorKeys.size > 0) {
+    for (const e of endpoints) {
+      for (const [k, m] of freq) if (Object.hasOwn(e.labels, k)) m.set(e.labels[k]!, (m.get(e.labels[k]!) ?? 0) + 1);
     }
-    return out;
+  }
+  for (const p of globalPolicies) {
+    const a = bestAnchor(p.selector.anchors, (k, v) => freq.get(k)?.get(v) ?? 0);
+    if (a === undefined) {
+      unanchored.push(p);
+      continue;
+    }
+    let m = anchored.get(a.key);
+    if (m === undefined) anchored.set(a.key, (m = new Map()));
+    for (const v of new Set(a.values)) {
+      const l = m.get(v);
+      if (l === undefined) m.set(v, [p]);
+      else l.push(p);
+    }
+  }
+  // The policies whose selector matches an endpoint, in Felix order (computed once per endpoint).
+  const selectingCache = new Map<Endpoint, Policy[]>();
+  const selecting = (ep: Endpoint): Policy[] => {
+    const cached = selectingCache.get(ep);
+    if (cached !== undefined) return cached;
+    const out: Policy[] = [...unanchored, ...(ep.namespace === undefined ? [] : (nsPolicies.get(ep.namespace) ?? []))];
+    for (const [k, m] of anchored) {
+      if (!Object.hasOwn(ep.labels, k)) continue;
+      const l = m.get(ep.labels[k]!);
+      if (l !== undefined) for (const p of l) out.push(p);
+    }
+    const matching = out.filter((p) => p.selector.match(ep.labels)).sort((x, y) => rank.get(x)! - rank.get(y)!);
+    selectingCache.set(ep, matching);
+    return matching;
   };
 
   return {
@@ -364,10 +394,9 @@ export function buildModel(inventory: Inventory, policyModel: PolicyModel, opts:
       if (r === undefined) {
         r = [];
         let current: { tier: Tier; policies: Policy[] } | undefined;
-        for (const p of candidates(ep)) {
+        for (const p of selecting(ep)) {
           if ((dir === "ingress" ? p.ingress : p.egress) === undefined) continue;
           if (!policyInStage(p, ep, stage)) continue;
-          if (!p.selector.match(ep.labels)) continue;
           if (current === undefined || current.tier.name !== p.tier) {
             current = { tier: pm.tiers.get(p.tier)!, policies: [] };
             r.push(current);
