@@ -1,7 +1,20 @@
 #!/usr/bin/env node
-// Runs the TypeScript CLI through tsx, so the command works from a clean clone without a build step.
-import { register } from "tsx/esm/api";
+// The `calico-baseline` command: runs the compiled CLI in lib/cli/ (plain JavaScript, no TypeScript
+// compiler at run time). `npm ci` builds it (the `prepare` script, `npm run build:cli`); after changing
+// the sources, rebuild it or run them directly with `npm run dev -- <command>`. Only a checkout that was
+// never built (no lib/cli, e.g. a copy of the tracked files) runs the sources through tsx instead.
+import { existsSync } from "node:fs";
 
-register();
-const { main } = await import("../src/cli/main.ts");
+const entry = new URL("../lib/cli/main.js", import.meta.url);
+const sources = new URL("../src/cli/main.ts", import.meta.url);
+let main;
+if (existsSync(entry)) ({ main } = await import(entry.href));
+else if (existsSync(sources)) {
+  const { register } = await import("tsx/esm/api");
+  register();
+  ({ main } = await import(sources.href));
+} else {
+  process.stderr.write("calico-baseline: the compiled CLI (lib/cli/main.js) is missing: run `npm run build:cli`\n");
+  process.exit(1);
+}
 process.exitCode = await main(process.argv.slice(2));

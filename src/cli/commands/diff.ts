@@ -176,7 +176,7 @@ export async function run(args: string[], io: CliIo): Promise<number> {
 
   let after;
   try {
-    after = afterPath === undefined ? loadInput({ stack, inventory: v["inventory"] as string | undefined }, io.cwd) : { objects: loadManifests([afterPath], io.cwd), inventory: loadInventories(io.cwd, v["inventory"] as string | undefined) };
+    after = afterPath === undefined ? await loadInput({ stack, inventory: v["inventory"] as string | undefined }, io.cwd) : { objects: loadManifests([afterPath], io.cwd), inventory: loadInventories(io.cwd, v["inventory"] as string | undefined) };
     assertAnalysable(after.objects);
   } catch (e) {
     // In SARIF the after side's problems are the findings (inline on the PR); the exit code stays 1.

@@ -38,7 +38,7 @@ export async function run(args: string[], io: CliIo): Promise<number> {
   if (port !== undefined && (!Number.isInteger(port) || port < 1 || port > 65535)) throw new UserError([{ path: "--port", value: portText, message: "not a port number", hint: "give a decimal port number from 1 to 65535, e.g. --port 443" }]);
   const view = (v["view"] as string | undefined) ?? "enforced";
   if (view !== "enforced" && view !== "staged") throw new UserError([{ path: "--view", value: view, message: "unknown view", hint: "use enforced or staged" }]);
-  const input = loadInput({ stack: v["stack"] as string | undefined, manifests: v["manifests"] as string[] | undefined, inventory: v["inventory"] as string | undefined }, io.cwd);
+  const input = await loadInput({ stack: v["stack"] as string | undefined, manifests: v["manifests"] as string[] | undefined, inventory: v["inventory"] as string | undefined }, io.cwd);
   assertAnalysable(input.objects);
   const model = analyse(input, view, calicoMinorOf(v["calico-minor"], input.settings));
   const results = explain(model, { from, to, protocol: (v["protocol"] as string | undefined) ?? "TCP", ...(port === undefined ? {} : { port }) });

@@ -15,15 +15,11 @@ import { type Inventory, mergeInventories } from "../../analysis/inventory.js";
 import { type SourcedObject, readPolicies } from "../../analysis/policies.js";
 import { buildReport } from "../../analysis/report.js";
 import { defaultInvariants } from "../../analysis/invariants.js";
-import { formatReportText } from "../../analysis/formatters/text.js";
-import { renderMarkdownReport } from "../../analysis/formatters/md.js";
-import { reportJson } from "../../analysis/formatters/json.js";
-import { REPORT_SVG_TITLE, STAGED_CHANGE, renderSvgMatrix, singleGroups } from "../../analysis/formatters/svg.js";
 import { type CommandOptions, parseCommandArgs } from "../args.js";
 import { writeOutput } from "../output.js";
 import type { CliIo } from "../main.js";
 import { EXIT, exitHelp } from "../exit-codes.js";
-import { type LoadedStack, loadStack } from "../stack-input.js";
+import type { LoadedStack } from "../stack-input.js";
 
 export const summary = "analyse the baseline: lockout invariants, connectivity, effect of staged policies (text|md|json|svg)";
 
@@ -98,12 +94,17 @@ export function stackObjects(stack: LoadedStack): SourcedObject[] {
   return stack.files.flatMap((f) => f.objects.map((object) => ({ object, file: f.file })));
 }
 
-/** Manifests from `--manifests`, or the stack's synthesised files over the stack's own inventory. */
-export function loadInput(flags: InputFlags, cwd: string): LoadedInput {
+/**
+ * Manifests from `--manifests`, or the stack's synthesised files over the stack's own inventory. The
+ * stack loader (config, facts, synth with cdk8s) is imported only for a stack: analysing manifests on
+ * disk does not pay for it at start-up.
+ */
+export async function loadInput(flags: InputFlags, cwd: string): Promise<LoadedInput> {
   if (flags.manifests !== undefined && flags.manifests.length > 0) {
     if (flags.stack !== undefined) throw new UserError([{ path: "--stack", message: "--stack and --manifests exclude each other", hint: "pass one of them" }]);
     return { objects: loadManifests(flags.manifests, cwd), inventory: loadInventories(cwd, flags.inventory) };
   }
+  const { loadStack } = await import("../stack-input.js");
   const stack = loadStack(flags.stack ?? "dev", cwd);
   // The same files synth writes: monitoring.yaml carries the metrics Services that `services` rules name,
   // calico-config.yaml the automatic host endpoints and failsafe ports, 00-namespaces.yaml the namespaces.
@@ -202,15 +203,21 @@ export async function run(args: string[], io: CliIo): Promise<number> {
     return 0;
   }
   const format = parseFormat(v["format"] as string | undefined);
-  const input = loadInput({ stack: v["stack"] as string | undefined, manifests: v["manifests"] as string[] | undefined, inventory: v["inventory"] as string | undefined }, io.cwd);
+  const input = await loadInput({ stack: v["stack"] as string | undefined, manifests: v["manifests"] as string[] | undefined, inventory: v["inventory"] as string | undefined }, io.cwd);
   assertAnalysable(input.objects);
   const report = buildReport(input.objects, input.inventory, {
     invariants: defaultInvariants(input.settings),
     waivers: input.settings?.waivers ?? [],
     calicoMinor: calicoMinorOf(v["calico-minor"], input.settings),
   });
-  const text =
-    format === "md" ? renderMarkdownReport(report) : format === "json" ? reportJson(report) : format === "svg" ? renderSvgMatrix(report.groups.names, report.groups.matrix, report.staged, STAGED_CHANGE, singleGroups(report.connectivity), REPORT_SVG_TITLE) : `${formatReportText(report)}\n`;
+  // Only the chosen formatter is loaded.
+  let text: string;
+  if (format === "md") text = (await import("../../analysis/formatters/md.js")).renderMarkdownReport(report);
+  else if (format === "json") text = (await import("../../analysis/formatters/json.js")).reportJson(report);
+  else if (format === "svg") {
+    const { REPORT_SVG_TITLE, STAGED_CHANGE, renderSvgMatrix, singleGroups } = await import("../../analysis/formatters/svg.js");
+    text = renderSvgMatrix(report.groups.names, report.groups.matrix, report.staged, STAGED_CHANGE, singleGroups(report.connectivity), REPORT_SVG_TITLE);
+  } else text = `${(await import("../../analysis/formatters/text.js")).formatReportText(report)}\n`;
   emit(io, text, v["out"] as string | undefined, v["force"] === true);
   return [...report.invariants, ...(report.stagedInvariants ?? [])].some((r) => r.status === "fail") ? EXIT_INVARIANT : EXIT.OK;
 }
