@@ -1,0 +1,102 @@
+/**
+ * The `e2e` stack: the one place that says what the end-to-end suite deploys. A `kubeconfig` cluster (the
+ * loopback control plane), an external registry that a separate pipeline already filled (so the program
+ * creates no @pulumi/command resources: that provider is not on the Go module proxy and cannot run here),
+ * Calico 3.32.1 in native v3 CRD mode (projectcalico.org/v3 kinds are CRDs the real API server serves and
+ * validates with CEL; there is no Calico API server without a container runtime), and the dev inventory.
+ *
+ * Offline inputs come from the Calico release's files in ../shared/data (see its README): the CRDs and the
+ * operator manifest for `install: manifest`, the unpacked charts for `install: helm`.
+ */
+import { existsSync, readFileSync, readdirSync, writeFileSync } from "node:fs";
+import { join, resolve } from "node:path";
+import { REPO } from "./tools.js";
+
+export const STACK = "e2e";
+export const SHARED_DATA = resolve(REPO, "..", "shared", "data");
+const CALICO = join(SHARED_DATA, "calico-v3.32.1");
+
+/** What the e2e stack configures, as literal values the assertions compare the cluster against. */
+export const E2E = {
+  calicoVersion: "3.32.1",
+  registryHost: "registry.e2e.internal:5000",
+  registryUser: "calico-baseline",
+  registryCidrs: ["10.20.1.5/32"],
+  ipPools: [{ name: "default-ipv4-ippool", cidr: "10.42.0.0/16", encapsulation: "VXLANCrossSubnet", blockSize: 26 }],
+  /** The pull Secret's name (src/deployment/planners/calico.ts PULL_SECRET_NAME). */
+  pullSecret: "calico-baseline-registry",
+  /** Metrics ports from docs.tigera.io calico/3.32 operations/monitor/monitor-component-metrics. */
+  felixMetricsPort: 9091,
+  typhaMetricsPort: 9093,
+  kubeControllersMetricsPort: 9094,
+  /** Namespaces that pull from the private registry with the stack's Secret. */
+  pullSecretNamespaces: ["tigera-operator", "calico-monitoring"],
+  /** The Prometheus identity the monitoring step creates (components/monitoring-rbac.ts). */
+  prometheus: { namespace: "calico-monitoring", serviceAccount: "calico-prometheus-user" },
+} as const;
+
+/** Files of ../shared/data the suite reads; each missing one is named by what it is and where it comes from. */
+export function missingSharedData(): string[] {
+  const need: [string, string][] = [
+    [join(CALICO, "crds"), "Calico v3.32.1 api/config/crd/projectcalico.org_*.yaml"],
+    [join(CALICO, "operator-crds"), "Calico v3.32.1 charts/projectcalico.org.v3/templates/operator.tigera.io_*.yaml"],
+    [join(CALICO, "manifests", "tigera-operator.yaml"), "Calico v3.32.1 manifests/tigera-operator.yaml"],
+  ];
+  return need.filter(([p]) => !existsSync(p)).map(([p, what]) => `${p} (${what})`);
+}
+
+/**
+ * The release's native-v3 CRD manifest, assembled from its parts: every projectcalico.org v3 CRD
+ * (api/config/crd/) and the operator's CRDs (operator.tigera.io_*), as the release's
+ * manifests/v3_projectcalico_org.yaml bundles them (that bundle is not in ../shared/data). Without the
+ * bundle's MutatingAdmissionPolicies (api/admission/, also absent), so the API server applies no
+ * admission defaults beyond the CRD schemas' own.
+ */
+export function writeCrdManifest(path: string): string {
+  const docs: string[] = [];
+  for (const d of [join(CALICO, "crds"), join(CALICO, "operator-crds")]) {
+    for (const f of readdirSync(d).filter((x) => x.endsWith(".yaml")).sort()) docs.push(readFileSync(join(d, f), "utf8").replace(/^---\s*\n/, ""));
+  }
+  writeFileSync(path, docs.join("\n---\n"));
+  return path;
+}
+
+export interface E2eStackInputs {
+  readonly kubeconfigPath: string;
+  readonly crdManifest: string;
+  readonly install: "manifest" | "helm";
+}
+
+/** The stack file's `config:` map (plain values; the registry password is set as a secret separately). */
+export function e2eStackConfig(i: E2eStackInputs): Record<string, unknown> {
+  return {
+    "calico-baseline:cluster": { type: "kubeconfig", kubeconfigPath: i.kubeconfigPath },
+    "calico-baseline:registry": {
+      type: "external",
+      host: E2E.registryHost,
+      username: E2E.registryUser,
+      cidrs: [...E2E.registryCidrs],
+      // Filled by a separate mirror pipeline: the program checks nothing is missing from it and copies nothing.
+      mirror: false,
+    },
+    "calico-baseline:calico": {
+      version: E2E.calicoVersion,
+      crds: "v3",
+      install: i.install,
+      ...(i.install === "manifest"
+        ? { manifests: { crds: i.crdManifest, operator: join(CALICO, "manifests", "tigera-operator.yaml") } }
+        : { chartRepo: join(CALICO, "charts") }),
+      ipPools: E2E.ipPools.map((p) => ({ ...p })),
+    },
+    "calico-baseline:monitoring": {
+      enabled: true,
+      nodeExporter: { enabled: true, chartRepo: join(SHARED_DATA, "charts", "prometheus-node-exporter") },
+    },
+    "calico-baseline:policies": { inventory: join(REPO, "policies", "inventory.yaml"), mode: "enforce", tiers: { appsec: { mode: "stage" } } },
+  };
+}
+
+/** The secrets the stack needs, as `pulumi config set --path --secret` keys. */
+export function e2eStackSecrets(registryPassword: string): Record<string, string> {
+  return { "calico-baseline:registry.password": registryPassword };
+}
