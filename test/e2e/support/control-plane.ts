@@ -11,7 +11,7 @@
  * KwokConfiguration type in sigs.k8s.io/kwok pkg/apis/config/v1alpha1).
  */
 import { execFileSync, spawn, type ChildProcess } from "node:child_process";
-import { closeSync, mkdirSync, openSync, readFileSync, readdirSync, writeFileSync } from "node:fs";
+import { closeSync, mkdirSync, openSync, readFileSync, writeFileSync } from "node:fs";
 import { createServer } from "node:net";
 import { join } from "node:path";
 import { Kube, waitFor, type KubeCredentials } from "./kube.js";
@@ -234,10 +234,7 @@ export async function startControlPlane(tools: E2eTools, dir: string, opts: { no
     ]);
 
     // Standalone kwok loads no stages by itself: its configuration plus the module's Stage documents.
-    const stages = readdirSync(tools.kwokStages)
-      .filter((f) => f.endsWith(".yaml"))
-      .sort()
-      .map((f) => readFileSync(join(tools.kwokStages, f), "utf8"));
+    const stages = tools.kwokStages.map((f) => readFileSync(f, "utf8"));
     const kwokConfig = [
       [
         "apiVersion: config.kwok.x-k8s.io/v1alpha1",

@@ -16,8 +16,12 @@ export interface E2eTools {
   readonly kubeControllerManager: string;
   readonly kubeScheduler: string;
   readonly kwok: string;
-  /** The Stage documents build-tools.sh copied from the kwok module's kustomize/stage/. */
-  readonly kwokStages: string;
+  /**
+   * kwok's "fast" Stage documents, from the kwok module in the Go module cache (`go env GOMODCACHE`, where the
+   * build left it): kustomize/stage/node/fast, node/heartbeat-with-lease and pod/fast. (The pod/general set
+   * waits for init-container stages and leaves pods Pending.)
+   */
+  readonly kwokStages: readonly string[];
   /** Directory holding the `pulumi` CLI (put first on PATH). */
   readonly pulumiBin: string;
   readonly provider: string;
@@ -52,8 +56,13 @@ export function locateTools(): E2eTools {
     return d;
   };
   const provider = dir("provider");
-  const kwokStages = join(dir("kwok"), "..", "stages");
-  if (!existsSync(kwokStages)) throw new Error(`kwok's stage documents are missing: ${kwokStages}`);
+  const kwokVersion = /^KWOK_VERSION=(\S+)$/m.exec(readFileSync(join(REPO, "test/e2e/tools/versions.env"), "utf8"))?.[1];
+  if (kwokVersion === undefined) throw new Error("test/e2e/tools/versions.env has no KWOK_VERSION");
+  const modcache = execFileSync("go", ["env", "GOMODCACHE"], { encoding: "utf8" }).trim();
+  const stageDir = join(modcache, `sigs.k8s.io/kwok@${kwokVersion}`, "kustomize", "stage");
+  const kwokStages = ["node/fast/node-initialize.yaml", "node/heartbeat-with-lease/node-heartbeat-with-lease.yaml", "pod/fast/pod-ready.yaml", "pod/fast/pod-complete.yaml", "pod/fast/pod-delete.yaml"].map((f) => join(stageDir, f));
+  const noStage = kwokStages.filter((f) => !existsSync(f));
+  if (noStage.length > 0) throw new Error(`kwok's stage documents are missing from the Go module cache: ${noStage.join(", ")} (go mod download sigs.k8s.io/kwok@${kwokVersion})`);
   return {
     etcd: join(dir("etcd"), "etcd"),
     kubeApiserver: join(dir("kube"), "kube-apiserver"),
