@@ -149,11 +149,12 @@ describe("operator manifest rewrite", () => {
 
 describe("chart sources", () => {
   it("uses a classic repository as repositoryOpts and names an OCI chart by its full reference", () => {
-    expect(chartSource("https://docs.tigera.io/calico/charts", "tigera-operator")).toEqual({
+    expect(chartSource("https://docs.tigera.io/calico/charts", "tigera-operator", "v3.32.1")).toEqual({
       chart: "tigera-operator",
+      version: "v3.32.1",
       repositoryOpts: { repo: "https://docs.tigera.io/calico/charts" },
     });
-    expect(chartSource("oci://registry.example.com/charts/", "tigera-operator")).toEqual({ chart: "oci://registry.example.com/charts/tigera-operator" });
+    expect(chartSource("oci://registry.example.com/charts/", "tigera-operator", "v3.32.1")).toEqual({ chart: "oci://registry.example.com/charts/tigera-operator", version: "v3.32.1" });
   });
 });
 

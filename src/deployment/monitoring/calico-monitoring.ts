@@ -9,6 +9,7 @@ import type { MonitoringConfig } from "../../config/types.js";
 import { PULL_SECRET_NAME, dockerConfigJson } from "../planners/calico.js";
 import { MONITORING_NAMESPACE, nodeExporterValues } from "../planners/monitoring.js";
 import { chartSource } from "../planners/helm.js";
+import { NODE_EXPORTER_CHART } from "../../config/releases.js";
 import type { RegistryEndpoint } from "../registry/registry.js";
 
 export interface CalicoMonitoringArgs {
@@ -66,8 +67,7 @@ export class CalicoMonitoring extends pulumi.ComponentResource {
       this.nodeExporter = new k8s.helm.v4.Chart(
         `${name}-node-exporter`,
         {
-          ...chartSource(ne.chartRepo, "prometheus-node-exporter"),
-          version: ne.chartVersion,
+          ...chartSource(ne.chartRepo, NODE_EXPORTER_CHART, ne.chartVersion, "calico-baseline:monitoring.nodeExporter.chartRepo"),
           namespace: MONITORING_NAMESPACE,
           values: r.host.apply((host) => nodeExporterValues(ne, host)),
         },
