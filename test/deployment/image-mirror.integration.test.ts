@@ -1,5 +1,5 @@
 /**
- * The real image mirror: the same script the Pulumi ImageMirror runs, copying the computed image list from a
+ * The real image mirror: the same command and script the Pulumi ImageMirror runs, copying the computed image list from a
  * source registry (standing in for quay.io) into a TLS + htpasswd registry, both Debian docker-registry
  * servers on loopback.
  */
@@ -9,7 +9,7 @@ import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { loadStackConfig } from "../../src/config/load.js";
 import { mirrorList, mirrorTargets, planImages, type MirroredImage } from "../../src/deployment/images.js";
-import { MIRROR_SCRIPT, mirrorEnvironment } from "../../src/deployment/planners/mirror.js";
+import { MIRROR_COMMAND, MIRROR_SCRIPT, mirrorEnvironment } from "../../src/deployment/planners/mirror.js";
 import { freePort, generateTls, mustRun, remoteDigest, run, startRegistry, writeOciIndex, type RunningRegistry } from "./support/registries.js";
 
 const USER = "mirror";
@@ -25,7 +25,8 @@ let images: MirroredImage[] = [];
 const sourceDigests = new Map<string, string>();
 
 function runMirror(env: Record<string, string>): { code: number; stdout: string; stderr: string } {
-  return run("bash", ["-c", MIRROR_SCRIPT], { env: { PATH: process.env["PATH"] ?? "/usr/bin:/bin", HOME: dir, ...env } });
+  // As the ImageMirror resource runs it: the short command, the script on stdin.
+  return run("/bin/bash", ["-c", MIRROR_COMMAND], { input: MIRROR_SCRIPT, env: { PATH: process.env["PATH"] ?? "/usr/bin:/bin", HOME: dir, ...env } });
 }
 
 beforeAll(async () => {

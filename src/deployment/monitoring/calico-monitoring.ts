@@ -17,8 +17,8 @@ export interface CalicoMonitoringArgs {
   /** `synthMonitoring()` output: Namespace, RBAC, metrics Services. */
   readonly objects: readonly Record<string, unknown>[];
   readonly registry: RegistryEndpoint;
-  /** The image mirror: node-exporter pulls from it. */
-  readonly mirror: pulumi.Resource;
+  /** What puts the images into the registry (the image mirror; none for a prefilled registry): node-exporter pulls from it. */
+  readonly imagesReady: readonly pulumi.Resource[];
   /** Calico networking ready (the metrics Services live in calico-system, created by the operator). */
   readonly installationReady: pulumi.Resource;
   readonly provider: k8s.Provider;
@@ -72,7 +72,7 @@ export class CalicoMonitoring extends pulumi.ComponentResource {
           values: r.host.apply((host) => nodeExporterValues(ne, host)),
         },
         // Nodes stay NotReady (tainted) until Calico networking is up; the DaemonSet would wait anyway.
-        { ...po, dependsOn: [secret, args.mirror, args.installationReady] },
+        { ...po, dependsOn: [secret, ...args.imagesReady, args.installationReady] },
       );
     }
     this.registerOutputs({});
