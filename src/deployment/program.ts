@@ -1,22 +1,21 @@
 /**
- * The program's entry as a function: reads and validates the stack config from the engine, renders the
- * baseline and builds the stack, and returns the stack outputs. `index.ts` (Pulumi.yaml `main`) exports its
- * result; an Automation API inline program (`LocalWorkspace` with `program:`) can call it directly, once per
- * operation.
+ * The program's entry, shared by `index.ts` (the Pulumi.yaml `main` the Node.js language host runs) and the
+ * end-to-end suite's Automation API inline program (test/e2e), so both run exactly the same code: read and
+ * validate the stack config, render the baseline, build the stack.
  */
 import * as pulumi from "@pulumi/pulumi";
 import { UserError } from "../model/problem.js";
 import { synthMonitoring } from "../rendering/monitoring.js";
 import { synthBaseline } from "../rendering/synth.js";
 import { readStackConfig } from "./config.js";
-import { createStack, type StackOutputs } from "./stack.js";
+import { createStack, type Renderers, type StackOutputs } from "./stack.js";
 
-export async function program(): Promise<StackOutputs> {
+/** The real renderers; the e2e suite wraps them to play a developer's edit of one policy. */
+export const RENDERERS: Renderers = { synthBaseline, synthMonitoring };
+
+export async function runProgram(renderers: Renderers = RENDERERS): Promise<StackOutputs> {
   try {
-    // StackOutputs holds only the outputs this stack has: the engine warns about every undefined top-level
-    // output ("Undefined value (controlPlaneIp) will not show as a stack output", @pulumi/pulumi runtime/stack.ts),
-    // so an output a stack does not have (controlPlaneIp off multipass, registryCaPem without a CA) is absent.
-    return await createStack(readStackConfig(), { synthBaseline, synthMonitoring });
+    return await createStack(readStackConfig(), renderers);
   } catch (e) {
     // A user mistake (bad config, a policy the renderer refuses, an unreadable manifest) is reported as its
     // problem list only: RunError makes the engine print the message without the program's stack trace.
