@@ -23,10 +23,10 @@ import { planToManifests } from "../../analysis/flows/recommend-manifests.js";
 import { replayFlows } from "../../analysis/flows/replay.js";
 import { evaluatorForManifests } from "../../analysis/flows/evaluator-adapter.js";
 import { formatInventoryGaps, inventoryGaps } from "../../analysis/flows/inventory-gaps.js";
-import { EMPTY_INVENTORY, type Inventory, parseInventory } from "../../analysis/inventory.js";
+import { EMPTY_INVENTORY, type Inventory } from "../../analysis/inventory.js";
+import { declaredInventoryFromText } from "../../analysis/analyse.js";
 import { readInputFile } from "../../io/files.js";
 import { ensureDir, writeFileAtomic } from "../../io/write.js";
-import { parseYamlDocuments } from "../../io/yaml.js";
 import type { CliIo } from "../main.js";
 import { EXIT, exitHelp } from "../exit-codes.js";
 
@@ -58,8 +58,7 @@ function declaredInventory(outDir: string, cwd: string): { inventory: Inventory;
   const path = join(outDir, "inventory.yaml");
   const file = relative(cwd, path) || path;
   if (!existsSync(path)) return { inventory: EMPTY_INVENTORY, file };
-  const docs = parseYamlDocuments(readInputFile(path, file, { what: "inventory file" }), file);
-  return { inventory: parseInventory(docs[0]?.value ?? null, file), file };
+  return { inventory: declaredInventoryFromText(readInputFile(path, file, { what: "inventory file" }), file), file };
 }
 
 export async function run(args: string[], io: CliIo): Promise<number> {
