@@ -221,7 +221,7 @@ describe("sync controller (fake clock, in-process Consul and API server)", () =>
     const ac = new AbortController();
     const runs = [la.run(ac.signal), lb.run(ac.signal)];
     await h.clock.advance(10_000);
-    const lease = h.kube.store.get("lease/calico-baseline/networkset-sync") as { spec: { holderIdentity: string } } | undefined;
+    const lease = h.kube.store.get("lease/calico-baseline/networkset-sync") as unknown as { spec: { holderIdentity: string } } | undefined;
     expect(lease?.spec.holderIdentity).toBe("a");
     expect(lb.isLeader()).toBe(false);
     expect(netsOf(h.kube)).toEqual(["10.0.0.1/32"]);
@@ -234,7 +234,7 @@ describe("sync controller (fake clock, in-process Consul and API server)", () =>
     }
     expect(overlap).toBe(false);
     expect(lb.isLeader()).toBe(true);
-    expect((h.kube.store.get("lease/calico-baseline/networkset-sync") as { spec: { holderIdentity: string; leaseTransitions: number } }).spec).toMatchObject({ holderIdentity: "b", leaseTransitions: 1 });
+    expect((h.kube.store.get("lease/calico-baseline/networkset-sync") as unknown as { spec: { holderIdentity: string; leaseTransitions: number } }).spec).toMatchObject({ holderIdentity: "b", leaseTransitions: 1 });
     ac.abort();
     await h.clock.advance(0);
     await Promise.all(runs);
