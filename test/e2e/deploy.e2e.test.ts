@@ -16,7 +16,7 @@ import { RENDERERS, runProgram } from "../../src/deployment/program.js";
 import type { Renderers, StackOutputs } from "../../src/deployment/stack.js";
 import { crdSpecDefaults, liveObject, meta, pulumiManagers, readSynthOutput, specDifferences, stateObjects, type StateObject } from "./support/assertions.js";
 import { startControlPlane, type ControlPlane } from "./support/control-plane.js";
-import { E2E, STACK, e2eStackConfig, e2eStackSecrets, missingSharedData, writeCrdManifest } from "./support/e2e-stack.js";
+import { E2E, STACK, e2eStackConfig, e2eStackSecrets, missingSharedData, startPrefilledRegistry, writeCrdManifest } from "./support/e2e-stack.js";
 import { RESOURCES, type Kind, type Obj } from "./support/kube.js";
 import { OperatorStandIn } from "./support/operator-standin.js";
 import { e2eProject, e2eStack, selectStack, type E2eProject } from "./support/pulumi.js";
@@ -85,6 +85,8 @@ describe("pulumi up of the e2e stack through the real engine and provider agains
   let project: E2eProject;
   let stack: Stack;
   let standIn: OperatorStandIn | undefined;
+  let registry: Awaited<ReturnType<typeof startPrefilledRegistry>> | undefined;
+  let registryHost = "";
   let deployed = false;
   const registryPassword = `e2e-${Math.random().toString(36).slice(2)}`;
   const log: string[] = [];
@@ -117,8 +119,11 @@ describe("pulumi up of the e2e stack through the real engine and provider agains
     const t0 = Date.now();
     cp = await startControlPlane(tools, join(dir, "cluster"), { nodes: 1 });
     report(`control plane up in ${((Date.now() - t0) / 1000).toFixed(1)} s: ${cp.processes.map((p) => `${p.name} (pid ${p.pid})`).join(", ")}`);
+    const inputs = { kubeconfigPath: cp.kubeconfigPath, crdManifest: writeCrdManifest(join(dir, "calico-v3-crds.yaml")), install: "manifest" as const };
+    registry = await startPrefilledRegistry(join(dir, "registry"), inputs, registryPassword);
+    registryHost = registry.host;
     standIn = new OperatorStandIn(cp.kube, {
-      registryHost: E2E.registryHost,
+      registryHost,
       pullSecret: E2E.pullSecret,
       ipPools: E2E.ipPools,
       typhaMetricsPort: E2E.typhaMetricsPort,
@@ -126,7 +131,7 @@ describe("pulumi up of the e2e stack through the real engine and provider agains
     });
     standIn.start();
     project = await e2eProject(tools, dir);
-    const config = e2eStackConfig({ kubeconfigPath: cp.kubeconfigPath, crdManifest: writeCrdManifest(join(dir, "calico-v3-crds.yaml")), install: "manifest" });
+    const config = e2eStackConfig({ ...inputs, registryHost, registryCa: registry.ca });
     stack = await e2eStack(project, STACK, config, e2eStackSecrets(registryPassword), program());
   });
 
@@ -134,6 +139,7 @@ describe("pulumi up of the e2e stack through the real engine and provider agains
     standIn?.stop();
     if (standIn !== undefined) for (const a of standIn.actions) report(`operator stand-in: ${a}`);
     await cp?.stop();
+    await registry?.close();
     writeFileSync(join(dir ?? tmpdir(), "engine.log"), log.join(""));
     if (process.env["E2E_KEEP"] === undefined && dir !== undefined) rmSync(dir, { recursive: true, force: true });
     else report(`kept ${dir}`);
@@ -205,8 +211,8 @@ describe("pulumi up of the e2e stack through the real engine and provider agains
       const s = await kube.get("Secret", E2E.pullSecret, ns);
       expect(s?.["type"], `${ns}/${E2E.pullSecret}`).toBe("kubernetes.io/dockerconfigjson");
       const config = JSON.parse(Buffer.from(String((s?.["data"] as Obj)[".dockerconfigjson"]), "base64").toString("utf8")) as { auths: Record<string, { username: string; password: string; auth: string }> };
-      expect(Object.keys(config.auths)).toEqual([E2E.registryHost]);
-      expect(config.auths[E2E.registryHost]).toMatchObject({ username: E2E.registryUser, password: registryPassword });
+      expect(Object.keys(config.auths)).toEqual([registryHost]);
+      expect(config.auths[registryHost]).toMatchObject({ username: E2E.registryUser, password: registryPassword });
     }
   });
 

@@ -1,15 +1,21 @@
 /**
  * The `e2e` stack: the one place that says what the end-to-end suite deploys. A `kubeconfig` cluster (the
- * loopback control plane), an external registry that a separate pipeline already filled (so the program
- * creates no @pulumi/command resources: that provider is not on the Go module proxy and cannot run here),
+ * loopback control plane), an external registry that a separate pipeline already filled (`registry.mirror:
+ * false`, so the program creates no @pulumi/command resources: that provider is not on the Go module proxy and
+ * cannot run here; the program checks every image is there over the registry API, against a loopback registry
+ * holding exactly what the stack plans, test/support/fake-registry.ts),
  * Calico 3.32.1 in native v3 CRD mode (projectcalico.org/v3 kinds are CRDs the real API server serves and
  * validates with CEL; there is no Calico API server without a container runtime), and the dev inventory.
  *
  * Offline inputs come from the Calico release's files in ../shared/data (see its README): the CRDs and the
  * operator manifest for `install: manifest`, the unpacked charts for `install: helm`.
  */
-import { existsSync, readFileSync, readdirSync, writeFileSync } from "node:fs";
+import { execFileSync } from "node:child_process";
+import { existsSync, mkdirSync, readFileSync, readdirSync, writeFileSync } from "node:fs";
 import { join, resolve } from "node:path";
+import { parseStackConfig } from "../../../src/config/index.js";
+import { planImages } from "../../../src/deployment/images.js";
+import { startFakeRegistry, type FakeRegistry } from "../../support/fake-registry.js";
 import { REPO } from "./tools.js";
 
 export const STACK = "e2e";
@@ -19,9 +25,9 @@ const CALICO = join(SHARED_DATA, "calico-v3.32.1");
 /** What the e2e stack configures, as literal values the assertions compare the cluster against. */
 export const E2E = {
   calicoVersion: "3.32.1",
-  registryHost: "registry.e2e.internal:5000",
   registryUser: "calico-baseline",
-  registryCidrs: ["10.20.1.5/32"],
+  /** The loopback registry's address range (nodes and pods reach it there, as the policies say). */
+  registryCidrs: ["127.0.0.1/32"],
   ipPools: [{ name: "default-ipv4-ippool", cidr: "10.42.0.0/16", encapsulation: "VXLANCrossSubnet", blockSize: 26 }],
   /** The pull Secret's name (src/deployment/planners/calico.ts PULL_SECRET_NAME). */
   pullSecret: "calico-baseline-registry",
@@ -63,6 +69,9 @@ export function writeCrdManifest(path: string): string {
 
 export interface E2eStackInputs {
   readonly kubeconfigPath: string;
+  /** The prefilled registry, `127.0.0.1:<port>`, and the CA its certificate chains to. */
+  readonly registryHost: string;
+  readonly registryCa: string;
   readonly crdManifest: string;
   readonly install: "manifest" | "helm";
 }
@@ -73,8 +82,9 @@ export function e2eStackConfig(i: E2eStackInputs): Record<string, unknown> {
     "calico-baseline:cluster": { type: "kubeconfig", kubeconfigPath: i.kubeconfigPath },
     "calico-baseline:registry": {
       type: "external",
-      host: E2E.registryHost,
+      host: i.registryHost,
       username: E2E.registryUser,
+      ca: i.registryCa,
       cidrs: [...E2E.registryCidrs],
       // Filled by a separate mirror pipeline: the program checks nothing is missing from it and copies nothing.
       mirror: false,
@@ -99,4 +109,33 @@ export function e2eStackConfig(i: E2eStackInputs): Record<string, unknown> {
 /** The secrets the stack needs, as `pulumi config set --path --secret` keys. */
 export function e2eStackSecrets(registryPassword: string): Record<string, string> {
   return { "calico-baseline:registry.password": registryPassword };
+}
+
+/** A CA and a serving certificate for 127.0.0.1, for the loopback registry (generated per run, never committed). */
+function registryTls(dir: string): { ca: string; cert: string; key: string } {
+  mkdirSync(dir, { recursive: true });
+  const ssl = (args: string[]): void => {
+    execFileSync("openssl", args, { cwd: dir, stdio: ["ignore", "ignore", "pipe"] });
+  };
+  const ec = ["-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:prime256v1", "-nodes"];
+  ssl(["req", "-x509", ...ec, "-keyout", "ca.key", "-out", "ca.crt", "-days", "2", "-subj", "/CN=calico-baseline-e2e-registry-ca", "-addext", "basicConstraints=critical,CA:TRUE", "-addext", "keyUsage=critical,keyCertSign"]);
+  ssl(["req", "-new", ...ec, "-keyout", "tls.key", "-out", "tls.csr", "-subj", "/CN=127.0.0.1"]);
+  writeFileSync(join(dir, "tls.ext"), "subjectAltName=IP:127.0.0.1\nextendedKeyUsage=serverAuth\n");
+  ssl(["x509", "-req", "-in", "tls.csr", "-CA", "ca.crt", "-CAkey", "ca.key", "-CAcreateserial", "-out", "tls.crt", "-days", "2", "-extfile", "tls.ext"]);
+  const r = (f: string): string => readFileSync(join(dir, f), "utf8");
+  return { ca: r("ca.crt"), cert: r("tls.crt"), key: r("tls.key") };
+}
+
+/**
+ * The registry a site's own pipeline filled: a loopback registry (Basic auth, TLS from its own CA) holding a
+ * manifest for every image the stack plans (`planImages` of the stack's config, what the program checks), no
+ * more. Nothing pulls from it: kwok's nodes run no containers.
+ */
+export async function startPrefilledRegistry(dir: string, inputs: Omit<E2eStackInputs, "registryHost" | "registryCa">, password: string): Promise<FakeRegistry & { ca: string }> {
+  const tls = registryTls(dir);
+  const raw = e2eStackConfig({ ...inputs, registryHost: "127.0.0.1:1", registryCa: tls.ca });
+  const planned = parseStackConfig({ ...raw, "calico-baseline:registry": { ...(raw["calico-baseline:registry"] as object), password: { secure: "v1:planned" } } }, STACK, { secretsRequired: false });
+  const manifests = new Map(planImages(planned).map((i, n) => [`${i.repository}:${i.tag}`, `sha256:${n.toString(16).padStart(64, "0")}`]));
+  const registry = await startFakeRegistry({ cert: tls.cert, key: tls.key, auth: "basic", username: E2E.registryUser, password, manifests });
+  return Object.assign(registry, { ca: tls.ca });
 }

@@ -9,10 +9,10 @@
  * asked for would fail the run instead of being fetched).
  */
 import { randomBytes } from "node:crypto";
-import { copyFileSync, mkdirSync, readFileSync, symlinkSync, writeFileSync } from "node:fs";
+import { copyFileSync, existsSync, mkdirSync, readFileSync, symlinkSync, writeFileSync } from "node:fs";
 import { dirname, join } from "node:path";
 import { LocalWorkspace, PulumiCommand, type PulumiFn, type Stack } from "@pulumi/pulumi/automation/index.js";
-import { stringify } from "yaml";
+import { parse, stringify } from "yaml";
 import { REPO, type E2eTools } from "./tools.js";
 
 export const PROJECT = "calico-baseline";
@@ -62,11 +62,14 @@ export async function e2eStack(
   secrets: Readonly<Record<string, string>>,
   program: PulumiFn,
 ): Promise<Stack> {
-  writeFileSync(join(project.workDir, `Pulumi.${stackName}.yaml`), stringify({ config }));
+  const file = join(project.workDir, `Pulumi.${stackName}.yaml`);
   const stack = await LocalWorkspace.createOrSelectStack(
     { stackName, projectName: PROJECT, program },
     { workDir: project.workDir, pulumiHome: project.pulumiHome, envVars: { ...project.env }, pulumiCommand: project.command, secretsProvider: "passphrase" },
   );
+  // `stack init` wrote the passphrase's salt into the stack file: keep it, and write the config beside it.
+  const written = existsSync(file) ? ((parse(readFileSync(file, "utf8")) as Record<string, unknown> | null) ?? {}) : {};
+  writeFileSync(file, stringify({ ...written, config }));
   for (const [key, value] of Object.entries(secrets)) await stack.setConfig(key, { value, secret: true }, true);
   return stack;
 }
