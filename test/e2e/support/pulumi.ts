@@ -9,7 +9,7 @@
  * asked for would fail the run instead of being fetched).
  */
 import { randomBytes } from "node:crypto";
-import { copyFileSync, existsSync, mkdirSync, readFileSync, symlinkSync, writeFileSync } from "node:fs";
+import { chmodSync, copyFileSync, existsSync, mkdirSync, readFileSync, symlinkSync, writeFileSync } from "node:fs";
 import { dirname, join } from "node:path";
 import { LocalWorkspace, PulumiCommand, type PulumiFn, type Stack } from "@pulumi/pulumi/automation/index.js";
 import { parse, stringify } from "yaml";
@@ -72,6 +72,22 @@ export async function e2eStack(
   writeFileSync(file, stringify({ ...written, config }));
   for (const [key, value] of Object.entries(secrets)) await stack.setConfig(key, { value, secret: true }, true);
   return stack;
+}
+
+/**
+ * Installs test/e2e/support/preview-only-provider.mjs as the plugin `resource-<pkg>-v<version the SDK asks for>`:
+ * a stand-in for a provider the Go module proxy does not serve, good for `preview` only (it refuses to create).
+ * Returns the version installed.
+ */
+export function installPreviewOnlyPlugin(project: E2eProject, pkg: "command" | "random" | "tls"): string {
+  const sdk = JSON.parse(readFileSync(join(REPO, "node_modules", "@pulumi", pkg, "package.json"), "utf8")) as { version: string; pulumi?: { version?: string } };
+  const version = (sdk.pulumi?.version ?? sdk.version).replace(/^v/, "");
+  const dir = join(project.pulumiHome, "plugins", `resource-${pkg}-v${version}`);
+  mkdirSync(dir, { recursive: true });
+  const bin = join(dir, `pulumi-resource-${pkg}`);
+  writeFileSync(bin, `#!/bin/sh\nexec "${process.execPath}" "${join(REPO, "test/e2e/support/preview-only-provider.mjs")}" ${pkg} ${version} "$@"\n`);
+  chmodSync(bin, 0o755);
+  return version;
 }
 
 /** An existing stack of the project with another inline program (its config and state as they are). */
