@@ -1,8 +1,10 @@
 /**
  * `pulumi up` of the project's program through the real Pulumi engine and the real Kubernetes provider
  * against a real control plane (etcd, kube-apiserver, kube-controller-manager, kube-scheduler, kwok) on
- * loopback, for the `e2e` stack (test/e2e/support/e2e-stack.ts). The Tigera operator's status reporting is
- * played by test/e2e/support/operator-standin.ts (it checks the CRs first).
+ * loopback, for the `e2e` stack (test/e2e/support/e2e-stack.ts): first with `install: helm` from the release's
+ * local charts (the default path users take: every assertion), then a second, shorter run of the same stack
+ * with `install: manifest` from the local manifests (up, the policies, destroy). The Tigera operator's status
+ * reporting is played by test/e2e/support/operator-standin.ts (it checks the CRs first).
  *
  * Run by `npm run test:e2e` (test/e2e/run.sh), which builds the tools first.
  */
@@ -16,7 +18,7 @@ import { RENDERERS, runProgram } from "../../src/deployment/program.js";
 import type { Renderers, StackOutputs } from "../../src/deployment/stack.js";
 import { crdSpecDefaults, liveObject, meta, pulumiManagers, readSynthOutput, specDifferences, stateObjects, type StateObject } from "./support/assertions.js";
 import { startControlPlane, type ControlPlane } from "./support/control-plane.js";
-import { E2E, STACK, e2eStackConfig, e2eStackSecrets, missingSharedData, startPrefilledRegistry, writeCrdManifest } from "./support/e2e-stack.js";
+import { E2E, STACK, e2eStackConfig, e2eStackSecrets, missingSharedData, startPrefilledRegistry, writeChartDir, writeCrdManifest, type E2eStackInputs } from "./support/e2e-stack.js";
 import { RESOURCES, type Kind, type Obj } from "./support/kube.js";
 import { OperatorStandIn } from "./support/operator-standin.js";
 import { e2eProject, e2eStack, selectStack, type E2eProject } from "./support/pulumi.js";
@@ -84,10 +86,14 @@ describe("pulumi up of the e2e stack through the real engine and provider agains
   let cp: ControlPlane | undefined;
   let project: E2eProject;
   let stack: Stack;
+  let manifestStack: Stack;
+  let inputs: Omit<E2eStackInputs, "install" | "registryHost" | "registryCa">;
   let standIn: OperatorStandIn | undefined;
   let registry: Awaited<ReturnType<typeof startPrefilledRegistry>> | undefined;
   let registryHost = "";
   let deployed = false;
+  let manifestDeployed = false;
+  const MANIFEST_STACK = `${STACK}-manifest`;
   const registryPassword = `e2e-${Math.random().toString(36).slice(2)}`;
   const log: string[] = [];
   const engineLog = (line: string): void => {
@@ -97,7 +103,7 @@ describe("pulumi up of the e2e stack through the real engine and provider agains
     process.stdout.write(`e2e: ${line}\n`);
   };
 
-  const run = async <T>(what: string, op: Promise<T>): Promise<T> => {
+  const run = async <T>(what: string, op: Promise<T>, on: Stack = stack): Promise<T> => {
     const t0 = Date.now();
     try {
       // A CR the stand-in refuses fails the step at once instead of after the provider's 15-minute await.
@@ -105,7 +111,7 @@ describe("pulumi up of the e2e stack through the real engine and provider agains
       report(`${what}: ${((Date.now() - t0) / 1000).toFixed(1)} s`);
       return result;
     } catch (e) {
-      await stack.cancel().catch(() => undefined);
+      await on.cancel().catch(() => undefined);
       throw new Error(`${what} failed: ${(e as Error).message}\n--- engine output (last 80 lines)\n${log.slice(-80).join("")}`);
     }
   };
@@ -119,8 +125,8 @@ describe("pulumi up of the e2e stack through the real engine and provider agains
     const t0 = Date.now();
     cp = await startControlPlane(tools, join(dir, "cluster"), { nodes: 1 });
     report(`control plane up in ${((Date.now() - t0) / 1000).toFixed(1)} s: ${cp.processes.map((p) => `${p.name} (pid ${p.pid})`).join(", ")}`);
-    const inputs = { kubeconfigPath: cp.kubeconfigPath, crdManifest: writeCrdManifest(join(dir, "calico-v3-crds.yaml")), install: "manifest" as const };
-    registry = await startPrefilledRegistry(join(dir, "registry"), inputs, registryPassword);
+    inputs = { kubeconfigPath: cp.kubeconfigPath, crdManifest: writeCrdManifest(join(dir, "calico-v3-crds.yaml")), chartDir: writeChartDir(join(dir, "charts")) };
+    registry = await startPrefilledRegistry(join(dir, "registry"), { ...inputs, install: "helm" }, registryPassword);
     registryHost = registry.host;
     standIn = new OperatorStandIn(cp.kube, {
       registryHost,
@@ -131,8 +137,9 @@ describe("pulumi up of the e2e stack through the real engine and provider agains
     });
     standIn.start();
     project = await e2eProject(tools, dir);
-    const config = e2eStackConfig({ ...inputs, registryHost, registryCa: registry.ca });
-    stack = await e2eStack(project, STACK, config, e2eStackSecrets(registryPassword), program());
+    const config = (install: "helm" | "manifest"): Record<string, unknown> => e2eStackConfig({ ...inputs, install, registryHost, registryCa: (registry as { ca: string }).ca });
+    stack = await e2eStack(project, STACK, config("helm"), e2eStackSecrets(registryPassword), program());
+    manifestStack = await e2eStack(project, MANIFEST_STACK, config("manifest"), e2eStackSecrets(registryPassword), program());
   });
 
   afterAll(async () => {
@@ -149,22 +156,27 @@ describe("pulumi up of the e2e stack through the real engine and provider agains
     if (!deployed) throw new Error("pulumi up did not succeed (see the first failure)");
   };
 
-  it("pulumi up creates the stack: every resource the program declares is created and nothing fails", async () => {
-    const result = await run("pulumi up", stack.up({ onOutput: engineLog, color: "never" }));
+  /** `pulumi up` of a fresh stack: only creates, and it succeeds. */
+  const upFresh = async (on: Stack, what: string): Promise<void> => {
+    const result = await run(what, on.up({ onOutput: engineLog, color: "never" }), on);
     expect(result.summary.result).toBe("succeeded");
     const changes = result.summary.resourceChanges ?? {};
-    report(`up: ${JSON.stringify(changes)}`);
+    report(`${what}: ${JSON.stringify(changes)}`);
     expect(Object.keys(changes).sort()).toEqual(["create"]);
     expect(changes["create"]).toBeGreaterThan(0);
+  };
+
+  it("install: helm from the release's local charts: pulumi up creates the stack, every resource, nothing failing", async () => {
+    await upFresh(stack, "pulumi up (install: helm)");
     deployed = true;
   });
 
-  it("every Tier and policy on the cluster is what calico-baseline synth renders for the stack, and no other", async () => {
-    requireDeployed();
+  /** Every Tier and policy kind on the cluster against `calico-baseline synth --stack <name>`'s files. */
+  const policiesAsSynthRenders = async (stackName: string): Promise<void> => {
     const kube = (cp as ControlPlane).kube;
     const out = join(dir, "synth");
-    execFileSync(process.execPath, [join(REPO, "bin/calico-baseline.mjs"), "synth", "--stack", STACK, "--out", out], { cwd: project.workDir, stdio: ["ignore", "pipe", "pipe"] });
-    const rendered = readSynthOutput(join(out, STACK)).filter(({ object }) => (POLICY_KINDS as readonly string[]).includes(String(object["kind"])));
+    execFileSync(process.execPath, [join(REPO, "bin/calico-baseline.mjs"), "synth", "--stack", stackName, "--out", out], { cwd: project.workDir, stdio: ["ignore", "pipe", "pipe"] });
+    const rendered = readSynthOutput(join(out, stackName)).filter(({ object }) => (POLICY_KINDS as readonly string[]).includes(String(object["kind"])));
     expect(rendered.length).toBeGreaterThan(0);
     const problems: string[] = [];
     for (const kind of POLICY_KINDS) {
@@ -182,7 +194,12 @@ describe("pulumi up of the e2e stack through the real engine and provider agains
       }
     }
     expect(problems).toEqual([]);
-    report(`live Tiers and policies equal synth's: ${rendered.length} objects`);
+    report(`${stackName}: live Tiers and policies equal synth's: ${rendered.length} objects`);
+  };
+
+  it("every Tier and policy on the cluster is what calico-baseline synth renders for the stack, and no other", async () => {
+    requireDeployed();
+    await policiesAsSynthRenders(STACK);
   });
 
   it("FelixConfiguration and KubeControllersConfiguration default hold the metrics ports and automatic host endpoints", async () => {
@@ -273,15 +290,14 @@ describe("pulumi up of the e2e stack through the real engine and provider agains
     expect(result.stdout).toContain(String(edit.to));
   });
 
-  it("pulumi destroy leaves no object of the stack on the cluster", async () => {
-    requireDeployed();
+  /** `pulumi destroy`, then every Kubernetes object of the state before it is gone (a patch: its fields given back). */
+  const destroyLeavesNothing = async (on: Stack, what: string): Promise<void> => {
     const kube = (cp as ControlPlane).kube;
-    const before = stateObjects(await stack.exportStack());
+    const before = stateObjects(await on.exportStack());
     expect(before.length).toBeGreaterThan(0);
-    // The original program again (the edit above was only previewed).
-    const result = await run("pulumi destroy", stack.destroy({ onOutput: engineLog, color: "never" }));
+    const result = await run(what, on.destroy({ onOutput: engineLog, color: "never" }), on);
     expect(result.summary.result).toBe("succeeded");
-    report(`destroy: ${JSON.stringify(result.summary.resourceChanges)}`);
+    report(`${what}: ${JSON.stringify(result.summary.resourceChanges)}`);
     const left: string[] = [];
     for (const o of before as StateObject[]) {
       const live = await liveObject(kube, o);
@@ -295,6 +311,26 @@ describe("pulumi up of the e2e stack through the real engine and provider agains
       }
     }
     expect(left).toEqual([]);
-    report(`destroy left none of the ${before.length} Kubernetes objects of the state`);
+    report(`${what} left none of the ${before.length} Kubernetes objects of the state`);
+  };
+
+  it("pulumi destroy leaves no object of the stack on the cluster", async () => {
+    requireDeployed();
+    await destroyLeavesNothing(stack, "pulumi destroy (install: helm)");
+  });
+
+  it("install: manifest from the local manifests, on the same cluster: pulumi up creates the stack", async () => {
+    await upFresh(manifestStack, "pulumi up (install: manifest)");
+    manifestDeployed = true;
+  });
+
+  it("install: manifest: every Tier and policy on the cluster is what synth renders", async () => {
+    if (!manifestDeployed) throw new Error("pulumi up (install: manifest) did not succeed (see the first failure)");
+    await policiesAsSynthRenders(MANIFEST_STACK);
+  });
+
+  it("install: manifest: pulumi destroy leaves no object of the stack on the cluster", async () => {
+    if (!manifestDeployed) throw new Error("pulumi up (install: manifest) did not succeed (see the first failure)");
+    await destroyLeavesNothing(manifestStack, "pulumi destroy (install: manifest)");
   });
 });

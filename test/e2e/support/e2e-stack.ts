@@ -11,7 +11,7 @@
  * operator manifest for `install: manifest`, the unpacked charts for `install: helm`.
  */
 import { execFileSync } from "node:child_process";
-import { existsSync, mkdirSync, readFileSync, readdirSync, writeFileSync } from "node:fs";
+import { cpSync, existsSync, mkdirSync, readFileSync, readdirSync, writeFileSync } from "node:fs";
 import { join, resolve } from "node:path";
 import { parseStackConfig } from "../../../src/config/index.js";
 import { planImages } from "../../../src/deployment/images.js";
@@ -47,6 +47,9 @@ export function missingSharedData(): string[] {
     [join(CALICO, "crds"), "Calico v3.32.1 api/config/crd/projectcalico.org_*.yaml"],
     [join(CALICO, "operator-crds"), "Calico v3.32.1 charts/projectcalico.org.v3/templates/operator.tigera.io_*.yaml"],
     [join(CALICO, "manifests", "tigera-operator.yaml"), "Calico v3.32.1 manifests/tigera-operator.yaml"],
+    [join(CALICO, "charts", "tigera-operator", "Chart.yaml"), "Calico v3.32.1 charts/tigera-operator, Chart.yaml at v3.32.1"],
+    [join(CALICO, "charts", "projectcalico.org.v3", "Chart.yaml"), "Calico v3.32.1 charts/projectcalico.org.v3, Chart.yaml at v3.32.1"],
+    [join(SHARED_DATA, "charts", "prometheus-node-exporter", "Chart.yaml"), "prometheus-community prometheus-node-exporter 4.45.3 chart"],
   ];
   return need.filter(([p]) => !existsSync(p)).map(([p, what]) => `${p} (${what})`);
 }
@@ -67,12 +70,31 @@ export function writeCrdManifest(path: string): string {
   return path;
 }
 
+/**
+ * The release's three charts as `make chart` packages them, in a directory of charts for `calico.chartRepo`.
+ * In the source tree (and so in ../shared/data) `projectcalico.org.v3/templates/calico` is a git symbolic link
+ * to `api/config/crd/`, stored as a text file naming its target; here it becomes that directory's files (the
+ * CRDs in ../shared/data/calico-v3.32.1/crds). Its `templates/admission` link (to `api/admission/`, the
+ * MutatingAdmissionPolicies) has no copy in ../shared/data and is left out, as in writeCrdManifest. The v1
+ * chart (not used with crds: v3) is left out for the same reason.
+ */
+export function writeChartDir(dir: string): string {
+  const charts = join(CALICO, "charts");
+  cpSync(join(charts, "tigera-operator"), join(dir, "tigera-operator"), { recursive: true });
+  const v3 = join(dir, "projectcalico.org.v3");
+  cpSync(join(charts, "projectcalico.org.v3"), v3, { recursive: true, filter: (src) => !/\/templates\/(calico|admission)$/.test(src) });
+  cpSync(join(CALICO, "crds"), join(v3, "templates", "calico"), { recursive: true });
+  return dir;
+}
+
 export interface E2eStackInputs {
   readonly kubeconfigPath: string;
   /** The prefilled registry, `127.0.0.1:<port>`, and the CA its certificate chains to. */
   readonly registryHost: string;
   readonly registryCa: string;
   readonly crdManifest: string;
+  /** writeChartDir's directory. */
+  readonly chartDir: string;
   readonly install: "manifest" | "helm";
 }
 
@@ -95,7 +117,7 @@ export function e2eStackConfig(i: E2eStackInputs): Record<string, unknown> {
       install: i.install,
       ...(i.install === "manifest"
         ? { manifests: { crds: i.crdManifest, operator: join(CALICO, "manifests", "tigera-operator.yaml") } }
-        : { chartRepo: join(CALICO, "charts") }),
+        : { chartRepo: i.chartDir }),
       ipPools: E2E.ipPools.map((p) => ({ ...p })),
     },
     "calico-baseline:monitoring": {
