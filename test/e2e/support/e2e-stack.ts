@@ -153,11 +153,15 @@ function registryTls(dir: string): { ca: string; cert: string; key: string } {
  * manifest for every image the stack plans (`planImages` of the stack's config, what the program checks), no
  * more. Nothing pulls from it: kwok's nodes run no containers.
  */
-export async function startPrefilledRegistry(dir: string, inputs: Omit<E2eStackInputs, "registryHost" | "registryCa">, password: string): Promise<FakeRegistry & { ca: string }> {
+export async function startPrefilledRegistry(dir: string, inputs: Omit<E2eStackInputs, "registryHost" | "registryCa" | "install">, password: string): Promise<FakeRegistry & { ca: string }> {
   const tls = registryTls(dir);
-  const raw = e2eStackConfig({ ...inputs, registryHost: "127.0.0.1:1", registryCa: tls.ca });
-  const planned = parseStackConfig({ ...raw, "calico-baseline:registry": { ...(raw["calico-baseline:registry"] as object), password: { secure: "v1:planned" } } }, STACK, { secretsRequired: false });
-  const manifests = new Map(planImages(planned).map((i, n) => [`${i.repository}:${i.tag}`, `sha256:${n.toString(16).padStart(64, "0")}`]));
+  const manifests = new Map<string, string>();
+  // Both installs' images: the site's pipeline fills the registry for every stack that uses it.
+  for (const install of ["helm", "manifest"] as const) {
+    const raw = e2eStackConfig({ ...inputs, install, registryHost: "127.0.0.1:1", registryCa: tls.ca });
+    const planned = parseStackConfig({ ...raw, "calico-baseline:registry": { ...(raw["calico-baseline:registry"] as object), password: { secure: "v1:planned" } } }, STACK, { secretsRequired: false });
+    for (const i of planImages(planned)) manifests.set(`${i.repository}:${i.tag}`, `sha256:${(manifests.size + 1).toString(16).padStart(64, "0")}`);
+  }
   const registry = await startFakeRegistry({ cert: tls.cert, key: tls.key, auth: "basic", username: E2E.registryUser, password, manifests });
   return Object.assign(registry, { ca: tls.ca });
 }

@@ -89,6 +89,25 @@ export function checkPullSecret(secret: Obj | undefined, want: StandInExpectatio
   return isObj(auths) && isObj(auths[want.registryHost]) ? [] : [`the pull Secret holds no credentials for ${want.registryHost}`];
 }
 
+/**
+ * The `default` KubeControllersConfiguration as kube-controllers creates it on start (the sample of
+ * docs.tigera.io calico/3.32 reference/resources/kubecontrollersconfig, "Calico automatically creates a resource
+ * named default"): the program's patch takes some of these fields and gives them back on destroy.
+ */
+const KUBE_CONTROLLERS_DEFAULT = {
+  logSeverityScreen: "Info",
+  healthChecks: "Enabled",
+  etcdV3CompactionPeriod: "10m",
+  prometheusMetricsPort: 9094,
+  controllers: {
+    node: { reconcilerPeriod: "5m", syncLabels: "Enabled", hostEndpoint: { autoCreate: "Disabled" } },
+    policy: { reconcilerPeriod: "5m" },
+    workloadEndpoint: { reconcilerPeriod: "5m" },
+    serviceAccount: { reconcilerPeriod: "5m" },
+    namespace: { reconcilerPeriod: "5m" },
+  },
+};
+
 function condition(type: string, status: "True" | "False", reason: string, message: string, generation: unknown): Obj {
   return { type, status, reason, message, lastTransitionTime: new Date().toISOString().replace(/\.\d+Z$/, "Z"), ...(typeof generation === "number" ? { observedGeneration: generation } : {}) };
 }
@@ -158,7 +177,7 @@ export class OperatorStandIn {
       }
       await this.kube.ensure("Namespace", { apiVersion: "v1", kind: "Namespace", metadata: { name: "calico-system", labels: { name: "calico-system", "pod-security.kubernetes.io/enforce": "privileged" } } });
       await this.kube.ensure("FelixConfiguration", { apiVersion: "projectcalico.org/v3", kind: "FelixConfiguration", metadata: { name: "default" }, spec: {} });
-      await this.kube.ensure("KubeControllersConfiguration", { apiVersion: "projectcalico.org/v3", kind: "KubeControllersConfiguration", metadata: { name: "default" }, spec: { controllers: {} } });
+      await this.kube.ensure("KubeControllersConfiguration", { apiVersion: "projectcalico.org/v3", kind: "KubeControllersConfiguration", metadata: { name: "default" }, spec: KUBE_CONTROLLERS_DEFAULT });
       await this.reportAvailable("calico");
       await this.kube.patchStatus("Installation", "default", {
         variant: "Calico",
