@@ -130,7 +130,7 @@ export function renderMarkdownReport(report: Report): string {
     const s = staged?.[i];
     const first = r.failures[0] ?? s?.failures[0];
     lines.push(
-      `| \`${r.invariant.name}\` | ${icon(r.status)} |${s === undefined ? "" : ` ${icon(s.status)} |`} ${r.checked} | ${esc(r.invariant.description)} (${r.invariant.protocol} ${r.invariant.port}) | ${first === undefined ? "" : esc(`${first.src} → ${first.dst}: ${describeDecision(!first.egress.allowed ? first.egress.decision : first.ingress.decision)}`)} |`,
+      `| \`${r.invariant.name}\` | ${icon(r.status)} |${s === undefined ? "" : ` ${icon(s.status)} |`} ${r.checked} | ${esc(r.invariant.description)} (${r.invariant.protocol} ${r.invariant.port}) | ${first === undefined ? esc(r.unchecked ?? s?.unchecked ?? "") : esc(`${first.src} → ${first.dst}: ${describeDecision(!first.egress.allowed ? first.egress.decision : first.ingress.decision)}`)} |`,
     );
   });
   lines.push("", "### Namespace connectivity (enforced)", "", mermaidGraph(report.groups.names, report.groups.matrix), "");

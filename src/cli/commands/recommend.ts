@@ -23,10 +23,11 @@ import { planToManifests } from "../../analysis/flows/recommend-manifests.js";
 import { replayFlows } from "../../analysis/flows/replay.js";
 import { evaluatorForManifests } from "../../analysis/flows/evaluator-adapter.js";
 import { formatInventoryGaps, inventoryGaps } from "../../analysis/flows/inventory-gaps.js";
-import { EMPTY_INVENTORY, type Inventory, parseInventory } from "../../analysis/inventory.js";
+import { EMPTY_INVENTORY, type Inventory } from "../../analysis/inventory.js";
+import { declaredInventoryFromText } from "../../analysis/analyse.js";
+import { changesEnforced, enforcedChanges } from "../../analysis/flows/recommend-check.js";
 import { readInputFile } from "../../io/files.js";
 import { ensureDir, writeFileAtomic } from "../../io/write.js";
-import { parseYamlDocuments } from "../../io/yaml.js";
 import type { CliIo } from "../main.js";
 import { EXIT, exitHelp } from "../exit-codes.js";
 
@@ -58,8 +59,7 @@ function declaredInventory(outDir: string, cwd: string): { inventory: Inventory;
   const path = join(outDir, "inventory.yaml");
   const file = relative(cwd, path) || path;
   if (!existsSync(path)) return { inventory: EMPTY_INVENTORY, file };
-  const docs = parseYamlDocuments(readInputFile(path, file, { what: "inventory file" }), file);
-  return { inventory: parseInventory(docs[0]?.value ?? null, file), file };
+  return { inventory: declaredInventoryFromText(readInputFile(path, file, { what: "inventory file" }), file), file };
 }
 
 export async function run(args: string[], io: CliIo): Promise<number> {
@@ -120,6 +120,21 @@ export async function run(args: string[], io: CliIo): Promise<number> {
   const inventory = stackInventories(stack, io.cwd, values.inventory);
   const stackEvaluator = evaluatorForManifests([...baseline, ...promoted], { inventory, flows: [...plan.planned, ...probes] });
   const checked = checkPlanAgainstStack(plan, stackEvaluator);
+  // The recommendation, staged as it is written, must change no enforced verdict (src/analysis/flows/recommend-check.ts).
+  const enforced = enforcedChanges({
+    baseline: baseline.map((object) => ({ object, file: "baseline" })),
+    recommended: planToManifests(plan, "stage").map((object) => ({ object, file: "recommendation" })),
+    inventory,
+    flows: [...plan.planned, ...probes],
+    calicoMinor: stack.config.policies.calicoMinor,
+  });
+  if (changesEnforced(enforced)) {
+    io.err(`self-check FAILED: the staged recommendation changes what stack ${values.stack} enforces today; nothing was written:`);
+    for (const c of enforced.pairs.changes) io.err(`  ${c.src} => ${c.dst}: ${c.added.isEmpty() ? "" : `newly allowed ${c.added.toString()} `}${c.removed.isEmpty() ? "" : `newly denied ${c.removed.toString()}`}`.trimEnd());
+    if (enforced.pairs.omitted > 0) io.err(`  ... and ${enforced.pairs.omitted} more endpoint pair(s)`);
+    for (const f of enforced.flows) io.err(`  ${formatFlow(f.flow)}: ${f.before ? "allowed" : "denied"} today, ${f.after ? "allowed" : "denied"} with the recommendation`);
+    return EXIT_SELF_CHECK;
+  }
   // Cases keep endpoints the inventory lacks (they are the only test of those flows); the user is told the
   // exact entries to add, and the exit code says the cases do not pass `npm test` yet.
   const declared = declaredInventory(outDir, io.cwd);
@@ -143,12 +158,12 @@ export async function run(args: string[], io: CliIo): Promise<number> {
   }
   if (!rendered.files.some((f) => f.path.endsWith(".cases.yaml"))) io.out("note: no flow has a cases-file reference (<ns>/<workload>, host:, net:), so no cases file was written");
   io.out(
-    `${plan.policies.length} polic${plan.policies.length === 1 ? "y" : "ies"}, ${plan.networkSets.length} network set(s), ${checked.plan.cases.length} case(s); ` +
+    `${plan.policies.length} polic${plan.policies.length === 1 ? "y" : "ies"}, ${checked.plan.cases.length} case(s); ` +
       `${plan.planned.length} flow(s) allowed, ${plan.skipped.length} not allowed`,
   );
   for (const n of plan.notes) io.out(`note: ${n}`);
   for (const s of plan.skipped) io.out(`not allowed: ${describeSkipped(s)}`);
-  io.out(`self-check: replaying the ${plan.planned.length} allowed flow(s) against the recommendation gives zero denials`);
+  io.out(`self-check: replaying the ${plan.planned.length} allowed flow(s) against the recommendation gives zero denials; staged, it changes no enforced verdict of stack ${values.stack}`);
   if (checked.droppedProbes.length > 0) {
     io.out(`${checked.droppedProbes.length} deny case(s) dropped: stack ${values.stack} allows those ports before the recommendation is consulted`);
   }

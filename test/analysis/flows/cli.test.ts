@@ -108,6 +108,11 @@ describe("calico-baseline recommend", () => {
       expect(existsSync(join(out, f)), f).toBe(true);
     }
     expect(readFileSync(join(out, "appsec/recommended-shop.ts"), "utf8")).toContain('name: "recommended-web"');
+    // No NetworkSet (an enforced object the baseline's selectors would match): the external address is the rule's nets.
+    expect(r.out).toContain("staged, it changes no enforced verdict of stack dev");
+    const app = readFileSync(join(out, "application/recommended-shop.ts"), "utf8");
+    expect(app).not.toContain("NetworkSet");
+    expect(app).toContain('Peer.nets("203.0.113.10/32")');
     const again = await cli(["recommend", "--flows", flowsFile, "--namespace", "shop", "--out", out]);
     expect(again.code).toBe(1);
     expect(again.err).toContain("file exists");
