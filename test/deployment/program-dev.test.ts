@@ -74,8 +74,11 @@ describe("dev stack (multipass)", () => {
     // stdout (the kubeconfig) is not streamed to the console; stderr still is, for diagnosis.
     expect(byName("cluster-kubeconfig").raw["logging"]).toBe("stderr");
     expect(await resolve(program.controlPlaneIp)).toBe("10.91.52.10");
-    // Every output of a multipass stack exists (none undefined, which the engine would warn about).
+    // Every output of a multipass stack exists (none undefined, which the engine would warn about). The module
+    // has the default export only: the nodejs runtime takes it as the outputs, and refuses a module with both
+    // a default and named exports (@pulumi/pulumi cmd/run/run.ts).
     expect(Object.keys(program).sort()).toEqual(["controlPlaneIp", "images", "kubeconfig", "mirrorReport", "nodes", "registry", "registryCaPem"]);
+    expect(Object.keys(await import("../../src/deployment/index.js"))).toEqual(["default"]);
   });
 
   it("keeps the registry password secret wherever it travels", () => {
