@@ -120,6 +120,7 @@ export async function startSync(cfg: SyncConfig, o: StartOptions): Promise<Runni
   const ac = new AbortController();
   o.logger.log("info", "starting", { identity, mappings: cfg.mappings.length, consul: cfg.consul.address, metrics: url });
   await elector.tryOnce(ac.signal);
+  let stopping: Promise<void> | undefined;
   const done = Promise.all([elector.run(ac.signal), c.run(ac.signal)]).then(() => undefined);
   return {
     controller: c,
@@ -127,12 +128,15 @@ export async function startSync(cfg: SyncConfig, o: StartOptions): Promise<Runni
     metrics,
     url,
     done,
-    async stop() {
-      ac.abort();
-      await done;
-      server.closeAllConnections();
-      await new Promise<void>((r) => server.close(() => r()));
-      o.logger.log("info", "stopped", { identity });
+    stop() {
+      stopping ??= (async () => {
+        ac.abort();
+        await done;
+        server.closeAllConnections();
+        await new Promise<void>((r) => server.close(() => r()));
+        o.logger.log("info", "stopped", { identity });
+      })();
+      return stopping;
     },
   };
 }
