@@ -8,6 +8,8 @@ import type { Report } from "../report.js";
 export function describeDecision(d: Decision): string {
   switch (d.by) {
     case "rule":
+      // Kubernetes admin policies are named by the Calico tier they land in: `kube-admin › ClusterNetworkPolicy/x rule 0`.
+      if (/^(ClusterNetworkPolicy|AdminNetworkPolicy|BaselineAdminNetworkPolicy)\//.test(d.policy)) return `${d.action} by ${d.tier} › ${d.policy} rule ${d.rule}: ${d.ruleText}`;
       return `${d.action} by ${d.policy} rule ${d.rule} (tier ${d.tier}${d.stage === "normal" ? "" : `, ${d.stage}`}): ${d.ruleText}`;
     case "end-of-tier":
       return `Deny at the end of tier ${d.tier} (it selects the endpoint but nothing allowed or passed the flow)`;
