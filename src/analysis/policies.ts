@@ -101,6 +101,8 @@ export interface Rule {
   readonly ipVersion?: 4 | 6;
   /** The rule as written (for explanations). */
   readonly text: string;
+  /** Set on the deny-all rule Calico puts in place of an admin-policy rule it cannot convert: why. */
+  readonly failClosed?: string;
 }
 
 export interface Policy {
@@ -729,7 +731,7 @@ function relabel(kind: AdminKind, objectName: string, p: Policy, conv: AdminConv
       const name = typeof orig["name"] === "string" && orig["name"] !== "" ? ` "${orig["name"]}"` : "";
       const action = String(orig["action"]);
       const text = f !== undefined ? `Deny all (fail-closed: rule ${i}${name}, ${action}, could not be converted: ${f.reason})` : `${action}${action === r.action ? "" : ` (Calico ${r.action})`}${name}: ${r.text.replace(/^(Allow|Deny|Pass)\s*/, "")}`;
-      return { ...r, index: i, text };
+      return { ...r, index: i, text, ...(f === undefined ? {} : { failClosed: f.reason }) };
     });
   };
   const ingress = fix("ingress", p.ingress);

@@ -20,6 +20,9 @@ import { parseInventory } from "../../src/analysis/inventory.js";
 import { type Model, buildModel } from "../../src/analysis/model.js";
 import { type PolicyModel, readPolicies, sourced } from "../../src/analysis/policies.js";
 import { notEnforcedFlows } from "../../src/analysis/not-enforced.js";
+import { lintAdminPolicies } from "../../src/analysis/admin-lint.js";
+import { buildReport } from "../../src/analysis/report.js";
+import { renderMarkdownReport } from "../../src/analysis/formatters/md.js";
 import type { CalicoMinor } from "../../src/config/types.js";
 import { yamlObjects } from "./helpers.js";
 
@@ -418,5 +421,56 @@ spec:
     expect(pm.policies).toEqual([]);
     expect(pm.notEnforced?.map((p) => p.id)).toEqual(["ClusterNetworkPolicy/deny-web-to-db"]);
     expect(diffModels(buildModel(inventory, pm), buildModel(inventory, pm)).changes).toEqual([]);
+  });
+});
+
+describe("admin-policy lint (src/analysis/admin-lint.ts)", () => {
+  it("equal priorities with overlapping subjects are flagged (undefined in the spec: NPA v1alpha2 types.go Priority); disjoint subjects are not", () => {
+    const two = (second: string): string => `${DENY_DB_CNP}\n---\n${cnp("other", `
+  tier: Admin
+  priority: 10
+  subject: ${second}
+  ingress: [{ action: Accept, from: [{ namespaces: {} }] }]
+`)}`;
+    const overlap = lintAdminPolicies(model(two("{ namespaces: { matchLabels: { team: shop } } }")));
+    expect(overlap.map((l) => [l.id, l.object])).toEqual([["equal-priority-overlap", "ClusterNetworkPolicy/deny-web-to-db"]]);
+    expect(overlap[0]!.message).toContain("shop/db[Deployment]");
+    expect(overlap[0]!.message).toContain("Calico applies ClusterNetworkPolicy/deny-web-to-db first");
+    expect(lintAdminPolicies(model(two("{ namespaces: { matchLabels: { team: other } } }")))).toEqual([]);
+  });
+
+  it("a rule Calico converts to deny-all is flagged with the rule's path (PC k8sClusterNetPolHandleFailedRules)", () => {
+    const lint = lintAdminPolicies(model(cnp("dns", `
+  tier: Admin
+  priority: 1
+  subject: { pods: { namespaceSelector: {}, podSelector: { matchLabels: { app: web } } } }
+  egress: [{ action: Deny, to: [{ domainNames: [example.com] }] }]
+`)));
+    expect(lint.map((l) => [l.id, l.path])).toEqual([["fail-closed-rule", "spec.egress[0]"]]);
+  });
+
+  it("a user tier ordered before kube-admin that decides for the CNP's endpoints is flagged", () => {
+    const lint = lintAdminPolicies(model(`${DENY_DB_CNP}
+---
+apiVersion: projectcalico.org/v3
+kind: Tier
+metadata: { name: early }
+spec: { order: 500 }
+---
+apiVersion: projectcalico.org/v3
+kind: GlobalNetworkPolicy
+metadata: { name: early.db }
+spec: { tier: early, selector: app == "db", types: [Ingress], ingress: [{ action: Allow }] }
+`));
+    expect(lint.map((l) => l.id)).toEqual(["before-admin-tier"]);
+    expect(lint[0]!.message).toContain("tier early (order 500) runs before kube-admin (order 1000)");
+  });
+
+  it("the report lists the flows a not-enforced ANP would decide (3.32) and the lint among its problems", () => {
+    const objects = sourced(yamlObjects(`${ANP}\n---\n${APP_TIER_ALLOW}`), "fixture.yaml");
+    const report = buildReport(objects, inventory, { calicoMinor: "3.32" });
+    expect(report.notEnforced?.policies).toEqual(["AdminNetworkPolicy/deny-web-to-db"]);
+    expect(report.notEnforced?.diff.changes.map((c) => c.removed.toString())).toEqual(["TCP 5432"]);
+    expect(renderMarkdownReport(report)).toContain("Not enforced by Calico 3.32: what AdminNetworkPolicy/deny-web-to-db would decide");
   });
 });

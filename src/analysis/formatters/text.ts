@@ -60,6 +60,11 @@ export function formatReportText(report: Report): string {
     lines.push("", `enforcing the staged policies would change ${report.staged.changes.length + report.staged.omitted} flows:`);
     lines.push(...formatDiffText(report.staged).split("\n").map((l) => `  ${l}`));
   }
+  if (report.notEnforced !== undefined) {
+    const n = report.notEnforced;
+    lines.push("", `not enforced by Calico ${n.calicoMinor}: ${n.policies.join(", ")} would change ${n.diff.changes.length + n.diff.omitted} flows:`);
+    lines.push(...formatDiffText(n.diff).split("\n").map((l) => `  ${l}`));
+  }
   for (const p of report.problems) lines.push(`warning: ${[p.file, p.object, p.path].filter((x) => x !== undefined && x !== "").join(" ")}: ${p.message}. ${p.hint}`);
   return lines.join("\n");
 }
