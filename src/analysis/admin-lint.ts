@@ -6,8 +6,9 @@
  *   breaks the order tie by name (felix/calc/policy_sorter.go), other CNIs may not.
  * - `fail-closed-rule`: a rule Calico replaced by deny-all because it could not convert it
  *   (v3.32.1 clusternetworkpolicy.go k8sClusterNetPolHandleFailedRules; 3.30/3.31 k8sANPHandleFailedRules).
- * - `before-admin-tier`: a user tier ordered before kube-admin/adminnetworkpolicy (order < 1,000) selecting
- *   endpoints an Admin policy selects: its Allow/Deny (and a Deny default) decide before the Admin policy runs.
+ * - `before-admin-tier`: a user tier with defaultAction Deny ordered before kube-admin/adminnetworkpolicy
+ *   (order < 1,000) selecting endpoints an Admin policy selects: every flow of those endpoints is decided
+ *   there (allowed by its rules or denied at its end) and never reaches the Admin policy.
  */
 import type { Problem } from "../model/problem.js";
 import { ADMIN_KINDS } from "./admin-policies.js";
@@ -79,18 +80,18 @@ export function lintAdminPolicies(model: Model): AdminLint[] {
 
   // User tiers that decide before the Admin tier.
   const adminOrder = Math.min(...[...model.policyModel.tiers.values()].filter((t) => ADMIN_TIERS.has(t.name)).map((t) => t.order));
-  const early = model.tiers.filter((t) => t.order < adminOrder && !ADMIN_TIERS.has(t.name));
+  // Tiers ending in Deny: for the endpoints they select, no flow ever reaches the Admin tier (a Pass-default
+  // tier's own rules decide only what they match, which is the point of ordering it first).
+  const early = model.tiers.filter((t) => t.order < adminOrder && !ADMIN_TIERS.has(t.name) && t.defaultAction === "Deny");
   for (const p of admin.filter((x) => ADMIN_TIERS.has(x.tier))) {
     for (const t of early) {
-      // Only policies that can decide (an Allow or Deny rule), unless the tier's default is Deny.
-      const decides = (q: Policy): boolean => [...(q.ingress ?? []), ...(q.egress ?? [])].some((r) => r.action === "Allow" || r.action === "Deny");
-      const tierPolicies = model.policies.filter((q) => q.tier === t.name && (t.defaultAction === "Deny" || decides(q)));
+      const tierPolicies = model.policies.filter((q) => q.tier === t.name);
       const shared = (selected.get(p) ?? []).filter((e) => tierPolicies.some((q) => q.selector.match(e.labels)));
       if (shared.length === 0) continue;
       out.push({
         id: "before-admin-tier",
         path: "spec.subject",
-        message: `tier ${t.name} (order ${t.order}) runs before ${p.tier} (order ${adminOrder}) for ${names(shared)}, which ${p.id} selects: its Allow and Deny rules${t.defaultAction === "Deny" ? " and its end-of-tier Deny" : ""} decide before this policy is consulted`,
+        message: `tier ${t.name} (order ${t.order}) runs before ${p.tier} (order ${adminOrder}) for ${names(shared)}, which ${p.id} selects: its rules and its end-of-tier Deny decide every flow before this policy is consulted`,
         hint: `order ${t.name} after ${adminOrder}, or Pass the flows the Admin policy must decide`,
         ...where(p),
       });

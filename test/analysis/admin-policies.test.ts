@@ -449,7 +449,7 @@ describe("admin-policy lint (src/analysis/admin-lint.ts)", () => {
     expect(lint.map((l) => [l.id, l.path])).toEqual([["fail-closed-rule", "spec.egress[0]"]]);
   });
 
-  it("a user tier ordered before kube-admin that decides for the CNP's endpoints is flagged", () => {
+  it("a Deny-default user tier ordered before kube-admin that selects the CNP's endpoints is flagged", () => {
     const lint = lintAdminPolicies(model(`${DENY_DB_CNP}
 ---
 apiVersion: projectcalico.org/v3
@@ -462,6 +462,20 @@ kind: GlobalNetworkPolicy
 metadata: { name: early.db }
 spec: { tier: early, selector: app == "db", types: [Ingress], ingress: [{ action: Allow }] }
 `));
+    // A Pass-default early tier is not flagged: what its rules do not match goes on to kube-admin.
+    const passTier = lintAdminPolicies(model(`${DENY_DB_CNP}
+---
+apiVersion: projectcalico.org/v3
+kind: Tier
+metadata: { name: early }
+spec: { order: 500, defaultAction: Pass }
+---
+apiVersion: projectcalico.org/v3
+kind: GlobalNetworkPolicy
+metadata: { name: early.db }
+spec: { tier: early, selector: app == "db", types: [Ingress], ingress: [{ action: Allow, source: { selector: app == "nobody" } }] }
+`));
+    expect(passTier).toEqual([]);
     expect(lint.map((l) => l.id)).toEqual(["before-admin-tier"]);
     expect(lint[0]!.message).toContain("tier early (order 500) runs before kube-admin (order 1000)");
   });
