@@ -13,13 +13,13 @@
  * Unlike the docs' example, permitted sources are *passed* (`Pass`) rather than allowed: the guard only
  * closes, it never opens, so the backend pod's own policy (and later tiers) still decide.
  * Pods reach node ports from other nodes through the host endpoint too (their packets arrive on the node's
- * interfaces), so the pod networks are passed like the nodes.
+ * interfaces), so the pods are passed like the nodes.
  */
 import type { Construct } from "constructs";
 import { UserError } from "../src/model/problem.js";
 import { sel, type Selector } from "../src/model/selector/index.js";
 import { GlobalNetworkPolicy } from "./global-network-policy.js";
-import { NODE_OS_LABEL, Peer, checkNets } from "./peer.js";
+import { NAMESPACE_NAME_LABEL, NODE_OS_LABEL, Peer } from "./peer.js";
 import { Port } from "./port.js";
 import { makeRules } from "./rule.js";
 import type { Tier } from "./tier.js";
@@ -38,8 +38,12 @@ export interface NodePortGuardProps {
    * @default { from: 30000, to: 32767 }
    */
   readonly nodePortRange?: { readonly from: number; readonly to: number };
-  /** The cluster's pod networks (the IP pools), passed like the nodes. @default none */
-  readonly podNetworks?: readonly string[];
+  /**
+   * The pods, passed like the nodes (a pod on another node reaches a node port through the host endpoint).
+   * Matched by selector, so Felix uses every pod's address whatever pool it came from.
+   * @default every pod: namespaceSelector has(kubernetes.io/metadata.name)
+   */
+  readonly pods?: Peer;
   /** External sources that may reach the node ports. @default none */
   readonly allowFrom?: readonly Peer[];
   /** @default 25 (after the WireGuard peers, so their pre-DNAT Allow is never shadowed) */
@@ -54,11 +58,8 @@ export class NodePortGuard extends GlobalNetworkPolicy {
     }
     const ports = [Port.tcpRange(range.from, range.to), Port.udpRange(range.from, range.to)];
     const hostSel = props.hosts ?? sel.has(NODE_OS_LABEL);
-    // checkNets wants one IP version per rule: one Pass per version.
-    const pods = props.podNetworks ?? [];
-    const byVersion = [4, 6].map((v) => pods.filter((c) => (c.includes(":") ? 6 : 4) === v)).filter((l) => l.length > 0);
-    for (const l of byVersion) checkNets(l, "podNetworks");
-    const passed = [Peer.hosts(hostSel), ...byVersion.map((l) => Peer.nets(...l)), ...(props.allowFrom ?? [])];
+    const pods = props.pods ?? Peer.namespaces(sel.has(NAMESPACE_NAME_LABEL));
+    const passed = [Peer.hosts(hostSel), pods, ...(props.allowFrom ?? [])];
     super(scope, id, {
       tier: props.tier,
       name: props.name ?? "node-port-guard",

@@ -35,7 +35,7 @@ export interface WireguardPeersProps {
    * @default false
    */
   readonly ipv6?: boolean;
-  /** @default 15 (after host loopback, before the control-plane and north-south policies) */
+  /** Order of the ingress policy; the egress one is next (order + 1). @default 15 (after host loopback, before the control-plane and north-south policies) */
   readonly order?: number;
 }
 
@@ -66,7 +66,8 @@ export class WireguardPeers extends Construct {
     this.egress = new GlobalNetworkPolicy(this, "Egress", {
       tier: props.tier,
       name: `${name}-egress`,
-      order: props.order ?? 15,
+      // One after the ingress policy: a tie would be broken by name, differently before and after 3.32.
+      order: (props.order ?? 15) + 1,
       selector: hostSel,
       egress: rules("egress"),
     });

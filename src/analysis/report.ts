@@ -16,6 +16,7 @@ import { REPORT_SVG_TITLE, STAGED_CHANGE, renderSvgMatrix, singleGroups } from "
 import { type Invariant, type InvariantResult, checkInvariants, defaultInvariants } from "./invariants.js";
 import type { Inventory } from "./inventory.js";
 import type { Model } from "./model.js";
+import { type ExposureRow, exposureReport } from "./node-ports.js";
 import type { SourcedObject } from "./policies.js";
 
 export interface Report {
@@ -32,6 +33,8 @@ export interface Report {
   /** What enforcing every staged policy would change (enforced → staged view); undefined when nothing is staged. */
   readonly staged?: DiffResult;
   readonly problems: readonly Problem[];
+  /** North-south: per node port / host port the inventory knows, who outside the cluster reaches it (node-ports.ts). */
+  readonly exposure: readonly ExposureRow[];
 }
 
 export interface ReportOptions {
@@ -60,6 +63,7 @@ export function buildReport(objects: readonly SourcedObject[], inventory: Invent
     ...(stagedModel === undefined ? {} : { stagedInvariants: checkInvariants(stagedModel, invariants, waivers) }),
     ...(staged === undefined ? {} : { staged }),
     problems: model.problems,
+    exposure: exposureReport(model),
   };
 }
 

@@ -14,6 +14,7 @@ import { sel } from "../../src/model/selector/index.js";
 import { fixture, userErrorOf, type Obj } from "./helpers.js";
 
 const HOSTS = { selector: "has(kubernetes.io/os)", namespaceSelector: "global()" };
+const PODS = { namespaceSelector: "has(kubernetes.io/metadata.name)" };
 const TIER = { apiVersion: "projectcalico.org/v3", kind: "Tier", metadata: { name: "t" }, spec: { order: 300, defaultAction: "Pass" } };
 
 /** A rule side as text with sorted keys (the rendered YAML sorts them too). */
@@ -41,7 +42,7 @@ function verdict(objects: readonly Obj[], from: string, to: string, protocol: st
 describe("NodePortGuard", () => {
   it("is a preDNAT, applyOnForward ingress-only policy on the nodes: pass nodes, pods and the allowed, deny the rest of the range", () => {
     const f = fixture();
-    new NodePortGuard(f.chart, "g", { tier: f.tier, podNetworks: ["10.42.0.0/16"], allowFrom: [Peer.nets("198.51.100.0/24")] });
+    new NodePortGuard(f.chart, "g", { tier: f.tier, allowFrom: [Peer.nets("198.51.100.0/24")] });
     const o = f.byName("t.node-port-guard");
     expect(o["kind"]).toBe("GlobalNetworkPolicy");
     const spec = o["spec"] as Record<string, unknown>;
@@ -51,8 +52,8 @@ describe("NodePortGuard", () => {
     expect(ingress.map((r) => `${String(r["action"])} ${String(r["protocol"])} ${side(r["source"])} ${JSON.stringify((r["destination"] as Obj)["ports"])}`)).toEqual([
       `Pass TCP ${side(HOSTS)} ["30000:32767"]`,
       `Pass UDP ${side(HOSTS)} ["30000:32767"]`,
-      `Pass TCP nets=["10.42.0.0/16"] ["30000:32767"]`,
-      `Pass UDP nets=["10.42.0.0/16"] ["30000:32767"]`,
+      `Pass TCP ${side(PODS)} ["30000:32767"]`,
+      `Pass UDP ${side(PODS)} ["30000:32767"]`,
       `Pass TCP nets=["198.51.100.0/24"] ["30000:32767"]`,
       `Pass UDP nets=["198.51.100.0/24"] ["30000:32767"]`,
       `Deny TCP any ["30000:32767"]`,
@@ -95,6 +96,7 @@ describe("WireguardPeers", () => {
       ingress: [{ action: "Allow", protocol: "UDP", ipVersion: 4, source: HOSTS, destination: { ports: [51820] } }],
     });
     expect(f.byName("t.wireguard-peers-egress")["spec"]).toMatchObject({
+      order: 16,
       types: ["Egress"],
       egress: [{ action: "Allow", protocol: "UDP", ipVersion: 4, destination: { ...HOSTS, ports: [51820] } }],
     });
