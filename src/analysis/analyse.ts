@@ -4,7 +4,7 @@
  */
 import { isAbsolute, join, relative } from "node:path";
 import { readInputFile, walkFiles } from "../io/files.js";
-import { parseYamlDocuments } from "../io/yaml.js";
+import { parseDataDocuments, parseYamlDocuments } from "../io/yaml.js";
 import { type Problem, UserError } from "../model/problem.js";
 import type { CalicoMinor } from "../config/types.js";
 import { type Inventory, EMPTY_INVENTORY, inventoryFromObjects, mergeInventories, parseInventory } from "./inventory.js";
@@ -22,7 +22,7 @@ export interface AnalysisInput {
  * `calicoMinor` picks the Felix policy ordering (see comparePolicies); default 3.32.
  */
 export function analyse(input: AnalysisInput, view: "enforced" | "staged" = "enforced", calicoMinor?: CalicoMinor): Model {
-  const pm = readPolicies(input.objects);
+  const pm = readPolicies(input.objects, calicoMinor === undefined ? {} : { calicoMinor });
   const inv = mergeInventories(input.inventory ?? EMPTY_INVENTORY, inventoryFromObjects(input.objects.map((o) => o.object)));
   return buildModel(inv, pm, { view, ...(calicoMinor === undefined ? {} : { calicoMinor }) });
 }
@@ -95,7 +95,7 @@ export function declaredInventoryFromText(text: string, file: string): Inventory
  * and a dump with no namespace, workload or node in it.
  */
 export function inventoryFromText(text: string, file: string): Inventory {
-  const docs = parseYamlDocuments(text, file).filter((d) => d.value !== null && d.value !== undefined);
+  const docs = parseDataDocuments(text, file).filter((d) => d.value !== null && d.value !== undefined);
   const fail = (path: string, value: unknown, message: string, hint: string): never => {
     throw new UserError([{ file, path, ...(value === undefined ? {} : { value }), message, hint }]);
   };

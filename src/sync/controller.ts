@@ -8,6 +8,7 @@
  * resync re-lists the owned sets and flushes every set. Only the leader writes; a replica that is not leader
  * watches Consul so a fail-over starts warm.
  */
+import { setMaxListeners } from "node:events";
 import type { SyncConfig, SyncMapping } from "./config.js";
 import { backoffDelay, ConsulError, knownServices, watchKey, watchService, type ConsulGet, type WatchSpec } from "./consul.js";
 import { KubeError, type KubeApi } from "./kube.js";
@@ -60,6 +61,8 @@ interface SetRuntime {
   writing: boolean;
   dirty: boolean;
   failures: number;
+  /** When the set was last written: no second write inside one debounce window. */
+  lastWriteAt?: number;
   held: boolean;
   notOwnedLogged: boolean;
 }
@@ -122,6 +125,8 @@ export class SyncController {
   /** Runs until `signal` aborts: the watches, the resync loop and the flushes they schedule. */
   async run(signal: AbortSignal): Promise<void> {
     this.signal = signal;
+    // Every watch, timer and token wait listens on this one signal.
+    setMaxListeners(0, signal);
     const loops: Promise<void>[] = [];
     for (const w of this.watches.values()) loops.push(this.watch(w));
     loops.push(this.resyncLoop());
@@ -203,9 +208,13 @@ export class SyncController {
     this.schedule(rt, this.d.clock.now() + this.d.config.pacing.debounceMillis);
   }
 
-  /** Flushes the set at `at` (or earlier, if a flush is already due sooner). */
-  private schedule(rt: SetRuntime, at: number): void {
+  /**
+   * Flushes the set at `at` (or earlier, if a flush is already due sooner), but never within one debounce window
+   * of its last write: a removal falling due just after a write waits for the window (it is never early).
+   */
+  private schedule(rt: SetRuntime, when: number): void {
     if (this.signal.aborted) return;
+    const at = rt.lastWriteAt === undefined ? when : Math.max(when, rt.lastWriteAt + this.d.config.pacing.debounceMillis);
     if (rt.dueAt !== undefined && rt.dueAt <= at) return;
     rt.timer?.abort();
     const ac = new AbortController();
@@ -217,6 +226,11 @@ export class SyncController {
         if (ac.signal.aborted || this.signal.aborted) return;
         rt.timer = undefined;
         rt.dueAt = undefined;
+        // Scheduled before a write that happened since: wait out that write's window.
+        if (rt.lastWriteAt !== undefined && this.d.clock.now() < rt.lastWriteAt + this.d.config.pacing.debounceMillis) {
+          this.schedule(rt, rt.lastWriteAt + this.d.config.pacing.debounceMillis);
+          return;
+        }
         await this.flush(rt);
       }),
     );
@@ -297,6 +311,7 @@ export class SyncController {
       }
       rt.cache = res.object;
       rt.failures = 0;
+      rt.lastWriteAt = this.d.clock.now();
       this.d.metrics.inc(METRICS.writes, { set: m.set });
       const written = this.d.clock.now();
       if (rt.changedAt !== undefined) this.d.metrics.set(METRICS.lag, { set: m.set }, (written - rt.changedAt) / 1000);
@@ -341,7 +356,7 @@ export class SyncController {
       for (const rt of this.sets.values()) rt.cache = undefined;
     }
     this.d.metrics.set(METRICS.lastResync, {}, Math.floor(this.d.clock.now() / 1000));
-    await Promise.all([...this.sets.values()].map((rt) => this.flush(rt)));
+    for (const rt of this.sets.values()) if (rt.observed !== undefined) this.schedule(rt, this.d.clock.now());
   }
 
   private async resyncLoop(): Promise<void> {

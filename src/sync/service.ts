@@ -4,6 +4,7 @@
  * the API works; 503 with the reasons otherwise). `startSync` is what `calico-baseline sync-networksets` runs; the
  * integration tests run it in process.
  */
+import { setMaxListeners } from "node:events";
 import { readFileSync } from "node:fs";
 import { createServer, type Server } from "node:http";
 import { hostname } from "node:os";
@@ -118,8 +119,10 @@ export async function startSync(cfg: SyncConfig, o: StartOptions): Promise<Runni
   });
   const url = await listenOn(server, o.listen ?? cfg.listen);
   const ac = new AbortController();
+  setMaxListeners(0, ac.signal);
   o.logger.log("info", "starting", { identity, mappings: cfg.mappings.length, consul: cfg.consul.address, metrics: url });
   await elector.tryOnce(ac.signal);
+  let stopping: Promise<void> | undefined;
   const done = Promise.all([elector.run(ac.signal), c.run(ac.signal)]).then(() => undefined);
   return {
     controller: c,
@@ -127,12 +130,15 @@ export async function startSync(cfg: SyncConfig, o: StartOptions): Promise<Runni
     metrics,
     url,
     done,
-    async stop() {
-      ac.abort();
-      await done;
-      server.closeAllConnections();
-      await new Promise<void>((r) => server.close(() => r()));
-      o.logger.log("info", "stopped", { identity });
+    stop() {
+      stopping ??= (async () => {
+        ac.abort();
+        await done;
+        server.closeAllConnections();
+        await new Promise<void>((r) => server.close(() => r()));
+        o.logger.log("info", "stopped", { identity });
+      })();
+      return stopping;
     },
   };
 }

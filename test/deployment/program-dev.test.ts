@@ -74,8 +74,11 @@ describe("dev stack (multipass)", () => {
     // stdout (the kubeconfig) is not streamed to the console; stderr still is, for diagnosis.
     expect(byName("cluster-kubeconfig").raw["logging"]).toBe("stderr");
     expect(await resolve(program.controlPlaneIp)).toBe("10.91.52.10");
-    // Every output of a multipass stack exists (none undefined, which the engine would warn about).
+    // Every output of a multipass stack exists (none undefined, which the engine would warn about). The module
+    // has the default export only: the nodejs runtime takes it as the outputs, and refuses a module with both
+    // a default and named exports (@pulumi/pulumi cmd/run/run.ts).
     expect(Object.keys(program).sort()).toEqual(["controlPlaneIp", "images", "kubeconfig", "mirrorReport", "nodes", "registry", "registryCaPem"]);
+    expect(Object.keys(await import("../../src/deployment/index.js"))).toEqual(["default"]);
   });
 
   it("keeps the registry password secret wherever it travels", () => {
@@ -228,6 +231,14 @@ describe("dev stack (multipass)", () => {
       { name: "cb-dev-worker-1", role: "worker", ips: ["10.91.52.11"] },
       { name: "cb-dev-worker-2", role: "worker", ips: ["10.91.52.12"] },
     ]);
+  });
+
+  it("turns WireGuard on in FelixConfiguration and then waits on the control plane for every node's public key", () => {
+    expect(byName("calico-felix-configuration").raw["spec"]).toMatchObject({ wireguardEnabled: true, wireguardEnabledV6: false });
+    expect(dependsTransitively("cluster-wireguard-keys").has("calico-felix-configuration")).toBe(true);
+    expect(String(byName("cluster-wireguard-keys").raw["stdin"])).toContain("projectcalico\\.org/WireguardPublicKey");
+    // IPv4 only on dev (policies.ipv6 is off).
+    expect(recorded.map((r) => r.name)).not.toContain("cluster-wireguard-keys-v6");
   });
 
   it("orders VMs → k3s → kubeconfig → provider", () => {

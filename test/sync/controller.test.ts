@@ -115,6 +115,23 @@ describe("sync controller (fake clock, in-process Consul and API server)", () =>
     await c.stop();
   });
 
+  it("a removal that falls due just after a write waits for the debounce window: never two writes of a set inside one", async () => {
+    const h = harness();
+    h.consul.setService("db", nodes("10.0.0.1", "10.0.0.2"));
+    const c = h.start(config({}, [{ service: "db", set: "consul-db", graceSeconds: 60 }]));
+    await h.clock.advance(5000);
+    h.consul.setService("db", nodes("10.0.0.1")); // 10.0.0.2 due 60 s after this flush
+    await h.clock.advance(59_000);
+    const times: number[] = [];
+    h.kube.interceptors.push((req) => (req.method === "PUT" && times.push(h.clock.now()), undefined));
+    h.consul.setService("db", nodes("10.0.0.1", "10.0.0.3")); // a write just before the removal falls due
+    await h.clock.advance(30_000);
+    expect(netsOf(h.kube)).toEqual(["10.0.0.1/32", "10.0.0.3/32"]);
+    expect(times.length).toBe(2);
+    expect((times[1] ?? 0) - (times[0] ?? 0)).toBeGreaterThanOrEqual(2000);
+    await c.stop();
+  });
+
   it("holds the set when Consul answers with no instances, raises the metric and logs it; allowEmpty lets it age out", async () => {
     const h = harness();
     h.consul.setService("db", nodes("10.0.0.1"));

@@ -141,7 +141,8 @@ export function caseRef(e: FlowEndpoint): string | undefined {
     case "network":
       return e.net === undefined ? undefined : `net:${e.net}`;
     case "networkset":
-      return undefined;
+      // A set of the stack resolved by src/analysis/flows/stack-sets.ts carries its first address.
+      return e.net === undefined ? undefined : `net:${e.net}`;
   }
 }
 

@@ -26,6 +26,8 @@ import { formatInventoryGaps, inventoryGaps } from "../../analysis/flows/invento
 import { EMPTY_INVENTORY, type Inventory } from "../../analysis/inventory.js";
 import { declaredInventoryFromText } from "../../analysis/analyse.js";
 import { changesEnforced, enforcedChanges } from "../../analysis/flows/recommend-check.js";
+import { resolveStackNetworkSets } from "../../analysis/flows/stack-sets.js";
+import { readPolicies } from "../../analysis/policies.js";
 import { readInputFile } from "../../io/files.js";
 import { ensureDir, writeFileAtomic } from "../../io/write.js";
 import type { CliIo } from "../main.js";
@@ -91,7 +93,12 @@ export async function run(args: string[], io: CliIo): Promise<number> {
   const namespace = values.namespace as string;
 
   const imported = await importFlowsArg(io.cwd, values.flows as string, values["flows-format"]);
-  const plan = planRecommendation(imported.flows, namespace, { perWorkload: values["per-workload"] });
+  const stack = loadStack(values.stack, io.cwd);
+  const inventory = stackInventories(stack, io.cwd, values.inventory);
+  const stackModel = readPolicies(stackObjects(stack));
+  // Ends that are the stack's network sets become rules on those sets (src/analysis/flows/stack-sets.ts).
+  const flows = resolveStackNetworkSets(imported.flows, stackModel, inventory);
+  const plan = planRecommendation(flows, namespace, { perWorkload: values["per-workload"] });
   if (plan.planned.length === 0 && plan.skipped.length === 0) {
     throw new UserError([
       { path: "--namespace", value: namespace, message: `no flow in ${values.flows as string} starts or ends at a workload of this namespace`, hint: "check the namespace name, or export flows that cover it" },
@@ -99,15 +106,24 @@ export async function run(args: string[], io: CliIo): Promise<number> {
   }
   const outDir = isAbsolute(values.out) ? values.out : join(io.cwd, values.out);
 
-  // Self-check: the recommendation alone, evaluated as if promoted, must allow every flow it was made from.
+  // Self-check: the recommendation alone (with the stack's network sets its rules select), evaluated as if
+  // promoted, must allow every flow it was made from.
   const promoted = planToManifests(plan, "enforce");
-  const own = replayFlows(plan.planned, evaluatorForManifests(promoted, { flows: plan.planned }), { view: "enforced" });
+  const sets = stackObjects(stack)
+    .map((o) => o.object as Record<string, unknown>)
+    .filter((o) => o["kind"] === "NetworkSet" || o["kind"] === "GlobalNetworkSet");
+  const ownEvaluator = evaluatorForManifests([...sets, ...promoted], { flows: plan.planned });
+  const own = replayFlows(plan.planned, ownEvaluator, { view: "enforced" });
   if (own.totals.denied > 0 || own.totals.undecidable > 0) {
-    io.err(`self-check FAILED: replaying the flows against the recommendation denies ${own.totals.denied} and cannot decide ${own.totals.undecidable}`);
+    io.err(`self-check FAILED: replaying the flows against the recommendation denies ${own.totals.denied} and cannot decide ${own.totals.undecidable}; nothing was written:`);
+    for (const f of plan.planned) {
+      const v = ownEvaluator.evaluate(f, "enforced");
+      if (v.undecidable !== undefined) io.err(`  ${formatFlow(f)} (line ${f.firstLine}): cannot decide: ${v.undecidable}`);
+      else if (!v.allowed) io.err(`  ${formatFlow(f)} (line ${f.firstLine}): denied: ${!v.egress.allowed ? `egress: ${trailText(v.egress)}` : `ingress: ${trailText(v.ingress)}`}`);
+    }
     return EXIT_SELF_CHECK;
   }
   // Stack check: the baseline (minus an earlier version of this recommendation) plus the recommendation.
-  const stack = loadStack(values.stack, io.cwd);
   // By namespace/name only: an earlier version may be staged or enforced (mode changes the kind, not the name).
   const ours = new Set(promoted.map((m) => `${m.metadata.namespace ?? ""}/${m.metadata.name}`));
   const baseline = stackObjects(stack)
@@ -117,7 +133,6 @@ export async function run(args: string[], io: CliIo): Promise<number> {
       return !ours.has(`${meta.namespace ?? ""}/${meta.name ?? ""}`);
     });
   const probes = plan.cases.map((c) => c.flow);
-  const inventory = stackInventories(stack, io.cwd, values.inventory);
   const stackEvaluator = evaluatorForManifests([...baseline, ...promoted], { inventory, flows: [...plan.planned, ...probes] });
   const checked = checkPlanAgainstStack(plan, stackEvaluator);
   // The recommendation, staged as it is written, must change no enforced verdict (src/analysis/flows/recommend-check.ts).
