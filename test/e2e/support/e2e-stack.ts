@@ -16,6 +16,7 @@ import { join, resolve } from "node:path";
 import { parseStackConfig } from "../../../src/config/index.js";
 import { planImages } from "../../../src/deployment/images.js";
 import { startFakeRegistry, type FakeRegistry } from "../../support/fake-registry.js";
+import { parse } from "yaml";
 import { REPO } from "./tools.js";
 
 export const STACK = "e2e";
@@ -164,4 +165,20 @@ export async function startPrefilledRegistry(dir: string, inputs: Omit<E2eStackI
   }
   const registry = await startFakeRegistry({ cert: tls.cert, key: tls.key, auth: "basic", username: E2E.registryUser, password, manifests });
   return Object.assign(registry, { ca: tls.ca });
+}
+
+/** The network-policy-api release whose ClusterNetworkPolicy (v1alpha2) the baseline renders (components/cluster-network-policy.ts). */
+export const NETWORK_POLICY_API_VERSION = "v0.2.0";
+
+/**
+ * The ClusterNetworkPolicy CRD (standard channel) from sigs.k8s.io/network-policy-api in the Go module cache
+ * (test/e2e/run.sh downloads the module). The Tigera operator installs and owns this CRD in Calico 3.32
+ * (`-manage-crds=true`; its ClusterRole in manifests/tigera-operator.yaml names
+ * clusternetworkpolicies.policy.networking.k8s.io), so the operator stand-in creates it.
+ */
+export function clusterNetworkPolicyCrd(): Record<string, unknown> {
+  const modcache = execFileSync("go", ["env", "GOMODCACHE"], { encoding: "utf8" }).trim();
+  const file = join(modcache, `sigs.k8s.io/network-policy-api@${NETWORK_POLICY_API_VERSION}`, "config", "crd", "standard", "policy.networking.k8s.io_clusternetworkpolicies.yaml");
+  if (!existsSync(file)) throw new Error(`${file} is missing: go mod download sigs.k8s.io/network-policy-api@${NETWORK_POLICY_API_VERSION} (test/e2e/run.sh does)`);
+  return parse(readFileSync(file, "utf8")) as Record<string, unknown>;
 }

@@ -9,6 +9,8 @@
  * - the Installation controller's status reporting: it writes TigeraStatus `calico` with Available=True and
  *   copies it onto Installation `default` as `status.conditions` type Ready (the operator's
  *   `status.UpdateStatusCondition` renames Available to Ready), with `status.variant` and `status.calicoVersion`;
+ * - the CRDs the operator installs and owns besides Calico's own (`-manage-crds=true`): in 3.32 the
+ *   ClusterNetworkPolicy CRD of sigs.k8s.io/network-policy-api (`StandInExpectations.operatorCrds`);
  * - the namespace that controller creates for the Calico components, `calico-system`
  *   (the metrics Services of the monitoring step live there);
  * - the `default` FelixConfiguration the operator creates and the `default` KubeControllersConfiguration
@@ -37,6 +39,8 @@ export interface StandInExpectations {
   readonly typhaMetricsPort: number;
   /** What status.calicoVersion reports. */
   readonly calicoVersion: string;
+  /** CRDs the operator itself installs (created once the Installation passes the checks). */
+  readonly operatorCrds?: readonly Obj[];
 }
 
 const isObj = (v: unknown): v is Obj => typeof v === "object" && v !== null && !Array.isArray(v);
@@ -175,6 +179,7 @@ export class OperatorStandIn {
         this.fail(new Error(`operator stand-in: the Installation the stack created would not install Calico as configured:\n- ${problems.join("\n- ")}`));
         return;
       }
+      for (const crd of this.want.operatorCrds ?? []) await this.kube.ensure("CustomResourceDefinition", crd);
       await this.kube.ensure("Namespace", { apiVersion: "v1", kind: "Namespace", metadata: { name: "calico-system", labels: { name: "calico-system", "pod-security.kubernetes.io/enforce": "privileged" } } });
       await this.kube.ensure("FelixConfiguration", { apiVersion: "projectcalico.org/v3", kind: "FelixConfiguration", metadata: { name: "default" }, spec: {} });
       await this.kube.ensure("KubeControllersConfiguration", { apiVersion: "projectcalico.org/v3", kind: "KubeControllersConfiguration", metadata: { name: "default" }, spec: KUBE_CONTROLLERS_DEFAULT });
@@ -185,7 +190,7 @@ export class OperatorStandIn {
         conditions: [condition("Ready", "True", "AllObjectsAvailable", "All objects are available (e2e operator stand-in)", generation)],
       });
       this.installationGeneration = generation;
-      this.actions.push(`Installation default (generation ${String(generation)}) checked; calico-system, FelixConfiguration and KubeControllersConfiguration default created; TigeraStatus calico and Installation Ready`);
+      this.actions.push(`Installation default (generation ${String(generation)}) checked; ${String(this.want.operatorCrds?.length ?? 0)} operator CRD(s), calico-system, FelixConfiguration and KubeControllersConfiguration default created; TigeraStatus calico and Installation Ready`);
     }
     const apiServer = await this.kube.get("APIServer", "default");
     if (apiServer === undefined) {
