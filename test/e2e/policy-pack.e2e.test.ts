@@ -10,16 +10,15 @@
  * Node.js language plugin (pulumi/pulumi sdk/go/common/resource/plugin/analyzer_plugin.go NewPolicyAnalyzer). That
  * plugin is a shell script in Pulumi's Node.js SDK distribution (`node …/@pulumi/pulumi/cmd/run-policy-pack`);
  * the test installs the same one-liner as a plugin in its private PULUMI_HOME. The registry check runs over
- * HTTPS against a loopback registry (test/support/fake-registry.ts). The cluster is unreachable on purpose
- * (nothing listens at the kubeconfig's server): a preview renders the charts and ConfigGroups client-side, which
- * is all the pack reads; applying them is the deploy suite's part.
+ * HTTPS against a loopback registry (test/support/fake-registry.ts). The cluster is a real, empty control plane
+ * (test/e2e/support/control-plane.ts): the provider reads its schema to expand ConfigGroups, and a preview
+ * applies nothing; applying them is the deploy suite's part.
  *
  * Needs: build-tools.sh's cache (pulumi, provider), openssl, and ../shared/data/calico-v3.32.1/charts and
  * ../shared/data/charts/prometheus-node-exporter.
  */
 import { execFileSync } from "node:child_process";
 import { chmodSync, copyFileSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync } from "node:fs";
-import { createServer } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { LocalWorkspace, PulumiCommand, type Stack } from "@pulumi/pulumi/automation/index.js";
@@ -29,6 +28,9 @@ import { parseStackConfig } from "../../src/config/index.js";
 import { mirrorTargets, planImages } from "../../src/deployment/images.js";
 import { runProgram } from "../../src/deployment/program.js";
 import { startFakeRegistry, type FakeRegistry } from "../support/fake-registry.js";
+import { startControlPlane, type ControlPlane } from "./support/control-plane.js";
+import { clusterNetworkPolicyCrd, writeChartDir } from "./support/e2e-stack.js";
+import { locateTools } from "./support/tools.js";
 
 const REPO = new URL("../../", import.meta.url).pathname.replace(/\/$/, "");
 const SHARED = join(REPO, "..", "shared", "data");
@@ -65,16 +67,9 @@ function loopbackTls(dir: string): { ca: string; cert: string; key: string } {
   return { ca: readFileSync(f("ca.crt"), "utf8"), cert: readFileSync(f("tls.crt"), "utf8"), key: readFileSync(f("tls.key"), "utf8") };
 }
 
-/** A loopback port nothing listens on (taken, then released). */
-async function closedPort(): Promise<number> {
-  const srv = createServer();
-  await new Promise<void>((r) => srv.listen(0, "127.0.0.1", r));
-  const port = (srv.address() as { port: number }).port;
-  await new Promise<void>((r) => srv.close(() => r()));
-  return port;
-}
-
 let dir = "";
+let cp: ControlPlane | undefined;
+let chartDir = "";
 let work = "";
 let registry: FakeRegistry;
 let stack: Stack;
@@ -85,7 +80,9 @@ function stackConfig(extra: { policies?: Record<string, unknown> } = {}): Record
   return {
     "calico-baseline:cluster": { type: "kubeconfig", kubeconfigPath: "kubeconfig" },
     "calico-baseline:registry": { type: "external", host: registry.host, username: USER, ca: caPem, cidrs: ["127.0.0.1/32"], mirror: false },
-    "calico-baseline:calico": { chartRepo: CALICO_CHARTS },
+    // crds: v3 with the release's charts as make chart packages them (writeChartDir): in ../shared/data the CRD
+    // charts' templates/calico are git links to CRD folders, and only the v3 CRDs are there to fill them.
+    "calico-baseline:calico": { chartRepo: chartDir, crds: "v3" },
     "calico-baseline:monitoring": { nodeExporter: { chartRepo: NODE_EXPORTER_CHART } },
     "calico-baseline:policies": { inventory: `policies/inventory.${STACK}.yaml`, ...(extra.policies ?? {}) },
   };
@@ -126,7 +123,7 @@ beforeAll(async () => {
   dir = mkdtempSync(join(tmpdir(), "cb-pack-e2e-"));
   const tls = loopbackTls(dir);
   caPem = tls.ca;
-  const cfg = parseStackConfig({ "calico-baseline:cluster": { type: "kubeconfig", kubeconfigPath: "k" }, "calico-baseline:registry": { type: "external", host: "r.example", username: "u", password: { secure: "v1:x" }, cidrs: ["192.0.2.1/32"] } }, STACK, { secretsRequired: false });
+  const cfg = parseStackConfig({ "calico-baseline:cluster": { type: "kubeconfig", kubeconfigPath: "k" }, "calico-baseline:registry": { type: "external", host: "r.example", username: "u", password: { secure: "v1:x" }, cidrs: ["192.0.2.1/32"] }, "calico-baseline:calico": { crds: "v3" } }, STACK, { secretsRequired: false });
   // The registry holds exactly what the stack plans (the site's pipeline filled it).
   const manifests = new Map(mirrorTargets(planImages(cfg), "x").map((i) => [`${i.repository}:${i.tag}`, `sha256:${"ab".repeat(32)}`]));
   registry = await startFakeRegistry({ cert: tls.cert, key: tls.key, auth: "basic", username: USER, password: PASSWORD, manifests });
@@ -144,21 +141,23 @@ beforeAll(async () => {
   writeFileSync(join(analyzer, "pulumi-analyzer-policy-nodejs"), `#!/bin/sh\nexec node ${join(REPO, "node_modules/@pulumi/pulumi/cmd/run-policy-pack")} "$@"\n`);
   chmodSync(join(analyzer, "pulumi-analyzer-policy-nodejs"), 0o755);
 
-  copyFileSync(join(REPO, "Pulumi.yaml"), join(work, "Pulumi.yaml"));
+  // The project directory the stack file's paths are relative to: the Node.js language host would pass it;
+  // for an inline program @pulumi/pulumi otherwise reports the literal "rootDirectory" (runtime/state.js).
+  process.env["PULUMI_NODEJS_ROOT_DIRECTORY"] = work;
+  // Without `main`: the engine checks the file exists in the project directory, and an inline program has none.
+  const projectFile = parse(readFileSync(join(REPO, "Pulumi.yaml"), "utf8")) as Record<string, unknown>;
+  delete projectFile["main"];
+  writeFileSync(join(work, "Pulumi.yaml"), stringify(projectFile));
   copyFileSync(join(REPO, "policies", "inventory.prod.yaml"), join(work, "policies", `inventory.${STACK}.yaml`));
-  // A cluster nobody serves: the provider previews client-side.
-  const port = await closedPort();
-  writeFileSync(
-    join(work, "kubeconfig"),
-    stringify({
-      apiVersion: "v1",
-      kind: "Config",
-      clusters: [{ name: "none", cluster: { server: `https://127.0.0.1:${port}`, "insecure-skip-tls-verify": true } }],
-      users: [{ name: "none", user: { token: "none" } }],
-      contexts: [{ name: "none", context: { cluster: "none", user: "none" } }],
-      "current-context": "none",
-    }),
-  );
+  // A real, empty API server: yaml/v2 ConfigGroups read its schema even in a preview (with nothing listening
+  // the provider fails "configured Kubernetes cluster is unreachable"); nothing is applied.
+  chartDir = writeChartDir(join(dir, "charts"));
+  cp = await startControlPlane(locateTools(), join(dir, "cluster"), { nodes: 0 });
+  copyFileSync(cp.kubeconfigPath, join(work, "kubeconfig"));
+  // As on a cluster whose Tigera operator already runs: it installs the ClusterNetworkPolicy CRD (-manage-crds).
+  // On a fresh cluster a preview cannot tell that kind's scope (yaml/v2 "failed to determine if the following
+  // GVK is namespaced"), since no resource of the program creates the CRD.
+  await cp.kube.ensure("CustomResourceDefinition", clusterNetworkPolicyCrd());
   env = {
     PULUMI_BACKEND_URL: `file://${state}`,
     PULUMI_CONFIG_PASSPHRASE: "pack-check",
@@ -176,6 +175,7 @@ beforeAll(async () => {
 
 afterAll(async () => {
   await registry?.close();
+  await cp?.stop();
   if (dir !== "") rmSync(dir, { recursive: true, force: true });
 });
 
