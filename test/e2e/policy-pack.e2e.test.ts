@@ -14,7 +14,8 @@
  * (test/e2e/support/control-plane.ts): the provider reads its schema to expand ConfigGroups, and a preview
  * applies nothing; applying them is the deploy suite's part.
  *
- * Needs: build-tools.sh's cache (pulumi, provider), openssl, and ../shared/data/calico-v3.32.1/charts and
+ * Needs: build-tools.sh's cache (the e2e tools), the network-policy-api module in the Go module cache (run.sh
+ * downloads it), openssl, and ../shared/data/calico-v3.32.1/{charts,crds} and
  * ../shared/data/charts/prometheus-node-exporter.
  */
 import { execFileSync } from "node:child_process";
