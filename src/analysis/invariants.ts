@@ -2,8 +2,9 @@
  * Lockout invariants: flows the baseline must never break, or the cluster stops working (DNS, the
  * API server, Typha, kubelet, monitoring scrapes, image pulls). Each has a stable name so a stack can
  * waive it on purpose (`PolicySettings.waivers`). Endpoints are chosen from the inventory by label,
- * so the same defaults work for any cluster; an invariant whose endpoints do not exist is reported as
- * not applicable rather than passed silently.
+ * so the same defaults work for any cluster. An invariant that checks no flow (its endpoints are not in the
+ * inventory) fails, with `unchecked` saying which side is empty: a gate that passes on nothing would pass an
+ * empty or misread inventory (issue 11). Waive it by name when the cluster really has no such endpoints.
  */
 import { type PolicySettings, WIREGUARD_PORTS } from "../config/types.js";
 import { type FlowResult, type Peer, endpointPeer, evaluateFlow } from "./evaluate.js";
@@ -31,7 +32,7 @@ export interface Invariant {
   readonly port: number;
 }
 
-export type InvariantStatus = "pass" | "fail" | "waived" | "not-applicable";
+export type InvariantStatus = "pass" | "fail" | "waived";
 
 export interface InvariantResult {
   readonly invariant: Invariant;
@@ -40,6 +41,19 @@ export interface InvariantResult {
   readonly checked: number;
   /** The failing flows with their explain trail (at most 20). */
   readonly failures: readonly FlowResult[];
+  /** Set when no flow was checked: which endpoints are missing from the inventory (the invariant fails). */
+  readonly unchecked?: string;
+}
+
+function describeQuery(q: EndpointQuery): string {
+  if ("net" in q) return `net:${q.net}`;
+  const sel = "hosts" in q ? q.hosts : q.workloads;
+  const parts = [
+    ...("workloads" in q && q.workloads.namespace !== undefined ? [`namespace ${q.workloads.namespace}`] : []),
+    ...Object.entries(sel.labels ?? {}).map(([k, v]) => `${k}=${v}`),
+    ...(sel.has ?? []).map((k) => `has(${k})`),
+  ];
+  return `${"hosts" in q ? "hosts" : "workloads"}${parts.length === 0 ? "" : ` (${parts.join(", ")})`}`;
 }
 
 const CONTROL_PLANE = { has: ["node-role.kubernetes.io/control-plane"] } as const;
@@ -109,6 +123,11 @@ function netPeers(model: Model, cidr: string): Peer[] {
   return [{ ip: { version: c.version, value }, display: `net:${cidr}` }];
 }
 
+/** "3 of 15 flows denied" (20+ when the list was cut), or why no flow was checked. */
+export function failureCount(r: InvariantResult): string {
+  return r.unchecked ?? `${r.failures.length}${r.failures.length === 20 ? "+" : ""} of ${r.checked} flows denied`;
+}
+
 export function checkInvariants(model: Model, invariants: readonly Invariant[], waivers: readonly string[] = []): InvariantResult[] {
   return invariants.map((inv) => {
     const from = resolveQuery(model, inv.from).map(endpointPeer);
@@ -124,7 +143,10 @@ export function checkInvariants(model: Model, invariants: readonly Invariant[], 
         if (!r.allowed && failures.length < 20) failures.push(r);
       }
     }
-    const status: InvariantStatus = waivers.includes(inv.name) ? "waived" : checked === 0 ? "not-applicable" : failures.length > 0 ? "fail" : "pass";
-    return { invariant: inv, status, checked, failures };
+    const status: InvariantStatus = waivers.includes(inv.name) ? "waived" : checked === 0 || failures.length > 0 ? "fail" : "pass";
+    if (checked > 0) return { invariant: inv, status, checked, failures };
+    const missing = [from.length === 0 ? `no ${describeQuery(inv.from)}` : undefined, to.length === 0 ? `no ${describeQuery(inv.to)}` : undefined].filter((x) => x !== undefined);
+    const unchecked = `checks no flow: ${missing.length > 0 ? `the inventory has ${missing.join(" and ")}` : "its only endpoints are the same on both sides"}`;
+    return { invariant: inv, status, checked, failures, unchecked };
   });
 }

@@ -405,13 +405,39 @@ export function inventoryFromObjects(objects: readonly unknown[]): Inventory {
   const serviceAccounts: InventoryServiceAccount[] = [];
   // Owners present in the input, so a dump's Pod → ReplicaSet → Deployment chain names the Deployment.
   const owners = new Map<string, { kind: string; name: string }>();
+  // Objects present by kind and name (an owner is looked up so), built once: one pass, not one per object.
+  const present = new Set<string>();
   for (const o of items) {
     const m = meta(o);
     const ref = controller(m);
+    if (typeof o["kind"] === "string" && typeof m["name"] === "string") present.add(`${o["kind"]}\u0000${m["name"]}`);
     if (ref !== undefined && typeof o["kind"] === "string" && typeof m["name"] === "string") {
       owners.set(`${o["kind"]}/${String(m["namespace"] ?? "default")}/${m["name"]}`, ref);
     }
   }
+  /**
+   * The owner a chain of controlling ownerReferences ends at, from `ref` (an owner of something in `ns`),
+   * through objects present in the input. A cycle (a ReplicaSet that owns itself, a → b → a: no valid cluster
+   * has one, a hostile dump may) ends at its smallest member, so every member and its pods name one workload
+   * and the walk stops (issue 11, defect 5).
+   */
+  const chainEnd = (ns: string, ref: { kind: string; name: string }): { kind: string; name: string } => {
+    const seen = new Map<string, number>();
+    const chain: { kind: string; name: string }[] = [];
+    let cur: { kind: string; name: string } | undefined = ref;
+    while (cur !== undefined) {
+      const key = `${cur.kind}/${ns}/${cur.name}`;
+      const at = seen.get(key);
+      if (at !== undefined) {
+        const cycle = chain.slice(at).map((c) => ({ c, k: `${c.kind}/${c.name}` }));
+        return cycle.reduce((a, b) => (b.k < a.k ? b : a)).c;
+      }
+      seen.set(key, chain.length);
+      chain.push(cur);
+      cur = owners.get(key);
+    }
+    return chain[chain.length - 1]!;
+  };
   for (const o of items) {
     const kind = o["kind"];
     const m = meta(o);
@@ -437,22 +463,26 @@ export function inventoryFromObjects(objects: readonly unknown[]): Inventory {
       continue;
     }
     if (!(WORKLOAD_KINDS as readonly string[]).includes(kind)) continue;
-    // A ReplicaSet/Job owned by something present in the input is represented by that owner.
+    // A ReplicaSet/Job owned by something present in the input is represented by that owner (in an ownership
+    // cycle, by the cycle's smallest member: chainEnd).
     if (kind !== "Pod" && controller(m) !== undefined && owners.has(`${kind}/${ns}/${name}`)) {
       const ref = controller(m)!;
-      if (items.some((x) => x["kind"] === ref.kind && meta(x)["name"] === ref.name)) continue;
+      if (present.has(`${ref.kind}\u0000${ref.name}`)) {
+        const end = chainEnd(ns, { kind, name });
+        if (end.kind !== kind || end.name !== name) continue;
+      }
     }
     const pod = podSpecOf(o, kind);
     if (pod === undefined) continue;
     let wkind = kind as WorkloadKind;
     let wname = name;
     if (kind === "Pod") {
-      let ref = controller(m);
+      const ref = controller(m);
       // Follow the owner chain through objects present in the input (Pod → ReplicaSet → Deployment).
-      while (ref !== undefined) {
-        wkind = ((WORKLOAD_KINDS as readonly string[]).includes(ref.kind) ? ref.kind : "Pod") as WorkloadKind;
-        wname = ref.name;
-        ref = owners.get(`${ref.kind}/${ns}/${ref.name}`);
+      if (ref !== undefined) {
+        const end = chainEnd(ns, ref);
+        wkind = ((WORKLOAD_KINDS as readonly string[]).includes(end.kind) ? end.kind : "Pod") as WorkloadKind;
+        wname = end.name;
       }
     }
     const spec = pod.spec;
@@ -470,12 +500,10 @@ export function inventoryFromObjects(objects: readonly unknown[]): Inventory {
     const nodeName = typeof spec["nodeName"] === "string" ? spec["nodeName"] : undefined;
     if (prev !== undefined) {
       // Several pods of one workload: keep the first pod's labels (netpol-analyzer does the same),
-      // accumulate IPs; the node is only known when every pod runs on the same one.
-      workloads.set(key, {
-        ...prev,
-        ips: [...prev.ips, ...ips],
-        ...(prev.node !== nodeName ? { node: undefined } : {}),
-      });
+      // accumulate IPs (in place: copying them per pod was quadratic); the node is only known when every pod
+      // runs on the same one.
+      for (const ip of ips) (prev.ips as string[]).push(ip);
+      if (prev.node !== nodeName && prev.node !== undefined) workloads.set(key, { ...prev, node: undefined });
       continue;
     }
     workloads.set(key, {

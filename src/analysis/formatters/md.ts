@@ -151,7 +151,7 @@ export function renderMarkdownReport(report: Report): string {
     const s = staged?.[i];
     const first = r.failures[0] ?? s?.failures[0];
     lines.push(
-      `| \`${r.invariant.name}\` | ${icon(r.status)} |${s === undefined ? "" : ` ${icon(s.status)} |`} ${r.checked} | ${esc(r.invariant.description)} (${r.invariant.protocol} ${r.invariant.port}) | ${first === undefined ? "" : esc(`${first.src} → ${first.dst}: ${describeDecision(!first.egress.allowed ? first.egress.decision : first.ingress.decision)}`)} |`,
+      `| \`${r.invariant.name}\` | ${icon(r.status)} |${s === undefined ? "" : ` ${icon(s.status)} |`} ${r.checked} | ${esc(r.invariant.description)} (${r.invariant.protocol} ${r.invariant.port}) | ${first === undefined ? esc(r.unchecked ?? s?.unchecked ?? "") : esc(`${first.src} → ${first.dst}: ${describeDecision(!first.egress.allowed ? first.egress.decision : first.ingress.decision)}`)} |`,
     );
   });
   lines.push(...exposureSection(report));
@@ -187,6 +187,9 @@ export function renderMarkdownReport(report: Report): string {
   }
   if (report.staged !== undefined) {
     lines.push("", renderMarkdownDiff(report.staged, "If the staged policies were enforced"));
+  }
+  if (report.notEnforced !== undefined) {
+    lines.push("", renderMarkdownDiff(report.notEnforced.diff, `Not enforced by Calico ${report.notEnforced.calicoMinor}: what ${report.notEnforced.policies.join(", ")} would decide`));
   }
   if (report.problems.length > 0) {
     lines.push("", "### Not analysed", "");
