@@ -99,7 +99,8 @@ describe("node-port guard", () => {
   it("the text report lists the same rows", () => {
     const objects = synthBaseline(config.policies).flatMap((c) => c.objects.map((object) => ({ object, file: c.file })));
     const text = formatReportText(buildReport(objects, inventory));
-    expect(text).toContain("  NodePort TCP 30080 (shop/frontend (declared)):\n    reachable from office (GlobalNetworkSet)");
+    expect(text).toContain("  NodePort TCP 30080 (shop/frontend (declared)):\n");
+    expect(text).toContain("    reachable from office (GlobalNetworkSet)\n");
     expect(text).toMatch(/denied {4}from net:203\.0\.113\.9 \(any other address\) by GlobalNetworkPolicy\/security\.node-port-guard/);
   });
 });
