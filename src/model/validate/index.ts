@@ -13,6 +13,7 @@ import {
   validateHostEndpoint,
   validateInstallation,
   validateKubeControllersConfiguration,
+  validateIPReservation,
   validateNetworkSet,
   validateOperatorName,
   validateTier,
@@ -105,6 +106,9 @@ export function validateResource(obj: unknown, opts: ValidateOptions = {}): Prob
       break;
     case "IPPool":
       validateIPPool(res.spec, r);
+      break;
+    case "IPReservation":
+      validateIPReservation(res.spec, r);
       break;
     case "BGPPeer":
       validateBGPPeer(res.spec, r);
