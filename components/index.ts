@@ -38,3 +38,13 @@ export { NamespaceIsolation, type NamespaceIsolationProps, type Allowance } from
 export { AppConnections, AppWorkload, type AppConnectionsProps, type AppWorkloadProps } from "./app-connections.js";
 export { MonitoringRbac, type MonitoringRbacProps } from "./monitoring-rbac.js";
 export { MetricsServices, type MetricsServicesProps } from "./metrics-services.js";
+export {
+  ClusterNetworkPolicy,
+  type ClusterNetworkPolicyProps,
+  type AdminSubject,
+  type AdminPeer,
+  type AdminPort,
+  type AdminRule,
+  type AdminLabelSelector,
+  type AdminPodsSelector,
+} from "./cluster-network-policy.js";

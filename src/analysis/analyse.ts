@@ -22,7 +22,7 @@ export interface AnalysisInput {
  * `calicoMinor` picks the Felix policy ordering (see comparePolicies); default 3.32.
  */
 export function analyse(input: AnalysisInput, view: "enforced" | "staged" = "enforced", calicoMinor?: CalicoMinor): Model {
-  const pm = readPolicies(input.objects);
+  const pm = readPolicies(input.objects, calicoMinor === undefined ? {} : { calicoMinor });
   const inv = mergeInventories(input.inventory ?? EMPTY_INVENTORY, inventoryFromObjects(input.objects.map((o) => o.object)));
   return buildModel(inv, pm, { view, ...(calicoMinor === undefined ? {} : { calicoMinor }) });
 }

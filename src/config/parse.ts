@@ -9,6 +9,7 @@ import { cidrContains, parseCidr } from "../model/net.js";
 import { UserError, type Problem } from "../model/problem.js";
 import { HOST_HINT, MULTIPASS_IMAGE, cidrsOverlap, isHostName, namePrefixProblem, tooWide, WIDEST_NETWORK_PREFIX } from "./checks.js";
 import { Fields, isObj } from "./fields.js";
+import { isLocalLocation } from "./local-charts.js";
 import {
   CALICO_MINORS,
   DEFAULT_CALICO_VERSION,
@@ -65,7 +66,15 @@ const DNS_LABEL = { pattern: /^[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?$/, hint: "use 
 const HOST = { pattern: { test: isHostName }, hint: HOST_HINT };
 const SIZE = { pattern: /^[1-9][0-9]*[KMG]?$/, hint: "use multipass size syntax, e.g. 4G or 2048M" };
 const K3S_VERSION = { pattern: /^v[0-9]+\.[0-9]+\.[0-9]+\+k3s[0-9]+$/, hint: "use a k3s release tag such as v1.34.1+k3s1" };
-const URL = { pattern: /^(https?|oci):\/\/[^\s]+$/, hint: "give an https:// (or oci://) URL" };
+/**
+ * A chart location: a Helm repository (`https://…`), an OCI registry path (`oci://…`), or a local chart
+ * directory, packaged chart or directory of charts (src/config/local-charts.ts), relative to the project
+ * directory. What a local path holds is checked at config load (src/config/local-inputs.ts).
+ */
+const CHART_LOCATION = {
+  pattern: { test: (t: string) => (isLocalLocation(t) ? t.trim() === t : /^(https?|oci):\/\/[^\s]+$/.test(t)) },
+  hint: "give an https:// chart repository, an oci:// registry path, or a local chart directory or .tgz (relative to the project directory)",
+};
 const INVENTORY_PATH = {
   pattern: /^[^\s:][^\s]*\.(ya?ml|json)$/,
   hint: "give the inventory file relative to the project directory, e.g. policies/inventory.prod.yaml",
@@ -233,11 +242,14 @@ function parseRegistry(f: Fields, cluster: ClusterConfig, present: boolean, secr
       `is required for cluster type ${cluster.type} (every image is pulled from a private registry)`,
       "set calico-baseline:registry with type: external, host, username, password (secret) and cidrs",
     );
-    return { type: "external", host: "", port: 443, username: "", password: { secret: true, value: undefined }, cidrs: [], podPulls: false };
+    return { type: "external", host: "", port: 443, username: "", password: { secret: true, value: undefined }, cidrs: [], podPulls: false, mirror: true };
   }
   const type = f.oneOf("type", ["multipass", "external"] as const, cluster.type === "multipass" ? "multipass" : "external");
   if (type === "multipass") {
-    f.rejectUnknown(["type", "vm", "port", "username", "bridgeCidr", "podPulls"]);
+    if (f.has("mirror")) {
+      f.problem("mirror", f.obj["mirror"], "is a setting of an external registry: the registry VM starts empty and the program always fills it", "remove registry.mirror, or use registry type external for a registry a separate pipeline fills");
+    }
+    f.rejectUnknown(["type", "vm", "port", "username", "bridgeCidr", "podPulls", "mirror"]);
     if (cluster.type !== "multipass") {
       f.problem("type", type, `needs cluster type multipass (the registry VM is a multipass VM), not ${cluster.type}`, "use registry type external with host, username, password and cidrs");
     }
@@ -260,7 +272,7 @@ function parseRegistry(f: Fields, cluster: ClusterConfig, present: boolean, secr
       podPulls: f.bool("podPulls", false),
     };
   }
-  f.rejectUnknown(["type", "host", "username", "password", "ca", "cidrs", "podPulls"]);
+  f.rejectUnknown(["type", "host", "username", "password", "ca", "cidrs", "podPulls", "mirror"]);
   const hostPort = f.requireString("host", "give the registry as host[:port], e.g. registry.example.com:5000", {
     pattern: { test: (t: string) => /^[^:]+(:[0-9]{1,5})?$/.test(t) && isHostName(t.split(":")[0] as string) },
     hint: "give host[:port] without scheme or path, e.g. registry.example.com:5000 (a host name or an IPv4 address)",
@@ -287,6 +299,7 @@ function parseRegistry(f: Fields, cluster: ClusterConfig, present: boolean, secr
     ...(ca !== undefined ? { caPem: ca } : {}),
     cidrs,
     podPulls: f.bool("podPulls", false),
+    mirror: f.bool("mirror", true),
   };
 }
 
@@ -402,7 +415,7 @@ function parseCalico(f: Fields, cluster: ClusterConfig): CalicoConfig {
     minor,
     operatorVersion: operatorVersion ?? "",
     install,
-    chartRepo: f.string("chartRepo", TIGERA_CHART_REPO, URL),
+    chartRepo: f.string("chartRepo", TIGERA_CHART_REPO, CHART_LOCATION),
     manifests: { crds: m.string("crds", dm.crds, location), operator: m.string("operator", dm.operator, location) },
     crds,
     apiServer,
@@ -522,7 +535,7 @@ function parseMonitoring(f: Fields): MonitoringConfig {
     enabled,
     nodeExporter: {
       enabled: n.bool("enabled", enabled),
-      chartRepo: n.string("chartRepo", NODE_EXPORTER_CHART_REPO, URL),
+      chartRepo: n.string("chartRepo", NODE_EXPORTER_CHART_REPO, CHART_LOCATION),
       chartVersion: n.string("chartVersion", NODE_EXPORTER_CHART_VERSION, { pattern: /^[0-9]+\.[0-9]+\.[0-9]+$/, hint: "use a chart version such as 4.45.3" }),
       imageTag: n.string("imageTag", NODE_EXPORTER_IMAGE_TAG, IMAGE_TAG),
     },

@@ -150,6 +150,13 @@ export interface ExternalRegistry {
   readonly cidrs: readonly string[];
   /** Pods pull from the registry too (default false: only the nodes' container runtime does). */
   readonly podPulls: boolean;
+  /**
+   * Whether the program copies the images into the registry (default true: `skopeo copy` on the machine
+   * running Pulumi). `false` is for sites whose mirror pipeline is separate: the registry is already filled,
+   * the program creates no copy command and checks before the install that every planned image is there
+   * (src/deployment/registry/prefilled-registry.ts).
+   */
+  readonly mirror: boolean;
 }
 
 /** One Felix failsafe port (FelixConfiguration `failsafeInboundHostPorts` / `failsafeOutboundHostPorts` entry). */
@@ -183,7 +190,11 @@ export interface CalicoConfig {
   /** Tigera operator release matching `version` (from the known-release table or config). */
   readonly operatorVersion: string;
   readonly install: OperatorInstall;
-  /** Helm repository of the tigera-operator chart (the public one or a mirror of it). */
+  /**
+   * Where the tigera-operator chart (and, 3.32, the CRD chart) come from: a Helm repository (`https://`, the
+   * public one or a mirror of it), an OCI registry path (`oci://`), or a local path (src/config/local-charts.ts):
+   * a chart directory or .tgz, or a directory holding the charts. Relative to the project directory.
+   */
   readonly chartRepo: string;
   /** Operator (and, 3.30/3.31, CRD) manifest locations for `install: manifest`: a local path or an https URL. */
   readonly manifests: { readonly crds: string; readonly operator: string };
@@ -210,6 +221,7 @@ export interface CalicoConfig {
 
 export interface NodeExporterConfig {
   readonly enabled: boolean;
+  /** A Helm repository, an OCI registry path or a local chart location, as `CalicoConfig.chartRepo`. */
   readonly chartRepo: string;
   readonly chartVersion: string;
   /** node-exporter image tag, mirrored as `prometheus/node-exporter:<imageTag>`. */

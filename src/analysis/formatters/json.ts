@@ -88,6 +88,7 @@ export function reportJson(report: Report): string {
     connectivity: pairs.map((p) => ({ src: p.src.id, dst: p.dst.id, srcKind: p.src.kind, dstKind: p.dst.kind, allowed: p.conns.toJSON() })),
     connectivityTruncated: truncated,
     staged: report.staged === undefined ? null : diffBody(report.staged),
+    ...(report.notEnforced === undefined ? {} : { notEnforced: { calicoMinor: report.notEnforced.calicoMinor, policies: report.notEnforced.policies, diff: diffBody(report.notEnforced.diff) } }),
     problems: report.problems,
   };
   return `${JSON.stringify(body, null, 2)}\n`;

@@ -166,6 +166,9 @@ export function renderMarkdownReport(report: Report): string {
   if (report.staged !== undefined) {
     lines.push("", renderMarkdownDiff(report.staged, "If the staged policies were enforced"));
   }
+  if (report.notEnforced !== undefined) {
+    lines.push("", renderMarkdownDiff(report.notEnforced.diff, `Not enforced by Calico ${report.notEnforced.calicoMinor}: what ${report.notEnforced.policies.join(", ")} would decide`));
+  }
   if (report.problems.length > 0) {
     lines.push("", "### Not analysed", "");
     for (const p of report.problems) lines.push(`- ${esc(`${[p.file, p.object].filter((x) => x !== undefined).join(" ")} \`${p.path}\`: ${p.message}. ${p.hint}`.trim())}`);

@@ -8,6 +8,8 @@ import type { Report } from "../report.js";
 export function describeDecision(d: Decision): string {
   switch (d.by) {
     case "rule":
+      // Kubernetes admin policies are named by the Calico tier they land in: `kube-admin › ClusterNetworkPolicy/x rule 0`.
+      if (/^(ClusterNetworkPolicy|AdminNetworkPolicy|BaselineAdminNetworkPolicy)\//.test(d.policy)) return `${d.action} by ${d.tier} › ${d.policy} rule ${d.rule}: ${d.ruleText}`;
       return `${d.action} by ${d.policy} rule ${d.rule} (tier ${d.tier}${d.stage === "normal" ? "" : `, ${d.stage}`}): ${d.ruleText}`;
     case "end-of-tier":
       return `Deny at the end of tier ${d.tier} (it selects the endpoint but nothing allowed or passed the flow)`;
@@ -57,6 +59,11 @@ export function formatReportText(report: Report): string {
   if (report.staged !== undefined) {
     lines.push("", `enforcing the staged policies would change ${report.staged.changes.length + report.staged.omitted} flows:`);
     lines.push(...formatDiffText(report.staged).split("\n").map((l) => `  ${l}`));
+  }
+  if (report.notEnforced !== undefined) {
+    const n = report.notEnforced;
+    lines.push("", `not enforced by Calico ${n.calicoMinor}: ${n.policies.join(", ")} would change ${n.diff.changes.length + n.diff.omitted} flows:`);
+    lines.push(...formatDiffText(n.diff).split("\n").map((l) => `  ${l}`));
   }
   for (const p of report.problems) lines.push(`warning: ${[p.file, p.object, p.path].filter((x) => x !== undefined && x !== "").join(" ")}: ${p.message}. ${p.hint}`);
   return lines.join("\n");
