@@ -90,6 +90,21 @@ spec: { namespaceSelector: projectcalico.org/name == "shop", types: [Egress] }
     expect(JSON.parse(same.out)).toMatchObject({ format: "calico-baseline/diff", version: 1, changes: [], omitted: 0 });
   });
 
+  it("explain: ICMP has no ports (--port is refused, issue 11); --icmp-type/--icmp-code name the message", async () => {
+    const dir = workspace();
+    const r = await cli(["explain", "--manifests", "new", "--from", "shop/web", "--to", "shop/db", "--protocol", "ICMP", "--port", "80"], dir);
+    expect(r.code).toBe(1);
+    expect(r.err).toContain("--port: ICMP has no ports (value: \"80\"). Hint: name the ICMP message with --icmp-type");
+    const ping = await cli(["explain", "--manifests", "new", "--from", "shop/web", "--to", "shop/web", "--protocol", "ICMP", "--format", "json"], dir);
+    const unreachable = await cli(["explain", "--manifests", "new", "--from", "shop/web", "--to", "shop/web", "--protocol", "ICMP", "--icmp-type", "3", "--icmp-code", "4", "--format", "json"], dir);
+    expect(ping.code).toBe(0);
+    expect(unreachable.code).toBe(0);
+    expect(JSON.stringify(JSON.parse(ping.out))).toContain(`"port":${8 * 256}`);
+    expect(JSON.stringify(JSON.parse(unreachable.out))).toContain(`"port":${3 * 256 + 4}`);
+    expect((await cli(["explain", "--manifests", "new", "--from", "shop/web", "--to", "shop/db", "--icmp-type", "8", "--port", "5432"], dir)).err).toContain("--icmp-type and --icmp-code are for ICMP and ICMPv6, not TCP");
+    expect((await cli(["explain", "--manifests", "new", "--from", "shop/web", "--to", "shop/db", "--protocol", "ICMP", "--icmp-type", "256"], dir)).err).toContain("--icmp-type: not an ICMP type or code");
+  });
+
   it("bad input is a user error with a hint", async () => {
     const dir = workspace();
     // Every problem of the query at once: the unknown endpoint and the missing TCP port.
