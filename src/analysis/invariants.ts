@@ -6,7 +6,7 @@
  * inventory) fails, with `unchecked` saying which side is empty: a gate that passes on nothing would pass an
  * empty or misread inventory (issue 11). Waive it by name when the cluster really has no such endpoints.
  */
-import type { PolicySettings } from "../config/types.js";
+import { type PolicySettings, WIREGUARD_PORTS } from "../config/types.js";
 import { type FlowResult, type Peer, endpointPeer, evaluateFlow } from "./evaluate.js";
 import type { Labels } from "./inventory.js";
 import type { Endpoint, Model } from "./model.js";
@@ -58,8 +58,16 @@ function describeQuery(q: EndpointQuery): string {
 
 const CONTROL_PLANE = { has: ["node-role.kubernetes.io/control-plane"] } as const;
 
-/** The defaults of issue 5; the registry one is added from the stack's registry settings. */
-export function defaultInvariants(settings?: Pick<PolicySettings, "registry">): Invariant[] {
+/**
+ * The defaults of issue 5; the registry one is added from the stack's registry settings, and
+ * `wireguard-between-nodes` when the stack encrypts east-west traffic: with WireGuard on, Felix tunnels
+ * pod-to-pod traffic between nodes over UDP 51820 (FelixConfiguration `wireguardListeningPort` default), so a
+ * policy dropping it cuts every cross-node pod flow. Felix accepts that port in the filter table before
+ * normal host endpoint policy (felix/rules/static.go, 3.30-3.32), but untracked and pre-DNAT policies run
+ * first and can drop it; the analysis does not model Felix's built-in accept, so it also flags a normal
+ * policy that denies the tunnel (a rule that contradicts the stack's intent even where Felix overrides it).
+ */
+export function defaultInvariants(settings?: Pick<PolicySettings, "registry"> & Partial<Pick<PolicySettings, "encryption">>): Invariant[] {
   const all: Invariant[] = [
     { name: "dns-udp", description: "every pod resolves names through kube-dns", from: { workloads: {} }, to: { workloads: { namespace: "kube-system", labels: { "k8s-app": "kube-dns" } } }, protocol: "UDP", port: 53 },
     { name: "dns-tcp", description: "every pod resolves names through kube-dns over TCP (large answers)", from: { workloads: {} }, to: { workloads: { namespace: "kube-system", labels: { "k8s-app": "kube-dns" } } }, protocol: "TCP", port: 53 },
@@ -72,6 +80,9 @@ export function defaultInvariants(settings?: Pick<PolicySettings, "registry">): 
     { name: "monitoring-kube-controllers", description: "Prometheus scrapes kube-controllers metrics", from: { workloads: { namespace: "calico-monitoring", labels: { role: "monitoring" } } }, to: { workloads: { namespace: "calico-system", labels: { "k8s-app": "calico-kube-controllers" } } }, protocol: "TCP", port: 9094 },
     { name: "monitoring-node-exporter", description: "Prometheus scrapes node-exporter", from: { workloads: { namespace: "calico-monitoring", labels: { role: "monitoring" } } }, to: { hosts: {} }, protocol: "TCP", port: 9100 },
   ];
+  if (settings?.encryption?.wireguard === true) {
+    all.push({ name: "wireguard-between-nodes", description: "nodes reach each other's WireGuard tunnel (east-west encryption)", from: { hosts: {} }, to: { hosts: {} }, protocol: "UDP", port: WIREGUARD_PORTS.v4 });
+  }
   for (const cidr of settings?.registry.cidrs ?? []) {
     all.push({ name: "registry-pulls", description: `nodes pull images from the private registry ${cidr}`, from: { hosts: {} }, to: { net: cidr }, protocol: "TCP", port: settings!.registry.port });
   }

@@ -42,6 +42,13 @@ export interface NamedPort {
   readonly name?: string;
   readonly port: number;
   readonly protocol: PortProtocol;
+  /**
+   * The Service node port that forwards to this container port, from outside through any node
+   * (declared inventory only; Service manifests give theirs in `spec.ports[].nodePort`).
+   */
+  readonly nodePort?: number;
+  /** The container's `hostPort`: the port on its node that the CNI portmap plugin DNATs to it. */
+  readonly hostPort?: number;
 }
 
 export interface InventoryNamespace {
@@ -198,7 +205,7 @@ class Reader {
         this.problem(p, raw, "a port must be { name?, port, protocol? }", "write { name: http, port: 8080, protocol: TCP }");
         return;
       }
-      this.unknownKeys(raw, ["name", "port", "protocol"], p);
+      this.unknownKeys(raw, ["name", "port", "protocol", "nodePort", "hostPort"], p);
       const port = raw["port"];
       if (typeof port !== "number" || !Number.isInteger(port) || port < 1 || port > 65535) {
         this.problem(joinPath(p, "port"), port, "port must be an integer 1-65535", "write port: 8080");
@@ -210,7 +217,14 @@ class Reader {
         return;
       }
       const name = this.str(raw, "name", p);
-      out.push({ ...(name === undefined ? {} : { name }), port, protocol });
+      const forwarded: { nodePort?: number; hostPort?: number } = {};
+      for (const key of ["nodePort", "hostPort"] as const) {
+        const v = raw[key];
+        if (v === undefined || v === null) continue;
+        if (typeof v !== "number" || !Number.isInteger(v) || v < 1 || v > 65535) this.problem(joinPath(p, key), v, `${key} must be an integer 1-65535`, `write ${key}: 30080`);
+        else forwarded[key] = v;
+      }
+      out.push({ ...(name === undefined ? {} : { name }), port, protocol, ...forwarded });
     });
     return out;
   }
@@ -369,7 +383,9 @@ function containerPorts(spec: Obj): NamedPort[] {
         const proto = p["protocol"] ?? "TCP";
         if (proto !== "TCP" && proto !== "UDP" && proto !== "SCTP") continue;
         const name = p["name"];
-        out.push({ ...(typeof name === "string" ? { name } : {}), port, protocol: proto });
+        const hostPort = p["hostPort"];
+        const hp = typeof hostPort === "number" && Number.isInteger(hostPort) && hostPort >= 1 && hostPort <= 65535 ? { hostPort } : {};
+        out.push({ ...(typeof name === "string" ? { name } : {}), port, protocol: proto, ...hp });
       }
     }
   }

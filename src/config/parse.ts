@@ -8,7 +8,7 @@
 import { cidrContains, parseCidr } from "../model/net.js";
 import { UserError, type Problem } from "../model/problem.js";
 import { HOST_HINT, MULTIPASS_IMAGE, cidrsOverlap, isHostName, namePrefixProblem, tooWide, WIDEST_NETWORK_PREFIX } from "./checks.js";
-import { Fields, isObj } from "./fields.js";
+import { Fields, checkCidr, isObj } from "./fields.js";
 import { isLocalLocation } from "./local-charts.js";
 import {
   CALICO_MINORS,
@@ -32,7 +32,9 @@ import {
   type FailsafePortConfig,
   type IpPoolConfig,
   type MonitoringConfig,
+  type EncryptionConfig,
   type MultipassVm,
+  type NorthSouthConfig,
   type Overlay,
   type PolicyMode,
   type PolicySettings,
@@ -44,7 +46,7 @@ import {
 export const CONFIG_NAMESPACE = "calico-baseline";
 
 /** Top-level config keys, each a structured object. */
-export const CONFIG_KEYS = ["cluster", "registry", "calico", "monitoring", "policies"] as const;
+export const CONFIG_KEYS = ["cluster", "registry", "calico", "monitoring", "policies", "encryption", "northSouth"] as const;
 export type ConfigKey = (typeof CONFIG_KEYS)[number];
 
 /** Config as written in `Pulumi.<stack>.yaml` under `config:` (full keys, structured values). */
@@ -60,6 +62,8 @@ export const SECRET_FIELDS: Readonly<Record<ConfigKey, readonly string[]>> = {
   calico: [],
   monitoring: [],
   policies: [],
+  encryption: [],
+  northSouth: [],
 };
 
 const DNS_LABEL = { pattern: /^[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?$/, hint: "use lower-case letters, digits and '-' (a DNS label)" };
@@ -127,14 +131,17 @@ export function parseStackConfig(raw: RawStackConfig, stack: string, opts?: Pars
   const registry = parseRegistry(top("registry"), cluster, registryPresent, secretsRequired);
   const monitoring = parseMonitoring(top("monitoring"));
   const policiesF = top("policies");
-  const policies = parsePolicies(policiesF, calico, registry);
+  const basePolicies = parsePolicies(policiesF, calico, registry);
+  const encryption = parseEncryption(top("encryption"), basePolicies.ipv6);
+  const northSouth = parseNorthSouth(top("northSouth"));
+  const policies: PolicySettings = { ...basePolicies, encryption, northSouth };
   const inventoryPath = policiesF.string("inventory", undefined, INVENTORY_PATH);
 
   if (problems.length > 0) {
     throw new UserError(problems, `stack "${stack}": ${problems.length} configuration problem${problems.length === 1 ? "" : "s"}`);
   }
   const inventory = inventoryPath !== undefined ? { path: inventoryPath, source: "config" as const } : { path: `policies/inventory.${stack}.yaml`, source: "convention" as const };
-  return { stack, cluster, registry, calico, monitoring, policies, inventory };
+  return { stack, cluster, registry, calico, monitoring, policies, encryption, northSouth, inventory };
 }
 
 /**
@@ -581,4 +588,58 @@ function parsePolicies(f: Fields, calico: CalicoConfig, registry: RegistryConfig
     bgp: calico.bgp === "Enabled",
     waivers: f.stringList("waivers", [], { pattern: /^[a-z0-9][a-z0-9-]*$/, hint: "use a lockout invariant name as calico-baseline report lists it, e.g. dns-udp or monitoring-felix" }),
   };
+}
+
+/** `calico-baseline:encryption`: WireGuard on by default for new stacks; IPv6 follows `policies.ipv6`. */
+function parseEncryption(f: Fields, ipv6: boolean): EncryptionConfig {
+  f.rejectUnknown(["wireguard"]);
+  const wireguard = f.bool("wireguard", true);
+  return { wireguard, wireguardV6: wireguard && ipv6 };
+}
+
+/** The Kubernetes default `--service-node-port-range`. */
+export const DEFAULT_NODE_PORT_RANGE = { from: 30000, to: 32767 } as const;
+
+const EXTERNAL_SET_NAME = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$/;
+
+/** `calico-baseline:northSouth`: the node port range (`30000-32767`, or Calico's `30000:32767`) and who may reach it from outside. */
+function parseNorthSouth(f: Fields): NorthSouthConfig {
+  f.rejectUnknown(["nodePortRange", "allowFrom"]);
+  let nodePortRange: { from: number; to: number } = { ...DEFAULT_NODE_PORT_RANGE };
+  const text = f.string("nodePortRange", undefined);
+  if (text !== undefined) {
+    const m = /^([0-9]{1,5})\s*[-:]\s*([0-9]{1,5})$/.exec(text);
+    const from = m === null ? NaN : Number(m[1]);
+    const to = m === null ? NaN : Number(m[2]);
+    if (!(from >= 1 && to <= 65535 && from <= to)) {
+      f.problem("nodePortRange", text, "is not a port range", "write the kube-apiserver --service-node-port-range, e.g. 30000-32767 (first <= last, 1-65535)");
+    } else nodePortRange = { from, to };
+  }
+  const allowFrom: string[] = [];
+  const raw = f.obj["allowFrom"];
+  if (raw !== undefined && raw !== null && !Array.isArray(raw)) {
+    f.problem("allowFrom", raw, "must be a list", "write allowFrom: [198.51.100.0/24, office] (CIDRs or external network set names)");
+  } else if (Array.isArray(raw)) {
+    raw.forEach((item: unknown, i) => {
+      const path = `${f.at("allowFrom")}[${i}]`;
+      if (typeof item !== "string" || item === "") {
+        f.problems.push({ path, value: item, message: "must be a CIDR or a network set name", hint: "e.g. 198.51.100.0/24 or office" });
+        return;
+      }
+      if (/[/:]/.test(item) || /^[0-9.]+$/.test(item)) {
+        const ok = checkCidr(f.problems, path, item);
+        if (ok === undefined) return;
+        if (parseCidr(ok)?.prefix === 0) {
+          f.problems.push({ path, value: item, message: "allows every address: the guard would guard nothing", hint: "list the networks that may reach the node ports; leave allowFrom empty to allow none from outside" });
+        } else allowFrom.push(item);
+        return;
+      }
+      if (!EXTERNAL_SET_NAME.test(item)) {
+        f.problems.push({ path, value: item, message: "is neither a CIDR nor a network set name", hint: "give a CIDR (198.51.100.0/24) or the name of an external network in policies/externals.ts" });
+        return;
+      }
+      allowFrom.push(item);
+    });
+  }
+  return { nodePortRange, allowFrom };
 }

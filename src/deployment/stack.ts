@@ -183,6 +183,14 @@ export async function createStack(config: StackConfig, renderers: Renderers): Pr
     });
   }
   new BaselinePolicies("policies", { charts, namespaces: needs.create, apiServerReady: calico.apiServerReady, provider: cluster.provider });
+  // East-west encryption: the FelixConfiguration patch turns WireGuard on; wait until every node publishes its
+  // public key (k3s clusters, on the control plane). An existing cluster is not waited on: check it with
+  // `kubectl get nodes -o yaml | grep projectcalico.org/WireguardPublicKey` (docs: encrypt-cluster-pod-traffic).
+  if (config.encryption.wireguard && (cluster instanceof MultipassCluster || cluster instanceof SshCluster)) {
+    const felix = calico.configPatches;
+    cluster.waitForWireguardKeys(false, felix);
+    if (config.encryption.wireguardV6) cluster.waitForWireguardKeys(true, felix);
+  }
 
   let nodes: pulumi.Output<StackNodeOutput[]> | undefined;
   if (cluster instanceof MultipassCluster) nodes = cluster.nodes;

@@ -233,6 +233,14 @@ describe("dev stack (multipass)", () => {
     ]);
   });
 
+  it("turns WireGuard on in FelixConfiguration and then waits on the control plane for every node's public key", () => {
+    expect(byName("calico-felix-configuration").raw["spec"]).toMatchObject({ wireguardEnabled: true, wireguardEnabledV6: false });
+    expect(dependsTransitively("cluster-wireguard-keys").has("calico-felix-configuration")).toBe(true);
+    expect(String(byName("cluster-wireguard-keys").raw["stdin"])).toContain("projectcalico\\.org/WireguardPublicKey");
+    // IPv4 only on dev (policies.ipv6 is off).
+    expect(recorded.map((r) => r.name)).not.toContain("cluster-wireguard-keys-v6");
+  });
+
   it("orders VMs → k3s → kubeconfig → provider", () => {
     expect([...dependsTransitively("cluster-k3s-ready")]).toEqual(expect.arrayContaining(["cluster-control", "cluster-worker-1", "cluster-worker-2"]));
     expect(dependsTransitively("cluster-kubeconfig").has("cluster-k3s-ready")).toBe(true);
