@@ -270,6 +270,24 @@ function decodeAction(v: Json | undefined): FlowAction | "unspecified" | undefin
   return ACTIONS[enumKey(v) ?? ""];
 }
 
+/** Kinds whose names carry the `<tier>.` prefix before 3.32 (names.ValidateTieredPolicyName, 3.29-3.31). */
+const TIERED_KINDS = new Set(["CalicoNetworkPolicy", "GlobalNetworkPolicy", "StagedNetworkPolicy", "StagedGlobalNetworkPolicy"]);
+
+/**
+ * A policy hit's tier and name as one identity for exports of 3.31 and 3.32 alike: 3.32 renames the operator's
+ * tier allow-tigera to calico-system (calico #11842) and no longer requires the `<tier>.` name prefix (calico
+ * #11232), so `allow-tigera` / `allow-tigera.cluster-dns` (3.31) and `calico-system` / `cluster-dns` (3.32) are
+ * the same policy: tier `calico-system`, name `cluster-dns`. Other names lose a leading `<tier>.` of their own tier.
+ */
+export function canonicalPolicyHit(hit: { readonly kind: string; readonly tier: string; readonly name: string }): { readonly tier: string; readonly name: string } {
+  const tier = hit.tier === "allow-tigera" ? "calico-system" : hit.tier;
+  if (!TIERED_KINDS.has(hit.kind)) return { tier, name: hit.name };
+  for (const prefix of new Set([`${hit.tier}.`, `${tier}.`])) {
+    if (hit.tier !== "" && hit.name.startsWith(prefix) && hit.name.length > prefix.length) return { tier, name: hit.name.slice(prefix.length) };
+  }
+  return { tier, name: hit.name };
+}
+
 function decodeHit(v: Json, path: string, line: number, problems: LineProblems): FlowPolicyHit | undefined {
   if (!isObject(v)) {
     problems.add(line, path, "a policy hit must be an object", "see docs/flows.md for the PolicyHit fields", v);
@@ -290,11 +308,14 @@ function decodeHit(v: Json, path: string, line: number, problems: LineProblems):
   const trig = v["trigger"];
   const trigger = isObject(trig) ? decodeHit(trig, `${path}.trigger`, line, problems) : undefined;
   const ns = text(v["namespace"]);
+  const logged = { kind, name: text(v["name"]) ?? "", tier: text(v["tier"]) ?? "" };
+  const canonical = canonicalPolicyHit(logged);
   return {
     kind,
     ...(ns === undefined ? {} : { namespace: ns }),
-    name: text(v["name"]) ?? "",
-    tier: text(v["tier"]) ?? "",
+    name: logged.name,
+    tier: logged.tier,
+    ...(canonical.tier === logged.tier && canonical.name === logged.name ? {} : { canonical }),
     action,
     policyIndex: num(field(v, "policy_index"), 0),
     ruleIndex: num(field(v, "rule_index"), -1),
