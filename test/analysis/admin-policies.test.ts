@@ -488,3 +488,19 @@ spec: { tier: early, selector: app == "db", types: [Ingress], ingress: [{ action
     expect(renderMarkdownReport(report)).toContain("Not enforced by Calico 3.32: what AdminNetworkPolicy/deny-web-to-db would decide");
   });
 });
+
+describe("Calico's own admin tiers", () => {
+  it("a GlobalNetworkPolicy may name kube-admin without a Tier object on 3.32, as Calico creates it (PC v3.32.1 clientv3 client.go ensureTierExists); another missing tier is still rejected", () => {
+    const gnp = (tier: string): string => `
+apiVersion: projectcalico.org/v3
+kind: GlobalNetworkPolicy
+metadata: { name: ${tier}.x }
+spec: { tier: ${tier}, order: 1, selector: app == "db", types: [Ingress], ingress: [{ action: Deny }] }
+`;
+    const pm = read(gnp("kube-admin"));
+    expect(pm.rejected).toEqual([]);
+    expect(pm.tiers.get("kube-admin")).toMatchObject({ order: 1000, defaultAction: "Pass" });
+    expect(read(gnp("adminnetworkpolicy"), "3.31").rejected).toEqual([]);
+    expect(read(gnp("adminnetworkpolicy"), "3.32").rejected.map((p) => p.message)).toEqual(['tier "adminnetworkpolicy" has no Tier object']);
+  });
+});
