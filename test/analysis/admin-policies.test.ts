@@ -14,7 +14,8 @@
  */
 import { describe, expect, it } from "vitest";
 import { diffModels } from "../../src/analysis/diff.js";
-import { explain } from "../../src/analysis/evaluate.js";
+import { computeConnectivity } from "../../src/analysis/connectivity.js";
+import { endpointPeer, evaluateFlow, explain } from "../../src/analysis/evaluate.js";
 import { formatExplain } from "../../src/analysis/formatters/text.js";
 import { parseInventory } from "../../src/analysis/inventory.js";
 import { type Model, buildModel } from "../../src/analysis/model.js";
@@ -502,5 +503,32 @@ spec: { tier: ${tier}, order: 1, selector: app == "db", types: [Ingress], ingres
     expect(pm.tiers.get("kube-admin")).toMatchObject({ order: 1000, defaultAction: "Pass" });
     expect(read(gnp("adminnetworkpolicy"), "3.31").rejected).toEqual([]);
     expect(read(gnp("adminnetworkpolicy"), "3.32").rejected.map((p) => p.message)).toEqual(['tier "adminnetworkpolicy" has no Tier object']);
+  });
+});
+
+describe("the connectivity engine agrees with the evaluator on admin policies", () => {
+  it("every pair and sampled port of the fixtures above: computeConnectivity equals evaluateFlow", () => {
+    const fixtures = [
+      `${DENY_DB_CNP}\n---\n${APP_TIER_ALLOW}`,
+      cnp("named", "  tier: Admin\n  priority: 1\n  subject: { namespaces: {} }\n  ingress: [{ action: Deny, from: [{ namespaces: { matchLabels: { team: other } } }], protocols: [{ destinationNamedPort: http }] }]\n  egress: [{ action: Pass, to: [{ networks: [10.0.0.0/24] }] }, { action: Deny, to: [{ domainNames: [example.com] }] }]\n"),
+      cnp("default", "  tier: Baseline\n  priority: 1\n  subject: { pods: { namespaceSelector: {}, podSelector: { matchLabels: { app: db } } } }\n  ingress: [{ action: Deny, from: [{ namespaces: {} }] }]\n"),
+    ];
+    const samples: Array<[number, number]> = [[6, 5432], [6, 8080], [6, 80], [17, 53]];
+    let checked = 0;
+    for (const text of fixtures) {
+      const m = model(text);
+      const conn = computeConnectivity(m);
+      conn.peers.forEach((s, i) => {
+        conn.peers.forEach((d, j) => {
+          if (i === j || s.endpoint === undefined || d.endpoint === undefined) return;
+          for (const [protocol, port] of samples) {
+            const slow = evaluateFlow(m, { src: endpointPeer(s.endpoint), dst: endpointPeer(d.endpoint), protocol, port }).allowed;
+            expect(conn.allowed(i, j).contains(protocol, port), `${s.id} -> ${d.id} ${protocol}/${port}`).toBe(slow);
+            checked++;
+          }
+        });
+      });
+    }
+    expect(checked).toBeGreaterThan(50);
   });
 });
