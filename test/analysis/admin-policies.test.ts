@@ -487,6 +487,10 @@ spec: { tier: early, selector: app == "db", types: [Ingress], ingress: [{ action
     expect(report.notEnforced?.policies).toEqual(["AdminNetworkPolicy/deny-web-to-db"]);
     expect(report.notEnforced?.diff.changes.map((c) => c.removed.toString())).toEqual(["TCP 5432"]);
     expect(renderMarkdownReport(report)).toContain("Not enforced by Calico 3.32: what AdminNetworkPolicy/deny-web-to-db would decide");
+    // The lint has its own section of the Markdown report.
+    const linted = buildReport(sourced(yamlObjects(`${DENY_DB_CNP}\n---\n${cnp("other", "  tier: Admin\n  priority: 10\n  subject: { namespaces: {} }\n  ingress: [{ action: Accept, from: [{ namespaces: {} }] }]\n")}`), "f.yaml"), inventory, { calicoMinor: "3.32" });
+    expect(renderMarkdownReport(linted)).toContain("### Admin policy lint");
+    expect(renderMarkdownReport(linted)).toContain("`equal-priority-overlap`");
   });
 });
 
