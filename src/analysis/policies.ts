@@ -157,6 +157,8 @@ export interface ServiceObject {
   readonly selector?: Labels;
   /** Target ports: a number or a container port name, with the protocol. */
   readonly ports: ReadonlyArray<{ readonly protocol: number; readonly target: number | string }>;
+  /** `spec.ports[].nodePort` of a NodePort or LoadBalancer Service, with the target it forwards to. */
+  readonly nodePorts?: ReadonlyArray<{ readonly protocol: number; readonly nodePort: number; readonly target: number | string }>;
 }
 
 export interface FailsafePort {
@@ -848,7 +850,11 @@ export function readPolicies(input: ReadonlyArray<SourcedObject>, opts: ReadOpti
           target: typeof p["targetPort"] === "number" || typeof p["targetPort"] === "string" ? p["targetPort"] : typeof p["port"] === "number" ? p["port"] : 0,
         }));
         const sel = isObj(spec["selector"]) ? strLabels(spec["selector"]) : undefined;
-        services.push({ namespace: ns ?? "default", name, ...(sel === undefined ? {} : { selector: sel }), ports });
+        // Node ports (the Service's type NodePort or LoadBalancer): what the north-south report lists.
+        const nodePorts = spec["type"] === "NodePort" || spec["type"] === "LoadBalancer"
+          ? (Array.isArray(spec["ports"]) ? spec["ports"] : []).filter(isObj).flatMap((p, i) => (typeof p["nodePort"] === "number" ? [{ protocol: ports[i]?.protocol ?? 6, nodePort: p["nodePort"], target: ports[i]?.target ?? 0 }] : []))
+          : [];
+        services.push({ namespace: ns ?? "default", name, ...(sel === undefined ? {} : { selector: sel }), ports, ...(nodePorts.length === 0 ? {} : { nodePorts }) });
         continue;
       }
       if (typeof api !== "string" || !CALICO_GROUPS.has(api)) continue;

@@ -18,6 +18,7 @@ import { notEnforcedFlows } from "./not-enforced.js";
 import { type Invariant, type InvariantResult, checkInvariants, defaultInvariants } from "./invariants.js";
 import type { Inventory } from "./inventory.js";
 import type { Model } from "./model.js";
+import { type ExposureRow, exposureReport } from "./node-ports.js";
 import type { SourcedObject } from "./policies.js";
 
 export interface Report {
@@ -40,6 +41,8 @@ export interface Report {
   readonly notEnforced?: { readonly calicoMinor: CalicoMinor; readonly policies: readonly string[]; readonly diff: DiffResult };
   /** Objects the analysis could not read faithfully, then the admin-policy lint (src/analysis/admin-lint.ts). */
   readonly problems: readonly Problem[];
+  /** North-south: per node port / host port the inventory knows, who outside the cluster reaches it (node-ports.ts). */
+  readonly exposure: readonly ExposureRow[];
 }
 
 export interface ReportOptions {
@@ -72,6 +75,7 @@ export function buildReport(objects: readonly SourcedObject[], inventory: Invent
     ...(staged === undefined ? {} : { staged }),
     ...(notEnforced === undefined ? {} : { notEnforced }),
     problems: [...model.problems, ...lintAdminPolicies(model)],
+    exposure: exposureReport(model),
   };
 }
 

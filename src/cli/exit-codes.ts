@@ -79,6 +79,13 @@ export const EXIT_CODES: readonly ExitCodeRow[] = [
     ],
   },
   {
+    command: "sync-networksets",
+    codes: [
+      [EXIT.OK, "stopped by SIGTERM or SIGINT; --check: the config is valid"],
+      [EXIT.ERROR, "user error (invalid config, unreadable credentials, a port in use); nothing watched or written"],
+    ],
+  },
+  {
     command: "(no command, unknown command)",
     codes: [
       [EXIT.OK, "--help"],

@@ -29,6 +29,7 @@ const COMMANDS: Record<string, () => Promise<Command>> = {
   replay: () => import("./commands/replay.js"),
   recommend: () => import("./commands/recommend.js"),
   inventory: () => import("./commands/inventory.js"),
+  "sync-networksets": () => import("./commands/sync-networksets.js"),
 };
 
 const defaultIo: CliIo = {

@@ -80,7 +80,8 @@ export function reportJson(report: Report): string {
         status: r.status,
         checked: r.checked,
         failures: r.failures.map(flowJson),
-        staged: s === undefined ? null : { status: s.status, checked: s.checked, failures: s.failures.map(flowJson) },
+        ...(r.unchecked === undefined ? {} : { unchecked: r.unchecked }),
+        staged: s === undefined ? null : { status: s.status, checked: s.checked, failures: s.failures.map(flowJson), ...(s.unchecked === undefined ? {} : { unchecked: s.unchecked }) },
       };
     }),
     namespaces: report.groups.names.flatMap((s, i) => report.groups.names.map((d, j) => ({ src: s, dst: d, allowed: report.groups.matrix[i]![j]!.toJSON() })).filter((x) => !(typeof x.allowed === "object" && Object.keys(x.allowed).length === 0))),

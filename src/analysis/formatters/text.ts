@@ -2,7 +2,7 @@
 import { protocolName } from "../connset.js";
 import type { DiffResult } from "../diff.js";
 import type { Decision, DirectionResult, FlowResult } from "../evaluate.js";
-import type { InvariantResult } from "../invariants.js";
+import { type InvariantResult, failureCount } from "../invariants.js";
 import type { Report } from "../report.js";
 
 export function describeDecision(d: Decision): string {
@@ -35,7 +35,7 @@ export function formatExplain(r: FlowResult): string {
 }
 
 export function formatInvariantFailure(r: InvariantResult, when?: string): string {
-  const head = `lockout invariant "${r.invariant.name}" is broken${when === undefined ? "" : ` ${when}`}: ${r.invariant.description} (${r.invariant.protocol} ${r.invariant.port}); ${r.failures.length}${r.failures.length === 20 ? "+" : ""} of ${r.checked} flows denied. Waive it by name in the stack config (policies.waivers) only if that is intended.`;
+  const head = `lockout invariant "${r.invariant.name}" is broken${when === undefined ? "" : ` ${when}`}: ${r.invariant.description} (${r.invariant.protocol} ${r.invariant.port}); ${failureCount(r)}. Waive it by name in the stack config (policies.waivers) only if that is intended.`;
   return [head, ...r.failures.slice(0, 3).map((f) => formatExplain(f).replace(/^/gm, "  "))].join("\n");
 }
 
@@ -46,7 +46,7 @@ export function formatReportText(report: Report): string {
   lines.push("", "lockout invariants:");
   report.invariants.forEach((r, i) => {
     const st = report.stagedInvariants?.[i];
-    lines.push(`  ${r.status.toUpperCase().padEnd(14)} ${r.invariant.name} — ${r.invariant.description}${st !== undefined && st.status !== r.status ? ` (once staged policies are enforced: ${st.status.toUpperCase()})` : ""}`);
+    lines.push(`  ${r.status.toUpperCase().padEnd(14)} ${r.invariant.name} — ${r.invariant.description}${r.unchecked === undefined ? "" : ` (${r.unchecked})`}${st !== undefined && st.status !== r.status ? ` (once staged policies are enforced: ${st.status.toUpperCase()})` : ""}`);
   });
   lines.push("", "connectivity (allowed, by namespace):");
   const { names, matrix } = report.groups;
