@@ -844,6 +844,11 @@ export function readPolicies(input: ReadonlyArray<SourcedObject>, opts: ReadOpti
         }
         continue;
       }
+      if (typeof api === "string" && api.startsWith("policy.networking.k8s.io/")) {
+        // Another version or kind of the network-policy-api group (e.g. a v1alpha1 ClusterNetworkPolicy).
+        problems.push({ path: "apiVersion", value: api, message: `${String(kind)} of ${api} is not analysed (Calico converts ClusterNetworkPolicy v1alpha2 on 3.32, AdminNetworkPolicy/BaselineAdminNetworkPolicy v1alpha1 before); flows it allows or denies are not shown`, hint: "write policy.networking.k8s.io/v1alpha2 ClusterNetworkPolicy (or v1alpha1 AdminNetworkPolicy for Calico 3.30/3.31)", ...source });
+        continue;
+      }
       if (api === "v1" && kind === "Service") {
         const ports = (Array.isArray(spec["ports"]) ? spec["ports"] : []).filter(isObj).map((p) => ({
           protocol: protocolNumber(typeof p["protocol"] === "string" ? p["protocol"] : "TCP") ?? 6,

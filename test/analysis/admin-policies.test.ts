@@ -536,3 +536,11 @@ describe("the connectivity engine agrees with the evaluator on admin policies", 
     expect(checked).toBeGreaterThan(50);
   });
 });
+
+describe("other versions of the network-policy-api group", () => {
+  it("a ClusterNetworkPolicy of another apiVersion is reported as not analysed, not silently ignored", () => {
+    const pm = read(DENY_DB_CNP.replace("policy.networking.k8s.io/v1alpha2", "policy.networking.k8s.io/v1alpha1"));
+    expect(pm.policies).toEqual([]);
+    expect(pm.problems.map((p) => [p.path, p.value])).toEqual([["apiVersion", "policy.networking.k8s.io/v1alpha1"]]);
+  });
+});
