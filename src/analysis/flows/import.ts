@@ -295,6 +295,24 @@ function decodeAction(v: Json | undefined): FlowAction | "unspecified" | undefin
   return ACTIONS[enumKey(v) ?? ""];
 }
 
+/** Kinds whose names carry the `<tier>.` prefix before 3.32 (names.ValidateTieredPolicyName, 3.29-3.31). */
+const TIERED_KINDS = new Set(["CalicoNetworkPolicy", "GlobalNetworkPolicy", "StagedNetworkPolicy", "StagedGlobalNetworkPolicy"]);
+
+/**
+ * A policy hit's tier and name as one identity for exports of 3.31 and 3.32 alike: 3.32 renames the operator's
+ * tier allow-tigera to calico-system (calico #11842) and no longer requires the `<tier>.` name prefix (calico
+ * #11232), so `allow-tigera` / `allow-tigera.cluster-dns` (3.31) and `calico-system` / `cluster-dns` (3.32) are
+ * the same policy: tier `calico-system`, name `cluster-dns`. Other names lose a leading `<tier>.` of their own tier.
+ */
+export function canonicalPolicyHit(hit: { readonly kind: string; readonly tier: string; readonly name: string }): { readonly tier: string; readonly name: string } {
+  const tier = hit.tier === "allow-tigera" ? "calico-system" : hit.tier;
+  if (!TIERED_KINDS.has(hit.kind)) return { tier, name: hit.name };
+  for (const prefix of new Set([`${hit.tier}.`, `${tier}.`])) {
+    if (hit.tier !== "" && hit.name.startsWith(prefix) && hit.name.length > prefix.length) return { tier, name: hit.name.slice(prefix.length) };
+  }
+  return { tier, name: hit.name };
+}
+
 function decodeHit(v: Json, path: string, line: number, problems: LineProblems): FlowPolicyHit | undefined {
   if (!isObject(v)) {
     problems.add(line, path, "a policy hit must be an object", "see docs/flows.md for the PolicyHit fields", v);
@@ -321,11 +339,13 @@ function decodeHit(v: Json, path: string, line: number, problems: LineProblems):
   const policyIndex = intField(field(v, "policy_index"), 0, `${path}.policy_index`, line, problems);
   const ruleIndex = intField(field(v, "rule_index"), -1, `${path}.rule_index`, line, problems);
   if (problems.count !== before) return undefined;
+  const canonical = canonicalPolicyHit({ kind, name, tier });
   return {
     kind,
     ...(ns === undefined ? {} : { namespace: ns }),
     name,
     tier,
+    ...(canonical.tier === tier && canonical.name === name ? {} : { canonical }),
     action,
     policyIndex,
     ruleIndex,

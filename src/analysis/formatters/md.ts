@@ -191,9 +191,16 @@ export function renderMarkdownReport(report: Report): string {
   if (report.notEnforced !== undefined) {
     lines.push("", renderMarkdownDiff(report.notEnforced.diff, `Not enforced by Calico ${report.notEnforced.calicoMinor}: what ${report.notEnforced.policies.join(", ")} would decide`));
   }
-  if (report.problems.length > 0) {
+  // The admin-policy lint (src/analysis/admin-lint.ts) carries an id; everything else could not be analysed.
+  const lint = report.problems.filter((p) => "id" in p);
+  const notAnalysed = report.problems.filter((p) => !("id" in p));
+  if (lint.length > 0) {
+    lines.push("", "### Admin policy lint", "");
+    for (const p of lint) lines.push(`- ${esc(`\`${String((p as { id: unknown }).id)}\` ${[p.file, p.object].filter((x) => x !== undefined).join(" ")} \`${p.path}\`: ${p.message}. ${p.hint}`.trim())}`);
+  }
+  if (notAnalysed.length > 0) {
     lines.push("", "### Not analysed", "");
-    for (const p of report.problems) lines.push(`- ${esc(`${[p.file, p.object].filter((x) => x !== undefined).join(" ")} \`${p.path}\`: ${p.message}. ${p.hint}`.trim())}`);
+    for (const p of notAnalysed) lines.push(`- ${esc(`${[p.file, p.object].filter((x) => x !== undefined).join(" ")} \`${p.path}\`: ${p.message}. ${p.hint}`.trim())}`);
   }
   return `${lines.join("\n")}\n`;
 }

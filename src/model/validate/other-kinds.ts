@@ -24,6 +24,7 @@ import { type InstallationSpec } from "../resources/operator.js";
 import { atLeast, DNS1123_LABEL_MAX, isDns1123Label, isDns1123Subdomain, type Reporter, sanitizeName } from "./context.js";
 import { validateFelixFields } from "./felix.js";
 import { validateLabels } from "./meta.js";
+import { RENAMED_TIER } from "./policy.js";
 import { checkSelector } from "./selectors.js";
 
 interface ReservedTier {
@@ -63,6 +64,7 @@ export function validateTier(meta: ObjectMeta, spec: TierSpec, r: Reporter): voi
         : `did you mean "${sanitizeName(name, false)}"?`,
     );
   }
+  if (name === RENAMED_TIER.from && atLeast(r.version, "3.32")) r.add("metadata.name", name, RENAMED_TIER.message, RENAMED_TIER.tierHint);
   const reserved = reservedTiers(r.version).find((t) => t.name === name);
   if (reserved === undefined) return;
   if (spec.order !== reserved.order) {
