@@ -9,6 +9,7 @@ import { cidrContains, parseCidr } from "../model/net.js";
 import { UserError, type Problem } from "../model/problem.js";
 import { HOST_HINT, MULTIPASS_IMAGE, cidrsOverlap, isHostName, namePrefixProblem, tooWide, WIDEST_NETWORK_PREFIX } from "./checks.js";
 import { Fields, isObj } from "./fields.js";
+import { parseNetworkSetSync } from "./networkset-sync.js";
 import {
   CALICO_MINORS,
   DEFAULT_CALICO_VERSION,
@@ -43,7 +44,7 @@ import {
 export const CONFIG_NAMESPACE = "calico-baseline";
 
 /** Top-level config keys, each a structured object. */
-export const CONFIG_KEYS = ["cluster", "registry", "calico", "monitoring", "policies"] as const;
+export const CONFIG_KEYS = ["cluster", "registry", "calico", "monitoring", "policies", "networkSetSync"] as const;
 export type ConfigKey = (typeof CONFIG_KEYS)[number];
 
 /** Config as written in `Pulumi.<stack>.yaml` under `config:` (full keys, structured values). */
@@ -59,6 +60,7 @@ export const SECRET_FIELDS: Readonly<Record<ConfigKey, readonly string[]>> = {
   calico: [],
   monitoring: [],
   policies: [],
+  networkSetSync: ["token"],
 };
 
 const DNS_LABEL = { pattern: /^[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?$/, hint: "use lower-case letters, digits and '-' (a DNS label)" };
@@ -118,14 +120,18 @@ export function parseStackConfig(raw: RawStackConfig, stack: string, opts?: Pars
   const registry = parseRegistry(top("registry"), cluster, registryPresent, secretsRequired);
   const monitoring = parseMonitoring(top("monitoring"));
   const policiesF = top("policies");
-  const policies = parsePolicies(policiesF, calico, registry);
+  const networkSetSync = parseNetworkSetSync(top("networkSetSync"), secretsRequired);
+  const parsedPolicies = parsePolicies(policiesF, calico, registry);
+  const policies: PolicySettings = networkSetSync.enabled
+    ? { ...parsedPolicies, networkSetSync: { namespace: networkSetSync.namespace, consulCidrs: networkSetSync.consul.cidrs, consulPort: networkSetSync.consul.port } }
+    : parsedPolicies;
   const inventoryPath = policiesF.string("inventory", undefined, INVENTORY_PATH);
 
   if (problems.length > 0) {
     throw new UserError(problems, `stack "${stack}": ${problems.length} configuration problem${problems.length === 1 ? "" : "s"}`);
   }
   const inventory = inventoryPath !== undefined ? { path: inventoryPath, source: "config" as const } : { path: `policies/inventory.${stack}.yaml`, source: "convention" as const };
-  return { stack, cluster, registry, calico, monitoring, policies, inventory };
+  return { stack, cluster, registry, calico, monitoring, policies, networkSetSync, inventory };
 }
 
 /**

@@ -21,6 +21,7 @@ import { SshCluster } from "./cluster/ssh-cluster.js";
 import { secretOutput } from "./config.js";
 import { planImages, type MirroredImage } from "./images.js";
 import { CalicoMonitoring } from "./monitoring/calico-monitoring.js";
+import { NetworkSetSync } from "./networkset-sync/networkset-sync.js";
 import { parseManifest } from "./planners/calico.js";
 import { BaselinePolicies, type PolicyChart } from "./policies/baseline-policies.js";
 import { ImageMirror } from "./registry/image-mirror.js";
@@ -161,7 +162,10 @@ export async function createStack(config: StackConfig, renderers: Renderers): Pr
       provider: cluster.provider,
     });
   }
-  new BaselinePolicies("policies", { charts, namespaces: needs.create, apiServerReady: calico.apiServerReady, provider: cluster.provider });
+  const policies = new BaselinePolicies("policies", { charts, namespaces: needs.create, apiServerReady: calico.apiServerReady, provider: cluster.provider });
+  if (config.networkSetSync.enabled) {
+    new NetworkSetSync("networkset-sync", { config: config.networkSetSync, registry, after: [policies, calico.apiServerReady], provider: cluster.provider });
+  }
 
   let nodes: pulumi.Output<StackNodeOutput[]> | undefined;
   if (cluster instanceof MultipassCluster) nodes = cluster.nodes;
