@@ -4,7 +4,7 @@ import { defineConfig } from "vitest/config";
 export default defineConfig({
   test: {
     include: ["test/**/*.test.ts"],
-    exclude: ["test/**/*.conformance.test.ts", "test/**/*.integration.test.ts", "node_modules/**"],
+    exclude: ["test/**/*.conformance.test.ts", "test/**/*.integration.test.ts", "test/**/*.e2e.test.ts", "node_modules/**"],
     testTimeout: 60_000,
     hookTimeout: 60_000,
     // @actions/workflow-parser imports its schema JSON without an import attribute, which Node refuses;

@@ -13,13 +13,15 @@ export {
   supportsTierDefaultAction,
 } from "./tier.js";
 export type { PolicyBaseProps } from "./policy-base.js";
-export { GlobalNetworkPolicy, type GlobalNetworkPolicyProps } from "./global-network-policy.js";
+export { GlobalNetworkPolicy, type GlobalNetworkPolicyProps, checkPreDnat } from "./global-network-policy.js";
 export { NetworkPolicy, type NetworkPolicyProps } from "./network-policy.js";
 export { GlobalNetworkSet, type NetworkSetProps } from "./global-network-set.js";
 export { NetworkSet, type NamespacedNetworkSetProps } from "./network-set.js";
 export { DefaultDeny, type DefaultDenyProps, DEFAULT_DENY_EXCLUDED_NAMESPACES, kubeDnsPeer } from "./default-deny.js";
 export { AllowDns, type AllowDnsProps } from "./allow-dns.js";
 export { HostLocalhost, type HostLocalhostProps } from "./host-localhost.js";
+export { WireguardPeers, type WireguardPeersProps } from "./wireguard-peers.js";
+export { NodePortGuard, type NodePortGuardProps } from "./node-port-guard.js";
 export {
   ControlPlaneAccess,
   type ControlPlaneAccessProps,
@@ -38,3 +40,13 @@ export { NamespaceIsolation, type NamespaceIsolationProps, type Allowance } from
 export { AppConnections, AppWorkload, type AppConnectionsProps, type AppWorkloadProps } from "./app-connections.js";
 export { MonitoringRbac, type MonitoringRbacProps } from "./monitoring-rbac.js";
 export { MetricsServices, type MetricsServicesProps } from "./metrics-services.js";
+export {
+  ClusterNetworkPolicy,
+  type ClusterNetworkPolicyProps,
+  type AdminSubject,
+  type AdminPeer,
+  type AdminPort,
+  type AdminRule,
+  type AdminLabelSelector,
+  type AdminPodsSelector,
+} from "./cluster-network-policy.js";

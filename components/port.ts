@@ -117,7 +117,9 @@ export class Port {
   static readonly TYPHA = Port.tcp(5473);
   static readonly BGP = Port.tcp(179);
   static readonly VXLAN = Port.udp(4789);
+  /** Felix's WireGuard listening ports: FelixConfiguration `wireguardListeningPort` (51820) and `wireguardListeningPortV6` (51821) defaults. */
   static readonly WIREGUARD = Port.udp(51820);
+  static readonly WIREGUARD_V6 = Port.udp(51821);
   static readonly CALICO_APISERVER = Port.tcp(5443);
   static readonly FELIX_METRICS = Port.tcp(9091);
   static readonly TYPHA_METRICS = Port.tcp(9093);

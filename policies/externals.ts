@@ -17,6 +17,8 @@ export interface ExternalNetwork {
 export const EXTERNALS: readonly ExternalNetwork[] = [
   { name: "fme-database", nets: ["10.0.0.60/32"] },
   { name: "fme-file-share", nets: ["10.0.0.61/32"] },
+  // The office network, allowed to reach node ports from outside (calico-baseline:northSouth.allowFrom).
+  { name: "office", nets: ["198.51.100.0/24"] },
 ];
 
 /** A rule peer for the external network set called `name`. */

@@ -166,8 +166,18 @@ export function packArgs(opts: PackOptions = {}): PolicyPackArgs {
   return { policies: packPolicies(opts) };
 }
 
+/**
+ * The project directory the served pack reads: `CALICO_BASELINE_PROJECT_DIR` when set (a project whose stack
+ * files are elsewhere than the pack's parent, as a test's temporary project), else PROJECT_DIR. The CLI starts
+ * the pack with its own environment, so the variable set for `pulumi preview` reaches it.
+ */
+export function servedProjectDir(env: NodeJS.ProcessEnv = process.env): string {
+  const dir = env["CALICO_BASELINE_PROJECT_DIR"];
+  return dir !== undefined && dir !== "" ? dir : PROJECT_DIR;
+}
+
 /** Serves the pack to the Pulumi CLI (policy-pack/index.cjs calls this). */
 export async function servePack(): Promise<void> {
   const { PolicyPack } = await import("@pulumi/policy");
-  new PolicyPack(PACK_NAME, packArgs());
+  new PolicyPack(PACK_NAME, packArgs({ projectDir: servedProjectDir() }));
 }

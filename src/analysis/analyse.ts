@@ -4,7 +4,8 @@
  */
 import { isAbsolute, join, relative } from "node:path";
 import { readInputFile, walkFiles } from "../io/files.js";
-import { parseYamlDocuments } from "../io/yaml.js";
+import { parseDataDocuments, parseYamlDocuments } from "../io/yaml.js";
+import { type Problem, UserError } from "../model/problem.js";
 import type { CalicoMinor } from "../config/types.js";
 import { type Inventory, EMPTY_INVENTORY, inventoryFromObjects, mergeInventories, parseInventory } from "./inventory.js";
 import { type Model, buildModel } from "./model.js";
@@ -21,7 +22,7 @@ export interface AnalysisInput {
  * `calicoMinor` picks the Felix policy ordering (see comparePolicies); default 3.32.
  */
 export function analyse(input: AnalysisInput, view: "enforced" | "staged" = "enforced", calicoMinor?: CalicoMinor): Model {
-  const pm = readPolicies(input.objects);
+  const pm = readPolicies(input.objects, calicoMinor === undefined ? {} : { calicoMinor });
   const inv = mergeInventories(input.inventory ?? EMPTY_INVENTORY, inventoryFromObjects(input.objects.map((o) => o.object)));
   return buildModel(inv, pm, { view, ...(calicoMinor === undefined ? {} : { calicoMinor }) });
 }
@@ -58,10 +59,69 @@ export function loadManifests(paths: readonly string[], cwd = process.cwd()): So
 export function loadInventory(path: string, cwd = process.cwd()): Inventory {
   const abs = isAbsolute(path) ? path : join(cwd, path);
   const text = readInputFile(abs, path, { what: "inventory file", missingHint: "write policies/inventory.yaml or pass --inventory <file>" });
-  const docs = parseManifestText(text, path).map((o) => o.object);
+  return inventoryFromText(text, path);
+}
+
+function isKubernetesObject(v: unknown): boolean {
+  return typeof v === "object" && v !== null && !Array.isArray(v) && typeof (v as Record<string, unknown>)["kind"] === "string";
+}
+
+function declaredInventory(doc: unknown, file: string): Inventory {
+  const inventory = parseInventory(doc, file);
+  if (inventory.namespaces.length + inventory.nodes.length + inventory.externals.length === 0) {
+    throw new UserError([{ file, path: "", value: doc, message: "the inventory declares no namespace, node or external network", hint: "declare what the cluster runs: namespaces: [{ name: shop, workloads: [...] }], nodes: [{ name: control, ips: [...] }] (see docs/analysis.md)" }]);
+  }
+  return inventory;
+}
+
+/**
+ * A declared inventory file's text (recommend's `<policies>/inventory.yaml`): exactly one YAML document, not
+ * empty, declaring something; the same checks as inventoryFromText.
+ */
+export function declaredInventoryFromText(text: string, file: string): Inventory {
+  const docs = parseYamlDocuments(text, file).filter((d) => d.value !== null && d.value !== undefined);
+  if (docs.length === 0) throw new UserError([{ file, path: "", message: "the inventory file is empty", hint: "declare namespaces:, nodes: and externals: (see docs/analysis.md)" }]);
+  if (docs.length > 1) {
+    throw new UserError(docs.slice(1).map((d) => ({ file, path: `(document at line ${d.line})`, value: d.value, message: "a declared inventory must be the only document of its file", hint: "remove the other documents, or put them in a file of their own" })));
+  }
+  return declaredInventory(docs[0]!.value, file);
+}
+
+/**
+ * The inventory in a file's text, by content: one declared inventory document (`namespaces:`, `nodes:`,
+ * `externals:`), or a dump (Kubernetes objects, a kubectl `List`, or a JSON array of them). Input that yields
+ * nothing is a UserError, never an empty inventory: the lockout gate would otherwise check no flow (issue 11):
+ * an empty file, a list of anything but Kubernetes objects, a declared inventory followed by another document,
+ * and a dump with no namespace, workload or node in it.
+ */
+export function inventoryFromText(text: string, file: string): Inventory {
+  const docs = parseDataDocuments(text, file).filter((d) => d.value !== null && d.value !== undefined);
+  const fail = (path: string, value: unknown, message: string, hint: string): never => {
+    throw new UserError([{ file, path, ...(value === undefined ? {} : { value }), message, hint }]);
+  };
+  if (docs.length === 0) fail("", undefined, "the inventory file is empty", "declare namespaces:, nodes: and externals: (see docs/analysis.md), or pass a 'kubectl get ... -A -o json' dump");
+  const first = docs[0]!;
   // A bare JSON array of manifests (`[{kind: Namespace, ...}, ...]`) is a dump too, like a kubectl List.
-  const objects = docs.length === 1 && Array.isArray(docs[0]) ? (docs[0] as unknown[]) : docs;
-  const first = objects[0];
-  const isDump = objects.length > 1 || (typeof first === "object" && first !== null && "kind" in first);
-  return isDump ? inventoryFromObjects(objects) : parseInventory(first, path);
+  const listed = docs.length === 1 && Array.isArray(first.value);
+  if (!listed && docs.length === 1 && !isKubernetesObject(first.value)) return declaredInventory(first.value, file);
+  const objects: unknown[] = listed ? (first.value as unknown[]) : docs.map((d) => d.value);
+  const problems: Problem[] = [];
+  objects.forEach((o, i) => {
+    if (isKubernetesObject(o)) return;
+    const path = listed ? `[${i}]` : `(document at line ${docs[i]!.line})`;
+    const declared = typeof o === "object" && o !== null && !Array.isArray(o) && ["namespaces", "nodes", "externals", "podNetworks"].some((k) => k in o);
+    problems.push({
+      file,
+      path,
+      value: o,
+      message: declared ? "a declared inventory must be the only document of its file" : "not a Kubernetes object (no kind)",
+      hint: declared ? "remove the other documents, or put them in a file of their own" : "an inventory dump holds Kubernetes objects (Namespace, Pod, Deployment, Node, ...), as 'kubectl get ... -A -o json' writes them",
+    });
+  });
+  if (problems.length > 0) throw new UserError(problems, `${file}: ${problems.length} problem(s)`);
+  const inventory = inventoryFromObjects(objects);
+  if (inventory.namespaces.length + inventory.workloads.length + inventory.nodes.length === 0) {
+    fail("", undefined, "the inventory dump holds no namespace, workload or node", "dump them with 'kubectl get namespaces,pods,nodes,deployments,daemonsets,statefulsets,replicasets,jobs,cronjobs -A -o json'");
+  }
+  return inventory;
 }

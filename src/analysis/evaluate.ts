@@ -257,6 +257,39 @@ function evaluateSide(model: Model, dir: Direction, local: Peer, remote: Peer, f
   return result(true, { by: "profile", profile: `kns.${ep.namespace ?? ""}`, allow: true });
 }
 
+/**
+ * What a host endpoint does to an incoming flow before DNAT, for traffic kube-proxy (or the portmap plugin)
+ * then forwards to a pod: failsafe ports, then untracked and pre-DNAT policies, which are enforced "for all
+ * traffic arriving through a host endpoint, regardless of where that traffic is going" and have no default
+ * drop (docs.tigera.io calico/3.32 reference/host-endpoints/pre-dnat). A Deny drops the flow; an Allow (the
+ * mangle/raw accept mark) skips the host endpoint's forward policy (felix/rules/static.go
+ * StaticFilterForwardChains: from-host-endpoint forward dispatch only when the accept mark is clear) but not
+ * the pod's own policy. `none`: nothing decided, the pod's policy does. Normal host endpoint policy does not
+ * apply to forwarded traffic. Used only by the node-port analysis (node-ports.ts); evaluateFlow is unchanged.
+ */
+export function hostIngressBeforeDnat(model: Model, host: Endpoint, remote: Peer, flow: Flow): { readonly outcome: "allow" | "deny" | "none"; readonly decision?: Decision; readonly steps: readonly Step[] } {
+  const steps: Step[] = [];
+  if (host.kind !== "host" || host.hostEndpoint === undefined) {
+    return { outcome: "none", steps: [{ stage: "local", action: "none", text: `${host.id} has no host endpoint: nothing is policed before DNAT` }] };
+  }
+  const local = endpointPeer(host);
+  const fs = failsafeHit(model.policyModel.failsafeInbound, flow, remote, model);
+  if (fs !== undefined) {
+    steps.push({ stage: "failsafe", action: "Allow", text: `failsafe inbound port ${fs}` });
+    return { outcome: "allow", decision: { by: "failsafe", port: fs }, steps };
+  }
+  for (const stage of ["untracked", "preDNAT"] as const) {
+    const o = walk(model.applicable(host, "ingress", stage), "ingress", stage, local, remote, flow, model, steps);
+    if (o.kind !== "none") return { outcome: o.kind, decision: o.decision, steps };
+  }
+  return { outcome: "none", steps };
+}
+
+/** The ingress side at a pod (normal policy, then its namespace profile), for a flow forwarded to it. */
+export function workloadIngress(model: Model, pod: Endpoint, remote: Peer, flow: Flow): DirectionResult {
+  return evaluateSide(model, "ingress", endpointPeer(pod), remote, flow);
+}
+
 /** Evaluates one flow: egress at the source, ingress at the destination. */
 export function evaluateFlow(model: Model, flow: Flow): FlowResult {
   const egress = evaluateSide(model, "egress", flow.src, flow.dst, flow);

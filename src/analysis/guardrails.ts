@@ -15,7 +15,7 @@ import type { CalicoMinor, PolicySettings } from "../config/types.js";
 import { analyse } from "./analyse.js";
 import { type FlowResult, evaluateFlow, resolvePeers } from "./evaluate.js";
 import { describeDecision } from "./formatters/text.js";
-import { checkInvariants, defaultInvariants } from "./invariants.js";
+import { checkInvariants, defaultInvariants, failureCount } from "./invariants.js";
 import { type Inventory, flattenObjects, isObj, mergeInventories, parseInventory } from "./inventory.js";
 import { IpSet } from "./ipset.js";
 import type { Policy, SourcedObject } from "./policies.js";
@@ -121,11 +121,12 @@ export function checkLockout(input: GuardrailInput): GuardrailViolation[] {
     for (const r of checkInvariants(model, invariants, input.settings.waivers)) {
       if (r.status !== "fail" || seen.has(r.invariant.name)) continue;
       seen.add(r.invariant.name);
-      const f = r.failures[0]!;
+      const f = r.failures[0];
+      const example = f === undefined ? "" : `, e.g. ${f.src} -> ${f.dst}: ${decidedBy(f)}`;
       out.push({
         check: "lockout",
         subject: r.invariant.name,
-        message: `lockout invariant ${r.invariant.name} is broken${view === "staged" ? " once the staged policies are enforced" : ""}: ${r.invariant.description} (${r.invariant.protocol} ${r.invariant.port}); ${r.failures.length}${r.failures.length === 20 ? "+" : ""} of ${r.checked} flows denied, e.g. ${f.src} -> ${f.dst}: ${decidedBy(f)}. Fix the policy, or waive it by name in calico-baseline:policies.waivers`,
+        message: `lockout invariant ${r.invariant.name} is broken${view === "staged" ? " once the staged policies are enforced" : ""}: ${r.invariant.description} (${r.invariant.protocol} ${r.invariant.port}); ${failureCount(r)}${example}. Fix the policy, or waive it by name in calico-baseline:policies.waivers`,
       });
     }
   }

@@ -2,10 +2,11 @@
  * Lockout invariants: flows the baseline must never break, or the cluster stops working (DNS, the
  * API server, Typha, kubelet, monitoring scrapes, image pulls). Each has a stable name so a stack can
  * waive it on purpose (`PolicySettings.waivers`). Endpoints are chosen from the inventory by label,
- * so the same defaults work for any cluster; an invariant whose endpoints do not exist is reported as
- * not applicable rather than passed silently.
+ * so the same defaults work for any cluster. An invariant that checks no flow (its endpoints are not in the
+ * inventory) fails, with `unchecked` saying which side is empty: a gate that passes on nothing would pass an
+ * empty or misread inventory (issue 11). Waive it by name when the cluster really has no such endpoints.
  */
-import type { PolicySettings } from "../config/types.js";
+import { type PolicySettings, WIREGUARD_PORTS } from "../config/types.js";
 import { type FlowResult, type Peer, endpointPeer, evaluateFlow } from "./evaluate.js";
 import type { Labels } from "./inventory.js";
 import type { Endpoint, Model } from "./model.js";
@@ -31,7 +32,7 @@ export interface Invariant {
   readonly port: number;
 }
 
-export type InvariantStatus = "pass" | "fail" | "waived" | "not-applicable";
+export type InvariantStatus = "pass" | "fail" | "waived";
 
 export interface InvariantResult {
   readonly invariant: Invariant;
@@ -40,6 +41,19 @@ export interface InvariantResult {
   readonly checked: number;
   /** The failing flows with their explain trail (at most 20). */
   readonly failures: readonly FlowResult[];
+  /** Set when no flow was checked: which endpoints are missing from the inventory (the invariant fails). */
+  readonly unchecked?: string;
+}
+
+function describeQuery(q: EndpointQuery): string {
+  if ("net" in q) return `net:${q.net}`;
+  const sel = "hosts" in q ? q.hosts : q.workloads;
+  const parts = [
+    ...("workloads" in q && q.workloads.namespace !== undefined ? [`namespace ${q.workloads.namespace}`] : []),
+    ...Object.entries(sel.labels ?? {}).map(([k, v]) => `${k}=${v}`),
+    ...(sel.has ?? []).map((k) => `has(${k})`),
+  ];
+  return `${"hosts" in q ? "hosts" : "workloads"}${parts.length === 0 ? "" : ` (${parts.join(", ")})`}`;
 }
 
 const CONTROL_PLANE = { has: ["node-role.kubernetes.io/control-plane"] } as const;
@@ -48,10 +62,17 @@ const CONTROL_PLANE = { has: ["node-role.kubernetes.io/control-plane"] } as cons
 export const NETWORKSET_SYNC_APP_LABEL = { "app.kubernetes.io/name": "networkset-sync" } as const;
 
 /**
- * The defaults of issue 5; the registry one is added from the stack's registry settings, and the controller's
- * (issue 12: it must reach Consul and the API server, or every synced set goes stale) when the stack deploys it.
+ * The defaults of issue 5; the registry one is added from the stack's registry settings, and
+ * `wireguard-between-nodes` when the stack encrypts east-west traffic: with WireGuard on, Felix tunnels
+ * pod-to-pod traffic between nodes over UDP 51820 (FelixConfiguration `wireguardListeningPort` default), so a
+ * policy dropping it cuts every cross-node pod flow. Felix accepts that port in the filter table before
+ * normal host endpoint policy (felix/rules/static.go, 3.30-3.32), but untracked and pre-DNAT policies run
+ * first and can drop it; the analysis does not model Felix's built-in accept, so it also flags a normal
+ * policy that denies the tunnel (a rule that contradicts the stack's intent even where Felix overrides it).
+ * The network-set sync controller's two (issue 12: it must reach Consul and the API server, or every synced
+ * set goes stale) are added when the stack deploys it.
  */
-export function defaultInvariants(settings?: Pick<PolicySettings, "registry"> & Partial<Pick<PolicySettings, "networkSetSync">>): Invariant[] {
+export function defaultInvariants(settings?: Pick<PolicySettings, "registry"> & Partial<Pick<PolicySettings, "encryption" | "networkSetSync">>): Invariant[] {
   const all: Invariant[] = [
     { name: "dns-udp", description: "every pod resolves names through kube-dns", from: { workloads: {} }, to: { workloads: { namespace: "kube-system", labels: { "k8s-app": "kube-dns" } } }, protocol: "UDP", port: 53 },
     { name: "dns-tcp", description: "every pod resolves names through kube-dns over TCP (large answers)", from: { workloads: {} }, to: { workloads: { namespace: "kube-system", labels: { "k8s-app": "kube-dns" } } }, protocol: "TCP", port: 53 },
@@ -64,6 +85,9 @@ export function defaultInvariants(settings?: Pick<PolicySettings, "registry"> & 
     { name: "monitoring-kube-controllers", description: "Prometheus scrapes kube-controllers metrics", from: { workloads: { namespace: "calico-monitoring", labels: { role: "monitoring" } } }, to: { workloads: { namespace: "calico-system", labels: { "k8s-app": "calico-kube-controllers" } } }, protocol: "TCP", port: 9094 },
     { name: "monitoring-node-exporter", description: "Prometheus scrapes node-exporter", from: { workloads: { namespace: "calico-monitoring", labels: { role: "monitoring" } } }, to: { hosts: {} }, protocol: "TCP", port: 9100 },
   ];
+  if (settings?.encryption?.wireguard === true) {
+    all.push({ name: "wireguard-between-nodes", description: "nodes reach each other's WireGuard tunnel (east-west encryption)", from: { hosts: {} }, to: { hosts: {} }, protocol: "UDP", port: WIREGUARD_PORTS.v4 });
+  }
   for (const cidr of settings?.registry.cidrs ?? []) {
     all.push({ name: "registry-pulls", description: `nodes pull images from the private registry ${cidr}`, from: { hosts: {} }, to: { net: cidr }, protocol: "TCP", port: settings!.registry.port });
   }
@@ -112,6 +136,11 @@ function netPeers(model: Model, cidr: string): Peer[] {
   return [{ ip: { version: c.version, value }, display: `net:${cidr}` }];
 }
 
+/** "3 of 15 flows denied" (20+ when the list was cut), or why no flow was checked. */
+export function failureCount(r: InvariantResult): string {
+  return r.unchecked ?? `${r.failures.length}${r.failures.length === 20 ? "+" : ""} of ${r.checked} flows denied`;
+}
+
 export function checkInvariants(model: Model, invariants: readonly Invariant[], waivers: readonly string[] = []): InvariantResult[] {
   return invariants.map((inv) => {
     const from = resolveQuery(model, inv.from).map(endpointPeer);
@@ -127,7 +156,10 @@ export function checkInvariants(model: Model, invariants: readonly Invariant[], 
         if (!r.allowed && failures.length < 20) failures.push(r);
       }
     }
-    const status: InvariantStatus = waivers.includes(inv.name) ? "waived" : checked === 0 ? "not-applicable" : failures.length > 0 ? "fail" : "pass";
-    return { invariant: inv, status, checked, failures };
+    const status: InvariantStatus = waivers.includes(inv.name) ? "waived" : checked === 0 || failures.length > 0 ? "fail" : "pass";
+    if (checked > 0) return { invariant: inv, status, checked, failures };
+    const missing = [from.length === 0 ? `no ${describeQuery(inv.from)}` : undefined, to.length === 0 ? `no ${describeQuery(inv.to)}` : undefined].filter((x) => x !== undefined);
+    const unchecked = `checks no flow: ${missing.length > 0 ? `the inventory has ${missing.join(" and ")}` : "its only endpoints are the same on both sides"}`;
+    return { invariant: inv, status, checked, failures, unchecked };
   });
 }

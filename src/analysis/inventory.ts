@@ -42,6 +42,13 @@ export interface NamedPort {
   readonly name?: string;
   readonly port: number;
   readonly protocol: PortProtocol;
+  /**
+   * The Service node port that forwards to this container port, from outside through any node
+   * (declared inventory only; Service manifests give theirs in `spec.ports[].nodePort`).
+   */
+  readonly nodePort?: number;
+  /** The container's `hostPort`: the port on its node that the CNI portmap plugin DNATs to it. */
+  readonly hostPort?: number;
 }
 
 export interface InventoryNamespace {
@@ -198,7 +205,7 @@ class Reader {
         this.problem(p, raw, "a port must be { name?, port, protocol? }", "write { name: http, port: 8080, protocol: TCP }");
         return;
       }
-      this.unknownKeys(raw, ["name", "port", "protocol"], p);
+      this.unknownKeys(raw, ["name", "port", "protocol", "nodePort", "hostPort"], p);
       const port = raw["port"];
       if (typeof port !== "number" || !Number.isInteger(port) || port < 1 || port > 65535) {
         this.problem(joinPath(p, "port"), port, "port must be an integer 1-65535", "write port: 8080");
@@ -210,7 +217,14 @@ class Reader {
         return;
       }
       const name = this.str(raw, "name", p);
-      out.push({ ...(name === undefined ? {} : { name }), port, protocol });
+      const forwarded: { nodePort?: number; hostPort?: number } = {};
+      for (const key of ["nodePort", "hostPort"] as const) {
+        const v = raw[key];
+        if (v === undefined || v === null) continue;
+        if (typeof v !== "number" || !Number.isInteger(v) || v < 1 || v > 65535) this.problem(joinPath(p, key), v, `${key} must be an integer 1-65535`, `write ${key}: 30080`);
+        else forwarded[key] = v;
+      }
+      out.push({ ...(name === undefined ? {} : { name }), port, protocol, ...forwarded });
     });
     return out;
   }
@@ -369,7 +383,9 @@ function containerPorts(spec: Obj): NamedPort[] {
         const proto = p["protocol"] ?? "TCP";
         if (proto !== "TCP" && proto !== "UDP" && proto !== "SCTP") continue;
         const name = p["name"];
-        out.push({ ...(typeof name === "string" ? { name } : {}), port, protocol: proto });
+        const hostPort = p["hostPort"];
+        const hp = typeof hostPort === "number" && Number.isInteger(hostPort) && hostPort >= 1 && hostPort <= 65535 ? { hostPort } : {};
+        out.push({ ...(typeof name === "string" ? { name } : {}), port, protocol: proto, ...hp });
       }
     }
   }
@@ -389,13 +405,39 @@ export function inventoryFromObjects(objects: readonly unknown[]): Inventory {
   const serviceAccounts: InventoryServiceAccount[] = [];
   // Owners present in the input, so a dump's Pod → ReplicaSet → Deployment chain names the Deployment.
   const owners = new Map<string, { kind: string; name: string }>();
+  // Objects present by kind and name (an owner is looked up so), built once: one pass, not one per object.
+  const present = new Set<string>();
   for (const o of items) {
     const m = meta(o);
     const ref = controller(m);
+    if (typeof o["kind"] === "string" && typeof m["name"] === "string") present.add(`${o["kind"]}\u0000${m["name"]}`);
     if (ref !== undefined && typeof o["kind"] === "string" && typeof m["name"] === "string") {
       owners.set(`${o["kind"]}/${String(m["namespace"] ?? "default")}/${m["name"]}`, ref);
     }
   }
+  /**
+   * The owner a chain of controlling ownerReferences ends at, from `ref` (an owner of something in `ns`),
+   * through objects present in the input. A cycle (a ReplicaSet that owns itself, a → b → a: no valid cluster
+   * has one, a hostile dump may) ends at its smallest member, so every member and its pods name one workload
+   * and the walk stops (issue 11, defect 5).
+   */
+  const chainEnd = (ns: string, ref: { kind: string; name: string }): { kind: string; name: string } => {
+    const seen = new Map<string, number>();
+    const chain: { kind: string; name: string }[] = [];
+    let cur: { kind: string; name: string } | undefined = ref;
+    while (cur !== undefined) {
+      const key = `${cur.kind}/${ns}/${cur.name}`;
+      const at = seen.get(key);
+      if (at !== undefined) {
+        const cycle = chain.slice(at).map((c) => ({ c, k: `${c.kind}/${c.name}` }));
+        return cycle.reduce((a, b) => (b.k < a.k ? b : a)).c;
+      }
+      seen.set(key, chain.length);
+      chain.push(cur);
+      cur = owners.get(key);
+    }
+    return chain[chain.length - 1]!;
+  };
   for (const o of items) {
     const kind = o["kind"];
     const m = meta(o);
@@ -421,22 +463,26 @@ export function inventoryFromObjects(objects: readonly unknown[]): Inventory {
       continue;
     }
     if (!(WORKLOAD_KINDS as readonly string[]).includes(kind)) continue;
-    // A ReplicaSet/Job owned by something present in the input is represented by that owner.
+    // A ReplicaSet/Job owned by something present in the input is represented by that owner (in an ownership
+    // cycle, by the cycle's smallest member: chainEnd).
     if (kind !== "Pod" && controller(m) !== undefined && owners.has(`${kind}/${ns}/${name}`)) {
       const ref = controller(m)!;
-      if (items.some((x) => x["kind"] === ref.kind && meta(x)["name"] === ref.name)) continue;
+      if (present.has(`${ref.kind}\u0000${ref.name}`)) {
+        const end = chainEnd(ns, { kind, name });
+        if (end.kind !== kind || end.name !== name) continue;
+      }
     }
     const pod = podSpecOf(o, kind);
     if (pod === undefined) continue;
     let wkind = kind as WorkloadKind;
     let wname = name;
     if (kind === "Pod") {
-      let ref = controller(m);
+      const ref = controller(m);
       // Follow the owner chain through objects present in the input (Pod → ReplicaSet → Deployment).
-      while (ref !== undefined) {
-        wkind = ((WORKLOAD_KINDS as readonly string[]).includes(ref.kind) ? ref.kind : "Pod") as WorkloadKind;
-        wname = ref.name;
-        ref = owners.get(`${ref.kind}/${ns}/${ref.name}`);
+      if (ref !== undefined) {
+        const end = chainEnd(ns, ref);
+        wkind = ((WORKLOAD_KINDS as readonly string[]).includes(end.kind) ? end.kind : "Pod") as WorkloadKind;
+        wname = end.name;
       }
     }
     const spec = pod.spec;
@@ -454,12 +500,10 @@ export function inventoryFromObjects(objects: readonly unknown[]): Inventory {
     const nodeName = typeof spec["nodeName"] === "string" ? spec["nodeName"] : undefined;
     if (prev !== undefined) {
       // Several pods of one workload: keep the first pod's labels (netpol-analyzer does the same),
-      // accumulate IPs; the node is only known when every pod runs on the same one.
-      workloads.set(key, {
-        ...prev,
-        ips: [...prev.ips, ...ips],
-        ...(prev.node !== nodeName ? { node: undefined } : {}),
-      });
+      // accumulate IPs (in place: copying them per pod was quadratic); the node is only known when every pod
+      // runs on the same one.
+      for (const ip of ips) (prev.ips as string[]).push(ip);
+      if (prev.node !== nodeName && prev.node !== undefined) workloads.set(key, { ...prev, node: undefined });
       continue;
     }
     workloads.set(key, {

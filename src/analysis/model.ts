@@ -138,7 +138,8 @@ export function sortTiers(tiers: Iterable<Tier>): Tier[] {
 export function comparePolicies(a: Policy, b: Policy, calicoMinor: CalicoMinor = "3.32"): number {
   if (a.order !== b.order) return a.order < b.order ? -1 : 1;
   const tie = (p: Policy): string => {
-    if (calicoMinor === "3.32") return `${p.name}/${p.namespace ?? ""}/${p.kind}`;
+    // A ClusterNetworkPolicy is keyed {Name, Kind: KubernetesClusterNetworkPolicy} (v3.32.1 clusternetworkpolicy.go).
+    if (calicoMinor === "3.32") return `${p.name}/${p.namespace ?? ""}/${p.kind === "ClusterNetworkPolicy" ? "KubernetesClusterNetworkPolicy" : p.kind}`;
     const name = p.kind === "KubernetesNetworkPolicy" ? `knp.default.${p.name}` : p.name;
     return p.namespace === undefined ? name : `${p.namespace}/${name}`;
   };

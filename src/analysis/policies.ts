@@ -13,7 +13,9 @@
  *   `policyTypes` default: Ingress, plus Egress when egress rules exist;
  * - the `default` tier has order 1,000,000 and defaultAction Deny even when no Tier object is given.
  */
+import type { CalicoMinor } from "../config/types.js";
 import type { SelectorNode } from "../model/selector/index.js";
+import { type AdminConversion, type AdminKind, adminKindEnforced, convertAdminObject, failedRuleProblems, isAdminObject } from "./admin-policies.js";
 import { SelectorError } from "../model/selector/index.js";
 import { parseCidr } from "../model/net.js";
 import { type Problem, joinPath } from "../model/problem.js";
@@ -41,7 +43,7 @@ import {
 
 export type Action = "Allow" | "Deny" | "Log" | "Pass";
 export type Direction = "ingress" | "egress";
-export type PolicyKind = "GlobalNetworkPolicy" | "NetworkPolicy" | "KubernetesNetworkPolicy";
+export type PolicyKind = "GlobalNetworkPolicy" | "NetworkPolicy" | "KubernetesNetworkPolicy" | AdminKind;
 export type StagedAction = "Set" | "Delete" | "Learn" | "Ignore";
 
 export const DEFAULT_TIER = "default";
@@ -99,6 +101,8 @@ export interface Rule {
   readonly ipVersion?: 4 | 6;
   /** The rule as written (for explanations). */
   readonly text: string;
+  /** Set on the deny-all rule Calico puts in place of an admin-policy rule it cannot convert: why. */
+  readonly failClosed?: string;
 }
 
 export interface Policy {
@@ -153,6 +157,8 @@ export interface ServiceObject {
   readonly selector?: Labels;
   /** Target ports: a number or a container port name, with the protocol. */
   readonly ports: ReadonlyArray<{ readonly protocol: number; readonly target: number | string }>;
+  /** `spec.ports[].nodePort` of a NodePort or LoadBalancer Service, with the target it forwards to. */
+  readonly nodePorts?: ReadonlyArray<{ readonly protocol: number; readonly nodePort: number; readonly target: number | string }>;
 }
 
 export interface FailsafePort {
@@ -209,6 +215,12 @@ export interface PolicyModel {
    * own INPUT rules, which Calico does not police, so it counts as Accept.
    */
   readonly endpointToHostAction: "Accept" | "Drop";
+  /**
+   * Admin policies (ClusterNetworkPolicy, AdminNetworkPolicy, BaselineAdminNetworkPolicy) that the Calico
+   * minor read for does not enforce, converted as the minor that does would: src/analysis/admin-policies.ts
+   * lists the flows they would have decided.
+   */
+  readonly notEnforced?: readonly Policy[];
   /** Objects that could not be read faithfully; analysis goes on without them. */
   readonly problems: readonly Problem[];
   /**
@@ -703,6 +715,41 @@ function k8sPolicy(o: Obj, staged: StagedAction | undefined, source: { object: s
   };
 }
 
+/**
+ * Relabels the GlobalNetworkPolicy Calico would build as the admin policy it came from: its id
+ * (`ClusterNetworkPolicy/<name>`), kind, rule indices (the admin policy's rule, not Calico's expansion)
+ * and directions (only those with rules, as Calico's `types`).
+ */
+function relabel(kind: AdminKind, objectName: string, p: Policy, conv: AdminConversion, o: Obj): Policy {
+  const spec: Obj = isObj(o["spec"]) ? o["spec"] : {};
+  const fix = (dir: "ingress" | "egress", rules: readonly Rule[] | undefined): readonly Rule[] | undefined => {
+    const idx = conv.ruleIndex?.[dir] ?? [];
+    if (idx.length === 0 || rules === undefined) return undefined;
+    const raw = Array.isArray(spec[dir]) ? (spec[dir] as unknown[]) : [];
+    return rules.map((r, k) => {
+      const i = idx[k] ?? r.index;
+      const orig: Obj = isObj(raw[i]) ? (raw[i] as Obj) : {};
+      const f = conv.failed.find((x) => x.direction === dir && x.index === i);
+      const name = typeof orig["name"] === "string" && orig["name"] !== "" ? ` "${orig["name"]}"` : "";
+      const action = String(orig["action"]);
+      const text = f !== undefined ? `Deny all (fail-closed: rule ${i}${name}, ${action}, could not be converted: ${f.reason})` : `${action}${action === r.action ? "" : ` (Calico ${r.action})`}${name}: ${r.text.replace(/^(Allow|Deny|Pass)\s*/, "")}`;
+      return { ...r, index: i, text, ...(f === undefined ? {} : { failClosed: f.reason }) };
+    });
+  };
+  const ingress = fix("ingress", p.ingress);
+  const egress = fix("egress", p.egress);
+  const rest: Policy = { ...p };
+  delete (rest as { ingress?: unknown }).ingress;
+  delete (rest as { egress?: unknown }).egress;
+  return {
+    ...rest,
+    id: `${kind}/${objectName}`,
+    kind,
+    ...(ingress === undefined ? {} : { ingress }),
+    ...(egress === undefined ? {} : { egress }),
+  };
+}
+
 function failsafes(v: unknown, dflt: readonly FailsafePort[], path: string): readonly FailsafePort[] {
   if (!Array.isArray(v)) return dflt;
   return v.map((p, i) => {
@@ -720,8 +767,19 @@ function failsafes(v: unknown, dflt: readonly FailsafePort[], path: string): rea
   });
 }
 
+export interface ReadOptions {
+  /**
+   * The Calico minor whose conversion applies to the Kubernetes admin policy kinds (default 3.32): 3.32
+   * enforces ClusterNetworkPolicy and ignores AdminNetworkPolicy/BaselineAdminNetworkPolicy, 3.30/3.31 the
+   * reverse. Calico's own kinds read the same on every minor.
+   */
+  readonly calicoMinor?: CalicoMinor;
+}
+
 /** Reads every policy-side object. Objects that cannot be read become problems, not crashes. */
-export function readPolicies(input: ReadonlyArray<SourcedObject>): PolicyModel {
+export function readPolicies(input: ReadonlyArray<SourcedObject>, opts: ReadOptions = {}): PolicyModel {
+  const minor = opts.calicoMinor ?? "3.32";
+  const notEnforced: Policy[] = [];
   const sourced: Array<{ o: Obj; file?: string }> = [];
   for (const x of input) {
     for (const o of flattenObjects([x.object])) sourced.push({ o, ...(x.file === undefined ? {} : { file: x.file }) });
@@ -753,10 +811,31 @@ export function readPolicies(input: ReadonlyArray<SourcedObject>): PolicyModel {
         policies.push(k8sPolicy(o, undefined, source));
         continue;
       }
-      if (typeof api === "string" && api.startsWith("policy.networking.k8s.io/")) {
-        // AdminNetworkPolicy / BaselineAdminNetworkPolicy (tiers adminnetworkpolicy and
-        // baselineadminnetworkpolicy, 3.29-3.31) and ClusterNetworkPolicy (kube-admin/kube-baseline, 3.32).
-        problems.push({ path: "kind", value: kind, message: `${String(kind)} is not analysed (its tier is not modelled); flows it allows or denies are not shown`, hint: "review it by hand, or express it as a Calico GlobalNetworkPolicy", ...source });
+      if (isAdminObject(api, kind)) {
+        // ClusterNetworkPolicy (tiers kube-admin / kube-baseline, 3.32) and AdminNetworkPolicy /
+        // BaselineAdminNetworkPolicy (adminnetworkpolicy / baselineadminnetworkpolicy, 3.29-3.31).
+        const conv = convertAdminObject(kind, o);
+        if (conv.malformed !== undefined) fail(conv.malformed.path, conv.malformed.value, conv.malformed.message, conv.malformed.hint);
+        const gnpSkipped: Skipped = [];
+        const policy = relabel(kind, name, calicoPolicy(conv.gnp!, "GlobalNetworkPolicy", undefined, source, gnpSkipped), conv, o);
+        for (const k of gnpSkipped) problems.push({ ...k, ...source });
+        for (const f of failedRuleProblems(kind, conv.failed, source)) problems.push(f);
+        if (adminKindEnforced(kind, minor)) {
+          policies.push(policy);
+          if (!tiers.has(conv.tier!.name)) tiers.set(conv.tier!.name, conv.tier!);
+        } else {
+          notEnforced.push(policy);
+          problems.push({
+            path: "kind",
+            value: kind,
+            message:
+              kind === "ClusterNetworkPolicy"
+                ? `Calico ${minor} does not enforce ClusterNetworkPolicy (3.32 is the first that does); the flows it would decide are listed as not enforced`
+                : `Calico ${minor} does not enforce ${kind} (removed in 3.32: "must be removed or replaced by ClusterNetworkPolicy before upgrade"); the flows it would decide are listed as not enforced`,
+            hint: kind === "ClusterNetworkPolicy" ? "target Calico 3.32, or write the AdminNetworkPolicy equivalent" : `rewrite it as a ClusterNetworkPolicy (tier: ${kind === "AdminNetworkPolicy" ? "Admin" : "Baseline"}, Allow → Accept)`,
+            ...source,
+          });
+        }
         continue;
       }
       if (api === "v1" && kind === "Service") {
@@ -765,7 +844,11 @@ export function readPolicies(input: ReadonlyArray<SourcedObject>): PolicyModel {
           target: typeof p["targetPort"] === "number" || typeof p["targetPort"] === "string" ? p["targetPort"] : typeof p["port"] === "number" ? p["port"] : 0,
         }));
         const sel = isObj(spec["selector"]) ? strLabels(spec["selector"]) : undefined;
-        services.push({ namespace: ns ?? "default", name, ...(sel === undefined ? {} : { selector: sel }), ports });
+        // Node ports (the Service's type NodePort or LoadBalancer): what the north-south report lists.
+        const nodePorts = spec["type"] === "NodePort" || spec["type"] === "LoadBalancer"
+          ? (Array.isArray(spec["ports"]) ? spec["ports"] : []).filter(isObj).flatMap((p, i) => (typeof p["nodePort"] === "number" ? [{ protocol: ports[i]?.protocol ?? 6, nodePort: p["nodePort"], target: ports[i]?.target ?? 0 }] : []))
+          : [];
+        services.push({ namespace: ns ?? "default", name, ...(sel === undefined ? {} : { selector: sel }), ports, ...(nodePorts.length === 0 ? {} : { nodePorts }) });
         continue;
       }
       if (typeof api !== "string" || !CALICO_GROUPS.has(api)) continue;
@@ -867,7 +950,7 @@ export function readPolicies(input: ReadonlyArray<SourcedObject>): PolicyModel {
       rejected.push(problem);
     }
   }
-  return { tiers, policies, staged, networkSets, hostEndpoints, services, autoHostEndpoints, failsafeInbound, failsafeOutbound, endpointToHostAction, problems, rejected };
+  return { tiers, policies, staged, networkSets, hostEndpoints, services, autoHostEndpoints, failsafeInbound, failsafeOutbound, endpointToHostAction, ...(notEnforced.length === 0 ? {} : { notEnforced }), problems, rejected };
 }
 
 /**

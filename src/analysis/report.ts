@@ -13,9 +13,12 @@ import { type DiffResult, diffModels } from "./diff.js";
 import { formatInvariantFailure } from "./formatters/text.js";
 import { renderMarkdownReport } from "./formatters/md.js";
 import { REPORT_SVG_TITLE, STAGED_CHANGE, renderSvgMatrix, singleGroups } from "./formatters/svg.js";
+import { lintAdminPolicies } from "./admin-lint.js";
+import { notEnforcedFlows } from "./not-enforced.js";
 import { type Invariant, type InvariantResult, checkInvariants, defaultInvariants } from "./invariants.js";
 import type { Inventory } from "./inventory.js";
 import type { Model } from "./model.js";
+import { type ExposureRow, exposureReport } from "./node-ports.js";
 import type { SourcedObject } from "./policies.js";
 
 export interface Report {
@@ -31,7 +34,15 @@ export interface Report {
   readonly stagedInvariants?: readonly InvariantResult[];
   /** What enforcing every staged policy would change (enforced → staged view); undefined when nothing is staged. */
   readonly staged?: DiffResult;
+  /**
+   * The flows admin policies the Calico minor does not enforce would decide (an AdminNetworkPolicy on
+   * 3.32, a ClusterNetworkPolicy before 3.32); undefined when there is none.
+   */
+  readonly notEnforced?: { readonly calicoMinor: CalicoMinor; readonly policies: readonly string[]; readonly diff: DiffResult };
+  /** Objects the analysis could not read faithfully, then the admin-policy lint (src/analysis/admin-lint.ts). */
   readonly problems: readonly Problem[];
+  /** North-south: per node port / host port the inventory knows, who outside the cluster reaches it (node-ports.ts). */
+  readonly exposure: readonly ExposureRow[];
 }
 
 export interface ReportOptions {
@@ -51,6 +62,9 @@ export function buildReport(objects: readonly SourcedObject[], inventory: Invent
   const staged = stagedModel === undefined ? undefined : diffModels(model, stagedModel, { maxChanges: 500 });
   const invariants = opts.invariants ?? defaultInvariants();
   const waivers = opts.waivers ?? [];
+  const minor = opts.calicoMinor ?? "3.32";
+  const skipped = model.policyModel.notEnforced ?? [];
+  const notEnforced = skipped.length === 0 ? undefined : { calicoMinor: minor, policies: skipped.map((p) => p.id), diff: notEnforcedFlows(model, { maxChanges: 500, calicoMinor: minor === "3.32" ? "3.31" : "3.32" }) };
   return {
     title: opts.title ?? "Calico policy report",
     model,
@@ -59,7 +73,9 @@ export function buildReport(objects: readonly SourcedObject[], inventory: Invent
     invariants: checkInvariants(model, invariants, waivers),
     ...(stagedModel === undefined ? {} : { stagedInvariants: checkInvariants(stagedModel, invariants, waivers) }),
     ...(staged === undefined ? {} : { staged }),
-    problems: model.problems,
+    ...(notEnforced === undefined ? {} : { notEnforced }),
+    problems: [...model.problems, ...lintAdminPolicies(model)],
+    exposure: exposureReport(model),
   };
 }
 

@@ -15,6 +15,7 @@ import { describeDecision } from "../analysis/formatters/text.js";
 import { type Review, VIEW_TITLES, changedPairs } from "../analysis/review.js";
 import { lineOf, locateConfigKey, locateInYaml } from "../analysis/source-map.js";
 import { describeDifference } from "../analysis/upgrade.js";
+import { failureCount } from "../analysis/invariants.js";
 
 export interface FindingContext {
   readonly cwd: string;
@@ -128,7 +129,7 @@ export function reviewFindings(r: Review, ctx: FindingContext): { findings: Find
     findings.push({
       ruleId: `lockout/${inv.name}`,
       level: "error",
-      message: `Lockout invariant "${inv.name}" is broken ${VIEW_TITLES[b.view]} (${b.alreadyBroken ? "already broken before this change" : "broken by this change"}): ${inv.description} (${inv.protocol} ${inv.port}); ${b.result.failures.length}${b.result.failures.length === 20 ? "+" : ""} of ${b.result.checked} flows denied.${why}${removed}`,
+      message: `Lockout invariant "${inv.name}" is broken ${VIEW_TITLES[b.view]} (${b.alreadyBroken ? "already broken before this change" : "broken by this change"}): ${inv.description} (${inv.protocol} ${inv.port}); ${failureCount(b.result)}.${why}${removed}`,
       ...(location === undefined ? {} : { location }),
       ...(waivers === undefined || location === waivers ? {} : { related: [waivers] }),
       ...(object === undefined ? {} : { object }),

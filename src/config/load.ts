@@ -8,6 +8,7 @@ import { readInputFile } from "../io/files.js";
 import { parseYamlDocuments } from "../io/yaml.js";
 import { UserError } from "../model/problem.js";
 import { isObj } from "./fields.js";
+import { checkLocalInputs, localInputsError } from "./local-inputs.js";
 import { parseStackConfig } from "./parse.js";
 import { checkStackName } from "./stack-name.js";
 import type { StackConfig } from "./types.js";
@@ -48,7 +49,10 @@ export function loadStackConfig(stack: string, opts?: { cwd?: string }): StackCo
     throw new UserError([{ path: "config", file, message: "must be a map of config keys", hint: "put settings under a top-level config: key" }]);
   }
   try {
-    return parseStackConfig(isObj(config) ? config : {}, stack, { secretsRequired: false });
+    const parsed = parseStackConfig(isObj(config) ? config : {}, stack, { secretsRequired: false });
+    const local = checkLocalInputs(parsed, dir);
+    if (local.length > 0) throw localInputsError(stack, local);
+    return parsed;
   } catch (e) {
     if (e instanceof UserError) {
       throw new UserError(e.problems.map((p) => ({ ...p, file })), e.message.split("\n")[0]);

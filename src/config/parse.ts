@@ -8,7 +8,8 @@
 import { cidrContains, parseCidr } from "../model/net.js";
 import { UserError, type Problem } from "../model/problem.js";
 import { HOST_HINT, MULTIPASS_IMAGE, cidrsOverlap, isHostName, namePrefixProblem, tooWide, WIDEST_NETWORK_PREFIX } from "./checks.js";
-import { Fields, isObj } from "./fields.js";
+import { Fields, checkCidr, isObj } from "./fields.js";
+import { isLocalLocation } from "./local-charts.js";
 import { parseNetworkSetSync } from "./networkset-sync.js";
 import {
   CALICO_MINORS,
@@ -32,7 +33,9 @@ import {
   type FailsafePortConfig,
   type IpPoolConfig,
   type MonitoringConfig,
+  type EncryptionConfig,
   type MultipassVm,
+  type NorthSouthConfig,
   type Overlay,
   type PolicyMode,
   type PolicySettings,
@@ -44,7 +47,7 @@ import {
 export const CONFIG_NAMESPACE = "calico-baseline";
 
 /** Top-level config keys, each a structured object. */
-export const CONFIG_KEYS = ["cluster", "registry", "calico", "monitoring", "policies", "networkSetSync"] as const;
+export const CONFIG_KEYS = ["cluster", "registry", "calico", "monitoring", "policies", "encryption", "northSouth", "networkSetSync"] as const;
 export type ConfigKey = (typeof CONFIG_KEYS)[number];
 
 /** Config as written in `Pulumi.<stack>.yaml` under `config:` (full keys, structured values). */
@@ -60,6 +63,8 @@ export const SECRET_FIELDS: Readonly<Record<ConfigKey, readonly string[]>> = {
   calico: [],
   monitoring: [],
   policies: [],
+  encryption: [],
+  northSouth: [],
   networkSetSync: ["token"],
 };
 
@@ -67,7 +72,15 @@ const DNS_LABEL = { pattern: /^[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?$/, hint: "use 
 const HOST = { pattern: { test: isHostName }, hint: HOST_HINT };
 const SIZE = { pattern: /^[1-9][0-9]*[KMG]?$/, hint: "use multipass size syntax, e.g. 4G or 2048M" };
 const K3S_VERSION = { pattern: /^v[0-9]+\.[0-9]+\.[0-9]+\+k3s[0-9]+$/, hint: "use a k3s release tag such as v1.34.1+k3s1" };
-const URL = { pattern: /^(https?|oci):\/\/[^\s]+$/, hint: "give an https:// (or oci://) URL" };
+/**
+ * A chart location: a Helm repository (`https://…`), an OCI registry path (`oci://…`), or a local chart
+ * directory, packaged chart or directory of charts (src/config/local-charts.ts), relative to the project
+ * directory. What a local path holds is checked at config load (src/config/local-inputs.ts).
+ */
+const CHART_LOCATION = {
+  pattern: { test: (t: string) => (isLocalLocation(t) ? t.trim() === t : /^(https?|oci):\/\/[^\s]+$/.test(t)) },
+  hint: "give an https:// chart repository, an oci:// registry path, or a local chart directory or .tgz (relative to the project directory)",
+};
 const INVENTORY_PATH = {
   pattern: /^[^\s:][^\s]*\.(ya?ml|json)$/,
   hint: "give the inventory file relative to the project directory, e.g. policies/inventory.prod.yaml",
@@ -120,18 +133,23 @@ export function parseStackConfig(raw: RawStackConfig, stack: string, opts?: Pars
   const registry = parseRegistry(top("registry"), cluster, registryPresent, secretsRequired);
   const monitoring = parseMonitoring(top("monitoring"));
   const policiesF = top("policies");
+  const basePolicies = parsePolicies(policiesF, calico, registry);
+  const encryption = parseEncryption(top("encryption"), basePolicies.ipv6);
+  const northSouth = parseNorthSouth(top("northSouth"));
   const networkSetSync = parseNetworkSetSync(top("networkSetSync"), secretsRequired);
-  const parsedPolicies = parsePolicies(policiesF, calico, registry);
-  const policies: PolicySettings = networkSetSync.enabled
-    ? { ...parsedPolicies, networkSetSync: { namespace: networkSetSync.namespace, consulCidrs: networkSetSync.consul.cidrs, consulPort: networkSetSync.consul.port } }
-    : parsedPolicies;
+  const policies: PolicySettings = {
+    ...basePolicies,
+    encryption,
+    northSouth,
+    ...(networkSetSync.enabled ? { networkSetSync: { namespace: networkSetSync.namespace, consulCidrs: networkSetSync.consul.cidrs, consulPort: networkSetSync.consul.port } } : {}),
+  };
   const inventoryPath = policiesF.string("inventory", undefined, INVENTORY_PATH);
 
   if (problems.length > 0) {
     throw new UserError(problems, `stack "${stack}": ${problems.length} configuration problem${problems.length === 1 ? "" : "s"}`);
   }
   const inventory = inventoryPath !== undefined ? { path: inventoryPath, source: "config" as const } : { path: `policies/inventory.${stack}.yaml`, source: "convention" as const };
-  return { stack, cluster, registry, calico, monitoring, policies, networkSetSync, inventory };
+  return { stack, cluster, registry, calico, monitoring, policies, encryption, northSouth, networkSetSync, inventory };
 }
 
 /**
@@ -239,11 +257,14 @@ function parseRegistry(f: Fields, cluster: ClusterConfig, present: boolean, secr
       `is required for cluster type ${cluster.type} (every image is pulled from a private registry)`,
       "set calico-baseline:registry with type: external, host, username, password (secret) and cidrs",
     );
-    return { type: "external", host: "", port: 443, username: "", password: { secret: true, value: undefined }, cidrs: [], podPulls: false };
+    return { type: "external", host: "", port: 443, username: "", password: { secret: true, value: undefined }, cidrs: [], podPulls: false, mirror: true };
   }
   const type = f.oneOf("type", ["multipass", "external"] as const, cluster.type === "multipass" ? "multipass" : "external");
   if (type === "multipass") {
-    f.rejectUnknown(["type", "vm", "port", "username", "bridgeCidr", "podPulls"]);
+    if (f.has("mirror")) {
+      f.problem("mirror", f.obj["mirror"], "is a setting of an external registry: the registry VM starts empty and the program always fills it", "remove registry.mirror, or use registry type external for a registry a separate pipeline fills");
+    }
+    f.rejectUnknown(["type", "vm", "port", "username", "bridgeCidr", "podPulls", "mirror"]);
     if (cluster.type !== "multipass") {
       f.problem("type", type, `needs cluster type multipass (the registry VM is a multipass VM), not ${cluster.type}`, "use registry type external with host, username, password and cidrs");
     }
@@ -266,7 +287,7 @@ function parseRegistry(f: Fields, cluster: ClusterConfig, present: boolean, secr
       podPulls: f.bool("podPulls", false),
     };
   }
-  f.rejectUnknown(["type", "host", "username", "password", "ca", "cidrs", "podPulls"]);
+  f.rejectUnknown(["type", "host", "username", "password", "ca", "cidrs", "podPulls", "mirror"]);
   const hostPort = f.requireString("host", "give the registry as host[:port], e.g. registry.example.com:5000", {
     pattern: { test: (t: string) => /^[^:]+(:[0-9]{1,5})?$/.test(t) && isHostName(t.split(":")[0] as string) },
     hint: "give host[:port] without scheme or path, e.g. registry.example.com:5000 (a host name or an IPv4 address)",
@@ -293,6 +314,7 @@ function parseRegistry(f: Fields, cluster: ClusterConfig, present: boolean, secr
     ...(ca !== undefined ? { caPem: ca } : {}),
     cidrs,
     podPulls: f.bool("podPulls", false),
+    mirror: f.bool("mirror", true),
   };
 }
 
@@ -408,7 +430,7 @@ function parseCalico(f: Fields, cluster: ClusterConfig): CalicoConfig {
     minor,
     operatorVersion: operatorVersion ?? "",
     install,
-    chartRepo: f.string("chartRepo", TIGERA_CHART_REPO, URL),
+    chartRepo: f.string("chartRepo", TIGERA_CHART_REPO, CHART_LOCATION),
     manifests: { crds: m.string("crds", dm.crds, location), operator: m.string("operator", dm.operator, location) },
     crds,
     apiServer,
@@ -528,7 +550,7 @@ function parseMonitoring(f: Fields): MonitoringConfig {
     enabled,
     nodeExporter: {
       enabled: n.bool("enabled", enabled),
-      chartRepo: n.string("chartRepo", NODE_EXPORTER_CHART_REPO, URL),
+      chartRepo: n.string("chartRepo", NODE_EXPORTER_CHART_REPO, CHART_LOCATION),
       chartVersion: n.string("chartVersion", NODE_EXPORTER_CHART_VERSION, { pattern: /^[0-9]+\.[0-9]+\.[0-9]+$/, hint: "use a chart version such as 4.45.3" }),
       imageTag: n.string("imageTag", NODE_EXPORTER_IMAGE_TAG, IMAGE_TAG),
     },
@@ -574,4 +596,58 @@ function parsePolicies(f: Fields, calico: CalicoConfig, registry: RegistryConfig
     bgp: calico.bgp === "Enabled",
     waivers: f.stringList("waivers", [], { pattern: /^[a-z0-9][a-z0-9-]*$/, hint: "use a lockout invariant name as calico-baseline report lists it, e.g. dns-udp or monitoring-felix" }),
   };
+}
+
+/** `calico-baseline:encryption`: WireGuard on by default for new stacks; IPv6 follows `policies.ipv6`. */
+function parseEncryption(f: Fields, ipv6: boolean): EncryptionConfig {
+  f.rejectUnknown(["wireguard"]);
+  const wireguard = f.bool("wireguard", true);
+  return { wireguard, wireguardV6: wireguard && ipv6 };
+}
+
+/** The Kubernetes default `--service-node-port-range`. */
+export const DEFAULT_NODE_PORT_RANGE = { from: 30000, to: 32767 } as const;
+
+const EXTERNAL_SET_NAME = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$/;
+
+/** `calico-baseline:northSouth`: the node port range (`30000-32767`, or Calico's `30000:32767`) and who may reach it from outside. */
+function parseNorthSouth(f: Fields): NorthSouthConfig {
+  f.rejectUnknown(["nodePortRange", "allowFrom"]);
+  let nodePortRange: { from: number; to: number } = { ...DEFAULT_NODE_PORT_RANGE };
+  const text = f.string("nodePortRange", undefined);
+  if (text !== undefined) {
+    const m = /^([0-9]{1,5})\s*[-:]\s*([0-9]{1,5})$/.exec(text);
+    const from = m === null ? NaN : Number(m[1]);
+    const to = m === null ? NaN : Number(m[2]);
+    if (!(from >= 1 && to <= 65535 && from <= to)) {
+      f.problem("nodePortRange", text, "is not a port range", "write the kube-apiserver --service-node-port-range, e.g. 30000-32767 (first <= last, 1-65535)");
+    } else nodePortRange = { from, to };
+  }
+  const allowFrom: string[] = [];
+  const raw = f.obj["allowFrom"];
+  if (raw !== undefined && raw !== null && !Array.isArray(raw)) {
+    f.problem("allowFrom", raw, "must be a list", "write allowFrom: [198.51.100.0/24, office] (CIDRs or external network set names)");
+  } else if (Array.isArray(raw)) {
+    raw.forEach((item: unknown, i) => {
+      const path = `${f.at("allowFrom")}[${i}]`;
+      if (typeof item !== "string" || item === "") {
+        f.problems.push({ path, value: item, message: "must be a CIDR or a network set name", hint: "e.g. 198.51.100.0/24 or office" });
+        return;
+      }
+      if (/[/:]/.test(item) || /^[0-9.]+$/.test(item)) {
+        const ok = checkCidr(f.problems, path, item);
+        if (ok === undefined) return;
+        if (parseCidr(ok)?.prefix === 0) {
+          f.problems.push({ path, value: item, message: "allows every address: the guard would guard nothing", hint: "list the networks that may reach the node ports; leave allowFrom empty to allow none from outside" });
+        } else allowFrom.push(item);
+        return;
+      }
+      if (!EXTERNAL_SET_NAME.test(item)) {
+        f.problems.push({ path, value: item, message: "is neither a CIDR nor a network set name", hint: "give a CIDR (198.51.100.0/24) or the name of an external network in policies/externals.ts" });
+        return;
+      }
+      allowFrom.push(item);
+    });
+  }
+  return { nodePortRange, allowFrom };
 }

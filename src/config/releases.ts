@@ -23,6 +23,20 @@ export const NODE_EXPORTER_CHART_REPO = "https://prometheus-community.github.io/
 export const NODE_EXPORTER_CHART_VERSION = "4.45.3";
 export const NODE_EXPORTER_IMAGE_TAG = "v1.9.1";
 
+/** The CRD chart 3.32 ships separately (projectcalico/calico v3.32.1 charts/crd.projectcalico.org.v1/README.md); earlier minors carry CRDs in the operator chart. */
+export function crdChartName(calico: { readonly minor: CalicoMinor; readonly crds: CalicoCrds }): string | undefined {
+  if (calico.minor !== "3.32") return undefined;
+  return calico.crds === "v3" ? "projectcalico.org.v3" : "crd.projectcalico.org.v1";
+}
+
+/** The Helm charts `install: helm` takes from `calico.chartRepo`, each at version `v<calico.version>`. */
+export function calicoChartNames(calico: { readonly minor: CalicoMinor; readonly crds: CalicoCrds }): string[] {
+  const crd = crdChartName(calico);
+  return [...(crd !== undefined ? [crd] : []), "tigera-operator"];
+}
+
+export const NODE_EXPORTER_CHART = "prometheus-node-exporter";
+
 /** Upstream manifest URLs for `calico.install: manifest` (docs.tigera.io calico/3.3x getting-started/kubernetes/self-managed-onprem/onpremises). */
 export function defaultManifests(
   version: string,

@@ -59,11 +59,44 @@ export interface PolicySettings {
   /** Names of lockout invariants this stack waives on purpose. */
   readonly waivers: readonly string[];
   /**
+   * East-west encryption (`calico-baseline:encryption`). With `wireguard`, the baseline opens the WireGuard
+   * ports between nodes and the analysis checks the `wireguard-between-nodes` invariant. Undefined (settings
+   * built by hand) means off.
+   */
+  readonly encryption?: EncryptionConfig;
+  /** North-south guards (`calico-baseline:northSouth`); undefined (settings built by hand) emits no guard. */
+  readonly northSouth?: NorthSouthConfig;
+  /**
    * The Consul → GlobalNetworkSet controller, when the stack deploys it (`networkSetSync.enabled`): its namespace
    * and the Consul addresses it must reach (the lockout invariants `networkset-sync-consul` and
    * `networkset-sync-apiserver` check the baseline lets it).
    */
   readonly networkSetSync?: { readonly namespace: string; readonly consulCidrs: readonly string[]; readonly consulPort: number };
+}
+
+/**
+ * `calico-baseline:encryption`. `wireguard` (default true) sets FelixConfiguration `wireguardEnabled`, and
+ * `wireguardEnabledV6` too when the stack runs IPv6 (`policies.ipv6`)
+ * (https://docs.tigera.io/calico/3.32/network-policy/encrypt-cluster-pod-traffic).
+ */
+export interface EncryptionConfig {
+  readonly wireguard: boolean;
+  /** `wireguard && policies.ipv6`: IPv6 follows the stack. */
+  readonly wireguardV6: boolean;
+}
+
+/** Felix's WireGuard listening ports (FelixConfiguration `wireguardListeningPort` / `wireguardListeningPortV6` defaults, felix/config/config_params.go 3.30-3.32). */
+export const WIREGUARD_PORTS = { v4: 51820, v6: 51821 } as const;
+
+/**
+ * `calico-baseline:northSouth`: who may reach the node ports from outside the cluster
+ * (https://docs.tigera.io/calico/3.32/network-policy/services/kubernetes-node-ports).
+ */
+export interface NorthSouthConfig {
+  /** The kube-apiserver `--service-node-port-range` (default 30000-32767). */
+  readonly nodePortRange: { readonly from: number; readonly to: number };
+  /** Sources allowed from outside: CIDRs, or names of the baseline's external GlobalNetworkSets (policies/externals.ts). */
+  readonly allowFrom: readonly string[];
 }
 
 /** How the cluster is obtained. */
@@ -156,6 +189,13 @@ export interface ExternalRegistry {
   readonly cidrs: readonly string[];
   /** Pods pull from the registry too (default false: only the nodes' container runtime does). */
   readonly podPulls: boolean;
+  /**
+   * Whether the program copies the images into the registry (default true: `skopeo copy` on the machine
+   * running Pulumi). `false` is for sites whose mirror pipeline is separate: the registry is already filled,
+   * the program creates no copy command and checks before the install that every planned image is there
+   * (src/deployment/registry/prefilled-registry.ts).
+   */
+  readonly mirror: boolean;
 }
 
 /** One Felix failsafe port (FelixConfiguration `failsafeInboundHostPorts` / `failsafeOutboundHostPorts` entry). */
@@ -189,7 +229,11 @@ export interface CalicoConfig {
   /** Tigera operator release matching `version` (from the known-release table or config). */
   readonly operatorVersion: string;
   readonly install: OperatorInstall;
-  /** Helm repository of the tigera-operator chart (the public one or a mirror of it). */
+  /**
+   * Where the tigera-operator chart (and, 3.32, the CRD chart) come from: a Helm repository (`https://`, the
+   * public one or a mirror of it), an OCI registry path (`oci://`), or a local path (src/config/local-charts.ts):
+   * a chart directory or .tgz, or a directory holding the charts. Relative to the project directory.
+   */
   readonly chartRepo: string;
   /** Operator (and, 3.30/3.31, CRD) manifest locations for `install: manifest`: a local path or an https URL. */
   readonly manifests: { readonly crds: string; readonly operator: string };
@@ -216,6 +260,7 @@ export interface CalicoConfig {
 
 export interface NodeExporterConfig {
   readonly enabled: boolean;
+  /** A Helm repository, an OCI registry path or a local chart location, as `CalicoConfig.chartRepo`. */
   readonly chartRepo: string;
   readonly chartVersion: string;
   /** node-exporter image tag, mirrored as `prometheus/node-exporter:<imageTag>`. */
@@ -255,6 +300,8 @@ export interface StackConfig {
   readonly calico: CalicoConfig;
   readonly monitoring: MonitoringConfig;
   readonly policies: PolicySettings;
+  readonly encryption: EncryptionConfig;
+  readonly northSouth: NorthSouthConfig;
   readonly networkSetSync: NetworkSetSyncConfig;
   /**
    * The inventory the stack is analysed over (`calico-baseline:policies.inventory`, else the convention

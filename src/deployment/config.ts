@@ -11,6 +11,7 @@ import { resolve } from "node:path";
 import * as pulumi from "@pulumi/pulumi";
 import { DecryptedSecret, isObj } from "../config/fields.js";
 import { CONFIG_NAMESPACE, SECRET_FIELDS, parseStackConfig, type ConfigKey, type RawStackConfig } from "../config/parse.js";
+import { checkLocalInputs, localInputsError } from "../config/local-inputs.js";
 import type { SecretValue, StackConfig } from "../config/types.js";
 
 /** Engine config arrives as strings; structured values are JSON. */
@@ -59,9 +60,8 @@ function isConfigSecret(key: string): boolean {
 }
 
 /**
- * Makes the config's local file paths (`cluster.kubeconfigPath`, `calico.manifests.*` when not URLs, the
- * inventory)
- * absolute against the project directory. Users write them relative to where Pulumi.yaml and the stack
+ * Makes the config's local file paths (`cluster.kubeconfigPath`, `calico.manifests.*`, `calico.chartRepo`
+ * and `monitoring.nodeExporter.chartRepo` when not URLs, the inventory) absolute against the project directory. Users write them relative to where Pulumi.yaml and the stack
  * files are, but the language host runs the program in the directory of `main` (src/deployment).
  */
 export function resolveLocalPaths(config: StackConfig, projectDir: string): StackConfig {
@@ -71,7 +71,14 @@ export function resolveLocalPaths(config: StackConfig, projectDir: string): Stac
       ? { ...config.cluster, kubeconfigPath: local(config.cluster.kubeconfigPath) }
       : config.cluster;
   const manifests = { crds: local(config.calico.manifests.crds), operator: local(config.calico.manifests.operator) };
-  return { ...config, cluster, calico: { ...config.calico, manifests }, inventory: { ...config.inventory, path: local(config.inventory.path) } };
+  const nodeExporter = { ...config.monitoring.nodeExporter, chartRepo: local(config.monitoring.nodeExporter.chartRepo) };
+  return {
+    ...config,
+    cluster,
+    calico: { ...config.calico, manifests, chartRepo: local(config.calico.chartRepo) },
+    monitoring: { ...config.monitoring, nodeExporter },
+    inventory: { ...config.inventory, path: local(config.inventory.path) },
+  };
 }
 
 /** Reads and validates this stack's config from the running Pulumi engine. Throws a `UserError`. */
@@ -79,7 +86,12 @@ export function readStackConfig(): StackConfig {
   const raw = rawFromEngine({ values: pulumi.runtime.allConfig(), isSecret: isConfigSecret });
   // The project root (Pulumi.yaml's directory); empty outside a real engine run (unit tests).
   const root = pulumi.getRootDirectory();
-  return resolveLocalPaths(parseStackConfig(raw, pulumi.getStack()), root !== "" ? root : process.cwd());
+  const projectDir = root !== "" ? root : process.cwd();
+  const config = parseStackConfig(raw, pulumi.getStack());
+  // Local charts and manifests are checked before anything is planned, like the rest of the config.
+  const local = checkLocalInputs(config, projectDir);
+  if (local.length > 0) throw localInputsError(config.stack, local);
+  return resolveLocalPaths(config, projectDir);
 }
 
 /** A config secret as a secret Output (never a plain string in the state). */

@@ -1,7 +1,8 @@
 /**
  * The whole stack, wired in dependency order:
  *   cluster VMs/hosts → k3s ready → kubeconfig → provider
- *   registry → image mirror → operator → Installation → API server Ready → tiers → policies
+ *   registry → image mirror (or, registry.mirror false, a check that the images are there) → operator →
+ *   Installation → API server Ready → tiers → policies
  * Monitoring hangs off the same chain. Renderers and the manifest loader are injected so tests can run the
  * real wiring with fixtures; `index.ts` passes the real ones.
  */
@@ -19,13 +20,14 @@ import { ExistingCluster } from "./cluster/existing-cluster.js";
 import { MultipassCluster } from "./cluster/multipass-cluster.js";
 import { SshCluster } from "./cluster/ssh-cluster.js";
 import { secretOutput } from "./config.js";
-import { planImages, type MirroredImage } from "./images.js";
+import { mirrorTargets, planImages, type MirroredImage } from "./images.js";
 import { CalicoMonitoring } from "./monitoring/calico-monitoring.js";
 import { NetworkSetSync } from "./networkset-sync/networkset-sync.js";
 import { parseManifest } from "./planners/calico.js";
 import { BaselinePolicies, type PolicyChart } from "./policies/baseline-policies.js";
 import { ImageMirror } from "./registry/image-mirror.js";
 import { MultipassRegistry } from "./registry/multipass-registry.js";
+import { checkPrefilledImages, prefilledReport, type CheckImages, type PresentImage } from "./registry/prefilled-registry.js";
 import type { RegistryEndpoint } from "./registry/registry.js";
 
 export interface Renderers {
@@ -35,6 +37,8 @@ export interface Renderers {
   readonly loadText?: (location: string) => Promise<string>;
   /** Reads the stack's inventory (default: the file `config.inventory.path` names). */
   readonly loadInventory?: (config: StackConfig) => Inventory;
+  /** Checks a prefilled registry (`registry.mirror: false`) holds every image (default: over its HTTP API). */
+  readonly checkImages?: CheckImages;
 }
 
 export interface StackOutputs {
@@ -117,6 +121,16 @@ export async function createStack(config: StackConfig, renderers: Renderers): Pr
         }
       : undefined;
 
+  // A registry a separate pipeline fills is checked now, before any resource is registered: a missing image
+  // stops the program with nothing created.
+  let prefilled: { host: string; targets: MirroredImage[]; present: PresentImage[] } | undefined;
+  if (config.registry.type === "external" && !config.registry.mirror) {
+    const r = config.registry;
+    const targets = mirrorTargets(images, r.host);
+    const access = { host: r.host, username: r.username, password: r.password.value ?? "", ...(r.caPem !== undefined ? { caPem: r.caPem } : {}) };
+    prefilled = { host: r.host, targets, present: await (renderers.checkImages ?? checkPrefilledImages)(access, targets) };
+  }
+
   // Registry.
   let registry: RegistryEndpoint;
   if (config.registry.type === "multipass") {
@@ -147,17 +161,24 @@ export async function createStack(config: StackConfig, renderers: Renderers): Pr
       break;
   }
 
-  const mirror = new ImageMirror("mirror", { images, registry });
+  // The images: copied by the mirror, or (a registry a separate pipeline fills) checked to be there already.
+  let imageSource: { images: pulumi.Output<MirroredImage[]>; report: pulumi.Output<string>; ready: pulumi.Resource[] };
+  if (prefilled !== undefined) {
+    imageSource = { images: pulumi.output(prefilled.targets), report: pulumi.output(prefilledReport(prefilled.host, prefilled.present)), ready: [] };
+  } else {
+    const mirror = new ImageMirror("mirror", { images, registry });
+    imageSource = { images: mirror.images, report: mirror.report, ready: [mirror] };
+  }
   const calico = new CalicoInstall(
     "calico",
-    { calico: config.calico, registry, images, provider: cluster.provider, after: [mirror], calicoConfig: facts.calicoConfig, ...(manifests !== undefined ? { manifests } : {}) },
+    { calico: config.calico, registry, images, provider: cluster.provider, after: imageSource.ready, calicoConfig: facts.calicoConfig, ...(manifests !== undefined ? { manifests } : {}) },
   );
   if (config.monitoring.enabled) {
     new CalicoMonitoring("monitoring", {
       config: config.monitoring,
       objects: monitoringObjects,
       registry,
-      mirror,
+      imagesReady: imageSource.ready,
       installationReady: calico.installation,
       provider: cluster.provider,
     });
@@ -165,6 +186,14 @@ export async function createStack(config: StackConfig, renderers: Renderers): Pr
   const policies = new BaselinePolicies("policies", { charts, namespaces: needs.create, apiServerReady: calico.apiServerReady, provider: cluster.provider });
   if (config.networkSetSync.enabled) {
     new NetworkSetSync("networkset-sync", { config: config.networkSetSync, registry, after: [policies, calico.apiServerReady], provider: cluster.provider });
+  }
+  // East-west encryption: the FelixConfiguration patch turns WireGuard on; wait until every node publishes its
+  // public key (k3s clusters, on the control plane). An existing cluster is not waited on: check it with
+  // `kubectl get nodes -o yaml | grep projectcalico.org/WireguardPublicKey` (docs: encrypt-cluster-pod-traffic).
+  if (config.encryption.wireguard && (cluster instanceof MultipassCluster || cluster instanceof SshCluster)) {
+    const felix = calico.configPatches;
+    cluster.waitForWireguardKeys(false, felix);
+    if (config.encryption.wireguardV6) cluster.waitForWireguardKeys(true, felix);
   }
 
   let nodes: pulumi.Output<StackNodeOutput[]> | undefined;
@@ -175,8 +204,8 @@ export async function createStack(config: StackConfig, renderers: Renderers): Pr
     kubeconfig: cluster.kubeconfig,
     registry: registry.host,
     ...(registryCaPem !== undefined ? { registryCaPem } : {}),
-    images: mirror.images,
-    mirrorReport: mirror.report,
+    images: imageSource.images,
+    mirrorReport: imageSource.report,
     ...(controlPlaneIp !== undefined ? { controlPlaneIp } : {}),
     ...(nodes !== undefined ? { nodes } : {}),
   };

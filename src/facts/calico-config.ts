@@ -22,14 +22,19 @@ function protoPorts(list: readonly FailsafePortConfig[]): Record<string, unknown
 
 /**
  * FelixConfiguration `default`: the failsafe ports always (written out even when they are Felix's defaults,
- * so that what the analysis assumes is what the cluster has, whatever the Felix version's default), and the
- * Prometheus metrics when monitoring is on. `Installation.nodeMetricsPort` says the same port to the operator.
+ * so that what the analysis assumes is what the cluster has, whatever the Felix version's default), the
+ * Prometheus metrics when monitoring is on, and WireGuard (`wireguardEnabled`, `wireguardEnabledV6`) as the
+ * stack's `encryption` says. `Installation.nodeMetricsPort` says the same port to the operator.
  */
-export function felixConfigurationSpec(config: Pick<StackConfig, "calico" | "monitoring">): Record<string, unknown> {
+export function felixConfigurationSpec(config: Pick<StackConfig, "calico" | "monitoring"> & Partial<Pick<StackConfig, "encryption">>): Record<string, unknown> {
   return {
     failsafeInboundHostPorts: protoPorts(config.calico.failsafePorts.inbound),
     failsafeOutboundHostPorts: protoPorts(config.calico.failsafePorts.outbound),
     ...(config.monitoring.enabled ? { prometheusMetricsEnabled: true, prometheusMetricsPort: METRICS_PORTS.felix } : {}),
+    // East-west encryption (https://docs.tigera.io/calico/3.32/network-policy/encrypt-cluster-pod-traffic): written
+    // out both ways, so turning it off in the stack turns it off in the cluster. Felix then tunnels pod
+    // traffic between nodes over UDP 51820 (IPv6 51821) and publishes each node's public key.
+    ...(config.encryption === undefined ? {} : { wireguardEnabled: config.encryption.wireguard, wireguardEnabledV6: config.encryption.wireguardV6 }),
   };
 }
 
@@ -50,7 +55,7 @@ export function kubeControllersConfigurationSpec(config: Pick<StackConfig, "cali
 }
 
 /** Both objects as `synth` writes them (`calico-config.yaml`) and the analysis reads them. */
-export function calicoConfigObjects(config: Pick<StackConfig, "calico" | "monitoring">): Record<string, unknown>[] {
+export function calicoConfigObjects(config: Pick<StackConfig, "calico" | "monitoring"> & Partial<Pick<StackConfig, "encryption">>): Record<string, unknown>[] {
   return [
     { apiVersion: "projectcalico.org/v3", kind: "FelixConfiguration", metadata: { name: "default" }, spec: felixConfigurationSpec(config) },
     { apiVersion: "projectcalico.org/v3", kind: "KubeControllersConfiguration", metadata: { name: "default" }, spec: kubeControllersConfigurationSpec(config) },

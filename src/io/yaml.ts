@@ -327,3 +327,35 @@ export function parseYamlDocuments(text: string, file: string, opts: ParseYamlOp
   if (syntax !== undefined) throw syntax;
   return out;
 }
+
+/** A document's value and the 1-based line it starts on. */
+export interface DataDocument {
+  readonly value: unknown;
+  readonly line: number;
+}
+
+/**
+ * The documents of a data file (an inventory or a `kubectl -o json` dump) as values: JSON text (starting with
+ * `{` or `[`) through JSON.parse, which reads a 40,000-item dump some 20 times faster and in a fraction of the
+ * memory of the YAML composer (issue 11, defect 5), under the same nesting limit; anything else, or JSON that
+ * does not parse, through parseYamlDocuments (which then reports the syntax error with its line). JSON has no
+ * aliases, so the alias limits cannot be reached. JSON.parse keeps the last of duplicate keys, as kubectl's
+ * own reader does; manifests, whose duplicate keys are reported, are never read this way.
+ */
+export function parseDataDocuments(text: string, file: string): DataDocument[] {
+  const start = text.search(/\S/);
+  const c = start < 0 ? "" : text[start];
+  if (c === "{" || c === "[") {
+    if (estimateNesting(text) > MAX_NESTING_DEPTH) throw tooDeep(file, undefined);
+    let value: unknown;
+    let parsed = false;
+    try {
+      value = JSON.parse(text) as unknown;
+      parsed = true;
+    } catch {
+      // Not JSON after all (YAML flow style, a syntax error): the YAML reader says what is wrong and where.
+    }
+    if (parsed) return [{ value, line: text.slice(0, start).split("\n").length }];
+  }
+  return parseYamlDocuments(text, file).map((d) => ({ value: d.value, line: d.line }));
+}

@@ -4,19 +4,17 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { main } from "../../src/cli/main.js";
+import { platformInventory } from "../support/platform-inventory.js";
 
 function workspace(): string {
   const dir = mkdtempSync(join(tmpdir(), "cb-analysis-"));
   mkdirSync(join(dir, "policies"));
-  writeFileSync(join(dir, "policies/inventory.yaml"), `
-namespaces:
-  - name: kube-system
-    workloads: [{ name: coredns, labels: { k8s-app: kube-dns }, ports: [{ name: dns, port: 53, protocol: UDP }] }]
-  - name: shop
+  // The platform too: an invariant that checks no flow fails.
+  writeFileSync(join(dir, "policies/inventory.yaml"), platformInventory(`  - name: shop
     workloads:
       - { name: web, labels: { app: web } }
       - { name: db, labels: { app: db }, ports: [{ name: pg, port: 5432 }] }
-`);
+`));
   mkdirSync(join(dir, "old"));
   mkdirSync(join(dir, "new"));
   const policy = (ports: string) => `apiVersion: projectcalico.org/v3
@@ -63,7 +61,7 @@ spec: { namespaceSelector: projectcalico.org/name == "shop", types: [Egress] }
     const md = readFileSync(join(dir, "report.md"), "utf8");
     // The summary line names what broke (a reviewer reads only the first lines of a PR comment).
     expect(md.split("\n")[2]).toContain("❌ **2 lockout invariants broken**: `dns-udp`, `dns-tcp`");
-    expect(md).toContain("| `dns-udp` | ❌ fail | 2 |");
+    expect(md).toContain("| `dns-udp` | ❌ fail | 6 |");
   });
 
   it("report --format md and svg", async () => {

@@ -9,6 +9,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { main } from "../../src/cli/main.js";
+import { platformInventory } from "../support/platform-inventory.js";
 
 const ROOT = join(import.meta.dirname, "../..");
 
@@ -42,7 +43,7 @@ describe("diff --base", () => {
     mkdirSync(join(repo, "after"));
     writeFileSync(join(repo, ".gitignore"), "node_modules\n");
     symlinkSync(join(ROOT, "node_modules"), join(repo, "node_modules"), "dir");
-    writeFileSync(join(repo, "policies/inventory.yaml"), "namespaces:\n  - name: shop\n    workloads: [{ name: web, labels: { app: web } }, { name: db, labels: { app: db } }]\n");
+    writeFileSync(join(repo, "policies/inventory.yaml"), platformInventory("  - name: shop\n    workloads: [{ name: web, labels: { app: web } }, { name: db, labels: { app: db } }]\n"));
     writeFileSync(join(repo, "src/cli/main.ts"), fakeSynth(5432));
     git(repo, "add", "-A");
     git(repo, "commit", "-q", "-m", "base");

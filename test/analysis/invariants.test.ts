@@ -1,4 +1,4 @@
-/** Lockout invariants: defaults, failures with their trail, waivers by name, not-applicable. */
+/** Lockout invariants: defaults, failures with their trail, waivers by name, an invariant that checks no flow fails. */
 import { describe, expect, it } from "vitest";
 import { checkInvariants, defaultInvariants } from "../../src/analysis/invariants.js";
 import { parseInventory } from "../../src/analysis/inventory.js";
@@ -13,6 +13,9 @@ const inventory = parseInventory({
   ],
   nodes: [{ name: "control", ips: ["10.0.0.10"], labels: { "node-role.kubernetes.io/control-plane": "true" }, autoHostEndpoint: true }, { name: "worker", ips: ["10.0.0.11"], autoHostEndpoint: true }],
 });
+
+/** The defaults this inventory has no endpoints for (no calico-system, no monitoring): they check no flow, so they fail unless waived. */
+const UNCHECKED = ["apiserver-from-calico", "typha-from-nodes", "monitoring-felix", "monitoring-typha", "monitoring-kube-controllers", "monitoring-node-exporter"];
 
 const denyShopEgress = `
 apiVersion: projectcalico.org/v3
@@ -30,11 +33,23 @@ describe("lockout invariants", () => {
     ]);
   });
 
-  it("pass with no policy; an invariant without endpoints is not applicable rather than passed", () => {
+  it("pass with no policy; an invariant that checks no flow (no Typha in the inventory) fails and says which endpoints are missing", () => {
     const r = checkInvariants(modelOf("", inventory), defaultInvariants());
     expect(r.find((x) => x.invariant.name === "dns-udp")!.status).toBe("pass");
     expect(r.find((x) => x.invariant.name === "kubelet-from-control-plane")!.status).toBe("pass");
-    expect(r.find((x) => x.invariant.name === "typha-from-nodes")!.status).toBe("not-applicable");
+    const typha = r.find((x) => x.invariant.name === "typha-from-nodes")!;
+    expect(typha).toMatchObject({ status: "fail", checked: 0, failures: [] });
+    expect(typha.unchecked).toBe("checks no flow: the inventory has no workloads (namespace calico-system, k8s-app=calico-typha)");
+    expect(formatInvariantFailure(typha)).toContain("checks no flow: the inventory has no workloads (namespace calico-system, k8s-app=calico-typha). Waive it");
+    expect(checkInvariants(modelOf("", inventory), defaultInvariants(), ["typha-from-nodes"]).find((x) => x.invariant.name === "typha-from-nodes")!.status).toBe("waived");
+  });
+
+  it("an empty inventory passes no invariant: every one fails for want of flows (issue 11: the gate passed on nothing)", () => {
+    const empty = parseInventory({ namespaces: [] });
+    const r = checkInvariants(modelOf("", empty), defaultInvariants({ registry: { cidrs: ["10.0.0.50/32"], port: 5000 } }));
+    // registry-pulls has a destination (the CIDR) but no source host.
+    expect(r.map((x) => x.status)).toEqual(r.map(() => "fail"));
+    expect(r.every((x) => x.checked === 0 && x.unchecked !== undefined)).toBe(true);
   });
 
   it("a control-plane node is recognised by the label's presence: kubeadm sets it to \"\", k3s to \"true\"", () => {
@@ -69,12 +84,12 @@ describe("lockout invariants", () => {
     const charts = [{ file: "40-application.yaml", group: "application" as const, objects: [
       { apiVersion: "projectcalico.org/v3", kind: "StagedGlobalNetworkPolicy", metadata: { name: "shop-egress" }, spec: { namespaceSelector: 'projectcalico.org/name == "shop"', types: ["Egress"] } },
     ] }];
-    const settings = { calicoMinor: "3.32" as const, mode: "enforce" as const, tiers: {}, defaultDenyExcludedNamespaces: [], overlays: ["VXLAN" as const], ipv6: false, registry: { cidrs: [], port: 5000 }, waivers: [] };
+    const settings = { calicoMinor: "3.32" as const, mode: "enforce" as const, tiers: {}, defaultDenyExcludedNamespaces: [], overlays: ["VXLAN" as const], ipv6: false, registry: { cidrs: [], port: 5000 }, waivers: UNCHECKED };
     const out = renderReports({ charts, inventory, settings });
     expect(out.invariantFailures.map((f) => f.invariant.name)).toEqual(["dns-udp", "dns-tcp"]);
     expect(out.message).toContain('lockout invariant "dns-udp" is broken once the staged policies are enforced');
     expect(out.files["report.md"]).toContain("| `dns-udp` | ✅ pass | ❌ fail |");
-    expect(renderReports({ charts, inventory, settings: { ...settings, waivers: ["dns-udp", "dns-tcp"] } }).invariantFailures).toEqual([]);
+    expect(renderReports({ charts, inventory, settings: { ...settings, waivers: [...UNCHECKED, "dns-udp", "dns-tcp"] } }).invariantFailures).toEqual([]);
   });
 
   it("custom invariants: hosts to an external registry", () => {

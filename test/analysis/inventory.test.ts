@@ -56,3 +56,30 @@ describe("inventory from manifests and dumps", () => {
     expect(merged.nodes).toEqual([{ name: "n1", ips: ["10.0.0.1"], labels: { zone: "a", role: "worker" }, autoHostEndpoint: false }]);
   });
 });
+
+describe("ownerReferences cycles (issue 11, defect 5: the owner walk spun forever)", () => {
+  const rs = (name: string, owner: string) => ({ apiVersion: "apps/v1", kind: "ReplicaSet", metadata: { name, namespace: "shop", ownerReferences: [{ kind: "ReplicaSet", name: owner, controller: true }] }, spec: { template: { metadata: { labels: { app: name } }, spec: {} } } });
+  const pod = (name: string, owner: string) => ({ apiVersion: "v1", kind: "Pod", metadata: { name, namespace: "shop", labels: { app: "p" }, ownerReferences: [{ kind: "ReplicaSet", name: owner, controller: true }] }, spec: { containers: [] } });
+
+  it("a ReplicaSet that owns itself is one workload, and its pods are named after it", () => {
+    const inv = inventoryFromObjects([rs("loop", "loop"), pod("loop-1", "loop")]);
+    expect(inv.workloads.map((w) => `${w.kind}/${w.name}`)).toEqual(["ReplicaSet/loop"]);
+  });
+
+  it("a → b → a ends at the cycle's smallest member, whichever object the pods name", () => {
+    const inv = inventoryFromObjects([rs("b", "a"), rs("a", "b"), pod("p1", "a"), pod("p2", "b")]);
+    expect(inv.workloads.map((w) => `${w.kind}/${w.name}`)).toEqual(["ReplicaSet/a"]);
+  });
+
+  it("a longer cycle through a Pod terminates too", () => {
+    const inv = inventoryFromObjects([rs("a", "b"), rs("b", "c"), rs("c", "a"), pod("x", "c")]);
+    expect(inv.workloads.map((w) => `${w.kind}/${w.name}`)).toEqual(["ReplicaSet/a"]);
+  });
+
+  it("many pods of one Deployment accumulate every address (once each)", () => {
+    const pods = Array.from({ length: 2000 }, (_, i) => ({ ...pod(`web-${i}`, "web-abc"), status: { podIP: `192.168.${i >> 8}.${i & 255}` } }));
+    const inv = inventoryFromObjects([{ apiVersion: "apps/v1", kind: "ReplicaSet", metadata: { name: "web-abc", namespace: "shop", ownerReferences: [{ kind: "Deployment", name: "web", controller: true }] }, spec: { template: { metadata: { labels: { app: "web" } }, spec: {} } } }, { apiVersion: "apps/v1", kind: "Deployment", metadata: { name: "web", namespace: "shop" }, spec: { template: { metadata: { labels: { app: "web" } }, spec: {} } } }, ...pods]);
+    expect(inv.workloads.map((w) => `${w.kind}/${w.name}`)).toEqual(["Deployment/web"]);
+    expect(new Set(inv.workloads[0]!.ips).size).toBe(2000);
+  });
+});

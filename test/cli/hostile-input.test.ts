@@ -7,6 +7,7 @@ import { join } from "node:path";
 import { afterEach, describe, expect, it } from "vitest";
 import { POLICIES_DIR } from "../../policies/catalog.js";
 import { main } from "../../src/cli/main.js";
+import { platformInventory } from "../support/platform-inventory.js";
 
 const ROOT = join(POLICIES_DIR, "..");
 const temps: string[] = [];
@@ -110,6 +111,9 @@ describe("output paths that cannot be written (defect 7)", () => {
   it("report --out over an existing file is refused without --force, and replaces it with --force", async () => {
     const cwd = temp();
     writeFileSync(join(cwd, "p.yaml"), POLICY);
+    // An inventory every invariant checks flows in (one that checks none fails, exit 3).
+    mkdirSync(join(cwd, "policies"));
+    writeFileSync(join(cwd, "policies", "inventory.yaml"), platformInventory(""));
     writeFileSync(join(cwd, "README.md"), "# mine\n");
     const r = await cli(cwd, "report", "--manifests", "p.yaml", "--format", "md", "--out", "README.md");
     expect(r.code).toBe(1);
@@ -118,7 +122,7 @@ describe("output paths that cannot be written (defect 7)", () => {
     const f = await cli(cwd, "report", "--manifests", "p.yaml", "--format", "md", "--out", "README.md", "--force");
     expect(f.code).toBe(0);
     expect(readFileSync(join(cwd, "README.md"), "utf8")).toContain("lockout");
-    expect(readdirSync(cwd).sort()).toEqual(["README.md", "p.yaml"]);
+    expect(readdirSync(cwd).sort()).toEqual(["README.md", "p.yaml", "policies"]);
   });
   it("report --out /nonexistent/x.md names the missing directory", async () => {
     const cwd = temp();

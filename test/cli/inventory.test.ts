@@ -51,7 +51,7 @@ const DUMP = JSON.stringify({
 
 describe("--inventory", () => {
   it("reads a declared inventory file and adds it to policies/inventory.yaml", () => {
-    const d = dir({ "policies/inventory.yaml": "namespaces: []\nnodes: []\n", "extra.yaml": DECLARED });
+    const d = dir({ "policies/inventory.yaml": "namespaces: []\nnodes: [{ name: control, ips: [10.0.0.10] }]\n", "extra.yaml": DECLARED });
     const inv = loadInventories(d, "extra.yaml");
     expect(inv.workloads.map((w) => `${w.namespace}/${w.name}`)).toEqual(["payments/api"]);
     expect(inv.namespaces.find((n) => n.name === "payments")?.labels).toMatchObject({ team: "pay" });

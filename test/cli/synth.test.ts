@@ -102,10 +102,13 @@ describe("calico-baseline synth", () => {
     const up = await cli(cwd, "--stack", "dev");
     expect(up.err).toBe("");
     expect(up.code).toBe(0);
-    expect(up.out).toContain("Calico 3.31.7 (HEAD) → 3.32.1: endpoint pairs the upgrade alone changes: 0 enforced now, 0 once the staged policies are enforced; see upgrade.md");
+    expect(up.out).toContain("Calico 3.31.7 (HEAD) → 3.32.1: endpoint pairs the upgrade alone changes: 5 enforced now, 5 once the staged policies are enforced; see upgrade.md");
     const md = readFileSync(join(cwd, "dist", "dev", "upgrade.md"), "utf8");
-    expect(md.split("\n")[0]).toBe("### 📝 Calico upgrade impact: dev: safe: every lockout invariant holds · Calico 3.31.7 → 3.32.1 (the upgrade alone changes 0 pairs)");
-    expect(md).toContain("#### Upgrade impact enforced now: Calico 3.31.7 → 3.32.1, no flow changes");
+    expect(md.split("\n")[0]).toBe("### 📝 Calico upgrade impact: dev: safe: every lockout invariant holds · Calico 3.31.7 → 3.32.1 (the upgrade alone changes 5 pairs)");
+    // The same objects under 3.31: the ClusterNetworkPolicy guardrail (security/no-cloud-metadata) is not
+    // enforced there, so the system pods' egress to the metadata address is what the upgrade alone changes.
+    expect(md).toContain("#### Upgrade impact enforced now: Calico 3.31.7 → 3.32.1, 5 endpoint pairs change");
+    expect(md).toContain("ClusterNetworkPolicy/no-cloud-metadata is not enforced on 3.31.7 but is on 3.32.1 (`cluster-network-policy`)");
     expect(md).toContain("(`policy-order-tie-break`)");
     // --base names the revision; one without the stack file is a user error.
     g("rm", "-q", "--cached", "Pulumi.dev.yaml");

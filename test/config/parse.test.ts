@@ -284,6 +284,15 @@ describe("the deployment-fact settings are validated like every other", () => {
     expect(p.map((x) => x.path).sort()).toEqual([`${NS}:policies.inventory`, `${NS}:registry.podPulls`]);
     expect(p.find((x) => x.path === `${NS}:policies.inventory`)?.hint).toContain("policies/inventory.prod.yaml");
   });
+
+  it("registry.mirror: an external registry is mirrored by default, false says a separate pipeline fills it; a registry VM is always filled", () => {
+    const external = ssh[`${NS}:registry`] as Record<string, unknown>;
+    expect(parseStackConfig(ssh, "prod").registry).toMatchObject({ type: "external", mirror: true });
+    expect(parseStackConfig({ ...ssh, [`${NS}:registry`]: { ...external, mirror: false } }, "prod").registry).toMatchObject({ type: "external", mirror: false });
+    const p = problemsOf({ ...multipass, [`${NS}:registry`]: { bridgeCidr: "10.91.52.0/24", mirror: false } });
+    expect(p).toEqual([expect.objectContaining({ path: `${NS}:registry.mirror`, value: false, message: expect.stringContaining("the registry VM starts empty") })]);
+    expect(problemsOf({ ...ssh, [`${NS}:registry`]: { ...external, mirror: "no" } }).map((x) => x.path)).toEqual([`${NS}:registry.mirror`]);
+  });
 });
 
 describe("loadStackConfig", () => {

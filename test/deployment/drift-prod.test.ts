@@ -18,7 +18,7 @@ beforeAll(async () => {
     "calico-baseline:registry": { password: "prod-registry-password" },
   });
   pulumi.runtime.setAllConfig(values, secretKeys);
-  const program = await import("../../src/deployment/index.js");
+  const program = (await import("../../src/deployment/index.js")).default;
   await resolve(program.images);
   await settle();
 });
@@ -39,7 +39,7 @@ describe("prod: what pulumi up deploys is what the analysis assumes", () => {
   });
 
   it("exports the nodes of its host list", async () => {
-    const program = await import("../../src/deployment/index.js");
+    const program = (await import("../../src/deployment/index.js")).default;
     expect(await resolve(program.nodes)).toEqual([
       { name: "10.20.0.10", role: "control-plane", ips: ["10.20.0.10"] },
       { name: "10.20.0.11", role: "worker", ips: ["10.20.0.11"] },

@@ -1,5 +1,5 @@
 /**
- * The real image mirror: the same script the Pulumi ImageMirror runs, copying the computed image list from a
+ * The real image mirror: the same command and script the Pulumi ImageMirror runs, copying the computed image list from a
  * source registry (standing in for quay.io) into a TLS + htpasswd registry, both Debian docker-registry
  * servers on loopback.
  */
@@ -9,7 +9,8 @@ import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { loadStackConfig } from "../../src/config/load.js";
 import { mirrorList, mirrorTargets, planImages, type MirroredImage } from "../../src/deployment/images.js";
-import { MIRROR_SCRIPT, mirrorEnvironment } from "../../src/deployment/planners/mirror.js";
+import { MIRROR_COMMAND, MIRROR_SCRIPT, mirrorEnvironment } from "../../src/deployment/planners/mirror.js";
+import { checkPrefilledImages } from "../../src/deployment/registry/prefilled-registry.js";
 import { freePort, generateTls, mustRun, remoteDigest, run, startRegistry, writeOciIndex, type RunningRegistry } from "./support/registries.js";
 
 const USER = "mirror";
@@ -25,7 +26,8 @@ let images: MirroredImage[] = [];
 const sourceDigests = new Map<string, string>();
 
 function runMirror(env: Record<string, string>): { code: number; stdout: string; stderr: string } {
-  return run("bash", ["-c", MIRROR_SCRIPT], { env: { PATH: process.env["PATH"] ?? "/usr/bin:/bin", HOME: dir, ...env } });
+  // As the ImageMirror resource runs it: the short command, the script on stdin.
+  return run("/bin/bash", ["-c", MIRROR_COMMAND], { input: MIRROR_SCRIPT, env: { PATH: process.env["PATH"] ?? "/usr/bin:/bin", HOME: dir, ...env } });
 }
 
 beforeAll(async () => {
@@ -83,6 +85,14 @@ describe("ImageMirror script against real registries", () => {
       mustRun("skopeo", ["inspect", "--raw", "--cert-dir", trustDir, "--creds", `${USER}:${PASSWORD}`, `docker://${images[0]?.target}`]),
     ) as { manifests: { platform: { architecture: string } }[] };
     expect(index.manifests.map((m) => m.platform.architecture)).toEqual(["amd64", "arm64"]);
+  });
+
+  it("leaves a registry that the prefilled check (registry.mirror: false) finds complete, with the same digests", async () => {
+    // The same real Distribution registry (TLS, htpasswd: Basic auth) a site's own pipeline would fill.
+    const present = await checkPrefilledImages({ host: dest.host, username: USER, password: PASSWORD, caPem }, images);
+    expect(present).toEqual(images.map((i) => ({ target: i.target, digest: sourceDigests.get(i.source) })));
+    const missing = { ...(images[0] as MirroredImage), repository: "calico/not-published", tag: "v0.0.0", target: `${dest.host}/calico/not-published:v0.0.0` };
+    await expect(checkPrefilledImages({ host: dest.host, username: USER, password: PASSWORD, caPem }, [missing])).rejects.toThrow(/calico-baseline:registry: is not in the registry \(HEAD \/v2\/calico\/not-published\/manifests\/v0\.0\.0: 404\)/);
   });
 
   it("is idempotent: a second run copies nothing new and keeps the digests", () => {

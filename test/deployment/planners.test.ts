@@ -3,7 +3,7 @@
  * multipass parsing, and the generated scripts as golden files (UPDATE_GOLDEN=1 rewrites them).
  */
 import { spawnSync } from "node:child_process";
-import { existsSync, mkdtempSync, readFileSync, readdirSync, rmSync, statSync, writeFileSync } from "node:fs";
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, statSync, symlinkSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
@@ -12,7 +12,7 @@ import { parseStackConfig, type RawStackConfig } from "../../src/config/index.js
 import { calicoImageNames, mirrorList, mirrorTargets, planImages } from "../../src/deployment/images.js";
 import { collectImages, foreignImages, installationSpec, parseManifest, rewriteOperatorManifest, stripRegistry } from "../../src/deployment/planners/calico.js";
 import { k3sCloudInit, k3sFlags, k3sInstallScript, k3sReadyScript, k3sUninstallScript, registriesYaml, rewriteKubeconfig } from "../../src/deployment/planners/k3s.js";
-import { MIRROR_SCRIPT } from "../../src/deployment/planners/mirror.js";
+import { MIRROR_COMMAND, MIRROR_SCRIPT } from "../../src/deployment/planners/mirror.js";
 import { deleteScript, launchScript, parseMultipassIpv4 } from "../../src/deployment/planners/multipass.js";
 import { registryCloudInit, registryConfigYaml, registrySetupScript } from "../../src/deployment/planners/registry.js";
 import { chartSource } from "../../src/deployment/planners/helm.js";
@@ -149,11 +149,41 @@ describe("operator manifest rewrite", () => {
 
 describe("chart sources", () => {
   it("uses a classic repository as repositoryOpts and names an OCI chart by its full reference", () => {
-    expect(chartSource("https://docs.tigera.io/calico/charts", "tigera-operator")).toEqual({
+    expect(chartSource("https://docs.tigera.io/calico/charts", "tigera-operator", "v3.32.1")).toEqual({
       chart: "tigera-operator",
+      version: "v3.32.1",
       repositoryOpts: { repo: "https://docs.tigera.io/calico/charts" },
     });
-    expect(chartSource("oci://registry.example.com/charts/", "tigera-operator")).toEqual({ chart: "oci://registry.example.com/charts/tigera-operator" });
+    expect(chartSource("oci://registry.example.com/charts/", "tigera-operator", "v3.32.1")).toEqual({ chart: "oci://registry.example.com/charts/tigera-operator", version: "v3.32.1" });
+  });
+
+  it("names a local chart by its path, without repository or version, and refuses one that went missing", () => {
+    const dir = mkdtempSync(join(tmpdir(), "cb-chart-"));
+    try {
+      mkdirSync(join(dir, "tigera-operator"));
+      writeFileSync(join(dir, "tigera-operator", "Chart.yaml"), "apiVersion: v2\nname: tigera-operator\nversion: v3.32.1\n");
+      expect(chartSource(dir, "tigera-operator", "v3.32.1")).toEqual({ chart: join(dir, "tigera-operator") });
+      expect(() => chartSource(dir, "crd.projectcalico.org.v1", "v3.32.1", "calico-baseline:calico.chartRepo")).toThrow(/calico-baseline:calico.chartRepo: holds no chart crd.projectcalico.org.v1/);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+});
+
+describe("the image mirror command", () => {
+  it("runs the script from stdin, so a failure prints its cause and not the script", () => {
+    // A PATH with cat but no skopeo: the script's first check fails. HOME is empty: bash reads ~/.bashrc when
+    // its stdin is a socket (Node's pipes are), as it does under rshd.
+    const bin = mkdtempSync(join(tmpdir(), "cb-mirror-bin-"));
+    try {
+      symlinkSync(spawnSync("bash", ["-c", "command -v cat"], { encoding: "utf8" }).stdout.trim(), join(bin, "cat"));
+      const r = spawnSync("/bin/bash", ["-c", MIRROR_COMMAND], { input: MIRROR_SCRIPT, encoding: "utf8", env: { PATH: bin, HOME: bin } });
+      expect(r.status).toBe(1);
+      expect(r.stderr).toBe("image mirror: skopeo is not installed on this machine; install it (apt-get install skopeo, brew install skopeo)\n");
+      expect(MIRROR_COMMAND.length).toBeLessThan(100);
+    } finally {
+      rmSync(bin, { recursive: true, force: true });
+    }
   });
 });
 

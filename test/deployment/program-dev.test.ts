@@ -5,11 +5,11 @@ import { join } from "node:path";
 import * as pulumi from "@pulumi/pulumi";
 import { beforeAll, describe, expect, it } from "vitest";
 import { foreignImages } from "../../src/deployment/planners/calico.js";
+import { MIRROR_COMMAND, MIRROR_SCRIPT } from "../../src/deployment/planners/mirror.js";
 import { K3S_KUBECONFIG, byName, dependsTransitively, engineConfig, installMocks, isSecretValue, recorded, resolve, settle } from "./support/pulumi-mocks.js";
-
 import type * as ProgramModule from "../../src/deployment/index.js";
 
-type Program = typeof ProgramModule;
+type Program = typeof ProgramModule.default;
 let program: Program;
 const REGISTRY = "10.91.52.7:5000";
 
@@ -17,7 +17,7 @@ beforeAll(async () => {
   await installMocks("dev");
   const { values, secretKeys } = engineConfig(join(process.cwd(), "Pulumi.dev.yaml"));
   pulumi.runtime.setAllConfig(values, secretKeys);
-  program = await import("../../src/deployment/index.js");
+  program = (await import("../../src/deployment/index.js")).default;
   await resolve(program.images);
   await settle();
 });
@@ -74,6 +74,11 @@ describe("dev stack (multipass)", () => {
     // stdout (the kubeconfig) is not streamed to the console; stderr still is, for diagnosis.
     expect(byName("cluster-kubeconfig").raw["logging"]).toBe("stderr");
     expect(await resolve(program.controlPlaneIp)).toBe("10.91.52.10");
+    // Every output of a multipass stack exists (none undefined, which the engine would warn about). The module
+    // has the default export only: the nodejs runtime takes it as the outputs, and refuses a module with both
+    // a default and named exports (@pulumi/pulumi cmd/run/run.ts).
+    expect(Object.keys(program).sort()).toEqual(["controlPlaneIp", "images", "kubeconfig", "mirrorReport", "nodes", "registry", "registryCaPem"]);
+    expect(Object.keys(await import("../../src/deployment/index.js"))).toEqual(["default"]);
   });
 
   it("keeps the registry password secret wherever it travels", () => {
@@ -127,7 +132,10 @@ describe("dev stack (multipass)", () => {
     expect(copy["triggers"]).toEqual(["registry-vm-id"]);
     expect(byName("registry-setup").inputs["triggers"]).toEqual(["registry-vm-id"]);
     expect(copy["update"]).toBe(copy["create"]);
-    expect(String(copy["create"])).toContain("skopeo copy --all --preserve-digests");
+    // The script goes on stdin: a failed run prints the short command and the cause, not the script (issue 9).
+    expect(copy["create"]).toBe(MIRROR_COMMAND);
+    expect(copy["stdin"]).toBe(MIRROR_SCRIPT);
+    expect(String(copy["stdin"])).toContain("skopeo copy --all --preserve-digests");
   });
 
   it("points every image reference at the private registry", () => {
@@ -223,6 +231,14 @@ describe("dev stack (multipass)", () => {
       { name: "cb-dev-worker-1", role: "worker", ips: ["10.91.52.11"] },
       { name: "cb-dev-worker-2", role: "worker", ips: ["10.91.52.12"] },
     ]);
+  });
+
+  it("turns WireGuard on in FelixConfiguration and then waits on the control plane for every node's public key", () => {
+    expect(byName("calico-felix-configuration").raw["spec"]).toMatchObject({ wireguardEnabled: true, wireguardEnabledV6: false });
+    expect(dependsTransitively("cluster-wireguard-keys").has("calico-felix-configuration")).toBe(true);
+    expect(String(byName("cluster-wireguard-keys").raw["stdin"])).toContain("projectcalico\\.org/WireguardPublicKey");
+    // IPv4 only on dev (policies.ipv6 is off).
+    expect(recorded.map((r) => r.name)).not.toContain("cluster-wireguard-keys-v6");
   });
 
   it("orders VMs → k3s → kubeconfig → provider", () => {

@@ -29,7 +29,7 @@ beforeAll(async () => {
   writeFileSync(file, stringify(doc));
   const { values, secretKeys } = engineConfig(file, { "calico-baseline:networkSetSync": { token: TOKEN } });
   pulumi.runtime.setAllConfig(values, secretKeys);
-  const program: typeof ProgramModule = await import("../../src/deployment/index.js");
+  const program: typeof ProgramModule.default = (await import("../../src/deployment/index.js")).default;
   await resolve(program.images);
   await settle();
 });

@@ -8,7 +8,7 @@ import { beforeAll, describe, expect, it } from "vitest";
 import type * as ProgramModule from "../../src/deployment/index.js";
 import { engineConfig, installMocks, recorded, settle } from "./support/pulumi-mocks.js";
 
-let program: typeof ProgramModule | undefined;
+let program: typeof ProgramModule.default | undefined;
 let failure: unknown;
 
 beforeAll(async () => {
@@ -16,7 +16,7 @@ beforeAll(async () => {
   const { values, secretKeys } = engineConfig(join(process.cwd(), "Pulumi.dev.yaml"));
   pulumi.runtime.setAllConfig(values, secretKeys);
   try {
-    program = await import("../../src/deployment/index.js");
+    program = (await import("../../src/deployment/index.js")).default;
   } catch (e) {
     failure = e;
   }

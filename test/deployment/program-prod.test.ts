@@ -10,7 +10,7 @@ import type * as ProgramModule from "../../src/deployment/index.js";
 import { foreignImages } from "../../src/deployment/planners/calico.js";
 import { K3S_KUBECONFIG, byName, dependsTransitively, engineConfig, installMocks, isSecretValue, recorded, resolve, settle } from "./support/pulumi-mocks.js";
 
-let program: typeof ProgramModule;
+let program: typeof ProgramModule.default;
 const REGISTRY = "registry.prod.example.com:5000";
 // A throw-away key made for this run: no key material is committed.
 const SSH_KEY = generateKeyPairSync("ed25519").privateKey.export({ type: "pkcs8", format: "pem" }).toString();
@@ -23,7 +23,7 @@ beforeAll(async () => {
     "calico-baseline:registry": { password: PASSWORD },
   });
   pulumi.runtime.setAllConfig(values, secretKeys);
-  program = await import("../../src/deployment/index.js");
+  program = (await import("../../src/deployment/index.js")).default;
   await resolve(program.images);
   await settle();
 });

@@ -75,3 +75,15 @@ describe("estimateNesting never refuses real files", () => {
     expect(estimateNesting(script)).toBeLessThan(5);
   });
 });
+
+describe("parseDataDocuments (inventory files and dumps)", () => {
+  it("reads JSON through JSON.parse with its line, YAML and JSON-looking YAML through the YAML reader, under the nesting limit", async () => {
+    const { parseDataDocuments } = await import("../../src/io/yaml.js");
+    expect(parseDataDocuments('\n\n{"kind": "List", "items": []}', "d.json")).toEqual([{ value: { kind: "List", items: [] }, line: 3 }]);
+    expect(parseDataDocuments("[1, 2]", "d.json")).toEqual([{ value: [1, 2], line: 1 }]);
+    expect(parseDataDocuments("{a: 1}\n", "d.yaml").map((d) => d.value)).toEqual([{ a: 1 }]);
+    expect(parseDataDocuments("a: 1\n---\nb: 2\n", "d.yaml").map((d) => d.value)).toEqual([{ a: 1 }, { b: 2 }]);
+    expect(() => parseDataDocuments(`${"[".repeat(5000)}${"]".repeat(5000)}`, "deep.json")).toThrow(/nests maps and lists more than/);
+    expect(() => parseDataDocuments('{"a": [1, }', "bad.json")).toThrow(/not valid YAML/);
+  });
+});

@@ -50,6 +50,9 @@ interface Crd {
 /** Kinds `parseResource` supports that have no CRD upstream (built into the Kubernetes API server). */
 const KINDS_WITHOUT_CRD: Readonly<Record<string, string>> = {
   "networking.k8s.io/v1 NetworkPolicy": "a built-in Kubernetes kind: its schema is in k8s.io/api, not in a Calico CRD",
+  "policy.networking.k8s.io/v1alpha2 ClusterNetworkPolicy": "a kubernetes-sigs/network-policy-api v0.2.0 CRD, not one of Calico's (shape from apis/v1alpha2 types.go, tested in test/model/admin-policy.test.ts)",
+  "policy.networking.k8s.io/v1alpha1 AdminNetworkPolicy": "a kubernetes-sigs/network-policy-api v0.1.5 CRD, not one of Calico's (shape from apis/v1alpha1 types.go, tested in test/model/admin-policy.test.ts)",
+  "policy.networking.k8s.io/v1alpha1 BaselineAdminNetworkPolicy": "a kubernetes-sigs/network-policy-api v0.1.5 CRD, not one of Calico's (shape from apis/v1alpha1 types.go, tested in test/model/admin-policy.test.ts)",
 };
 
 /**

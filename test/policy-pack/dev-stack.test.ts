@@ -16,7 +16,7 @@ beforeAll(async () => {
   await installMocks("dev");
   const { values, secretKeys } = engineConfig(join(ROOT, "Pulumi.dev.yaml"));
   pulumi.runtime.setAllConfig(values, secretKeys);
-  const program = await import("../../src/deployment/index.js");
+  const program = (await import("../../src/deployment/index.js")).default;
   await resolve(program.images);
   await settle();
 });

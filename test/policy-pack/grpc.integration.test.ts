@@ -37,7 +37,7 @@ beforeAll(async () => {
   await installMocks("dev");
   const { values, secretKeys } = engineConfig(join(ROOT, "Pulumi.dev.yaml"));
   pulumi.runtime.setAllConfig(values, secretKeys);
-  const program = await import("../../src/deployment/index.js");
+  const program = (await import("../../src/deployment/index.js")).default;
   await resolve(program.images);
   await settle();
   // The runner's arguments as the CLI passes them: the engine address (unused here) and the pack directory.

@@ -31,6 +31,8 @@ describe("the conformance run's check of ../shared/data", () => {
     writeFileSync(join(root, "calico-v3.32.1/crds/projectcalico.org_tiers.yaml"), "");
     writeFileSync(join(root, "calico-v3.32.1/operator-crds/operator.tigera.io_installations.yaml"), "");
     writeFileSync(join(root, "netpol-conformance/README.md"), "");
+    mkdirSync(join(root, "calico-v3.32.1/charts/tigera-operator"));
+    mkdirSync(join(root, "charts/prometheus-node-exporter"));
     expect(missingUpstreamData(root)).toEqual([]);
   });
 });

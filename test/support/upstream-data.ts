@@ -36,6 +36,18 @@ export const UPSTREAM_DATA: readonly UpstreamData[] = [
     holds: /^operator\.tigera\.io_.*\.yaml$/,
   },
   {
+    dir: "calico-v3.32.1/charts",
+    source: "projectcalico/calico tag v3.32.1: charts/{tigera-operator,projectcalico.org.v3,crd.projectcalico.org.v1}, unpacked, Chart.yaml version v3.32.1 as the release packages them",
+    usedBy: "test/config/local-charts.conformance.test.ts",
+    holds: /^tigera-operator$/,
+  },
+  {
+    dir: "charts",
+    source: "prometheus-community/helm-charts tag prometheus-node-exporter-4.45.3: charts/prometheus-node-exporter, unpacked",
+    usedBy: "test/config/local-charts.conformance.test.ts",
+    holds: /^prometheus-node-exporter$/,
+  },
+  {
     dir: "netpol-conformance",
     source: "np-guard/netpol-analyzer commit e54a33430edb4a86f077544a5d15afb050e8a3c3: tests/<scenario>/ (inputs) and test_outputs/connlist/<scenario>_connlist_output.txt (expected), laid out as <scenario>/{input,expected}/ (see its README.md)",
     usedBy: "test/analysis/netpol-conformance.conformance.test.ts",

@@ -132,6 +132,29 @@ function text(v: Json | undefined): string | undefined {
 }
 
 /**
+ * A text field that must be a string when present (absent, null, "" and "-" are "not given"): any other type is
+ * a problem with its line and field, never read as absent, which would change the endpoint silently
+ * (`"dest_namespace": 5` used to turn a workload into a host; issue 11, defect 6).
+ */
+function textField(v: Json | undefined, path: string, line: number, problems: LineProblems): string | undefined {
+  if (v !== undefined && v !== null && typeof v !== "string") {
+    problems.add(line, path, `${path.split(".").pop() ?? path} must be a string`, "write it as a JSON string, e.g. \"shop\"", v);
+    return undefined;
+  }
+  return text(v);
+}
+
+/** An integer field (policy_index, rule_index); absent or null gives `dflt`, any other non-integer is a problem. */
+function intField(v: Json | undefined, dflt: number, path: string, line: number, problems: LineProblems): number {
+  if (v === undefined || v === null) return dflt;
+  if (typeof v !== "number" || !Number.isSafeInteger(v)) {
+    problems.add(line, path, `${path.split(".").pop() ?? path} must be an integer`, "write it as a JSON number, e.g. 0", v);
+    return dflt;
+  }
+  return v;
+}
+
+/**
  * The problems of one import: the first MAX_PROBLEMS_KEPT are kept, the rest only counted, so a file of
  * millions of bad lines costs constant memory (compare `count`, never `list.length`, to see new problems).
  */
@@ -209,8 +232,10 @@ function decodeEndpoint(
   problems: LineProblems,
   labels: LabelCache,
 ): FlowEndpoint | undefined {
-  const name = text(field(key, `${side}_name`));
-  const namespace = text(field(key, `${side}_namespace`));
+  const before = problems.count;
+  const name = textField(field(key, `${side}_name`), `${side}_name`, line, problems);
+  const namespace = textField(field(key, `${side}_namespace`), `${side}_namespace`, line, problems);
+  if (problems.count !== before) return undefined;
   const typeRaw = field(key, `${side}_type`);
   let kind: FlowEndpointKind | undefined;
   if (typeRaw !== undefined) {
@@ -234,7 +259,7 @@ function decodeEndpoint(
   } else if (isObject(labelsRaw)) {
     const pairs: string[] = [];
     for (const [k, v] of Object.entries(labelsRaw)) pairs.push(`${k}=${typeof v === "string" ? v : JSON.stringify(v)}`);
-    parsed = labels.parse(pairs.join("|"), (t) => parseLabelPairs(t.split("|")));
+    parsed = Object.values(labelsRaw).every((v) => typeof v === "string") ? labels.parse(pairs.join("|"), (t) => parseLabelPairs(t.split("|"))) : "label values must be strings";
   } else if (labelsRaw !== undefined && labelsRaw !== null) parsed = "labels must be a string, a list or a map";
   if (typeof parsed === "string") {
     problems.add(line, `${side}_labels`, parsed, 'write labels as "key=value | key=value" or ["key=value", ...]', labelsRaw);
@@ -276,7 +301,7 @@ function decodeHit(v: Json, path: string, line: number, problems: LineProblems):
     return undefined;
   }
   const kindRaw = v["kind"];
-  const kind = typeof kindRaw === "number" ? POLICY_KINDS[kindRaw] : typeof kindRaw === "string" ? kindRaw : "KindUnspecified";
+  const kind = typeof kindRaw === "number" ? POLICY_KINDS[kindRaw] : typeof kindRaw === "string" ? kindRaw : kindRaw === undefined || kindRaw === null ? "KindUnspecified" : undefined;
   const action = decodeAction(v["action"]);
   if (kind === undefined) {
     problems.add(line, `${path}.kind`, "unknown policy kind", "use a PolicyKind name or number 0-11 from goldmane/proto/api.proto", kindRaw ?? null);
@@ -286,18 +311,24 @@ function decodeHit(v: Json, path: string, line: number, problems: LineProblems):
     problems.add(line, `${path}.action`, "policy hit without a valid action", "action is Allow, Deny or Pass", v["action"] ?? null);
     return undefined;
   }
-  const num = (x: Json | undefined, dflt: number): number => (typeof x === "number" && Number.isInteger(x) ? x : dflt);
+  const before = problems.count;
   const trig = v["trigger"];
+  if (trig !== undefined && trig !== null && !isObject(trig)) problems.add(line, `${path}.trigger`, "a trigger must be a policy hit object", "see docs/flows.md for the PolicyHit fields", trig);
   const trigger = isObject(trig) ? decodeHit(trig, `${path}.trigger`, line, problems) : undefined;
-  const ns = text(v["namespace"]);
+  const ns = textField(v["namespace"], `${path}.namespace`, line, problems);
+  const name = textField(v["name"], `${path}.name`, line, problems) ?? "";
+  const tier = textField(v["tier"], `${path}.tier`, line, problems) ?? "";
+  const policyIndex = intField(field(v, "policy_index"), 0, `${path}.policy_index`, line, problems);
+  const ruleIndex = intField(field(v, "rule_index"), -1, `${path}.rule_index`, line, problems);
+  if (problems.count !== before) return undefined;
   return {
     kind,
     ...(ns === undefined ? {} : { namespace: ns }),
-    name: text(v["name"]) ?? "",
-    tier: text(v["tier"]) ?? "",
+    name,
+    tier,
     action,
-    policyIndex: num(field(v, "policy_index"), 0),
-    ruleIndex: num(field(v, "rule_index"), -1),
+    policyIndex,
+    ruleIndex,
     ...(trigger === undefined ? {} : { trigger }),
   };
 }
@@ -356,7 +387,15 @@ function decodeJsonFlow(parsed: Json, line: number, problems: LineProblems, labe
   let o: JsonObject = parsed;
   const wrapped = o["flow"];
   if (isObject(wrapped)) o = wrapped;
+  else if (wrapped !== undefined && wrapped !== null) {
+    problems.add(line, "flow", "flow must be an object", "write the FlowResult as {id, flow: {key: {...}, ...}}", wrapped);
+    return undefined;
+  }
   const keyRaw = o["Key"] ?? o["key"];
+  if (keyRaw !== undefined && keyRaw !== null && !isObject(keyRaw)) {
+    problems.add(line, o["Key"] !== undefined ? "Key" : "key", "the flow key must be an object", "write the Goldmane Flow as {Key: {source_name, ...}, ...}", keyRaw);
+    return undefined;
+  }
   const key: JsonObject = isObject(keyRaw) ? keyRaw : o;
   camelStyle = key["source_name"] === undefined && key["dest_name"] === undefined;
   const before = problems.count;

@@ -9,7 +9,8 @@
  * - staged mode writes `StagedNetworkPolicy` (OSS 3.30+), not enforced until promoted;
  * - in a namespaced policy a rule selector without namespaceSelector means "this namespace"; peers here always
  *   carry a namespaceSelector so the text reads the same in any kind; host endpoints and global network sets
- *   need `namespaceSelector: global()`.
+ *   need `namespaceSelector: global()`;
+ * - an external address is the rule's own `nets`, never a created NetworkSet (see PlannedPeer "nets").
  */
 import { type Selector, sel } from "../../model/selector/index.js";
 import type { PolicyMode } from "../../config/types.js";
@@ -26,7 +27,7 @@ export function labelsSelector(labels: Readonly<Record<string, string>>): Select
   return sel.and(...keys.map((k) => sel.eq(k, labels[k] as string)));
 }
 
-export function peerEntity(p: PlannedPeer): Record<string, string> {
+export function peerEntity(p: Exclude<PlannedPeer, { kind: "nets" }>): Record<string, string> {
   switch (p.kind) {
     case "pods":
       return { namespaceSelector: sel.eq(NAMESPACE_NAME_LABEL, p.namespace).toString(), selector: labelsSelector(p.labels).toString() };
@@ -35,15 +36,16 @@ export function peerEntity(p: PlannedPeer): Record<string, string> {
     case "hosts":
     case "globalNetworkSets":
       return { namespaceSelector: "global()", selector: labelsSelector(p.labels).toString() };
-    case "plannedNetworkSet":
-      // The set lives in the policy's namespace; an unscoped selector in a namespaced policy means exactly that.
-      return { selector: sel.eq("recommend.calico-baseline.io/net", p.name).toString() };
   }
 }
 
-function rule(r: PlannedRule, namespace: string): Record<string, unknown> {
-  const peer = peerEntity(r.peer);
-  const scoped = r.peer.kind === "plannedNetworkSet" ? { ...peer, namespaceSelector: sel.eq(NAMESPACE_NAME_LABEL, namespace).toString() } : peer;
+/** A rule peer as a Calico EntityRule. */
+export function peerRule(p: PlannedPeer): Record<string, unknown> {
+  return p.kind === "nets" ? { nets: [p.cidr] } : peerEntity(p);
+}
+
+function rule(r: PlannedRule): Record<string, unknown> {
+  const scoped = peerRule(r.peer);
   const ports = r.ports.map((p) => (p.from === p.to ? p.from : formatPortRange(p)));
   const protocol = /^[0-9]+$/.test(r.protocol) ? Number(r.protocol) : r.protocol;
   const out: Record<string, unknown> = { action: r.action, protocol };
@@ -58,8 +60,8 @@ function rule(r: PlannedRule, namespace: string): Record<string, unknown> {
 }
 
 function policy(p: PlannedPolicy, mode: PolicyMode): Manifest {
-  const ingress = p.ingress.map((r) => rule(r, p.namespace));
-  const egress = p.egress.map((r) => rule(r, p.namespace));
+  const ingress = p.ingress.map((r) => rule(r));
+  const egress = p.egress.map((r) => rule(r));
   if (p.denyRest) {
     ingress.push({ action: "Deny" });
     egress.push({ action: "Deny" });
@@ -79,13 +81,7 @@ function policy(p: PlannedPolicy, mode: PolicyMode): Manifest {
   };
 }
 
-/** The plan as manifests: network sets first (rules refer to them), then policies in plan order. */
+/** The plan as manifests: its policies in plan order (nothing else: see PlannedPeer "nets"). */
 export function planToManifests(plan: RecommendationPlan, mode: PolicyMode = "stage"): Manifest[] {
-  const sets: Manifest[] = plan.networkSets.map((s) => ({
-    apiVersion: "projectcalico.org/v3",
-    kind: "NetworkSet",
-    metadata: { name: s.name, namespace: s.namespace, labels: { ...s.labels } },
-    spec: { nets: [...s.nets] },
-  }));
-  return [...sets, ...plan.policies.map((p) => policy(p, mode))];
+  return plan.policies.map((p) => policy(p, mode));
 }

@@ -7,7 +7,7 @@
 import { relative, sep } from "node:path";
 import { stringify } from "yaml";
 import type { PortRange } from "./ports.js";
-import { RECOMMENDED_NET_LABEL, type PlannedPeer, type PlannedPolicy, type PlannedRule, type RecommendationPlan } from "./recommend.js";
+import { type PlannedPeer, type PlannedPolicy, type PlannedRule, type RecommendationPlan } from "./recommend.js";
 
 export interface RenderOptions {
   /** The policies directory (holding `<tier>/` folders) the files go to, e.g. `<repo>/policies`. */
@@ -60,10 +60,9 @@ function peerCode(p: PlannedPeer): string {
       return `Peer.hosts(${selectorCode(p.labels)})`;
     case "globalNetworkSets":
       return `Peer.globalNetworkSets(${selectorCode(p.labels)})`;
-    case "plannedNetworkSet":
-      // The set is created in the application-tier file; select it by its label in the namespace (as
-      // NetworkSet.asPeer() does), so the appsec file can refer to it too.
-      return `Peer.networkSets(sel.eq(${q(RECOMMENDED_NET_LABEL)}, ${q(p.name)}), NAMESPACE)`;
+    case "nets":
+      // The rule's own nets, never a created NetworkSet: the baseline's selectors would select a set (PlannedPeer).
+      return `Peer.nets(${q(p.cidr)})`;
   }
 }
 
@@ -131,21 +130,10 @@ function tierFile(plan: RecommendationPlan, tier: "application" | "appsec", opts
   const name = `recommended-${plan.namespace}`;
   const comp = (f: string): string => importPath(dir, `${opts.root}/components/${f}`);
   const policies = plan.policies.filter((p) => p.tier === tier);
-  const sets = tier === "application" ? plan.networkSets : [];
   const rules = policies.flatMap((p) => [...p.ingress, ...p.egress]);
   const usesProtocol = rules.some((r) => !(r.protocol === "TCP" || r.protocol === "UDP") || r.ports.length === 0);
 
   const body: string[] = [];
-  for (const s of sets) {
-    body.push(
-      `    new NetworkSet(scope, ${q(`net-${s.name}`)}, {`,
-      `      name: ${q(s.name)},`,
-      `      namespace: NAMESPACE,`,
-      `      labels: { ${Object.keys(s.labels).sort().map((k) => `${q(k)}: ${q(s.labels[k] as string)}`).join(", ")} },`,
-      `      nets: [${s.nets.map(q).join(", ")}],`,
-      `    });`,
-    );
-  }
   for (const p of policies) {
     if (body.length > 0) body.push("");
     body.push(...policyLines(p, `p${pascal(p.name.replace(/^recommended-/, ""))}`));
@@ -165,7 +153,6 @@ function tierFile(plan: RecommendationPlan, tier: "application" | "appsec", opts
   header.push(" */");
   const imports = [
     `import { NetworkPolicy } from ${q(comp("network-policy.js"))};`,
-    ...(sets.length > 0 ? [`import { NetworkSet } from ${q(comp("network-set.js"))};`] : []),
     ...(rules.length > 0 ? [`import { Peer } from ${q(comp("peer.js"))};`, `import { Port } from ${q(comp("port.js"))};`] : []),
     ...(usesProtocol ? [`import { Protocol } from ${q(comp("protocol.js"))};`] : []),
     ...(rules.length > 0 ? [`import { makeRules } from ${q(comp("rule.js"))};`] : []),

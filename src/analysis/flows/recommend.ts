@@ -21,8 +21,6 @@ import { protocolHasPorts } from "./import.js";
 import { RULE_PORT_PROTOCOLS, protocolNumber } from "../connset.js";
 import { type PortMergeOptions, type PortRange, mergePorts, portInRanges, unionRanges } from "./ports.js";
 
-/** Label put on the network sets the recommender creates; the rule selects the set by it. */
-export const RECOMMENDED_NET_LABEL = "recommend.calico-baseline.io/net";
 /** Order of the recommended allow/pass policies inside their tier. */
 export const RECOMMENDED_POLICY_ORDER = 500;
 /** Order of the appsec default-deny policy: after every recommended per-deployment policy. */
@@ -37,8 +35,13 @@ export type PlannedPeer =
   | { readonly kind: "globalNetworkSets"; readonly labels: Readonly<Record<string, string>> }
   /** Existing network sets with these labels in `namespace`. */
   | { readonly kind: "networkSets"; readonly namespace: string; readonly labels: Readonly<Record<string, string>> }
-  /** A network set the recommendation creates for an external address (see `networkSets` of the plan). */
-  | { readonly kind: "plannedNetworkSet"; readonly name: string };
+  /**
+   * An external address, matched by the rule's own `nets`. Never a NetworkSet the recommendation creates: a set
+   * is an enforced object the moment it exists, and the baseline's selectors (a namespace-isolation rule's
+   * namespaceSelector matches every NetworkSet of the namespace) would select it and widen what is enforced today
+   * (issue 11). A rule's `nets` changes nothing outside the (staged) policy that holds it.
+   */
+  | { readonly kind: "nets"; readonly cidr: string };
 
 export interface PlannedRule {
   readonly direction: "ingress" | "egress";
@@ -65,13 +68,6 @@ export interface PlannedPolicy {
   readonly description: string;
 }
 
-export interface PlannedNetworkSet {
-  readonly name: string;
-  readonly namespace: string;
-  readonly nets: readonly string[];
-  readonly labels: Readonly<Record<string, string>>;
-}
-
 export interface PlannedCase {
   /** The flow the case stands for (not written to the file), so the case can be checked against a stack. */
   readonly flow: FlowQuery;
@@ -92,7 +88,6 @@ export interface RecommendationPlan {
   readonly namespace: string;
   readonly perWorkload: boolean;
   readonly policies: readonly PlannedPolicy[];
-  readonly networkSets: readonly PlannedNetworkSet[];
   readonly cases: readonly PlannedCase[];
   /** Flows of the namespace the plan does not allow, with the reason. */
   readonly skipped: readonly SkippedFlow[];
@@ -146,11 +141,12 @@ export function caseRef(e: FlowEndpoint): string | undefined {
     case "network":
       return e.net === undefined ? undefined : `net:${e.net}`;
     case "networkset":
-      return undefined;
+      // A set of the stack resolved by src/analysis/flows/stack-sets.ts carries its first address.
+      return e.net === undefined ? undefined : `net:${e.net}`;
   }
 }
 
-function planPeer(e: FlowEndpoint, namespace: string, sets: Map<string, PlannedNetworkSet>): PlannedPeer | string {
+function planPeer(e: FlowEndpoint): PlannedPeer | string {
   switch (e.kind) {
     case "workload":
       return { kind: "pods", namespace: e.namespace as string, labels: identityLabels(e.labels) };
@@ -167,12 +163,9 @@ function planPeer(e: FlowEndpoint, namespace: string, sets: Map<string, PlannedN
     case "network": {
       const c = e.net === undefined ? undefined : parseCidr(e.net);
       if (c === undefined) {
-        return `Goldmane records no address for "${e.name ?? "?"}" networks: export the flow with an address (CSV dest_net/source_net) to get a network set`;
+        return `Goldmane records no address for "${e.name ?? "?"}" networks: export the flow with an address (CSV dest_net/source_net) to get a rule for it`;
       }
-      const cidr = formatCidr(c);
-      const name = nameFragment(`ext-${cidr.replace(/[.:/]/g, "-")}`);
-      if (!sets.has(name)) sets.set(name, { name, namespace, nets: [cidr], labels: { [RECOMMENDED_NET_LABEL]: name } });
-      return { kind: "plannedNetworkSet", name };
+      return { kind: "nets", cidr: formatCidr(c) };
     }
   }
 }
@@ -185,8 +178,8 @@ function peerKey(p: PlannedPeer): string {
     case "hosts":
     case "globalNetworkSets":
       return `${p.kind}|${labelsKey(p.labels)}`;
-    case "plannedNetworkSet":
-      return `${p.kind}|${p.name}`;
+    case "nets":
+      return `${p.kind}|${p.cidr}`;
   }
 }
 
@@ -241,7 +234,6 @@ function groupsToRules(groups: Map<string, Group>, action: "Allow" | "Pass", opt
 /** Plans the recommendation for `namespace` from the flows that touch one of its workloads. */
 export function planRecommendation(flows: readonly ObservedFlow[], namespace: string, options: RecommendOptions = {}): RecommendationPlan {
   const perWorkload = options.perWorkload ?? false;
-  const sets = new Map<string, PlannedNetworkSet>();
   const nsGroups = new Map<string, Group>();
   const byWorkload = new Map<string, { labels: Record<string, string>; name: string; groups: Map<string, Group> }>();
   const skipped: SkippedFlow[] = [];
@@ -270,12 +262,12 @@ export function planRecommendation(flows: readonly ObservedFlow[], namespace: st
     const ends: { direction: "ingress" | "egress"; local: FlowEndpoint; peer: PlannedPeer }[] = [];
     let reason: string | undefined;
     if (out) {
-      const p = planPeer(flow.destination, namespace, sets);
+      const p = planPeer(flow.destination);
       if (typeof p === "string") reason = p;
       else ends.push({ direction: "egress", local: flow.source, peer: p });
     }
     if (inn && reason === undefined) {
-      const p = planPeer(flow.source, namespace, sets);
+      const p = planPeer(flow.source);
       if (typeof p === "string") reason = p;
       else ends.push({ direction: "ingress", local: flow.destination, peer: p });
     }
@@ -350,7 +342,6 @@ export function planRecommendation(flows: readonly ObservedFlow[], namespace: st
     namespace,
     perWorkload,
     policies,
-    networkSets: [...sets.values()].sort((a, b) => (a.name < b.name ? -1 : 1)),
     cases: planCases(planned, perWorkload ? [...byWorkload.values()].map((w) => w.groups) : [nsGroups], namespace, options),
     skipped,
     planned,

@@ -80,13 +80,15 @@ export function reportJson(report: Report): string {
         status: r.status,
         checked: r.checked,
         failures: r.failures.map(flowJson),
-        staged: s === undefined ? null : { status: s.status, checked: s.checked, failures: s.failures.map(flowJson) },
+        ...(r.unchecked === undefined ? {} : { unchecked: r.unchecked }),
+        staged: s === undefined ? null : { status: s.status, checked: s.checked, failures: s.failures.map(flowJson), ...(s.unchecked === undefined ? {} : { unchecked: s.unchecked }) },
       };
     }),
     namespaces: report.groups.names.flatMap((s, i) => report.groups.names.map((d, j) => ({ src: s, dst: d, allowed: report.groups.matrix[i]![j]!.toJSON() })).filter((x) => !(typeof x.allowed === "object" && Object.keys(x.allowed).length === 0))),
     connectivity: pairs.map((p) => ({ src: p.src.id, dst: p.dst.id, srcKind: p.src.kind, dstKind: p.dst.kind, allowed: p.conns.toJSON() })),
     connectivityTruncated: truncated,
     staged: report.staged === undefined ? null : diffBody(report.staged),
+    ...(report.notEnforced === undefined ? {} : { notEnforced: { calicoMinor: report.notEnforced.calicoMinor, policies: report.notEnforced.policies, diff: diffBody(report.notEnforced.diff) } }),
     problems: report.problems,
   };
   return `${JSON.stringify(body, null, 2)}\n`;

@@ -6,6 +6,7 @@ import type { ConnSet } from "../connset.js";
 import type { DiffResult } from "../diff.js";
 import type { FlowResult } from "../evaluate.js";
 import type { Report } from "../report.js";
+import { exposedName } from "../node-ports.js";
 import { describeDecision, verdictLine } from "./text.js";
 
 const MAX_CELL = 60;
@@ -99,6 +100,26 @@ function stagedSummary(report: Report): string {
   return total === 0 ? " (enforcing them changes no flow)" : ` (enforcing them changes **${total}** endpoint pair${total === 1 ? "" : "s"}, see below)`;
 }
 
+/**
+ * Per node port / host port the inventory knows: which outside sources reach it (through every node it
+ * listens on), and what stops the others (node-ports.ts: pre-DNAT policy at the node, then the pod's policy).
+ */
+function exposureSection(report: Report): string[] {
+  const lines = ["", "### North-south exposure (node ports and host ports)", ""];
+  if (report.exposure.length === 0) {
+    lines.push("No node port or host port in the inventory (declare `nodePort`/`hostPort` on a workload port, or add NodePort Services).");
+    return lines;
+  }
+  lines.push("| port | via | backends | reachable from outside | not reachable (first denial) |", "|---|---|---|---|---|");
+  for (const row of report.exposure) {
+    const e = row.exposed;
+    const ok = row.sources.filter((x) => x.allowed).map((x) => x.src);
+    const no = row.sources.filter((x) => !x.allowed).map((x) => `${x.src}: ${x.deniedBy ?? ""}`);
+    lines.push(`| ${esc(`${e.kind} ${exposedName(e)}`)} | ${esc(e.via)} | ${esc(e.backends.map((b) => `${b.endpoint.ref}:${b.port}`).join(", "))} | ${esc(ok.length === 0 ? "nobody" : ok.join("; "))} | ${esc(no.length === 0 ? "" : no.join("; "))} |`);
+  }
+  return lines;
+}
+
 export function renderMarkdownReport(report: Report): string {
   const m = report.model;
   const workloads = m.endpoints.filter((e) => e.kind === "workload").length;
@@ -130,9 +151,10 @@ export function renderMarkdownReport(report: Report): string {
     const s = staged?.[i];
     const first = r.failures[0] ?? s?.failures[0];
     lines.push(
-      `| \`${r.invariant.name}\` | ${icon(r.status)} |${s === undefined ? "" : ` ${icon(s.status)} |`} ${r.checked} | ${esc(r.invariant.description)} (${r.invariant.protocol} ${r.invariant.port}) | ${first === undefined ? "" : esc(`${first.src} → ${first.dst}: ${describeDecision(!first.egress.allowed ? first.egress.decision : first.ingress.decision)}`)} |`,
+      `| \`${r.invariant.name}\` | ${icon(r.status)} |${s === undefined ? "" : ` ${icon(s.status)} |`} ${r.checked} | ${esc(r.invariant.description)} (${r.invariant.protocol} ${r.invariant.port}) | ${first === undefined ? esc(r.unchecked ?? s?.unchecked ?? "") : esc(`${first.src} → ${first.dst}: ${describeDecision(!first.egress.allowed ? first.egress.decision : first.ingress.decision)}`)} |`,
     );
   });
+  lines.push(...exposureSection(report));
   lines.push("", "### Namespace connectivity (enforced)", "", mermaidGraph(report.groups.names, report.groups.matrix), "");
   lines.push("| from \\ to | allowed destinations |", "|---|---|");
   report.groups.names.forEach((s, i) => {
@@ -165,6 +187,9 @@ export function renderMarkdownReport(report: Report): string {
   }
   if (report.staged !== undefined) {
     lines.push("", renderMarkdownDiff(report.staged, "If the staged policies were enforced"));
+  }
+  if (report.notEnforced !== undefined) {
+    lines.push("", renderMarkdownDiff(report.notEnforced.diff, `Not enforced by Calico ${report.notEnforced.calicoMinor}: what ${report.notEnforced.policies.join(", ")} would decide`));
   }
   if (report.problems.length > 0) {
     lines.push("", "### Not analysed", "");

@@ -31,7 +31,7 @@ export function diffBodyJson(diff: DiffResult): { changes: unknown[]; omitted: n
 }
 
 function invariantJson(r: InvariantResult): unknown {
-  return { name: r.invariant.name, status: r.status, checked: r.checked, failures: r.failures.map(flowJson) };
+  return { name: r.invariant.name, status: r.status, checked: r.checked, failures: r.failures.map(flowJson), ...(r.unchecked === undefined ? {} : { unchecked: r.unchecked }) };
 }
 
 function upgradeJson(u: UpgradeImpact): unknown {

@@ -177,7 +177,7 @@ function render(r: Review, d: Detail, artifact: string | undefined): Out {
     for (const b of r.broken) {
       const f = b.result.failures[0];
       const by = f === undefined ? "" : describeDecision(!f.egress.allowed ? f.egress.decision : f.ingress.decision);
-      o.push(`| \`${b.result.invariant.name}\` | ${VIEW_TITLES[b.view]} | ${b.alreadyBroken ? "already broken" : "**newly broken**"} | ${esc(b.result.invariant.description)} (${b.result.invariant.protocol} ${b.result.invariant.port}) | ${f === undefined ? "" : esc(`${f.src} → ${f.dst}`)} | ${esc(cut(by, 300))} |`);
+      o.push(`| \`${b.result.invariant.name}\` | ${VIEW_TITLES[b.view]} | ${b.alreadyBroken ? "already broken" : "**newly broken**"} | ${esc(b.result.invariant.description)} (${b.result.invariant.protocol} ${b.result.invariant.port}) | ${f === undefined ? esc(b.result.unchecked ?? "") : esc(`${f.src} → ${f.dst}`)} | ${esc(cut(by, 300))} |`);
     }
     o.push("");
   }

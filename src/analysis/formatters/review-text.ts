@@ -4,6 +4,7 @@
  */
 import { protocolName } from "../connset.js";
 import type { FlowChange } from "../diff.js";
+import { failureCount } from "../invariants.js";
 import { type ObjectChange, shortValue } from "../object-diff.js";
 import { type Review, type ViewReview, VIEW_TITLES, changedPairs } from "../review.js";
 import { type UpgradeImpact, describeDifference } from "../upgrade.js";
@@ -104,7 +105,7 @@ export function formatReviewText(r: Review): string {
     lines.push("", "lockout invariants broken after the change:");
     for (const b of r.broken) {
       const f = b.result.failures[0];
-      lines.push(`  ${b.result.invariant.name} (${VIEW_TITLES[b.view]}, ${b.alreadyBroken ? "already broken before" : "newly broken"}): ${b.result.invariant.description}; ${b.result.failures.length}${b.result.failures.length === 20 ? "+" : ""} of ${b.result.checked} flows denied`);
+      lines.push(`  ${b.result.invariant.name} (${VIEW_TITLES[b.view]}, ${b.alreadyBroken ? "already broken before" : "newly broken"}): ${b.result.invariant.description}; ${failureCount(b.result)}`);
       if (f !== undefined) lines.push(`    e.g. ${f.src} -> ${f.dst} ${f.protocol} ${f.port}: ${describeDecision(!f.egress.allowed ? f.egress.decision : f.ingress.decision)}`);
     }
   }

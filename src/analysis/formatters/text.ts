@@ -2,12 +2,14 @@
 import { protocolName } from "../connset.js";
 import type { DiffResult } from "../diff.js";
 import type { Decision, DirectionResult, FlowResult } from "../evaluate.js";
-import type { InvariantResult } from "../invariants.js";
+import { type InvariantResult, failureCount } from "../invariants.js";
 import type { Report } from "../report.js";
 
 export function describeDecision(d: Decision): string {
   switch (d.by) {
     case "rule":
+      // Kubernetes admin policies are named by the Calico tier they land in: `kube-admin › ClusterNetworkPolicy/x rule 0`.
+      if (/^(ClusterNetworkPolicy|AdminNetworkPolicy|BaselineAdminNetworkPolicy)\//.test(d.policy)) return `${d.action} by ${d.tier} › ${d.policy} rule ${d.rule}: ${d.ruleText}`;
       return `${d.action} by ${d.policy} rule ${d.rule} (tier ${d.tier}${d.stage === "normal" ? "" : `, ${d.stage}`}): ${d.ruleText}`;
     case "end-of-tier":
       return `Deny at the end of tier ${d.tier} (it selects the endpoint but nothing allowed or passed the flow)`;
@@ -33,7 +35,7 @@ export function formatExplain(r: FlowResult): string {
 }
 
 export function formatInvariantFailure(r: InvariantResult, when?: string): string {
-  const head = `lockout invariant "${r.invariant.name}" is broken${when === undefined ? "" : ` ${when}`}: ${r.invariant.description} (${r.invariant.protocol} ${r.invariant.port}); ${r.failures.length}${r.failures.length === 20 ? "+" : ""} of ${r.checked} flows denied. Waive it by name in the stack config (policies.waivers) only if that is intended.`;
+  const head = `lockout invariant "${r.invariant.name}" is broken${when === undefined ? "" : ` ${when}`}: ${r.invariant.description} (${r.invariant.protocol} ${r.invariant.port}); ${failureCount(r)}. Waive it by name in the stack config (policies.waivers) only if that is intended.`;
   return [head, ...r.failures.slice(0, 3).map((f) => formatExplain(f).replace(/^/gm, "  "))].join("\n");
 }
 
@@ -44,7 +46,7 @@ export function formatReportText(report: Report): string {
   lines.push("", "lockout invariants:");
   report.invariants.forEach((r, i) => {
     const st = report.stagedInvariants?.[i];
-    lines.push(`  ${r.status.toUpperCase().padEnd(14)} ${r.invariant.name} — ${r.invariant.description}${st !== undefined && st.status !== r.status ? ` (once staged policies are enforced: ${st.status.toUpperCase()})` : ""}`);
+    lines.push(`  ${r.status.toUpperCase().padEnd(14)} ${r.invariant.name} — ${r.invariant.description}${r.unchecked === undefined ? "" : ` (${r.unchecked})`}${st !== undefined && st.status !== r.status ? ` (once staged policies are enforced: ${st.status.toUpperCase()})` : ""}`);
   });
   lines.push("", "connectivity (allowed, by namespace):");
   const { names, matrix } = report.groups;
@@ -57,6 +59,11 @@ export function formatReportText(report: Report): string {
   if (report.staged !== undefined) {
     lines.push("", `enforcing the staged policies would change ${report.staged.changes.length + report.staged.omitted} flows:`);
     lines.push(...formatDiffText(report.staged).split("\n").map((l) => `  ${l}`));
+  }
+  if (report.notEnforced !== undefined) {
+    const n = report.notEnforced;
+    lines.push("", `not enforced by Calico ${n.calicoMinor}: ${n.policies.join(", ")} would change ${n.diff.changes.length + n.diff.omitted} flows:`);
+    lines.push(...formatDiffText(n.diff).split("\n").map((l) => `  ${l}`));
   }
   for (const p of report.problems) lines.push(`warning: ${[p.file, p.object, p.path].filter((x) => x !== undefined && x !== "").join(" ")}: ${p.message}. ${p.hint}`);
   return lines.join("\n");

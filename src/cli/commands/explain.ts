@@ -41,6 +41,8 @@ export async function run(args: string[], io: CliIo): Promise<number> {
   const input = await loadInput({ stack: v["stack"] as string | undefined, manifests: v["manifests"] as string[] | undefined, inventory: v["inventory"] as string | undefined }, io.cwd);
   assertAnalysable(input.objects);
   const model = analyse(input, view, calicoMinorOf(v["calico-minor"], input.settings));
+  // Admin policies this Calico minor does not enforce are left out of the trail: say so.
+  for (const p of model.problems) if (p.path === "kind" && /does not enforce/.test(p.message)) io.err(`warning: ${[p.file, p.object].filter((x) => x !== undefined).join(": ")}: ${p.message}. Hint: ${p.hint}`);
   const results = explain(model, { from, to, protocol: (v["protocol"] as string | undefined) ?? "TCP", ...(port === undefined ? {} : { port }) });
   const text = format === "json" ? explainJson(results) : format === "md" ? `\`\`\`\n${results.map(formatExplain).join("\n\n")}\n\`\`\`\n` : `${results.map(formatExplain).join("\n\n")}\n`;
   emit(io, text, v["out"] as string | undefined, v["force"] === true);

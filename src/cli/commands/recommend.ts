@@ -23,10 +23,13 @@ import { planToManifests } from "../../analysis/flows/recommend-manifests.js";
 import { replayFlows } from "../../analysis/flows/replay.js";
 import { evaluatorForManifests } from "../../analysis/flows/evaluator-adapter.js";
 import { formatInventoryGaps, inventoryGaps } from "../../analysis/flows/inventory-gaps.js";
-import { EMPTY_INVENTORY, type Inventory, parseInventory } from "../../analysis/inventory.js";
+import { EMPTY_INVENTORY, type Inventory } from "../../analysis/inventory.js";
+import { declaredInventoryFromText } from "../../analysis/analyse.js";
+import { changesEnforced, enforcedChanges } from "../../analysis/flows/recommend-check.js";
+import { resolveStackNetworkSets } from "../../analysis/flows/stack-sets.js";
+import { readPolicies } from "../../analysis/policies.js";
 import { readInputFile } from "../../io/files.js";
 import { ensureDir, writeFileAtomic } from "../../io/write.js";
-import { parseYamlDocuments } from "../../io/yaml.js";
 import type { CliIo } from "../main.js";
 import { EXIT, exitHelp } from "../exit-codes.js";
 
@@ -58,8 +61,7 @@ function declaredInventory(outDir: string, cwd: string): { inventory: Inventory;
   const path = join(outDir, "inventory.yaml");
   const file = relative(cwd, path) || path;
   if (!existsSync(path)) return { inventory: EMPTY_INVENTORY, file };
-  const docs = parseYamlDocuments(readInputFile(path, file, { what: "inventory file" }), file);
-  return { inventory: parseInventory(docs[0]?.value ?? null, file), file };
+  return { inventory: declaredInventoryFromText(readInputFile(path, file, { what: "inventory file" }), file), file };
 }
 
 export async function run(args: string[], io: CliIo): Promise<number> {
@@ -91,7 +93,12 @@ export async function run(args: string[], io: CliIo): Promise<number> {
   const namespace = values.namespace as string;
 
   const imported = await importFlowsArg(io.cwd, values.flows as string, values["flows-format"]);
-  const plan = planRecommendation(imported.flows, namespace, { perWorkload: values["per-workload"] });
+  const stack = loadStack(values.stack, io.cwd);
+  const inventory = stackInventories(stack, io.cwd, values.inventory);
+  const stackModel = readPolicies(stackObjects(stack));
+  // Ends that are the stack's network sets become rules on those sets (src/analysis/flows/stack-sets.ts).
+  const flows = resolveStackNetworkSets(imported.flows, stackModel, inventory);
+  const plan = planRecommendation(flows, namespace, { perWorkload: values["per-workload"] });
   if (plan.planned.length === 0 && plan.skipped.length === 0) {
     throw new UserError([
       { path: "--namespace", value: namespace, message: `no flow in ${values.flows as string} starts or ends at a workload of this namespace`, hint: "check the namespace name, or export flows that cover it" },
@@ -99,15 +106,24 @@ export async function run(args: string[], io: CliIo): Promise<number> {
   }
   const outDir = isAbsolute(values.out) ? values.out : join(io.cwd, values.out);
 
-  // Self-check: the recommendation alone, evaluated as if promoted, must allow every flow it was made from.
+  // Self-check: the recommendation alone (with the stack's network sets its rules select), evaluated as if
+  // promoted, must allow every flow it was made from.
   const promoted = planToManifests(plan, "enforce");
-  const own = replayFlows(plan.planned, evaluatorForManifests(promoted, { flows: plan.planned }), { view: "enforced" });
+  const sets = stackObjects(stack)
+    .map((o) => o.object as Record<string, unknown>)
+    .filter((o) => o["kind"] === "NetworkSet" || o["kind"] === "GlobalNetworkSet");
+  const ownEvaluator = evaluatorForManifests([...sets, ...promoted], { flows: plan.planned });
+  const own = replayFlows(plan.planned, ownEvaluator, { view: "enforced" });
   if (own.totals.denied > 0 || own.totals.undecidable > 0) {
-    io.err(`self-check FAILED: replaying the flows against the recommendation denies ${own.totals.denied} and cannot decide ${own.totals.undecidable}`);
+    io.err(`self-check FAILED: replaying the flows against the recommendation denies ${own.totals.denied} and cannot decide ${own.totals.undecidable}; nothing was written:`);
+    for (const f of plan.planned) {
+      const v = ownEvaluator.evaluate(f, "enforced");
+      if (v.undecidable !== undefined) io.err(`  ${formatFlow(f)} (line ${f.firstLine}): cannot decide: ${v.undecidable}`);
+      else if (!v.allowed) io.err(`  ${formatFlow(f)} (line ${f.firstLine}): denied: ${!v.egress.allowed ? `egress: ${trailText(v.egress)}` : `ingress: ${trailText(v.ingress)}`}`);
+    }
     return EXIT_SELF_CHECK;
   }
   // Stack check: the baseline (minus an earlier version of this recommendation) plus the recommendation.
-  const stack = loadStack(values.stack, io.cwd);
   // By namespace/name only: an earlier version may be staged or enforced (mode changes the kind, not the name).
   const ours = new Set(promoted.map((m) => `${m.metadata.namespace ?? ""}/${m.metadata.name}`));
   const baseline = stackObjects(stack)
@@ -117,9 +133,23 @@ export async function run(args: string[], io: CliIo): Promise<number> {
       return !ours.has(`${meta.namespace ?? ""}/${meta.name ?? ""}`);
     });
   const probes = plan.cases.map((c) => c.flow);
-  const inventory = stackInventories(stack, io.cwd, values.inventory);
   const stackEvaluator = evaluatorForManifests([...baseline, ...promoted], { inventory, flows: [...plan.planned, ...probes] });
   const checked = checkPlanAgainstStack(plan, stackEvaluator);
+  // The recommendation, staged as it is written, must change no enforced verdict (src/analysis/flows/recommend-check.ts).
+  const enforced = enforcedChanges({
+    baseline: baseline.map((object) => ({ object, file: "baseline" })),
+    recommended: planToManifests(plan, "stage").map((object) => ({ object, file: "recommendation" })),
+    inventory,
+    flows: [...plan.planned, ...probes],
+    calicoMinor: stack.config.policies.calicoMinor,
+  });
+  if (changesEnforced(enforced)) {
+    io.err(`self-check FAILED: the staged recommendation changes what stack ${values.stack} enforces today; nothing was written:`);
+    for (const c of enforced.pairs.changes) io.err(`  ${c.src} => ${c.dst}: ${c.added.isEmpty() ? "" : `newly allowed ${c.added.toString()} `}${c.removed.isEmpty() ? "" : `newly denied ${c.removed.toString()}`}`.trimEnd());
+    if (enforced.pairs.omitted > 0) io.err(`  ... and ${enforced.pairs.omitted} more endpoint pair(s)`);
+    for (const f of enforced.flows) io.err(`  ${formatFlow(f.flow)}: ${f.before ? "allowed" : "denied"} today, ${f.after ? "allowed" : "denied"} with the recommendation`);
+    return EXIT_SELF_CHECK;
+  }
   // Cases keep endpoints the inventory lacks (they are the only test of those flows); the user is told the
   // exact entries to add, and the exit code says the cases do not pass `npm test` yet.
   const declared = declaredInventory(outDir, io.cwd);
@@ -143,12 +173,12 @@ export async function run(args: string[], io: CliIo): Promise<number> {
   }
   if (!rendered.files.some((f) => f.path.endsWith(".cases.yaml"))) io.out("note: no flow has a cases-file reference (<ns>/<workload>, host:, net:), so no cases file was written");
   io.out(
-    `${plan.policies.length} polic${plan.policies.length === 1 ? "y" : "ies"}, ${plan.networkSets.length} network set(s), ${checked.plan.cases.length} case(s); ` +
+    `${plan.policies.length} polic${plan.policies.length === 1 ? "y" : "ies"}, ${checked.plan.cases.length} case(s); ` +
       `${plan.planned.length} flow(s) allowed, ${plan.skipped.length} not allowed`,
   );
   for (const n of plan.notes) io.out(`note: ${n}`);
   for (const s of plan.skipped) io.out(`not allowed: ${describeSkipped(s)}`);
-  io.out(`self-check: replaying the ${plan.planned.length} allowed flow(s) against the recommendation gives zero denials`);
+  io.out(`self-check: replaying the ${plan.planned.length} allowed flow(s) against the recommendation gives zero denials; staged, it changes no enforced verdict of stack ${values.stack}`);
   if (checked.droppedProbes.length > 0) {
     io.out(`${checked.droppedProbes.length} deny case(s) dropped: stack ${values.stack} allows those ports before the recommendation is consulted`);
   }

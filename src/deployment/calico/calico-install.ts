@@ -88,14 +88,13 @@ export class CalicoInstall extends pulumi.ComponentResource {
           ? undefined
           : new k8s.helm.v4.Chart(
               `${name}-crds`,
-              { ...chartSource(c.chartRepo, crdChart), version: `v${c.version}`, namespace: OPERATOR_NAMESPACE },
+              { ...chartSource(c.chartRepo, crdChart, `v${c.version}`), namespace: OPERATOR_NAMESPACE },
               { ...po, dependsOn: [ns] },
             );
       this.operator = new k8s.helm.v4.Chart(
         `${name}-operator`,
         {
-          ...chartSource(c.chartRepo, "tigera-operator"),
-          version: `v${c.version}`,
+          ...chartSource(c.chartRepo, "tigera-operator", `v${c.version}`),
           // 3.32: the CRD chart above carries every CRD, the operator's own (operator.tigera.io_*) included;
           // anything the operator chart still ships in crds/ would be a second Pulumi resource for the same
           // object. 3.30/3.31 have no CRD chart: their CRDs come from this chart's crds/.

@@ -8,7 +8,7 @@ import * as pulumi from "@pulumi/pulumi";
 import * as random from "@pulumi/random";
 import type { MultipassCluster as MultipassClusterConfig } from "../../config/types.js";
 import { multipassNodeNames, type StackNodeOutput } from "../../facts/nodes.js";
-import { READ_KUBECONFIG, k3sCloudInit, k3sReadyScript, rewriteKubeconfig } from "../planners/k3s.js";
+import { READ_KUBECONFIG, k3sCloudInit, k3sReadyScript, rewriteKubeconfig, wireguardKeysScript } from "../planners/k3s.js";
 import { deleteScript, execScript, launchScript, parseMultipassIpv4 } from "../planners/multipass.js";
 import { sh } from "../planners/shell.js";
 import { type ClusterOutputs, type NodeRegistryArgs, nodeRegistryTrust } from "./cluster.js";
@@ -108,5 +108,16 @@ export class MultipassCluster extends pulumi.ComponentResource implements Cluste
     this.kubeconfig = pulumi.secret(pulumi.all([read.stdout, this.controlPlaneIp]).apply(([k, ip]) => rewriteKubeconfig(k, ip)));
     this.provider = new k8s.Provider(`${name}-provider`, { kubeconfig: this.kubeconfig, enableServerSideApply: true }, { parent: this, dependsOn: [read] });
     this.registerOutputs({ controlPlaneIp: this.controlPlaneIp, kubeconfig: this.kubeconfig });
+    this.onControlPlane = (role, script, deps) =>
+      new command.local.Command(`${name}-${role}`, { create: execScript(cpName), stdin: script, interpreter: ["/bin/bash", "-c"], triggers: [controlPlane.id] }, { parent: this, dependsOn: deps });
+    this.expectedNodes = 1 + c.workers;
+  }
+
+  private readonly onControlPlane: (role: string, script: string, deps: pulumi.Resource[]) => pulumi.Resource;
+  private readonly expectedNodes: number;
+
+  /** Waits, after `deps` (the FelixConfiguration patch), until every node publishes its WireGuard key (k3s.ts wireguardKeysScript). */
+  waitForWireguardKeys(v6: boolean, deps: pulumi.Resource[]): pulumi.Resource {
+    return this.onControlPlane(v6 ? "wireguard-keys-v6" : "wireguard-keys", wireguardKeysScript(this.expectedNodes, v6), deps);
   }
 }

@@ -7,7 +7,7 @@ import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
 import * as random from "@pulumi/random";
 import type { SshCluster as SshClusterConfig } from "../../config/types.js";
-import { READ_KUBECONFIG, k3sInstallScript, k3sReadyScript, k3sUninstallScript, rewriteKubeconfig } from "../planners/k3s.js";
+import { READ_KUBECONFIG, k3sInstallScript, k3sReadyScript, k3sUninstallScript, rewriteKubeconfig, wireguardKeysScript } from "../planners/k3s.js";
 import { sh } from "../planners/shell.js";
 import { type ClusterOutputs, type NodeRegistryArgs, nodeRegistryTrust } from "./cluster.js";
 
@@ -78,5 +78,16 @@ export class SshCluster extends pulumi.ComponentResource implements ClusterOutpu
     this.kubeconfig = pulumi.secret(read.stdout.apply((k) => rewriteKubeconfig(k, c.controlPlane)));
     this.provider = new k8s.Provider(`${name}-provider`, { kubeconfig: this.kubeconfig, enableServerSideApply: true }, { parent: this, dependsOn: [read] });
     this.registerOutputs({ kubeconfig: this.kubeconfig });
+    this.onControlPlane = (role, script, deps) =>
+      new command.remote.Command(`${name}-${role}`, { connection: connection(c.controlPlane), create: "sudo bash -s", stdin: script, triggers: [server.id] }, { parent: this, dependsOn: deps });
+    this.expectedNodes = 1 + c.workers.length;
+  }
+
+  private readonly onControlPlane: (role: string, script: string, deps: pulumi.Resource[]) => pulumi.Resource;
+  private readonly expectedNodes: number;
+
+  /** Waits, after `deps` (the FelixConfiguration patch), until every node publishes its WireGuard key (k3s.ts wireguardKeysScript). */
+  waitForWireguardKeys(v6: boolean, deps: pulumi.Resource[]): pulumi.Resource {
+    return this.onControlPlane(v6 ? "wireguard-keys-v6" : "wireguard-keys", wireguardKeysScript(this.expectedNodes, v6), deps);
   }
 }

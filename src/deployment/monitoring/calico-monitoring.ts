@@ -9,6 +9,7 @@ import type { MonitoringConfig } from "../../config/types.js";
 import { PULL_SECRET_NAME, dockerConfigJson } from "../planners/calico.js";
 import { MONITORING_NAMESPACE, nodeExporterValues } from "../planners/monitoring.js";
 import { chartSource } from "../planners/helm.js";
+import { NODE_EXPORTER_CHART } from "../../config/releases.js";
 import type { RegistryEndpoint } from "../registry/registry.js";
 
 export interface CalicoMonitoringArgs {
@@ -16,8 +17,8 @@ export interface CalicoMonitoringArgs {
   /** `synthMonitoring()` output: Namespace, RBAC, metrics Services. */
   readonly objects: readonly Record<string, unknown>[];
   readonly registry: RegistryEndpoint;
-  /** The image mirror: node-exporter pulls from it. */
-  readonly mirror: pulumi.Resource;
+  /** What puts the images into the registry (the image mirror; none for a prefilled registry): node-exporter pulls from it. */
+  readonly imagesReady: readonly pulumi.Resource[];
   /** Calico networking ready (the metrics Services live in calico-system, created by the operator). */
   readonly installationReady: pulumi.Resource;
   readonly provider: k8s.Provider;
@@ -66,13 +67,12 @@ export class CalicoMonitoring extends pulumi.ComponentResource {
       this.nodeExporter = new k8s.helm.v4.Chart(
         `${name}-node-exporter`,
         {
-          ...chartSource(ne.chartRepo, "prometheus-node-exporter"),
-          version: ne.chartVersion,
+          ...chartSource(ne.chartRepo, NODE_EXPORTER_CHART, ne.chartVersion, "calico-baseline:monitoring.nodeExporter.chartRepo"),
           namespace: MONITORING_NAMESPACE,
           values: r.host.apply((host) => nodeExporterValues(ne, host)),
         },
         // Nodes stay NotReady (tainted) until Calico networking is up; the DaemonSet would wait anyway.
-        { ...po, dependsOn: [secret, args.mirror, args.installationReady] },
+        { ...po, dependsOn: [secret, ...args.imagesReady, args.installationReady] },
       );
     }
     this.registerOutputs({});

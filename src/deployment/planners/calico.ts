@@ -86,11 +86,7 @@ export function operatorChartValues(calico: CalicoConfig, registryHost: string):
   };
 }
 
-/** The CRD chart 3.32 ships separately (projectcalico/calico v3.32.1 charts/crd.projectcalico.org.v1/README.md); earlier minors carry CRDs in the operator chart. */
-export function crdChartName(calico: CalicoConfig): string | undefined {
-  if (calico.minor !== "3.32") return undefined;
-  return calico.crds === "v3" ? "projectcalico.org.v3" : "crd.projectcalico.org.v1";
-}
+export { crdChartName } from "../../config/releases.js";
 
 type Obj = Record<string, unknown>;
 

@@ -136,6 +136,39 @@ export function k3sReadyScript(expectedNodes: number, timeoutSeconds = 600): str
   ].join("\n");
 }
 
+/**
+ * Waits (on the control plane, as root) until every node publishes its WireGuard public key, which Felix does
+ * once FelixConfiguration `wireguardEnabled` (or `wireguardEnabledV6`) is on and the node's kernel has
+ * WireGuard. With the Kubernetes datastore the key is the Node annotation `projectcalico.org/WireguardPublicKey`
+ * (`...V6` for IPv6), the same value `calicoctl get node -o yaml` shows as `status.wireguardPublicKey`
+ * (libcalico-go/lib/backend/k8s/resources/node.go, v3.30-v3.32; docs.tigera.io calico/3.32
+ * network-policy/encrypt-cluster-pod-traffic, "Verify configuration"). A node whose kernel lacks WireGuard
+ * never publishes one (Felix keeps running; its traffic would go unencrypted), so the wait fails after
+ * `timeoutSeconds` naming those nodes rather than reporting an encrypted cluster that is not.
+ */
+export function wireguardKeysScript(expectedNodes: number, v6: boolean, timeoutSeconds = 300): string {
+  const key = v6 ? "WireguardPublicKeyV6" : "WireguardPublicKey";
+  const jsonpath = `{range .items[*]}{.metadata.name}{" "}{.metadata.annotations.projectcalico\\.org/${key}}{"\\n"}{end}`;
+  return [
+    "set -euo pipefail",
+    `deadline=$(( $(date +%s) + ${timeoutSeconds} ))`,
+    "while :; do",
+    `  out=$(k3s kubectl get nodes -o jsonpath=${sh(jsonpath)} 2>/dev/null || true)`,
+    `  total=$(printf '%s\\n' "$out" | awk 'NF >= 1' | wc -l)`,
+    `  keyed=$(printf '%s\\n' "$out" | awk 'NF >= 2' | wc -l)`,
+    `  if [ "$total" -ge ${expectedNodes} ] && [ "$keyed" -eq "$total" ]; then echo "WireGuard: $keyed nodes publish projectcalico.org/${key}"; exit 0; fi`,
+    '  if [ "$(date +%s)" -ge "$deadline" ]; then',
+    `    echo "WireGuard is on (calico-baseline:encryption.wireguard) but these nodes published no projectcalico.org/${key} within ${timeoutSeconds}s:" >&2`,
+    `    printf '%s\\n' "$out" | awk 'NF == 1 { print "  " $1 }' >&2`,
+    `    echo "Their kernel probably lacks WireGuard (Linux 5.6+ has it; check 'modprobe wireguard' and the calico-node logs): install it, or set calico-baseline:encryption.wireguard to false." >&2`,
+    "    exit 1",
+    "  fi",
+    "  sleep 5",
+    "done",
+    "",
+  ].join("\n");
+}
+
 /** Prints the admin kubeconfig (root only). */
 export const READ_KUBECONFIG = "cat /etc/rancher/k3s/k3s.yaml";
 

@@ -60,6 +60,14 @@ done <<< "$MIRROR_IMAGES"
 echo "mirrored $count images into $MIRROR_REGISTRY"
 `;
 
+/**
+ * The command the mirror resource runs: it reads the script from stdin, then runs it. The script goes on
+ * stdin, not into the command, because the command provider prints the command of a failed run (twice) and
+ * the ~3 KB script would bury the cause (issue 9). Reading it whole first keeps the script's own commands
+ * from consuming it as their input (with `bash -s` they would share the script's stdin).
+ */
+export const MIRROR_COMMAND = 'script=$(cat) && exec /bin/bash -c "$script" calico-baseline-image-mirror';
+
 export interface MirrorEnv {
   readonly images: string;
   readonly registry: string;

@@ -7,7 +7,7 @@
 import * as command from "@pulumi/command";
 import * as pulumi from "@pulumi/pulumi";
 import { mirrorList, mirrorTargets, type MirroredImage, type PlannedImage } from "../images.js";
-import { MIRROR_SCRIPT, mirrorEnvironment } from "../planners/mirror.js";
+import { MIRROR_COMMAND, MIRROR_SCRIPT, mirrorEnvironment } from "../planners/mirror.js";
 import type { RegistryEndpoint } from "./registry.js";
 
 export interface ImageMirrorArgs {
@@ -34,8 +34,9 @@ export class ImageMirror extends pulumi.ComponentResource {
     this.copy = new command.local.Command(
       `${name}-copy`,
       {
-        create: MIRROR_SCRIPT,
-        update: MIRROR_SCRIPT,
+        create: MIRROR_COMMAND,
+        update: MIRROR_COMMAND,
+        stdin: MIRROR_SCRIPT,
         interpreter: ["/bin/bash", "-c"],
         environment: pulumi.secret(env),
         // Copy again into a re-created (empty) registry, even if its address and credentials are unchanged.

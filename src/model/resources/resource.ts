@@ -46,6 +46,16 @@ import {
   STAGED_K8S_NETWORK_POLICY_SPEC,
   type StagedKubernetesNetworkPolicy,
 } from "./k8s-networkpolicy.js";
+import {
+  ADMIN_NETWORK_POLICY_SPEC,
+  type AdminNetworkPolicy,
+  BASELINE_ADMIN_NETWORK_POLICY_SPEC,
+  type BaselineAdminNetworkPolicy,
+  CLUSTER_NETWORK_POLICY_SPEC,
+  type ClusterNetworkPolicy,
+  POLICY_API_V1ALPHA1,
+  POLICY_API_V1ALPHA2,
+} from "./k8s-admin-policy.js";
 import { OBJECT_META, type ObjectMeta } from "./meta.js";
 import {
   API_SERVER,
@@ -83,6 +93,9 @@ export type Resource =
   | BGPConfiguration
   | BGPFilter
   | K8sNetworkPolicy
+  | ClusterNetworkPolicy
+  | AdminNetworkPolicy
+  | BaselineAdminNetworkPolicy
   | Installation
   | APIServer
   | Goldmane
@@ -153,6 +166,17 @@ export const KINDS: readonly KindInfo[] = [
     namespaced: true,
     specRequired: false,
     spec: K8S_NETWORK_POLICY_SPEC,
+  },
+  // kubernetes-sigs/network-policy-api CRDs (status is written by the implementation).
+  { apiVersion: POLICY_API_V1ALPHA2, kind: "ClusterNetworkPolicy", namespaced: false, specRequired: true, hasStatus: true, spec: CLUSTER_NETWORK_POLICY_SPEC },
+  { apiVersion: POLICY_API_V1ALPHA1, kind: "AdminNetworkPolicy", namespaced: false, specRequired: true, hasStatus: true, spec: ADMIN_NETWORK_POLICY_SPEC },
+  {
+    apiVersion: POLICY_API_V1ALPHA1,
+    kind: "BaselineAdminNetworkPolicy",
+    namespaced: false,
+    specRequired: true,
+    hasStatus: true,
+    spec: BASELINE_ADMIN_NETWORK_POLICY_SPEC,
   },
   { apiVersion: OPERATOR_API_VERSION, kind: "Installation", namespaced: false, specRequired: false, hasStatus: true, spec: INSTALLATION },
   { apiVersion: OPERATOR_API_VERSION, kind: "APIServer", namespaced: false, specRequired: false, hasStatus: true, spec: API_SERVER },

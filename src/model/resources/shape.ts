@@ -7,7 +7,7 @@
  * silently drop a rule, which for a security baseline means traffic that is allowed or denied by
  * accident. The hint names the closest known field ("did you mean ...?").
  */
-import { joinPath, type Problem } from "../problem.js";
+import { formatValue, joinPath, type Problem } from "../problem.js";
 
 export interface ParseContext {
   readonly problems: Problem[];
@@ -278,7 +278,7 @@ export function arr<T>(item: Shape<T>, opts: { minItems?: number; maxItems?: num
     describe: () => ({ kind: "array", item: item as Shape<unknown>, ...opts }),
     parse(v, path, ctx) {
       if (!Array.isArray(v)) {
-        return typeProblem(ctx, path, v, "a list", `write a YAML list, e.g. [${JSON.stringify(v)}]`);
+        return typeProblem(ctx, path, v, "a list", `write a YAML list, e.g. [${formatValue(v)}]`);
       }
       if (opts.maxItems !== undefined && v.length > opts.maxItems) {
         ctx.problems.push(

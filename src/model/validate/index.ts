@@ -6,6 +6,7 @@
 import { type Problem, UserError } from "../problem.js";
 import { parseResource, type Resource } from "../resources/resource.js";
 import { DEFAULT_CALICO_VERSION, Reporter, type ValidateOptions } from "./context.js";
+import { validateAdminPolicy } from "./admin-policy.js";
 import { validateK8sNetworkPolicySpec, validateStagedK8sSpec } from "./k8s.js";
 import { validateAnnotations, validateLabels, validateObjectMeta } from "./meta.js";
 import {
@@ -114,6 +115,11 @@ export function validateResource(obj: unknown, opts: ValidateOptions = {}): Prob
       break;
     case "BGPFilter":
       validateBGPFilter(res.spec, r);
+      break;
+    case "ClusterNetworkPolicy":
+    case "AdminNetworkPolicy":
+    case "BaselineAdminNetworkPolicy":
+      validateAdminPolicy(res.kind, res.metadata.name, res.spec, r);
       break;
   }
   if (res.apiVersion === "projectcalico.org/v3") {

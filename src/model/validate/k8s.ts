@@ -50,13 +50,16 @@ function validatePeer(peer: K8sNetworkPolicyPeer, path: string, r: Reporter): vo
   validateLabelSelector(peer.podSelector, `${path}.podSelector`, r);
   validateLabelSelector(peer.namespaceSelector, `${path}.namespaceSelector`, r);
   const block = peer.ipBlock;
-  if (block === undefined) return;
+  // Without a string cidr the shape has already reported it (required by Kubernetes' ValidateIPBlock,
+  // pkg/apis/networking/validation/validation.go); there is nothing to hold the except entries against.
+  if (block === undefined || typeof block.cidr !== "string") return;
   const cidr = block.cidr === "" ? undefined : parseCidr(block.cidr);
   if (cidr === undefined || !cidr.hadPrefix) {
     r.add(`${path}.ipBlock.cidr`, block.cidr, "must be a valid CIDR", "e.g. 10.0.0.0/8");
     return;
   }
   (block.except ?? []).forEach((e, i) => {
+    if (typeof e !== "string") return;
     const ec = parseCidr(e);
     const ep = `${path}.ipBlock.except[${i}]`;
     if (ec === undefined || !ec.hadPrefix) {

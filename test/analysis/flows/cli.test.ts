@@ -108,9 +108,33 @@ describe("calico-baseline recommend", () => {
       expect(existsSync(join(out, f)), f).toBe(true);
     }
     expect(readFileSync(join(out, "appsec/recommended-shop.ts"), "utf8")).toContain('name: "recommended-web"');
+    // No NetworkSet (an enforced object the baseline's selectors would match): the external address is the rule's nets.
+    expect(r.out).toContain("staged, it changes no enforced verdict of stack dev");
+    const app = readFileSync(join(out, "application/recommended-shop.ts"), "utf8");
+    expect(app).not.toContain("NetworkSet");
+    expect(app).toContain('Peer.nets("203.0.113.10/32")');
     const again = await cli(["recommend", "--flows", flowsFile, "--namespace", "shop", "--out", out]);
     expect(again.code).toBe(1);
     expect(again.err).toContain("file exists");
+  });
+
+  // Issue 11, defect 4: a flow to the FME database GlobalNetworkSet (policies/externals.ts).
+  const fmeLine = (extra: Record<string, unknown>): string =>
+    JSON.stringify({ action: "Allow", source_name: "fme-engine-5d8f-*", source_namespace: "fme", source_labels: "app=fme-engine", dest_name: "fme-database", dest_namespace: "", dest_labels: "", protocol: "tcp", dest_port: 5432, reporter: "Src", ...extra });
+  it.each([
+    ["with the documented dest_type and the set's labels", { dest_type: "NetworkSet", dest_labels: "calico-baseline.io/external=fme-database" }],
+    ["with dest_type but no labels recorded", { dest_type: "NetworkSet" }],
+    ["without dest_type (read as a host until the stack says it is a set)", {}],
+  ])("a flow to a GlobalNetworkSet %s becomes a rule on that set, self-checked with the stack's sets", async (_what, extra) => {
+    const file = join(work, `fme-${Object.keys(extra).join("-") || "untyped"}.jsonl`);
+    writeFileSync(file, `${fmeLine(extra)}\n`);
+    const r = await cli(["recommend", "--flows", file, "--namespace", "fme", "--dry-run"]);
+    expect(r.err).toBe("");
+    expect(r.code).toBe(0);
+    expect(r.out).toContain('Peer.globalNetworkSets(sel.eq("calico-baseline.io/external", "fme-database")), [Port.tcp(5432)]');
+    expect(r.out).not.toContain("Peer.hosts(");
+    expect(r.out).toContain("to: net:10.0.0.60");
+    expect(r.out).toContain("1 flow(s) allowed, 0 not allowed");
   });
 
   it("says so when no flow touches the namespace", async () => {

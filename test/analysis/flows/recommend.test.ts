@@ -45,7 +45,9 @@ describe("recommend then replay", () => {
     const ns = policies[0]!;
     expect((ns.spec["egress"] as unknown[]).at(-1)).toEqual({ action: "Deny" });
     expect((ns.spec["egress"] as { action: string }[]).slice(0, -1).every((r) => r.action === "Pass")).toBe(true);
-    expect(m.filter((o) => o.kind === "NetworkSet").map((o) => o.spec["nets"])).toEqual([["203.0.113.10/32"]]);
+    // Only staged policies: an external address is a rule's nets, never an (enforced) NetworkSet.
+    expect(m.length).toBe(policies.length);
+    expect((ns.spec["egress"] as { destination?: { nets?: string[] } }[]).filter((r) => r.destination?.nets !== undefined).map((r) => r.destination!.nets)).toEqual([["203.0.113.10/32"]]);
   });
 
   it("selects peers by identity labels, never by pod-template-hash or version", () => {
@@ -166,16 +168,15 @@ describe("a recommendation allows nothing that was not observed (beyond the port
 });
 
 describe("recommend from CSV", () => {
-  it("turns external addresses into network sets and replays clean", () => {
+  it("turns external addresses into rules on their own nets (no created network set) and replays clean", () => {
     const csv = readFileSync(join(import.meta.dirname, "../../fixtures/flows/flows.csv"), "utf8");
     const fs = importFlowText(csv, "flows.csv").flows;
     const plan = planRecommendation(fs, "shop");
     expect(plan.skipped).toEqual([]);
-    expect(plan.networkSets).toEqual([
-      { name: "ext-203-0-113-10-32", namespace: "shop", nets: ["203.0.113.10/32"], labels: { "recommend.calico-baseline.io/net": "ext-203-0-113-10-32" } },
-    ]);
+    expect(planToManifests(plan).map((m) => m.kind)).toEqual(["StagedNetworkPolicy"]);
     const egress = plan.policies[0]!.egress.map((r) => `${r.peer.kind} ${r.protocol} ${r.ports.map((p) => p.from).join(",")}`);
-    expect(egress).toEqual(["plannedNetworkSet TCP 443", "pods TCP 5432", "pods UDP 53"]);
+    expect(egress).toEqual(["nets TCP 443", "pods TCP 5432", "pods UDP 53"]);
+    expect(plan.policies[0]!.egress[0]!.peer).toEqual({ kind: "nets", cidr: "203.0.113.10/32" });
     const r = replayFlows(fs, evaluatorForManifests(planToManifests(plan), { flows: fs }));
     expect(r.totals.denied).toBe(0);
     // The case refs: the CSV has no names, so workloads are named by their app label.

@@ -1,0 +1,204 @@
+/**
+ * `pulumi preview --policy-pack policy-pack` through the real Pulumi CLI, the real Kubernetes provider and the
+ * pack served as the CLI serves a Node.js pack (issue 13, "once the real engine exists"). The program is the
+ * project's own (`runProgram`, an Automation API inline program: the Node.js language host is not on the Go
+ * module proxy) for a `kubeconfig` stack whose registry a separate pipeline fills (`registry.mirror: false`),
+ * with the release's charts from ../shared/data as local chart paths.
+ *
+ * What is real: the pulumi CLI and pulumi-resource-kubernetes from build-tools.sh's cache; the policy analyzer,
+ * which the CLI starts as `pulumi-analyzer-policy-nodejs <engine> .` in the pack's directory when there is no
+ * Node.js language plugin (pulumi/pulumi sdk/go/common/resource/plugin/analyzer_plugin.go NewPolicyAnalyzer). That
+ * plugin is a shell script in Pulumi's Node.js SDK distribution (`node …/@pulumi/pulumi/cmd/run-policy-pack`);
+ * the test installs the same one-liner as a plugin in its private PULUMI_HOME. The registry check runs over
+ * HTTPS against a loopback registry (test/support/fake-registry.ts). The cluster is unreachable on purpose
+ * (nothing listens at the kubeconfig's server): a preview renders the charts and ConfigGroups client-side, which
+ * is all the pack reads; applying them is the deploy suite's part.
+ *
+ * Needs: build-tools.sh's cache (pulumi, provider), openssl, and ../shared/data/calico-v3.32.1/charts and
+ * ../shared/data/charts/prometheus-node-exporter.
+ */
+import { execFileSync } from "node:child_process";
+import { chmodSync, copyFileSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync } from "node:fs";
+import { createServer } from "node:net";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { LocalWorkspace, PulumiCommand, type Stack } from "@pulumi/pulumi/automation/index.js";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { parse, stringify } from "yaml";
+import { parseStackConfig } from "../../src/config/index.js";
+import { mirrorTargets, planImages } from "../../src/deployment/images.js";
+import { runProgram } from "../../src/deployment/program.js";
+import { startFakeRegistry, type FakeRegistry } from "../support/fake-registry.js";
+
+const REPO = new URL("../../", import.meta.url).pathname.replace(/\/$/, "");
+const SHARED = join(REPO, "..", "shared", "data");
+const CALICO_CHARTS = join(SHARED, "calico-v3.32.1", "charts");
+const NODE_EXPORTER_CHART = join(SHARED, "charts", "prometheus-node-exporter");
+const PROJECT = "calico-baseline";
+const STACK = "packcheck";
+const USER = "puller";
+const PASSWORD = "pack-check-Pa55";
+
+/** The cached tools, from build-tools.sh --list (the suite never builds). */
+function cachedTools(): { pulumiBin: string; provider: string; providerVersion: string } {
+  const out = execFileSync("bash", [join(REPO, "test/e2e/tools/build-tools.sh"), "--list", "pulumi", "provider"], { encoding: "utf8" });
+  const dir = (tool: string): string => {
+    const m = new RegExp(`^tool ${tool} \\S+: cached (\\S+)$`, "m").exec(out);
+    if (m === null) throw new Error(`the ${tool} tool is not built (run npm run test:e2e, which builds it):\n${out}`);
+    return m[1] as string;
+  };
+  const provider = dir("provider");
+  return { pulumiBin: dir("pulumi"), provider: join(provider, "pulumi-resource-kubernetes"), providerVersion: readFileSync(join(provider, "VERSION"), "utf8").trim() };
+}
+
+function openssl(args: string[]): void {
+  execFileSync("openssl", args, { stdio: ["ignore", "ignore", "pipe"] });
+}
+
+/** A CA and a certificate for 127.0.0.1, for the loopback registry. */
+function loopbackTls(dir: string): { ca: string; cert: string; key: string } {
+  const f = (n: string): string => join(dir, n);
+  openssl(["req", "-x509", "-newkey", "rsa:2048", "-nodes", "-keyout", f("ca.key"), "-out", f("ca.crt"), "-days", "1", "-subj", "/CN=pack-check CA", "-addext", "basicConstraints=critical,CA:TRUE", "-addext", "keyUsage=critical,keyCertSign"]);
+  openssl(["req", "-newkey", "rsa:2048", "-nodes", "-keyout", f("tls.key"), "-out", f("tls.csr"), "-subj", "/CN=127.0.0.1"]);
+  writeFileSync(f("tls.ext"), "subjectAltName=IP:127.0.0.1\nextendedKeyUsage=serverAuth\n");
+  openssl(["x509", "-req", "-in", f("tls.csr"), "-CA", f("ca.crt"), "-CAkey", f("ca.key"), "-CAcreateserial", "-out", f("tls.crt"), "-days", "1", "-extfile", f("tls.ext")]);
+  return { ca: readFileSync(f("ca.crt"), "utf8"), cert: readFileSync(f("tls.crt"), "utf8"), key: readFileSync(f("tls.key"), "utf8") };
+}
+
+/** A loopback port nothing listens on (taken, then released). */
+async function closedPort(): Promise<number> {
+  const srv = createServer();
+  await new Promise<void>((r) => srv.listen(0, "127.0.0.1", r));
+  const port = (srv.address() as { port: number }).port;
+  await new Promise<void>((r) => srv.close(() => r()));
+  return port;
+}
+
+let dir = "";
+let work = "";
+let registry: FakeRegistry;
+let stack: Stack;
+let caPem = "";
+let env: Record<string, string> = {};
+
+function stackConfig(extra: { policies?: Record<string, unknown> } = {}): Record<string, unknown> {
+  return {
+    "calico-baseline:cluster": { type: "kubeconfig", kubeconfigPath: "kubeconfig" },
+    "calico-baseline:registry": { type: "external", host: registry.host, username: USER, ca: caPem, cidrs: ["127.0.0.1/32"], mirror: false },
+    "calico-baseline:calico": { chartRepo: CALICO_CHARTS },
+    "calico-baseline:monitoring": { nodeExporter: { chartRepo: NODE_EXPORTER_CHART } },
+    "calico-baseline:policies": { inventory: `policies/inventory.${STACK}.yaml`, ...(extra.policies ?? {}) },
+  };
+}
+
+/** Rewrites the stack file's config as a user edits it (keeping the passphrase salt `stack init` wrote), then sets the secret. */
+async function writeStack(config: Record<string, unknown>): Promise<void> {
+  const file = join(work, `Pulumi.${STACK}.yaml`);
+  const salt = (parse(readFileSync(file, "utf8")) as { encryptionsalt?: string } | null)?.encryptionsalt;
+  writeFileSync(file, stringify({ ...(salt !== undefined ? { encryptionsalt: salt } : {}), config }));
+  await stack.setConfig("calico-baseline:registry.password", { value: PASSWORD, secret: true }, true);
+}
+
+interface Preview {
+  readonly ok: boolean;
+  readonly output: string;
+}
+
+async function preview(): Promise<Preview> {
+  let output = "";
+  try {
+    await stack.preview({
+      policyPacks: [join(REPO, "policy-pack")],
+      policyPackConfigs: [join(REPO, "policy-pack", "config", "prod.json")],
+      onOutput: (s) => {
+        output += s;
+      },
+    });
+    return { ok: true, output };
+  } catch (e) {
+    return { ok: false, output: `${output}\n${String(e)}` };
+  }
+}
+
+beforeAll(async () => {
+  for (const p of [CALICO_CHARTS, NODE_EXPORTER_CHART]) if (!existsSync(p)) throw new Error(`this suite needs ${p} (the release's charts, see ../shared/data/*/README.md)`);
+  const tools = cachedTools();
+  dir = mkdtempSync(join(tmpdir(), "cb-pack-e2e-"));
+  const tls = loopbackTls(dir);
+  caPem = tls.ca;
+  const cfg = parseStackConfig({ "calico-baseline:cluster": { type: "kubeconfig", kubeconfigPath: "k" }, "calico-baseline:registry": { type: "external", host: "r.example", username: "u", password: { secure: "v1:x" }, cidrs: ["192.0.2.1/32"] } }, STACK, { secretsRequired: false });
+  // The registry holds exactly what the stack plans (the site's pipeline filled it).
+  const manifests = new Map(mirrorTargets(planImages(cfg), "x").map((i) => [`${i.repository}:${i.tag}`, `sha256:${"ab".repeat(32)}`]));
+  registry = await startFakeRegistry({ cert: tls.cert, key: tls.key, auth: "basic", username: USER, password: PASSWORD, manifests });
+
+  const home = join(dir, "pulumi-home");
+  work = join(dir, "project");
+  const state = join(dir, "state");
+  for (const d of [home, work, state, join(work, "policies")]) mkdirSync(d, { recursive: true });
+  const plugin = join(home, "plugins", `resource-kubernetes-v${tools.providerVersion}`);
+  mkdirSync(plugin, { recursive: true });
+  symlinkSync(tools.provider, join(plugin, "pulumi-resource-kubernetes"));
+  // The policy analyzer plugin of Pulumi's Node.js SDK distribution: a script that runs the SDK's policy pack runner.
+  const analyzer = join(home, "plugins", "analyzer-policy-nodejs-v3.248.0");
+  mkdirSync(analyzer, { recursive: true });
+  writeFileSync(join(analyzer, "pulumi-analyzer-policy-nodejs"), `#!/bin/sh\nexec node ${join(REPO, "node_modules/@pulumi/pulumi/cmd/run-policy-pack")} "$@"\n`);
+  chmodSync(join(analyzer, "pulumi-analyzer-policy-nodejs"), 0o755);
+
+  copyFileSync(join(REPO, "Pulumi.yaml"), join(work, "Pulumi.yaml"));
+  copyFileSync(join(REPO, "policies", "inventory.prod.yaml"), join(work, "policies", `inventory.${STACK}.yaml`));
+  // A cluster nobody serves: the provider previews client-side.
+  const port = await closedPort();
+  writeFileSync(
+    join(work, "kubeconfig"),
+    stringify({
+      apiVersion: "v1",
+      kind: "Config",
+      clusters: [{ name: "none", cluster: { server: `https://127.0.0.1:${port}`, "insecure-skip-tls-verify": true } }],
+      users: [{ name: "none", user: { token: "none" } }],
+      contexts: [{ name: "none", context: { cluster: "none", user: "none" } }],
+      "current-context": "none",
+    }),
+  );
+  env = {
+    PULUMI_BACKEND_URL: `file://${state}`,
+    PULUMI_CONFIG_PASSPHRASE: "pack-check",
+    PULUMI_IGNORE_AMBIENT_PLUGINS: "true",
+    PULUMI_DISABLE_AUTOMATIC_PLUGIN_ACQUISITION: "true",
+    PULUMI_SKIP_UPDATE_CHECK: "true",
+    // The pack reads the stack file and inventory from this project, not from the repository.
+    CALICO_BASELINE_PROJECT_DIR: work,
+    PATH: `${tools.pulumiBin}:${process.env["PATH"] ?? ""}`,
+  };
+  const command = await PulumiCommand.get({ root: join(tools.pulumiBin, "..") });
+  writeFileSync(join(work, `Pulumi.${STACK}.yaml`), stringify({ config: {} }));
+  stack = await LocalWorkspace.createOrSelectStack({ stackName: STACK, projectName: PROJECT, program: () => runProgram() }, { workDir: work, pulumiHome: home, envVars: env, pulumiCommand: command, secretsProvider: "passphrase" });
+});
+
+afterAll(async () => {
+  await registry?.close();
+  if (dir !== "") rmSync(dir, { recursive: true, force: true });
+});
+
+describe("pulumi preview --policy-pack policy-pack, real CLI and provider", () => {
+  it("passes the stack: the pack ran, every policy mandatory (prod.json), no violation", async () => {
+    await writeStack(stackConfig());
+    const r = await preview();
+    expect(r.output, r.output).toMatch(/Policies:\s*\n\s*✅ calico-baseline@v0\.1\.0 \(local: /);
+    expect(r.ok, r.output).toBe(true);
+    expect(r.output).not.toMatch(/\[mandatory\]|\[advisory\]/);
+    // The program checked the registry (Basic auth) for every image before planning, and copied nothing.
+    expect(registry.requests.filter((q) => q.method === "HEAD").length).toBeGreaterThan(8);
+    expect(r.output).not.toContain("command:local:Command");
+    expect(r.output).not.toContain("Undefined value");
+  });
+
+  it("blocks a stack whose baseline breaks DNS, with the mandatory lockout violations", async () => {
+    await writeStack(stackConfig({ policies: { defaultDenyExcludedNamespaces: [] } }));
+    const r = await preview();
+    expect(r.ok).toBe(false);
+    expect(r.output).toMatch(/❌ calico-baseline@v0\.1\.0/);
+    expect(r.output).toMatch(/\[mandatory\]\s+lockout-invariants/);
+    expect(r.output).toContain("lockout invariant dns-udp is broken");
+    expect(r.output).toContain("lockout invariant dns-tcp is broken");
+  });
+});
