@@ -919,9 +919,17 @@ export function readPolicies(input: ReadonlyArray<SourcedObject>, opts: ReadOpti
           if (name === "default") {
             failsafeInbound = failsafes(spec["failsafeInboundHostPorts"], failsafeInbound, "spec.failsafeInboundHostPorts");
             failsafeOutbound = failsafes(spec["failsafeOutboundHostPorts"], failsafeOutbound, "spec.failsafeOutboundHostPorts");
+            // Felix reads the value case-insensitively (felix/config/config_params.go `oneof(DROP,RETURN,ACCEPT)`,
+            // parsed by OneofListParam in felix/config/param_types.go, which lower-cases it), and the v3.32 CRD pattern is `^(?i)(Drop|Accept|Return)?$`, so a
+            // `drop` that reaches Felix drops; it used to be read as Accept (issue 11). The Calico API server's
+            // validator is case-sensitive (libcalico-go dropAcceptReturnRegex) and validateResource reports it.
             const a = spec["defaultEndpointToHostAction"];
-            if (a === "Drop") endpointToHostAction = "Drop";
-            else if (a === "Accept" || a === "Return") endpointToHostAction = "Accept";
+            const upper = typeof a === "string" ? a.toUpperCase() : undefined;
+            if (upper === "DROP") endpointToHostAction = "Drop";
+            else if (upper === "ACCEPT" || upper === "RETURN") endpointToHostAction = "Accept";
+            else if (a !== undefined && a !== null && a !== "") {
+              skipped.push({ path: "spec.defaultEndpointToHostAction", value: a, message: "not an action Felix knows (Drop, Accept or Return); Felix refuses to start with it, and the analysis assumes Accept", hint: "write Drop, Accept or Return" });
+            }
           }
           break;
         case "Profile":

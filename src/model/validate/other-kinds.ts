@@ -15,6 +15,7 @@ import {
   type FelixConfigurationSpec,
   type HostEndpointSpec,
   type KubeControllersConfigurationSpec,
+  type IPReservationSpec,
   type NetworkSetSpec,
 } from "../resources/calico-other.js";
 import { type ObjectMeta } from "../resources/meta.js";
@@ -97,6 +98,19 @@ export function validateNetworkSet(meta: ObjectMeta, spec: NetworkSetSpec, r: Re
     // a rule's nets where validateRule rejects it (checked against v3.32.1 by differential testing).
     if (n !== "" && parseCidr(n) === undefined) {
       r.add(`spec.nets[${i}]`, n, "invalid CIDR or IP address", "write an IPv4/IPv6 address or network, e.g. 192.0.2.0/24 or 2001:db8::/32");
+    }
+  });
+}
+
+/**
+ * IPReservation `reservedCIDRs`: `validate:"cidrs,omitempty"` (projectcalico/api ipreservation.go), libcalico-go's
+ * validateCIDRs: every entry a CIDR (host bits allowed) or an address (cnet.ParseCIDROrIP). The tag runs on the
+ * list, not on each item (no `dive`), so an empty string is not skipped and is rejected.
+ */
+export function validateIPReservation(spec: IPReservationSpec, r: Reporter): void {
+  (spec.reservedCIDRs ?? []).forEach((n, i) => {
+    if (typeof n === "string" && parseCidr(n) === undefined) {
+      r.add(`spec.reservedCIDRs[${i}]`, n, "invalid CIDR or IP address", "write an IPv4/IPv6 address or network, e.g. 10.0.0.10 or 192.0.2.0/28");
     }
   });
 }
