@@ -18,13 +18,13 @@ import { RENDERERS, runProgram } from "../../src/deployment/program.js";
 import type { Renderers, StackOutputs } from "../../src/deployment/stack.js";
 import { crdSpecDefaults, liveObject, meta, pulumiManagers, readSynthOutput, specDifferences, stateObjects, type StateObject } from "./support/assertions.js";
 import { startControlPlane, type ControlPlane } from "./support/control-plane.js";
-import { E2E, STACK, e2eStackConfig, e2eStackSecrets, missingSharedData, startPrefilledRegistry, writeChartDir, writeCrdManifest, type E2eStackInputs } from "./support/e2e-stack.js";
+import { E2E, STACK, clusterNetworkPolicyCrd, e2eStackConfig, e2eStackSecrets, missingSharedData, startPrefilledRegistry, writeChartDir, writeCrdManifest, type E2eStackInputs } from "./support/e2e-stack.js";
 import { RESOURCES, type Kind, type Obj } from "./support/kube.js";
 import { OperatorStandIn } from "./support/operator-standin.js";
 import { e2eProject, e2eStack, selectStack, type E2eProject } from "./support/pulumi.js";
 import { REPO, locateTools, toolVersions, type E2eTools } from "./support/tools.js";
 
-const POLICY_KINDS = ["Tier", "GlobalNetworkPolicy", "StagedGlobalNetworkPolicy", "NetworkPolicy", "StagedNetworkPolicy", "GlobalNetworkSet", "NetworkSet"] as const;
+const POLICY_KINDS = ["Tier", "GlobalNetworkPolicy", "StagedGlobalNetworkPolicy", "NetworkPolicy", "StagedNetworkPolicy", "GlobalNetworkSet", "NetworkSet", "ClusterNetworkPolicy"] as const;
 
 /** The stack's outputs as the inline program returns them (undefined ones left out, as the engine would drop them). */
 function outputsOf(o: StackOutputs): Record<string, unknown> {
@@ -126,7 +126,7 @@ describe("pulumi up of the e2e stack through the real engine and provider agains
     cp = await startControlPlane(tools, join(dir, "cluster"), { nodes: 1 });
     report(`control plane up in ${((Date.now() - t0) / 1000).toFixed(1)} s: ${cp.processes.map((p) => `${p.name} (pid ${p.pid})`).join(", ")}`);
     inputs = { kubeconfigPath: cp.kubeconfigPath, crdManifest: writeCrdManifest(join(dir, "calico-v3-crds.yaml")), chartDir: writeChartDir(join(dir, "charts")) };
-    registry = await startPrefilledRegistry(join(dir, "registry"), { ...inputs, install: "helm" }, registryPassword);
+    registry = await startPrefilledRegistry(join(dir, "registry"), inputs, registryPassword);
     registryHost = registry.host;
     standIn = new OperatorStandIn(cp.kube, {
       registryHost,
@@ -134,6 +134,7 @@ describe("pulumi up of the e2e stack through the real engine and provider agains
       ipPools: E2E.ipPools,
       typhaMetricsPort: E2E.typhaMetricsPort,
       calicoVersion: `v${E2E.calicoVersion}`,
+      operatorCrds: [clusterNetworkPolicyCrd()],
     });
     standIn.start();
     project = await e2eProject(tools, dir);
@@ -180,7 +181,7 @@ describe("pulumi up of the e2e stack through the real engine and provider agains
     expect(rendered.length).toBeGreaterThan(0);
     const problems: string[] = [];
     for (const kind of POLICY_KINDS) {
-      const defaults = await crdSpecDefaults(kube, `${RESOURCES[kind].plural}.projectcalico.org`);
+      const defaults = await crdSpecDefaults(kube, `${RESOURCES[kind].plural}.${RESOURCES[kind].apiVersion.split("/")[0] as string}`);
       const want = rendered.filter(({ object }) => object["kind"] === kind);
       const live = await kube.list(kind as Kind);
       const key = (o: Obj): string => `${meta(o).namespace ?? ""}/${meta(o).name}`;
@@ -284,7 +285,8 @@ describe("pulumi up of the e2e stack through the real engine and provider agains
     const result = await run("pulumi preview --diff (one port changed)", s.preview({ diff: true, onEvent, onOutput: engineLog, color: "never" }));
     report(`preview after the edit: ${JSON.stringify(result.changeSummary)}`);
     expect(updates).toHaveLength(1);
-    expect(updates[0]).toMatch(new RegExp(`^update .*::${edit.policy.replace(/[.]/g, "\\.")}$`));
+    // The URN's name part is `<ConfigGroup>:<policy name>` (yaml/v2 names objects after the group).
+    expect(updates[0]).toMatch(new RegExp(`^update urn:pulumi:${STACK}::.*:projectcalico.org/v3:[A-Za-z]*NetworkPolicy::policies-[^:]+:${edit.policy.replace(/[.]/g, "\\.")}$`));
     expect(Object.entries(result.changeSummary).filter(([op]) => op !== "same")).toEqual([["update", 1]]);
     expect(result.stdout).toContain(String(edit.from));
     expect(result.stdout).toContain(String(edit.to));

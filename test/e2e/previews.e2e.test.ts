@@ -33,6 +33,10 @@ describe("pulumi preview of the dev and prod stacks through the real engine and 
   const stand = new Map<string, string>();
 
   beforeAll(async () => {
+    // The committed stack files name paths relative to the project directory (the repository), which the
+    // Node.js language host passes as PULUMI_NODEJS_ROOT_DIRECTORY. An inline program has no language host,
+    // and @pulumi/pulumi then reports the literal "rootDirectory" (runtime/state.js LocalStore), so say it here.
+    process.env["PULUMI_NODEJS_ROOT_DIRECTORY"] = REPO;
     const tools = locateTools();
     dir = mkdtempSync(join(tmpdir(), "calico-baseline-e2e-previews-"));
     project = await e2eProject(tools, dir);

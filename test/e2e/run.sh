@@ -33,6 +33,9 @@ if [ "$rc" != 0 ]; then
   exit 1
 fi
 
+# The ClusterNetworkPolicy CRD the operator stand-in installs (test/e2e/support/e2e-stack.ts).
+go mod download sigs.k8s.io/network-policy-api@v0.2.0 || { echo "e2e: FAILED (go mod download sigs.k8s.io/network-policy-api@v0.2.0)"; exit 1; }
+
 echo "== e2e suite"
 report="$(mktemp)"
 trap 'rm -f "$build_log" "$report"' EXIT

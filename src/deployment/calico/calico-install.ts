@@ -153,7 +153,11 @@ export class CalicoInstall extends pulumi.ComponentResource {
           // The operator and kube-controllers own `default`; a server-side patch with force takes only these fields.
           { apiVersion: "projectcalico.org/v3", kind, metadata: { name: "default", annotations: { "pulumi.com/patchForce": "true" } }, spec: o["spec"] as Record<string, unknown> },
           // Stacks deployed before these patches moved here keep their state (no delete and re-create).
-          { ...po, dependsOn: [this.apiServerReady], aliases: [{ name: names.formerly, parent: formerParent }] },
+          // Retained on delete: giving the fields back empties maps such as controllers.node.hostEndpoint,
+          // which the server then holds as null and the native v3 CRD schema refuses, so `pulumi destroy`
+          // failed (test/e2e saw "spec.controllers.node.hostEndpoint in body must be of type object: null").
+          // The objects go with the stack's Calico CRDs, which destroy deletes after the patches.
+          { ...po, dependsOn: [this.apiServerReady], aliases: [{ name: names.formerly, parent: formerParent }], retainOnDelete: true },
         ),
       );
     }

@@ -16,6 +16,7 @@ import { join, resolve } from "node:path";
 import { parseStackConfig } from "../../../src/config/index.js";
 import { planImages } from "../../../src/deployment/images.js";
 import { startFakeRegistry, type FakeRegistry } from "../../support/fake-registry.js";
+import { parse } from "yaml";
 import { REPO } from "./tools.js";
 
 export const STACK = "e2e";
@@ -153,11 +154,31 @@ function registryTls(dir: string): { ca: string; cert: string; key: string } {
  * manifest for every image the stack plans (`planImages` of the stack's config, what the program checks), no
  * more. Nothing pulls from it: kwok's nodes run no containers.
  */
-export async function startPrefilledRegistry(dir: string, inputs: Omit<E2eStackInputs, "registryHost" | "registryCa">, password: string): Promise<FakeRegistry & { ca: string }> {
+export async function startPrefilledRegistry(dir: string, inputs: Omit<E2eStackInputs, "registryHost" | "registryCa" | "install">, password: string): Promise<FakeRegistry & { ca: string }> {
   const tls = registryTls(dir);
-  const raw = e2eStackConfig({ ...inputs, registryHost: "127.0.0.1:1", registryCa: tls.ca });
-  const planned = parseStackConfig({ ...raw, "calico-baseline:registry": { ...(raw["calico-baseline:registry"] as object), password: { secure: "v1:planned" } } }, STACK, { secretsRequired: false });
-  const manifests = new Map(planImages(planned).map((i, n) => [`${i.repository}:${i.tag}`, `sha256:${n.toString(16).padStart(64, "0")}`]));
+  const manifests = new Map<string, string>();
+  // Both installs' images: the site's pipeline fills the registry for every stack that uses it.
+  for (const install of ["helm", "manifest"] as const) {
+    const raw = e2eStackConfig({ ...inputs, install, registryHost: "127.0.0.1:1", registryCa: tls.ca });
+    const planned = parseStackConfig({ ...raw, "calico-baseline:registry": { ...(raw["calico-baseline:registry"] as object), password: { secure: "v1:planned" } } }, STACK, { secretsRequired: false });
+    for (const i of planImages(planned)) manifests.set(`${i.repository}:${i.tag}`, `sha256:${(manifests.size + 1).toString(16).padStart(64, "0")}`);
+  }
   const registry = await startFakeRegistry({ cert: tls.cert, key: tls.key, auth: "basic", username: E2E.registryUser, password, manifests });
   return Object.assign(registry, { ca: tls.ca });
+}
+
+/** The network-policy-api release whose ClusterNetworkPolicy (v1alpha2) the baseline renders (components/cluster-network-policy.ts). */
+export const NETWORK_POLICY_API_VERSION = "v0.2.0";
+
+/**
+ * The ClusterNetworkPolicy CRD (standard channel) from sigs.k8s.io/network-policy-api in the Go module cache
+ * (test/e2e/run.sh downloads the module). The Tigera operator installs and owns this CRD in Calico 3.32
+ * (`-manage-crds=true`; its ClusterRole in manifests/tigera-operator.yaml names
+ * clusternetworkpolicies.policy.networking.k8s.io), so the operator stand-in creates it.
+ */
+export function clusterNetworkPolicyCrd(): Record<string, unknown> {
+  const modcache = execFileSync("go", ["env", "GOMODCACHE"], { encoding: "utf8" }).trim();
+  const file = join(modcache, `sigs.k8s.io/network-policy-api@${NETWORK_POLICY_API_VERSION}`, "config", "crd", "standard", "policy.networking.k8s.io_clusternetworkpolicies.yaml");
+  if (!existsSync(file)) throw new Error(`${file} is missing: go mod download sigs.k8s.io/network-policy-api@${NETWORK_POLICY_API_VERSION} (test/e2e/run.sh does)`);
+  return parse(readFileSync(file, "utf8")) as Record<string, unknown>;
 }

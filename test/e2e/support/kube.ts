@@ -57,6 +57,7 @@ export const RESOURCES = {
   StagedNetworkPolicy: { apiVersion: "projectcalico.org/v3", plural: "stagednetworkpolicies", namespaced: true },
   GlobalNetworkSet: { apiVersion: "projectcalico.org/v3", plural: "globalnetworksets", namespaced: false },
   NetworkSet: { apiVersion: "projectcalico.org/v3", plural: "networksets", namespaced: true },
+  ClusterNetworkPolicy: { apiVersion: "policy.networking.k8s.io/v1alpha2", plural: "clusternetworkpolicies", namespaced: false },
   FelixConfiguration: { apiVersion: "projectcalico.org/v3", plural: "felixconfigurations", namespaced: false },
   KubeControllersConfiguration: { apiVersion: "projectcalico.org/v3", plural: "kubecontrollersconfigurations", namespaced: false },
 } as const satisfies Record<string, ResourceRef>;

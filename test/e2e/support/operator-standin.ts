@@ -9,6 +9,8 @@
  * - the Installation controller's status reporting: it writes TigeraStatus `calico` with Available=True and
  *   copies it onto Installation `default` as `status.conditions` type Ready (the operator's
  *   `status.UpdateStatusCondition` renames Available to Ready), with `status.variant` and `status.calicoVersion`;
+ * - the CRDs the operator installs and owns besides Calico's own (`-manage-crds=true`): in 3.32 the
+ *   ClusterNetworkPolicy CRD of sigs.k8s.io/network-policy-api (`StandInExpectations.operatorCrds`);
  * - the namespace that controller creates for the Calico components, `calico-system`
  *   (the metrics Services of the monitoring step live there);
  * - the `default` FelixConfiguration the operator creates and the `default` KubeControllersConfiguration
@@ -37,6 +39,8 @@ export interface StandInExpectations {
   readonly typhaMetricsPort: number;
   /** What status.calicoVersion reports. */
   readonly calicoVersion: string;
+  /** CRDs the operator itself installs (created once the Installation passes the checks). */
+  readonly operatorCrds?: readonly Obj[];
 }
 
 const isObj = (v: unknown): v is Obj => typeof v === "object" && v !== null && !Array.isArray(v);
@@ -88,6 +92,25 @@ export function checkPullSecret(secret: Obj | undefined, want: StandInExpectatio
   }
   return isObj(auths) && isObj(auths[want.registryHost]) ? [] : [`the pull Secret holds no credentials for ${want.registryHost}`];
 }
+
+/**
+ * The `default` KubeControllersConfiguration as kube-controllers creates it on start (the sample of
+ * docs.tigera.io calico/3.32 reference/resources/kubecontrollersconfig, "Calico automatically creates a resource
+ * named default"): the program's patch takes some of these fields and gives them back on destroy.
+ */
+const KUBE_CONTROLLERS_DEFAULT = {
+  logSeverityScreen: "Info",
+  healthChecks: "Enabled",
+  etcdV3CompactionPeriod: "10m",
+  prometheusMetricsPort: 9094,
+  controllers: {
+    node: { reconcilerPeriod: "5m", syncLabels: "Enabled", hostEndpoint: { autoCreate: "Disabled" } },
+    policy: { reconcilerPeriod: "5m" },
+    workloadEndpoint: { reconcilerPeriod: "5m" },
+    serviceAccount: { reconcilerPeriod: "5m" },
+    namespace: { reconcilerPeriod: "5m" },
+  },
+};
 
 function condition(type: string, status: "True" | "False", reason: string, message: string, generation: unknown): Obj {
   return { type, status, reason, message, lastTransitionTime: new Date().toISOString().replace(/\.\d+Z$/, "Z"), ...(typeof generation === "number" ? { observedGeneration: generation } : {}) };
@@ -156,9 +179,10 @@ export class OperatorStandIn {
         this.fail(new Error(`operator stand-in: the Installation the stack created would not install Calico as configured:\n- ${problems.join("\n- ")}`));
         return;
       }
+      for (const crd of this.want.operatorCrds ?? []) await this.kube.ensure("CustomResourceDefinition", crd);
       await this.kube.ensure("Namespace", { apiVersion: "v1", kind: "Namespace", metadata: { name: "calico-system", labels: { name: "calico-system", "pod-security.kubernetes.io/enforce": "privileged" } } });
       await this.kube.ensure("FelixConfiguration", { apiVersion: "projectcalico.org/v3", kind: "FelixConfiguration", metadata: { name: "default" }, spec: {} });
-      await this.kube.ensure("KubeControllersConfiguration", { apiVersion: "projectcalico.org/v3", kind: "KubeControllersConfiguration", metadata: { name: "default" }, spec: { controllers: {} } });
+      await this.kube.ensure("KubeControllersConfiguration", { apiVersion: "projectcalico.org/v3", kind: "KubeControllersConfiguration", metadata: { name: "default" }, spec: KUBE_CONTROLLERS_DEFAULT });
       await this.reportAvailable("calico");
       await this.kube.patchStatus("Installation", "default", {
         variant: "Calico",
@@ -166,7 +190,7 @@ export class OperatorStandIn {
         conditions: [condition("Ready", "True", "AllObjectsAvailable", "All objects are available (e2e operator stand-in)", generation)],
       });
       this.installationGeneration = generation;
-      this.actions.push(`Installation default (generation ${String(generation)}) checked; calico-system, FelixConfiguration and KubeControllersConfiguration default created; TigeraStatus calico and Installation Ready`);
+      this.actions.push(`Installation default (generation ${String(generation)}) checked; ${String(this.want.operatorCrds?.length ?? 0)} operator CRD(s), calico-system, FelixConfiguration and KubeControllersConfiguration default created; TigeraStatus calico and Installation Ready`);
     }
     const apiServer = await this.kube.get("APIServer", "default");
     if (apiServer === undefined) {

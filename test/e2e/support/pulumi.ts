@@ -9,7 +9,7 @@
  * asked for would fail the run instead of being fetched).
  */
 import { randomBytes } from "node:crypto";
-import { chmodSync, copyFileSync, existsSync, mkdirSync, readFileSync, symlinkSync, writeFileSync } from "node:fs";
+import { chmodSync, existsSync, mkdirSync, readFileSync, symlinkSync, writeFileSync } from "node:fs";
 import { dirname, join } from "node:path";
 import { LocalWorkspace, PulumiCommand, type PulumiFn, type Stack } from "@pulumi/pulumi/automation/index.js";
 import { parse, stringify } from "yaml";
@@ -34,8 +34,11 @@ export async function e2eProject(tools: E2eTools, dir: string): Promise<E2eProje
   const plugin = join(pulumiHome, "plugins", `resource-kubernetes-v${tools.providerVersion}`);
   mkdirSync(plugin, { recursive: true });
   symlinkSync(tools.provider, join(plugin, "pulumi-resource-kubernetes"));
-  // The repository's project file, as is: name, config schema (each key's default) and description.
-  copyFileSync(join(REPO, "Pulumi.yaml"), join(workDir, "Pulumi.yaml"));
+  // The repository's project file: name, runtime, config schema (each key's default) and description. Without
+  // `main`: the engine checks that the file exists in the project directory, and an inline program has none.
+  const projectFile = parse(readFileSync(join(REPO, "Pulumi.yaml"), "utf8")) as Record<string, unknown>;
+  delete projectFile["main"];
+  writeFileSync(join(workDir, "Pulumi.yaml"), stringify(projectFile));
   const env: Record<string, string> = {
     PULUMI_BACKEND_URL: `file://${state}`,
     PULUMI_CONFIG_PASSPHRASE: randomBytes(18).toString("base64"),
