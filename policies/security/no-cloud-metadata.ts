@@ -11,9 +11,11 @@ export const CLOUD_METADATA = "169.254.169.254/32";
 export default definePolicy({
   tier: "security",
   name: "no-cloud-metadata",
-  build(scope, { settings }) {
+  build(scope, { tier, settings }) {
     // With no excluded namespace the default deny already covers every pod: nothing left to guard.
     if (settings.defaultDenyExcludedNamespaces.length === 0) return;
+    // Kubernetes has no staged ClusterNetworkPolicy: a tier in stage mode enforces nothing, so it is left out.
+    if (tier.mode === "stage") return;
     new ClusterNetworkPolicy(scope, "NoCloudMetadata", {
       name: "no-cloud-metadata",
       tier: "Admin",

@@ -264,8 +264,9 @@ function evaluateSide(model: Model, dir: Direction, local: Peer, remote: Peer, f
  * drop (docs.tigera.io calico/3.32 reference/host-endpoints/pre-dnat). A Deny drops the flow; an Allow (the
  * mangle/raw accept mark) skips the host endpoint's forward policy (felix/rules/static.go
  * StaticFilterForwardChains: from-host-endpoint forward dispatch only when the accept mark is clear) but not
- * the pod's own policy. `none`: nothing decided, the pod's policy does. Normal host endpoint policy does not
- * apply to forwarded traffic. Used only by the node-port analysis (node-ports.ts); evaluateFlow is unchanged.
+ * the pod's own policy. `none`: nothing decided, the pod's policy does. Of the normal host endpoint policies
+ * only those with `applyOnForward` see forwarded traffic (below). Used only by the node-port analysis
+ * (node-ports.ts); evaluateFlow is unchanged.
  */
 export function hostIngressBeforeDnat(model: Model, host: Endpoint, remote: Peer, flow: Flow): { readonly outcome: "allow" | "deny" | "none"; readonly decision?: Decision; readonly steps: readonly Step[] } {
   const steps: Step[] = [];
@@ -280,6 +281,19 @@ export function hostIngressBeforeDnat(model: Model, host: Endpoint, remote: Peer
   }
   for (const stage of ["untracked", "preDNAT"] as const) {
     const o = walk(model.applicable(host, "ingress", stage), "ingress", stage, local, remote, flow, model, steps);
+    // No end-of-tier drop in these chains (felix/rules/endpoints.go: only normal and forward chains get one).
+    if (o.kind !== "none") return { outcome: o.kind, decision: o.decision, steps };
+  }
+  // Then, when nothing accepted it earlier, the host endpoint's forward policy: normal policies with
+  // applyOnForward, with their end-of-tier drop; none selecting the endpoint → forwarded traffic is allowed
+  // (docs.tigera.io calico/3.32 network-policy/hosts/host-forwarded-traffic, the default-action table).
+  const forward = model
+    .applicable(host, "ingress", "normal")
+    .map((t) => ({ tier: t.tier, policies: t.policies.filter((p) => p.applyOnForward) }))
+    .filter((t) => t.policies.length > 0);
+  if (forward.length > 0) {
+    steps.push({ stage: "normal", action: "enter", text: `forwarded: the applyOnForward policies of ${host.id}` });
+    const o = walk(forward, "ingress", "normal", local, remote, flow, model, steps);
     if (o.kind !== "none") return { outcome: o.kind, decision: o.decision, steps };
   }
   return { outcome: "none", steps };

@@ -13,6 +13,7 @@ import { type FlowResult, explain } from "./evaluate.js";
 import type { Model } from "./model.js";
 import { formatExplain } from "./formatters/text.js";
 import type { SourcedObject } from "./policies.js";
+import { UserError } from "../model/problem.js";
 
 export class FlowExpectationError extends Error {
   constructor(
@@ -31,6 +32,20 @@ function isModel(x: unknown): x is Model {
 export interface ExpectFlowOptions {
   /** Evaluate the staged ("would be") view instead of what is enforced. */
   readonly view?: "enforced" | "staged";
+  /**
+   * Evaluate although some objects are ones Calico would reject (left out of the analysis). Off by default: a
+   * test must not pass on a policy that would never apply, so expectFlow throws a UserError listing them.
+   */
+  readonly allowRejected?: boolean;
+}
+
+/** Refuses a model that left out objects Calico would reject (unless `allowRejected`). */
+function assertNothingRejected(model: Model, opts: ExpectFlowOptions): Model {
+  if (opts.allowRejected === true || model.rejected.length === 0) return model;
+  throw new UserError(
+    model.rejected.map((p) => ({ ...p, hint: `${p.hint} (expectFlow refuses objects Calico would reject; pass { allowRejected: true } to evaluate without them)` })),
+    `expectFlow: ${model.rejected.length} object problem(s) Calico would reject; the flow would be evaluated without those objects`,
+  );
 }
 
 export class FlowExpectation {
@@ -91,7 +106,7 @@ export class FlowExpectation {
 
 /** Starts a flow expectation over a model, an analysis input, or plain manifest objects. */
 export function expectFlow(manifests: Model | AnalysisInput | readonly unknown[], opts: ExpectFlowOptions = {}): FlowExpectation {
-  if (isModel(manifests)) return new FlowExpectation(manifests);
+  if (isModel(manifests)) return new FlowExpectation(assertNothingRejected(manifests, opts));
   const input: AnalysisInput = Array.isArray(manifests) ? { objects: (manifests as unknown[]).map((object): SourcedObject => ({ object })) } : (manifests as AnalysisInput);
-  return new FlowExpectation(analyse(input, opts.view ?? "enforced"));
+  return new FlowExpectation(assertNothingRejected(analyse(input, opts.view ?? "enforced"), opts));
 }

@@ -3,6 +3,9 @@
  * with Calico's tier semantics, compute connectivity, diff two policy sets, check lockout invariants,
  * render reports. Pure: no cdk8s, no Pulumi.
  */
+export { type AdminKind, ADMIN_KINDS, adminKindEnforced, adminTierOf } from "./admin-policies.js";
+export { type AdminLint, type AdminLintId, lintAdminPolicies } from "./admin-lint.js";
+export { notEnforcedFlows } from "./not-enforced.js";
 export { type AnalysisInput, analyse, loadInventory, loadManifests, parseManifestText } from "./analyse.js";
 export { ConnSet } from "./connset.js";
 export { type Connectivity, type PeerInfo, computeConnectivity } from "./connectivity.js";
@@ -22,7 +25,7 @@ export {
   parseInventory,
 } from "./inventory.js";
 export { type Endpoint, type Model, buildModel } from "./model.js";
-export { type PolicyModel, type SourcedObject, readPolicies, sourced, stagedView } from "./policies.js";
+export { type PolicyModel, type ReadOptions, type SourcedObject, readPolicies, sourced, stagedView } from "./policies.js";
 export { type Report, type RenderReportsInput, type RenderReportsOutput, buildReport, renderReports } from "./report.js";
 export { formatDiffText, formatExplain, formatInvariantFailure, formatReportText } from "./formatters/text.js";
 export { mermaidGraph, renderMarkdownDiff, renderMarkdownReport } from "./formatters/md.js";

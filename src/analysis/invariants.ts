@@ -58,6 +58,9 @@ function describeQuery(q: EndpointQuery): string {
 
 const CONTROL_PLANE = { has: ["node-role.kubernetes.io/control-plane"] } as const;
 
+/** How the inventory names the Consul → GlobalNetworkSet controller's pods (src/deployment/planners/networkset-sync.ts labels them so). */
+export const NETWORKSET_SYNC_APP_LABEL = { "app.kubernetes.io/name": "networkset-sync" } as const;
+
 /**
  * The defaults of issue 5; the registry one is added from the stack's registry settings, and
  * `wireguard-between-nodes` when the stack encrypts east-west traffic: with WireGuard on, Felix tunnels
@@ -66,8 +69,10 @@ const CONTROL_PLANE = { has: ["node-role.kubernetes.io/control-plane"] } as cons
  * normal host endpoint policy (felix/rules/static.go, 3.30-3.32), but untracked and pre-DNAT policies run
  * first and can drop it; the analysis does not model Felix's built-in accept, so it also flags a normal
  * policy that denies the tunnel (a rule that contradicts the stack's intent even where Felix overrides it).
+ * The network-set sync controller's two (issue 12: it must reach Consul and the API server, or every synced
+ * set goes stale) are added when the stack deploys it.
  */
-export function defaultInvariants(settings?: Pick<PolicySettings, "registry"> & Partial<Pick<PolicySettings, "encryption">>): Invariant[] {
+export function defaultInvariants(settings?: Pick<PolicySettings, "registry"> & Partial<Pick<PolicySettings, "encryption" | "networkSetSync">>): Invariant[] {
   const all: Invariant[] = [
     { name: "dns-udp", description: "every pod resolves names through kube-dns", from: { workloads: {} }, to: { workloads: { namespace: "kube-system", labels: { "k8s-app": "kube-dns" } } }, protocol: "UDP", port: 53 },
     { name: "dns-tcp", description: "every pod resolves names through kube-dns over TCP (large answers)", from: { workloads: {} }, to: { workloads: { namespace: "kube-system", labels: { "k8s-app": "kube-dns" } } }, protocol: "TCP", port: 53 },
@@ -85,6 +90,14 @@ export function defaultInvariants(settings?: Pick<PolicySettings, "registry"> & 
   }
   for (const cidr of settings?.registry.cidrs ?? []) {
     all.push({ name: "registry-pulls", description: `nodes pull images from the private registry ${cidr}`, from: { hosts: {} }, to: { net: cidr }, protocol: "TCP", port: settings!.registry.port });
+  }
+  const sync = settings?.networkSetSync;
+  if (sync !== undefined) {
+    const controller = { workloads: { namespace: sync.namespace, labels: NETWORKSET_SYNC_APP_LABEL } };
+    for (const cidr of sync.consulCidrs) {
+      all.push({ name: "networkset-sync-consul", description: `the network-set sync controller reaches Consul at ${cidr}`, from: controller, to: { net: cidr }, protocol: "TCP", port: sync.consulPort });
+    }
+    all.push({ name: "networkset-sync-apiserver", description: "the network-set sync controller reaches the API server (its sets and Lease)", from: controller, to: { hosts: CONTROL_PLANE }, protocol: "TCP", port: 6443 });
   }
   return all;
 }

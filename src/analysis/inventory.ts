@@ -544,12 +544,14 @@ function cmp(a: string, b: string): number {
 }
 
 /**
- * Merges inventories: later ones add to earlier ones. A namespace or workload seen twice keeps the
- * earlier entry's identity and the union of labels (declared inventory first, then manifests).
+ * Merges inventories: later ones add to earlier ones. A namespace or workload (namespace, name and kind) seen
+ * twice keeps the earlier entry's identity and the union of labels (declared inventory first, then manifests).
  */
 export function mergeInventories(...parts: readonly Inventory[]): Inventory {
   const ns = new Map<string, InventoryNamespace>();
   const wl = new Map<string, InventoryWorkload>();
+  /** Keys of `wl` by namespace/name. */
+  const byName = new Map<string, string[]>();
   const nodes = new Map<string, InventoryNode>();
   const ext = new Map<string, InventoryExternal>();
   const sas = new Map<string, InventoryServiceAccount>();
@@ -564,9 +566,20 @@ export function mergeInventories(...parts: readonly Inventory[]): Inventory {
     // out (addresses, the node a pod runs on) are taken from later parts, so a kubectl dump adds
     // live pod and node addresses to a declared inventory instead of being ignored.
     for (const w of p.workloads) {
-      const k = `${w.namespace}/${w.name}`;
+      // By kind too: a Deployment and a StatefulSet both called `web` are two workloads (issue 11). A bare Pod
+      // (a dump's pod whose owner is not in the dump) adds its facts to the one earlier workload of its name.
+      let k = `${w.namespace}/${w.name}[${w.kind}]`;
+      if (w.kind === "Pod" && !wl.has(k)) {
+        const same = byName.get(`${w.namespace}/${w.name}`) ?? [];
+        if (same.length === 1) k = same[0]!;
+      }
       const prev = wl.get(k);
-      if (prev === undefined) wl.set(k, w);
+      if (prev === undefined) {
+        wl.set(k, w);
+        const named = byName.get(`${w.namespace}/${w.name}`);
+        if (named === undefined) byName.set(`${w.namespace}/${w.name}`, [k]);
+        else named.push(k);
+      }
       else if ((prev.ips.length === 0 && w.ips.length > 0) || (prev.node === undefined && w.node !== undefined)) {
         wl.set(k, { ...prev, ips: prev.ips.length > 0 ? prev.ips : w.ips, ...(prev.node === undefined && w.node !== undefined ? { node: w.node } : {}) });
       }

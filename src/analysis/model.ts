@@ -85,6 +85,11 @@ export interface Model {
   readonly byRef: ReadonlyMap<string, readonly Endpoint[]>;
   readonly networkSets: readonly NetworkSetView[];
   readonly problems: readonly Problem[];
+  /**
+   * The subset of `problems` naming objects Calico would reject, which the analysis leaves out (a policy that
+   * never applies): `rejected.length` is their count. expectFlow refuses a model with any (issue 11).
+   */
+  readonly rejected: readonly Problem[];
   /** Network sets containing an address (Felix adds a set's nets to every selector that matches the set). */
   networkSetsAt(ip: Ip): readonly NetworkSetView[];
   /** Network sets holding every address of `within` (a pod somewhere in the pod networks is in them). */
@@ -374,6 +379,7 @@ export function buildModel(inventory: Inventory, policyModel: PolicyModel, opts:
     byRef,
     networkSets,
     problems: pm.problems,
+    rejected: pm.rejected,
     networkSetsAt: index,
     networkSetsCovering: (within) => {
       let r = covering.get(within);

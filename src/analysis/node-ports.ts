@@ -7,7 +7,8 @@
  * 2. at the node's host endpoint, before DNAT: failsafe ports, untracked then pre-DNAT policies (`Deny` drops;
  *    an `Allow` or no decision goes on; there is no default drop);
  * 3. kube-proxy (a Service node port) or the CNI portmap plugin (a container hostPort) rewrites the
- *    destination to the pod and its target port; normal host endpoint policy does not see the forwarded flow;
+ *    destination to the pod and its target port; of the normal host endpoint policies only `applyOnForward`
+ *    ones see the forwarded flow (the egress side on the way out to the pod is not modelled);
  * 4. the pod's own ingress policy, with the original source (what a local backend sees; a backend on
  *    another node sees the node's address instead when the Service's externalTrafficPolicy is Cluster).
  *

@@ -15,7 +15,7 @@
  */
 import type { CalicoMinor } from "../config/types.js";
 import type { SelectorNode } from "../model/selector/index.js";
-import { type AdminConversion, type AdminKind, adminKindEnforced, convertAdminObject, failedRuleProblems, isAdminObject } from "./admin-policies.js";
+import { type AdminConversion, type AdminKind, adminKindEnforced, adminTierOf, convertAdminObject, failedRuleProblems, isAdminObject } from "./admin-policies.js";
 import { SelectorError } from "../model/selector/index.js";
 import { parseCidr } from "../model/net.js";
 import { type Problem, joinPath } from "../model/problem.js";
@@ -767,6 +767,12 @@ function failsafes(v: unknown, dflt: readonly FailsafePort[], path: string): rea
   });
 }
 
+function builtInAdminTiers(minor: CalicoMinor): Tier[] {
+  return minor === "3.32"
+    ? [adminTierOf("ClusterNetworkPolicy", "Admin"), adminTierOf("ClusterNetworkPolicy", "Baseline")]
+    : [adminTierOf("AdminNetworkPolicy"), adminTierOf("BaselineAdminNetworkPolicy")];
+}
+
 export interface ReadOptions {
   /**
    * The Calico minor whose conversion applies to the Kubernetes admin policy kinds (default 3.32): 3.32
@@ -836,6 +842,11 @@ export function readPolicies(input: ReadonlyArray<SourcedObject>, opts: ReadOpti
             ...source,
           });
         }
+        continue;
+      }
+      if (typeof api === "string" && api.startsWith("policy.networking.k8s.io/")) {
+        // Another version or kind of the network-policy-api group (e.g. a v1alpha1 ClusterNetworkPolicy).
+        problems.push({ path: "apiVersion", value: api, message: `${String(kind)} of ${api} is not analysed (Calico converts ClusterNetworkPolicy v1alpha2 on 3.32, AdminNetworkPolicy/BaselineAdminNetworkPolicy v1alpha1 before); flows it allows or denies are not shown`, hint: "write policy.networking.k8s.io/v1alpha2 ClusterNetworkPolicy (or v1alpha1 AdminNetworkPolicy for Calico 3.30/3.31)", ...source });
         continue;
       }
       if (api === "v1" && kind === "Service") {
@@ -919,9 +930,17 @@ export function readPolicies(input: ReadonlyArray<SourcedObject>, opts: ReadOpti
           if (name === "default") {
             failsafeInbound = failsafes(spec["failsafeInboundHostPorts"], failsafeInbound, "spec.failsafeInboundHostPorts");
             failsafeOutbound = failsafes(spec["failsafeOutboundHostPorts"], failsafeOutbound, "spec.failsafeOutboundHostPorts");
+            // Felix reads the value case-insensitively (felix/config/config_params.go `oneof(DROP,RETURN,ACCEPT)`,
+            // parsed by OneofListParam in felix/config/param_types.go, which lower-cases it), and the v3.32 CRD pattern is `^(?i)(Drop|Accept|Return)?$`, so a
+            // `drop` that reaches Felix drops; it used to be read as Accept (issue 11). The Calico API server's
+            // validator is case-sensitive (libcalico-go dropAcceptReturnRegex) and validateResource reports it.
             const a = spec["defaultEndpointToHostAction"];
-            if (a === "Drop") endpointToHostAction = "Drop";
-            else if (a === "Accept" || a === "Return") endpointToHostAction = "Accept";
+            const upper = typeof a === "string" ? a.toUpperCase() : undefined;
+            if (upper === "DROP") endpointToHostAction = "Drop";
+            else if (upper === "ACCEPT" || upper === "RETURN") endpointToHostAction = "Accept";
+            else if (a !== undefined && a !== null && a !== "") {
+              skipped.push({ path: "spec.defaultEndpointToHostAction", value: a, message: "not an action Felix knows (Drop, Accept or Return); Felix refuses to start with it, and the analysis assumes Accept", hint: "write Drop, Accept or Return" });
+            }
           }
           break;
         case "Profile":
@@ -940,6 +959,9 @@ export function readPolicies(input: ReadonlyArray<SourcedObject>, opts: ReadOpti
     for (const k of skipped) problems.push({ ...k, object, ...(file === undefined ? {} : { file }) });
   }
   if (!tiers.has(DEFAULT_TIER)) tiers.set(DEFAULT_TIER, { name: DEFAULT_TIER, order: DEFAULT_TIER_ORDER, defaultAction: "Deny", declared: true });
+  // Calico creates its admin tiers itself (clientv3 client.go ensureTierExists: kube-admin and kube-baseline on
+  // 3.32, adminnetworkpolicy and baselineadminnetworkpolicy before): a policy may name them without a Tier object.
+  for (const t of builtInAdminTiers(minor)) if (!tiers.has(t.name) && [...policies, ...staged].some((p) => p.tier === t.name)) tiers.set(t.name, t);
   for (const p of [...policies, ...staged]) {
     if (!tiers.has(p.tier)) {
       tiers.set(p.tier, { name: p.tier, order: Infinity, defaultAction: "Deny", declared: false });

@@ -20,6 +20,7 @@ import type { Inventory } from "./inventory.js";
 import type { Model } from "./model.js";
 import { type ExposureRow, exposureReport } from "./node-ports.js";
 import type { SourcedObject } from "./policies.js";
+import { type SyncedRuleMark, type SyncedSet, syncedRuleMarks, syncedSets } from "./synced-sets.js";
 
 export interface Report {
   readonly title: string;
@@ -43,6 +44,8 @@ export interface Report {
   readonly problems: readonly Problem[];
   /** North-south: per node port / host port the inventory knows, who outside the cluster reaches it (node-ports.ts). */
   readonly exposure: readonly ExposureRow[];
+  /** Rules that refer to sets the Consul sync keeps in step (synced-sets.ts); undefined when there is no synced set. */
+  readonly synced?: { readonly sets: readonly SyncedSet[]; readonly marks: readonly SyncedRuleMark[] };
 }
 
 export interface ReportOptions {
@@ -51,6 +54,8 @@ export interface ReportOptions {
   readonly waivers?: readonly string[];
   /** Felix policy ordering of this Calico minor (default 3.32). */
   readonly calicoMinor?: CalicoMinor;
+  /** Synced sets the stack declares (networkSetSync mappings); owner-labelled sets in the input are found anyway. */
+  readonly syncedSets?: readonly SyncedSet[];
 }
 
 export function buildReport(objects: readonly SourcedObject[], inventory: Inventory | undefined, opts: ReportOptions = {}): Report {
@@ -76,7 +81,13 @@ export function buildReport(objects: readonly SourcedObject[], inventory: Invent
     ...(notEnforced === undefined ? {} : { notEnforced }),
     problems: [...model.problems, ...lintAdminPolicies(model)],
     exposure: exposureReport(model),
+    ...syncedOf(model, opts.syncedSets),
   };
+}
+
+function syncedOf(model: Model, declared: readonly SyncedSet[] | undefined): { synced?: Report["synced"] } {
+  const sets = syncedSets(model, declared);
+  return sets.length === 0 ? {} : { synced: { sets, marks: syncedRuleMarks(model, sets) } };
 }
 
 export interface RenderReportsInput {

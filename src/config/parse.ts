@@ -10,6 +10,7 @@ import { UserError, type Problem } from "../model/problem.js";
 import { HOST_HINT, MULTIPASS_IMAGE, cidrsOverlap, isHostName, namePrefixProblem, tooWide, WIDEST_NETWORK_PREFIX } from "./checks.js";
 import { Fields, checkCidr, isObj } from "./fields.js";
 import { isLocalLocation } from "./local-charts.js";
+import { parseNetworkSetSync } from "./networkset-sync.js";
 import {
   CALICO_MINORS,
   DEFAULT_CALICO_VERSION,
@@ -46,7 +47,7 @@ import {
 export const CONFIG_NAMESPACE = "calico-baseline";
 
 /** Top-level config keys, each a structured object. */
-export const CONFIG_KEYS = ["cluster", "registry", "calico", "monitoring", "policies", "encryption", "northSouth"] as const;
+export const CONFIG_KEYS = ["cluster", "registry", "calico", "monitoring", "policies", "encryption", "northSouth", "networkSetSync"] as const;
 export type ConfigKey = (typeof CONFIG_KEYS)[number];
 
 /** Config as written in `Pulumi.<stack>.yaml` under `config:` (full keys, structured values). */
@@ -64,6 +65,7 @@ export const SECRET_FIELDS: Readonly<Record<ConfigKey, readonly string[]>> = {
   policies: [],
   encryption: [],
   northSouth: [],
+  networkSetSync: ["token"],
 };
 
 const DNS_LABEL = { pattern: /^[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?$/, hint: "use lower-case letters, digits and '-' (a DNS label)" };
@@ -134,14 +136,20 @@ export function parseStackConfig(raw: RawStackConfig, stack: string, opts?: Pars
   const basePolicies = parsePolicies(policiesF, calico, registry);
   const encryption = parseEncryption(top("encryption"), basePolicies.ipv6);
   const northSouth = parseNorthSouth(top("northSouth"));
-  const policies: PolicySettings = { ...basePolicies, encryption, northSouth };
+  const networkSetSync = parseNetworkSetSync(top("networkSetSync"), secretsRequired);
+  const policies: PolicySettings = {
+    ...basePolicies,
+    encryption,
+    northSouth,
+    ...(networkSetSync.enabled ? { networkSetSync: { namespace: networkSetSync.namespace, consulCidrs: networkSetSync.consul.cidrs, consulPort: networkSetSync.consul.port } } : {}),
+  };
   const inventoryPath = policiesF.string("inventory", undefined, INVENTORY_PATH);
 
   if (problems.length > 0) {
     throw new UserError(problems, `stack "${stack}": ${problems.length} configuration problem${problems.length === 1 ? "" : "s"}`);
   }
   const inventory = inventoryPath !== undefined ? { path: inventoryPath, source: "config" as const } : { path: `policies/inventory.${stack}.yaml`, source: "convention" as const };
-  return { stack, cluster, registry, calico, monitoring, policies, encryption, northSouth, inventory };
+  return { stack, cluster, registry, calico, monitoring, policies, encryption, northSouth, networkSetSync, inventory };
 }
 
 /**

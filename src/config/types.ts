@@ -66,6 +66,12 @@ export interface PolicySettings {
   readonly encryption?: EncryptionConfig;
   /** North-south guards (`calico-baseline:northSouth`); undefined (settings built by hand) emits no guard. */
   readonly northSouth?: NorthSouthConfig;
+  /**
+   * The Consul → GlobalNetworkSet controller, when the stack deploys it (`networkSetSync.enabled`): its namespace
+   * and the Consul addresses it must reach (the lockout invariants `networkset-sync-consul` and
+   * `networkset-sync-apiserver` check the baseline lets it).
+   */
+  readonly networkSetSync?: { readonly namespace: string; readonly consulCidrs: readonly string[]; readonly consulPort: number };
 }
 
 /**
@@ -267,6 +273,25 @@ export interface MonitoringConfig {
   readonly nodeExporter: NodeExporterConfig;
 }
 
+/** `networkSetSync`: the controller of docs/networkset-sync.md, deployed by the stack. */
+export interface NetworkSetSyncConfig {
+  readonly enabled: boolean;
+  /** Namespace of the controller (its Deployment, ServiceAccount, Lease, Secret, metrics Service). */
+  readonly namespace: string;
+  /** `repository:tag` in the private registry (the image built from this repository, docs/networkset-sync.md). */
+  readonly image: string;
+  readonly replicas: number;
+  /** Consul's address, the CIDRs it is reached at (policies match CIDRs) and its port (from the address). */
+  readonly consul: { readonly address: string; readonly cidrs: readonly string[]; readonly port: number };
+  /** The Consul ACL token (a Pulumi secret), mounted as the controller's consul.tokenFile. */
+  readonly token?: SecretValue;
+  /**
+   * The controller's config file as the stack renders it (consul, kubernetes, sync, listen, mappings), validated
+   * by the controller's own parser; the token is not in it (a Secret mounted as consul.tokenFile).
+   */
+  readonly controllerConfig: Readonly<Record<string, unknown>>;
+}
+
 /** The whole validated, defaulted configuration of one stack. */
 export interface StackConfig {
   readonly stack: string;
@@ -277,6 +302,7 @@ export interface StackConfig {
   readonly policies: PolicySettings;
   readonly encryption: EncryptionConfig;
   readonly northSouth: NorthSouthConfig;
+  readonly networkSetSync: NetworkSetSyncConfig;
   /**
    * The inventory the stack is analysed over (`calico-baseline:policies.inventory`, else the convention
    * `policies/inventory.<stack>.yaml`), relative to the project directory. No stack falls back to another's.

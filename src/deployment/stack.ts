@@ -22,6 +22,7 @@ import { SshCluster } from "./cluster/ssh-cluster.js";
 import { secretOutput } from "./config.js";
 import { mirrorTargets, planImages, type MirroredImage } from "./images.js";
 import { CalicoMonitoring } from "./monitoring/calico-monitoring.js";
+import { NetworkSetSync } from "./networkset-sync/networkset-sync.js";
 import { parseManifest } from "./planners/calico.js";
 import { BaselinePolicies, type PolicyChart } from "./policies/baseline-policies.js";
 import { ImageMirror } from "./registry/image-mirror.js";
@@ -182,7 +183,10 @@ export async function createStack(config: StackConfig, renderers: Renderers): Pr
       provider: cluster.provider,
     });
   }
-  new BaselinePolicies("policies", { charts, namespaces: needs.create, apiServerReady: calico.apiServerReady, provider: cluster.provider });
+  const policies = new BaselinePolicies("policies", { charts, namespaces: needs.create, apiServerReady: calico.apiServerReady, provider: cluster.provider });
+  if (config.networkSetSync.enabled) {
+    new NetworkSetSync("networkset-sync", { config: config.networkSetSync, registry, after: [policies, calico.apiServerReady], provider: cluster.provider });
+  }
   // East-west encryption: the FelixConfiguration patch turns WireGuard on; wait until every node publishes its
   // public key (k3s clusters, on the control plane). An existing cluster is not waited on: check it with
   // `kubectl get nodes -o yaml | grep projectcalico.org/WireguardPublicKey` (docs: encrypt-cluster-pod-traffic).

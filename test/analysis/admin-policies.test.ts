@@ -14,7 +14,8 @@
  */
 import { describe, expect, it } from "vitest";
 import { diffModels } from "../../src/analysis/diff.js";
-import { explain } from "../../src/analysis/evaluate.js";
+import { computeConnectivity } from "../../src/analysis/connectivity.js";
+import { endpointPeer, evaluateFlow, explain } from "../../src/analysis/evaluate.js";
 import { formatExplain } from "../../src/analysis/formatters/text.js";
 import { parseInventory } from "../../src/analysis/inventory.js";
 import { type Model, buildModel } from "../../src/analysis/model.js";
@@ -486,5 +487,60 @@ spec: { tier: early, selector: app == "db", types: [Ingress], ingress: [{ action
     expect(report.notEnforced?.policies).toEqual(["AdminNetworkPolicy/deny-web-to-db"]);
     expect(report.notEnforced?.diff.changes.map((c) => c.removed.toString())).toEqual(["TCP 5432"]);
     expect(renderMarkdownReport(report)).toContain("Not enforced by Calico 3.32: what AdminNetworkPolicy/deny-web-to-db would decide");
+    // The lint has its own section of the Markdown report.
+    const linted = buildReport(sourced(yamlObjects(`${DENY_DB_CNP}\n---\n${cnp("other", "  tier: Admin\n  priority: 10\n  subject: { namespaces: {} }\n  ingress: [{ action: Accept, from: [{ namespaces: {} }] }]\n")}`), "f.yaml"), inventory, { calicoMinor: "3.32" });
+    expect(renderMarkdownReport(linted)).toContain("### Admin policy lint");
+    expect(renderMarkdownReport(linted)).toContain("`equal-priority-overlap`");
+  });
+});
+
+describe("Calico's own admin tiers", () => {
+  it("a GlobalNetworkPolicy may name kube-admin without a Tier object on 3.32, as Calico creates it (PC v3.32.1 clientv3 client.go ensureTierExists); another missing tier is still rejected", () => {
+    const gnp = (tier: string): string => `
+apiVersion: projectcalico.org/v3
+kind: GlobalNetworkPolicy
+metadata: { name: ${tier}.x }
+spec: { tier: ${tier}, order: 1, selector: app == "db", types: [Ingress], ingress: [{ action: Deny }] }
+`;
+    const pm = read(gnp("kube-admin"));
+    expect(pm.rejected).toEqual([]);
+    expect(pm.tiers.get("kube-admin")).toMatchObject({ order: 1000, defaultAction: "Pass" });
+    expect(read(gnp("adminnetworkpolicy"), "3.31").rejected).toEqual([]);
+    expect(read(gnp("adminnetworkpolicy"), "3.32").rejected.map((p) => p.message)).toEqual(['tier "adminnetworkpolicy" has no Tier object']);
+  });
+});
+
+describe("the connectivity engine agrees with the evaluator on admin policies", () => {
+  it("every pair and sampled port of the fixtures above: computeConnectivity equals evaluateFlow", () => {
+    const fixtures = [
+      `${DENY_DB_CNP}\n---\n${APP_TIER_ALLOW}`,
+      cnp("named", "  tier: Admin\n  priority: 1\n  subject: { namespaces: {} }\n  ingress: [{ action: Deny, from: [{ namespaces: { matchLabels: { team: other } } }], protocols: [{ destinationNamedPort: http }] }]\n  egress: [{ action: Pass, to: [{ networks: [10.0.0.0/24] }] }, { action: Deny, to: [{ domainNames: [example.com] }] }]\n"),
+      cnp("default", "  tier: Baseline\n  priority: 1\n  subject: { pods: { namespaceSelector: {}, podSelector: { matchLabels: { app: db } } } }\n  ingress: [{ action: Deny, from: [{ namespaces: {} }] }]\n"),
+    ];
+    const samples: Array<[number, number]> = [[6, 5432], [6, 8080], [6, 80], [17, 53]];
+    let checked = 0;
+    for (const text of fixtures) {
+      const m = model(text);
+      const conn = computeConnectivity(m);
+      conn.peers.forEach((s, i) => {
+        conn.peers.forEach((d, j) => {
+          if (i === j || s.endpoint === undefined || d.endpoint === undefined) return;
+          for (const [protocol, port] of samples) {
+            const slow = evaluateFlow(m, { src: endpointPeer(s.endpoint), dst: endpointPeer(d.endpoint), protocol, port }).allowed;
+            expect(conn.allowed(i, j).contains(protocol, port), `${s.id} -> ${d.id} ${protocol}/${port}`).toBe(slow);
+            checked++;
+          }
+        });
+      });
+    }
+    expect(checked).toBeGreaterThan(50);
+  });
+});
+
+describe("other versions of the network-policy-api group", () => {
+  it("a ClusterNetworkPolicy of another apiVersion is reported as not analysed, not silently ignored", () => {
+    const pm = read(DENY_DB_CNP.replace("policy.networking.k8s.io/v1alpha2", "policy.networking.k8s.io/v1alpha1"));
+    expect(pm.policies).toEqual([]);
+    expect(pm.problems.map((p) => [p.path, p.value])).toEqual([["apiVersion", "policy.networking.k8s.io/v1alpha1"]]);
   });
 });

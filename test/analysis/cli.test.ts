@@ -90,6 +90,38 @@ spec: { namespaceSelector: projectcalico.org/name == "shop", types: [Egress] }
     expect(JSON.parse(same.out)).toMatchObject({ format: "calico-baseline/diff", version: 1, changes: [], omitted: 0 });
   });
 
+  it("explain: ICMP has no ports (--port is refused, issue 11); --icmp-type/--icmp-code name the message", async () => {
+    const dir = workspace();
+    const r = await cli(["explain", "--manifests", "new", "--from", "shop/web", "--to", "shop/db", "--protocol", "ICMP", "--port", "80"], dir);
+    expect(r.code).toBe(1);
+    expect(r.err).toContain("--port: ICMP has no ports (value: \"80\"). Hint: name the ICMP message with --icmp-type");
+    const ping = await cli(["explain", "--manifests", "new", "--from", "shop/web", "--to", "shop/web", "--protocol", "ICMP", "--format", "json"], dir);
+    const unreachable = await cli(["explain", "--manifests", "new", "--from", "shop/web", "--to", "shop/web", "--protocol", "ICMP", "--icmp-type", "3", "--icmp-code", "4", "--format", "json"], dir);
+    expect(ping.code).toBe(0);
+    expect(unreachable.code).toBe(0);
+    expect(JSON.stringify(JSON.parse(ping.out))).toContain(`"port":${8 * 256}`);
+    expect(JSON.stringify(JSON.parse(unreachable.out))).toContain(`"port":${3 * 256 + 4}`);
+    expect((await cli(["explain", "--manifests", "new", "--from", "shop/web", "--to", "shop/db", "--icmp-type", "8", "--port", "5432"], dir)).err).toContain("--icmp-type and --icmp-code are for ICMP and ICMPv6, not TCP");
+    expect((await cli(["explain", "--manifests", "new", "--from", "shop/web", "--to", "shop/db", "--protocol", "ICMP", "--icmp-type", "256"], dir)).err).toContain("--icmp-type: not an ICMP type or code");
+  });
+
+  it("the lockout gate never passes on nothing (issue 11): an empty or misread inventory is exit 1, an inventory without the platform exit 3", async () => {
+    const dir = mkdtempSync(join(tmpdir(), "cb-empty-"));
+    writeFileSync(join(dir, "p.yaml"), "apiVersion: v1\nkind: Namespace\nmetadata: { name: a }\n");
+    writeFileSync(join(dir, "empty.yaml"), "");
+    writeFileSync(join(dir, "list.json"), "[1,2,3]");
+    writeFileSync(join(dir, "two.yaml"), "namespaces: [{ name: shop }]\n---\nfoo: 1\n");
+    for (const [f, msg] of [["empty.yaml", "empty.yaml: the inventory file is empty"], ["list.json", "list.json: [0]: not a Kubernetes object (no kind)"], ["two.yaml", "two.yaml: (document at line 1): a declared inventory must be the only document of its file"]] as const) {
+      const r = await cli(["report", "--manifests", "p.yaml", "--inventory", f], dir);
+      expect(r.code, f).toBe(1);
+      expect(r.err, f).toContain(msg);
+    }
+    writeFileSync(join(dir, "shop.yaml"), "namespaces: [{ name: shop, workloads: [{ name: web }] }]\n");
+    const r = await cli(["report", "--manifests", "p.yaml", "--inventory", "shop.yaml"], dir);
+    expect(r.code).toBe(3);
+    expect(r.out).toContain("FAIL           typha-from-nodes — calico-node on every node reaches Typha (checks no flow: the inventory has no hosts and no workloads (namespace calico-system, k8s-app=calico-typha))");
+  });
+
   it("bad input is a user error with a hint", async () => {
     const dir = workspace();
     // Every problem of the query at once: the unknown endpoint and the missing TCP port.

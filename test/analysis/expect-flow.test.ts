@@ -3,6 +3,8 @@ import { describe, expect, it } from "vitest";
 import { FlowExpectationError, expectFlow } from "../../src/analysis/expect-flow.js";
 import { parseInventory } from "../../src/analysis/inventory.js";
 import { yamlObjects } from "./helpers.js";
+import { analyse } from "../../src/analysis/analyse.js";
+import { UserError } from "../../src/model/problem.js";
 
 const inventory = parseInventory({ namespaces: [{ name: "shop", workloads: [{ name: "web", labels: { app: "web" } }, { name: "db", labels: { app: "db" } }] }] });
 const objects = yamlObjects(`
@@ -37,5 +39,36 @@ describe("expectFlow", () => {
 
   it("names an unknown endpoint with a hint", () => {
     expect(() => expectFlow({ objects, inventory }).from("shop/wbe").to("shop/db").port(1).toBeAllowed()).toThrow(/no such endpoint in the inventory/);
+  });
+});
+
+describe("expectFlow refuses objects Calico would reject (issue 11)", () => {
+  // A deny policy with an out-of-range port: Calico rejects it, so it never applies; a test that the flow is
+  // denied must not pass because the analysis silently left the policy out.
+  const broken = yamlObjects(`
+apiVersion: projectcalico.org/v3
+kind: GlobalNetworkPolicy
+metadata: { name: deny-db }
+spec: { selector: app == "db", ingress: [{ action: Deny, protocol: TCP, destination: { ports: [99999] } }] }
+`).map((object) => ({ object, file: "deny.yaml" }));
+
+  it("throws a UserError naming the file, object and field instead of evaluating without it", () => {
+    let err: unknown;
+    try {
+      expectFlow({ objects: [...objects, ...broken], inventory });
+    } catch (e) {
+      err = e;
+    }
+    expect(err).toBeInstanceOf(UserError);
+    expect((err as UserError).problems.map((p) => `${p.file} ${p.object} ${p.path}`)).toEqual(["deny.yaml GlobalNetworkPolicy/deny-db spec.ingress[0].destination.ports[0]"]);
+    expect((err as UserError).problems[0]!.hint).toContain("allowRejected: true");
+  });
+
+  it("the model counts them; { allowRejected: true } evaluates without them", () => {
+    const model = analyse({ objects: [...objects, ...broken], inventory });
+    expect(model.rejected.length).toBe(1);
+    expect(() => expectFlow(model)).toThrow(UserError);
+    expectFlow(model, { allowRejected: true }).from("shop/web").to("shop/db").port(5432).toBeAllowed();
+    expect(analyse({ objects, inventory }).rejected).toEqual([]);
   });
 });

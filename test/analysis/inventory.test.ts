@@ -57,6 +57,19 @@ describe("inventory from manifests and dumps", () => {
   });
 });
 
+describe("mergeInventories keys workloads by kind (issue 11)", () => {
+  it("a Deployment and a StatefulSet both named web stay two workloads; a bare Pod named web still adds its address to the one web", () => {
+    const declared = parseInventory({ namespaces: [{ name: "shop", workloads: [{ name: "web", kind: "Deployment", labels: { app: "web" } }] }] });
+    const manifests = inventoryFromObjects([{ apiVersion: "apps/v1", kind: "StatefulSet", metadata: { name: "web", namespace: "shop" }, spec: { template: { metadata: { labels: { app: "web-db" } }, spec: {} } } }]);
+    const merged = mergeInventories(declared, manifests);
+    expect(merged.workloads.map((w) => `${w.kind}/${w.name} ${JSON.stringify(w.labels)}`)).toEqual(['Deployment/web {"app":"web"}', 'StatefulSet/web {"app":"web-db"}']);
+    const pod = inventoryFromObjects([{ apiVersion: "v1", kind: "Pod", metadata: { name: "web", namespace: "shop", labels: { app: "web" } }, spec: { containers: [] }, status: { podIP: "192.168.1.9" } }]);
+    // Two earlier workloads of that name: the bare pod is neither, and stays its own.
+    expect(mergeInventories(merged, pod).workloads.map((w) => `${w.kind}/${w.name} ${w.ips.join(",")}`)).toEqual(["Deployment/web ", "StatefulSet/web ", "Pod/web 192.168.1.9"]);
+    expect(mergeInventories(declared, pod).workloads.map((w) => `${w.kind}/${w.name} ${w.ips.join(",")}`)).toEqual(["Deployment/web 192.168.1.9"]);
+  });
+});
+
 describe("ownerReferences cycles (issue 11, defect 5: the owner walk spun forever)", () => {
   const rs = (name: string, owner: string) => ({ apiVersion: "apps/v1", kind: "ReplicaSet", metadata: { name, namespace: "shop", ownerReferences: [{ kind: "ReplicaSet", name: owner, controller: true }] }, spec: { template: { metadata: { labels: { app: name } }, spec: {} } } });
   const pod = (name: string, owner: string) => ({ apiVersion: "v1", kind: "Pod", metadata: { name, namespace: "shop", labels: { app: "p" }, ownerReferences: [{ kind: "ReplicaSet", name: owner, controller: true }] }, spec: { containers: [] } });

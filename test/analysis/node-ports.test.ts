@@ -118,6 +118,19 @@ spec: { selector: has(kubernetes.io/os), types: [Ingress], ingress: [{ action: D
     expect(explain(m, { from: "net:203.0.113.9", to: "host:n1", protocol: "TCP", port: 30080 })[0]!.allowed).toBe(false);
   });
 
+  it("an applyOnForward normal host policy does see the forwarded flow, with its tier's end-of-tier drop", () => {
+    const forwardOnly = `
+apiVersion: projectcalico.org/v3
+kind: GlobalNetworkPolicy
+metadata: { name: forward-ssh-only }
+spec: { selector: has(kubernetes.io/os), applyOnForward: true, types: [Ingress], ingress: [{ action: Allow, protocol: TCP, destination: { ports: [22] } }] }
+`;
+    const m = modelOf(forwardOnly, inventory);
+    const r = evaluateExposure(m, outside(m, "net:203.0.113.9"), port30080(m), host(m, "host:n1"));
+    expect(r.allowed).toBe(false);
+    expect(r.host).toMatchObject({ outcome: "deny", decision: { by: "end-of-tier", tier: "default" } });
+  });
+
   it("the report row names who reaches each exposed port and the first denial of the others", () => {
     const m = modelOf(guard + "---\n" + webAllowsOfficeOnly, inventory);
     const row = exposureReport(m).find((r) => r.exposed.port === 30080)!;

@@ -166,7 +166,15 @@ describe("review of a policy change (dev stack objects)", () => {
       ["staged", "3.31.7", "3.32.1"],
     ]);
     expect(r.status).toBe("changed");
-    expect(reviewSummary(r)).toContain("Calico 3.31.7 → 3.32.1 (the upgrade alone changes 0 pairs)");
+    // The dev baseline's no-cloud-metadata guardrail is a ClusterNetworkPolicy: 3.31 does not enforce the kind,
+    // 3.32 does (tier kube-admin), so the upgrade alone closes exactly the pairs it decides, and nothing else.
+    const up = r.upgrade![0]!;
+    expect(up.unexplained).toBe(0);
+    const explaining = up.reasons.flat().map((i) => up.differences[i]!);
+    expect(new Set(explaining.map((d) => ("object" in d ? d.object : "")))).toEqual(new Set(["ClusterNetworkPolicy/no-cloud-metadata"]));
+    expect(explaining.some((d) => d.kind === "newly-enforced" && d.change === "cluster-network-policy")).toBe(true);
+    expect(up.diff.changes.length).toBe(5);
+    expect(reviewSummary(r)).toContain("Calico 3.31.7 → 3.32.1 (the upgrade alone changes 5 pairs)");
     // A patch upgrade: same minor, no semantic change.
     const patch = review(devObjects(), devObjects(), { beforeVersion: { label: "3.32.0", minor: "3.32" } });
     expect(patch.upgrade?.[0]!.versionChanges).toEqual([]);

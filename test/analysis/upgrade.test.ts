@@ -89,6 +89,28 @@ describe("upgrade impact", () => {
     expect(json.upgrade[0]!.changes.find((c) => c.src === "client/curl[Deployment]")!.reasons).toEqual([0]);
   });
 
+  it("golden: an AdminNetworkPolicy Deny decides web → db on 3.31 and nothing on 3.32 (Calico 3.32 stopped enforcing the kind), with that as the reason", async () => {
+    // Calico v3.32.0 release notes: AdminNetworkPolicy and BaselineAdminNetworkPolicy are no longer enforced
+    // ("must be removed or replaced by ClusterNetworkPolicy before upgrade"); v3.31.7 converts them into the
+    // tier adminnetworkpolicy (libcalico-go/lib/backend/k8s/conversion/adminnetworkpolicy.go).
+    const args = ["diff", "--after", "test/fixtures/admin-policies/anp", "--inventory", "test/fixtures/admin-policies/inventory.yaml", "--calico-version", "3.31.7", "--to-calico-version", "3.32.1", "--view", "enforced"];
+    const json = JSON.parse((await cli([...args, "--format", "json"])).out) as {
+      upgrade: Array<{ view: string; changes: Array<{ src: string; dst: string; reasons: number[] }>; differences: Array<{ kind: string; object?: string; change?: string }> }>;
+    };
+    const up = json.upgrade[0]!;
+    expect(up.view).toBe("enforced");
+    expect(up.changes.map((c) => [c.src, c.dst])).toEqual([["shop/web[Deployment]", "shop/db[Deployment]"]]);
+    const reasons = up.changes[0]!.reasons.map((i) => up.differences[i]!);
+    expect(reasons.some((d) => d.kind === "not-enforced" && d.object === "AdminNetworkPolicy/deny-web-to-db")).toBe(true);
+    const text = await cli(args);
+    expect(text.err).toBe("");
+    expect(text.code).toBe(0);
+    golden("anp-upgrade-3.31.7-3.32.1.txt", text.out);
+    const md = await cli([...args, "--format", "md"]);
+    expect(md.code).toBe(0);
+    golden("anp-upgrade-3.31.7-3.32.1.md", md.out);
+  });
+
   it("golden: the dev stack's upgrade review from 3.31.7 to 3.32.1", async () => {
     const md = await cli(["diff", "--calico-version", "3.31.7", "--to-calico-version", "3.32.1", "--format", "md"]);
     expect(md.err).toBe("");

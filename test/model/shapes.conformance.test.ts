@@ -203,6 +203,7 @@ const NOT_COMPARED_KEYWORDS: Readonly<Record<string, { readonly reason: string; 
       "HostEndpoint spec.profiles",
       "KubeControllersConfiguration spec.controllers.node.hostEndpoint.templates[].interfaceCIDRs",
       "IPPool spec.allowedUses",
+      "IPReservation spec.reservedCIDRs",
       "BGPConfiguration spec.ignoredInterfaces",
     ],
   },

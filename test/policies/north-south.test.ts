@@ -7,7 +7,9 @@ import { parse } from "yaml";
 import { describe, expect, it } from "vitest";
 import { POLICIES_DIR } from "../../policies/catalog.js";
 import { parseInventory } from "../../src/analysis/inventory.js";
-import { renderReports } from "../../src/analysis/report.js";
+import { buildReport, renderReports } from "../../src/analysis/report.js";
+import { reportJson } from "../../src/analysis/formatters/json.js";
+import { formatReportText } from "../../src/analysis/formatters/text.js";
 import { loadStackConfig } from "../../src/config/index.js";
 import type { PolicySettings } from "../../src/config/types.js";
 import { calicoConfigObjects } from "../../src/facts/index.js";
@@ -83,5 +85,22 @@ describe("node-port guard", () => {
     const row = out.files["report.md"]!.split("\n").find((l) => l.startsWith("| NodePort TCP 30080 "))!;
     expect(row).toContain("| office (GlobalNetworkSet) |");
     expect(row).toContain("net:203.0.113.9 (any other address): GlobalNetworkPolicy/security.node-port-guard");
+  });
+
+  it("report --format json carries the same exposure rows", () => {
+    const objects = synthBaseline(config.policies).flatMap((c) => c.objects.map((object) => ({ object, file: c.file })));
+    const json = JSON.parse(reportJson(buildReport(objects, inventory))) as { exposure: Array<{ kind: string; protocol: string; port: number; backends: unknown; sources: Array<{ src: string; allowed: boolean; deniedBy: string | null }> }> };
+    const row = json.exposure.find((r) => r.port === 30080)!;
+    expect(row).toMatchObject({ kind: "NodePort", protocol: "TCP", backends: [{ endpoint: "shop/frontend[Deployment]", port: 8080 }] });
+    expect(row.sources.find((x) => x.src === "office (GlobalNetworkSet)")).toEqual({ src: "office (GlobalNetworkSet)", allowed: true, deniedBy: null });
+    expect(row.sources.find((x) => x.src.startsWith("net:203.0.113.9"))?.deniedBy).toContain("security.node-port-guard");
+  });
+
+  it("the text report lists the same rows", () => {
+    const objects = synthBaseline(config.policies).flatMap((c) => c.objects.map((object) => ({ object, file: c.file })));
+    const text = formatReportText(buildReport(objects, inventory));
+    expect(text).toContain("  NodePort TCP 30080 (shop/frontend (declared)):\n");
+    expect(text).toContain("    reachable from office (GlobalNetworkSet)\n");
+    expect(text).toMatch(/denied {4}from net:203\.0\.113\.9 \(any other address\) by GlobalNetworkPolicy\/security\.node-port-guard/);
   });
 });

@@ -295,6 +295,24 @@ function decodeAction(v: Json | undefined): FlowAction | "unspecified" | undefin
   return ACTIONS[enumKey(v) ?? ""];
 }
 
+/** Kinds whose names carry the `<tier>.` prefix before 3.32 (names.ValidateTieredPolicyName, 3.29-3.31). */
+const TIERED_KINDS = new Set(["CalicoNetworkPolicy", "GlobalNetworkPolicy", "StagedNetworkPolicy", "StagedGlobalNetworkPolicy"]);
+
+/**
+ * A policy hit's tier and name as one identity for exports of 3.31 and 3.32 alike: 3.32 renames the operator's
+ * tier allow-tigera to calico-system (calico #11842) and no longer requires the `<tier>.` name prefix (calico
+ * #11232), so `allow-tigera` / `allow-tigera.cluster-dns` (3.31) and `calico-system` / `cluster-dns` (3.32) are
+ * the same policy: tier `calico-system`, name `cluster-dns`. Other names lose a leading `<tier>.` of their own tier.
+ */
+export function canonicalPolicyHit(hit: { readonly kind: string; readonly tier: string; readonly name: string }): { readonly tier: string; readonly name: string } {
+  const tier = hit.tier === "allow-tigera" ? "calico-system" : hit.tier;
+  if (!TIERED_KINDS.has(hit.kind)) return { tier, name: hit.name };
+  for (const prefix of new Set([`${hit.tier}.`, `${tier}.`])) {
+    if (hit.tier !== "" && hit.name.startsWith(prefix) && hit.name.length > prefix.length) return { tier, name: hit.name.slice(prefix.length) };
+  }
+  return { tier, name: hit.name };
+}
+
 function decodeHit(v: Json, path: string, line: number, problems: LineProblems): FlowPolicyHit | undefined {
   if (!isObject(v)) {
     problems.add(line, path, "a policy hit must be an object", "see docs/flows.md for the PolicyHit fields", v);
@@ -321,11 +339,13 @@ function decodeHit(v: Json, path: string, line: number, problems: LineProblems):
   const policyIndex = intField(field(v, "policy_index"), 0, `${path}.policy_index`, line, problems);
   const ruleIndex = intField(field(v, "rule_index"), -1, `${path}.rule_index`, line, problems);
   if (problems.count !== before) return undefined;
+  const canonical = canonicalPolicyHit({ kind, name, tier });
   return {
     kind,
     ...(ns === undefined ? {} : { namespace: ns }),
     name,
     tier,
+    ...(canonical.tier === tier && canonical.name === name ? {} : { canonical }),
     action,
     policyIndex,
     ruleIndex,
@@ -465,8 +485,10 @@ function decodeJsonFlow(parsed: Json, line: number, problems: LineProblems, labe
   const started = field(o, "num_connections_started");
   let count = 1;
   if (started !== undefined && started !== null) {
-    if (typeof started !== "number" || !Number.isInteger(started) || started < 0) {
-      problems.add(line, "num_connections_started", "must be a non-negative integer", "write the connection count", started);
+    // Beyond 2^53 - 1 a JSON number is no longer an exact integer (JSON.parse already rounded it): refused,
+    // never counted wrong (issue 11).
+    if (typeof started !== "number" || !Number.isSafeInteger(started) || started < 0) {
+      problems.add(line, "num_connections_started", Number.isInteger(started) && (started as number) > 0 ? "is larger than 2^53 - 1, the largest count kept exactly" : "must be a non-negative integer", "write the connection count", started);
     } else if (started > 0) count = started;
   }
 
@@ -586,7 +608,7 @@ class CsvDecoder {
     }
     const countText = get("count");
     const count = countText === "" ? 1 : /^[0-9]+$/.test(countText) ? Number(countText) : NaN;
-    if (!Number.isSafeInteger(count)) this.problems.add(line, "count", "count must be a non-negative integer", "write how many connections were seen", countText);
+    if (!Number.isSafeInteger(count)) this.problems.add(line, "count", /^[0-9]+$/.test(countText) ? "count is larger than 2^53 - 1, the largest count kept exactly" : "count must be a non-negative integer", "write how many connections were seen", countText);
     let action: FlowAction | undefined;
     const actionText = get("action");
     if (actionText !== "") {
@@ -654,6 +676,11 @@ interface Acc {
   firstLine: number;
 }
 
+/** Whether a flow's count is still exact: connection counts are numbers, exact up to 2^53 - 1. */
+function exactCount(a: Acc): boolean {
+  return Number.isSafeInteger(Math.max(a.src, a.dst) + a.other);
+}
+
 /**
  * Folds records into one `ObservedFlow` per flow key. The same connection is usually reported twice (by the
  * source and by the destination node), so the count is max(src-reported, dst-reported) + unreported.
@@ -661,6 +688,8 @@ interface Acc {
 export class FlowAggregator {
   private readonly byKey = new Map<string, Acc>();
   records = 0;
+  /** Line of the first record of each flow whose summed count went past 2^53 - 1 (no longer exact). */
+  readonly inexact: number[] = [];
 
   add(r: FlowRecord, line: number): void {
     this.records++;
@@ -689,9 +718,11 @@ export class FlowAggregator {
     else if (r.action === "Pass") acc.passed = true;
     if (r.pendingAction === "Deny") acc.pendingDenied = true;
     else if (r.pendingAction === "Allow") acc.pendingAllowed = true;
+    const wasExact = exactCount(acc);
     if (r.reporter === "src") acc.src += r.count;
     else if (r.reporter === "dst") acc.dst += r.count;
     else acc.other += r.count;
+    if (wasExact && !exactCount(acc)) this.inexact.push(acc.firstLine);
   }
 
   /** The flows, sorted by key so every output built from them is deterministic. */
@@ -746,6 +777,9 @@ export class FlowImporter {
 
   /** Throws one `UserError` listing every malformed line; otherwise returns the deduplicated flows. */
   finish(): ImportResult {
+    for (const line of this.aggregator.inexact) {
+      this.problems.add(line, "", "the connection counts of this flow's records add up to more than 2^53 - 1, the largest count kept exactly", "split the export into smaller files, or check the counts");
+    }
     if (this.aggregator.records === 0 && this.problems.count === 0) {
       this.problems.add(0, "", "the file holds no flows", this.format === "csv" ? "add rows below the header line" : "export flows as JSON lines (one flow object per line)");
     }

@@ -45,6 +45,11 @@ export interface FlowPolicyHit {
   readonly ruleIndex: number;
   /** For kind EndOfTier: the first policy of the tier that selected the endpoint. */
   readonly trigger?: FlowPolicyHit;
+  /**
+   * The tier and name as one identity across Calico 3.31 and 3.32 exports (canonicalPolicyHit: allow-tigera →
+   * calico-system, no `<tier>.` prefix), when it differs from what was logged.
+   */
+  readonly canonical?: { readonly tier: string; readonly name: string };
 }
 
 /**

@@ -3,6 +3,7 @@
  * change within a `version`; new fields may be added. Connection sets are `"all"` or
  * `{ "<PROTOCOL>": [[from, to], ...] }` with inclusive port ranges (ICMP: `type*256+code`).
  */
+import { protocolName } from "../connset.js";
 import type { DiffResult } from "../diff.js";
 import type { DirectionResult, FlowResult } from "../evaluate.js";
 import type { Report } from "../report.js";
@@ -90,6 +91,15 @@ export function reportJson(report: Report): string {
     staged: report.staged === undefined ? null : diffBody(report.staged),
     ...(report.notEnforced === undefined ? {} : { notEnforced: { calicoMinor: report.notEnforced.calicoMinor, policies: report.notEnforced.policies, diff: diffBody(report.notEnforced.diff) } }),
     problems: report.problems,
+    exposure: report.exposure.map((r) => ({
+      kind: r.exposed.kind,
+      protocol: protocolName(r.exposed.protocol),
+      port: r.exposed.port,
+      via: r.exposed.via,
+      backends: r.exposed.backends.map((b) => ({ endpoint: b.endpoint.id, port: b.port })),
+      nodes: r.exposed.nodes.map((n) => n.id),
+      sources: r.sources.map((x) => ({ src: x.src, allowed: x.allowed, deniedBy: x.deniedBy ?? null })),
+    })),
   };
   return `${JSON.stringify(body, null, 2)}\n`;
 }

@@ -120,6 +120,21 @@ function exposureSection(report: Report): string[] {
   return lines;
 }
 
+/** Rules that name a set the Consul sync keeps in step, and what an emptied set does to each (synced-sets.ts). */
+function syncedSection(report: Report): string[] {
+  const s = report.synced;
+  if (s === undefined) return [];
+  const lines = ["", "### Synced network sets (Consul)", ""];
+  lines.push(`Sets kept in step with Consul: ${s.sets.map((x) => `\`${x.name}\`${x.service === undefined ? "" : ` (${x.service})`}${x.addresses === undefined ? "" : `, ${x.addresses} addresses`}`).join("; ")}.`, "");
+  if (s.marks.length === 0) {
+    lines.push("No rule refers to them.");
+    return lines;
+  }
+  lines.push("| policy | rule | set | if the set empties |", "|---|---|---|---|");
+  for (const m of s.marks) lines.push(`| ${esc(`${m.policy}${m.staged ? " (staged)" : ""}`)} | ${esc(`${m.direction}[${m.rule}] ${m.action} ${m.side}`)} | ${esc(m.set)} | ${esc(m.ifEmpty)} |`);
+  return lines;
+}
+
 export function renderMarkdownReport(report: Report): string {
   const m = report.model;
   const workloads = m.endpoints.filter((e) => e.kind === "workload").length;
@@ -155,6 +170,7 @@ export function renderMarkdownReport(report: Report): string {
     );
   });
   lines.push(...exposureSection(report));
+  lines.push(...syncedSection(report));
   lines.push("", "### Namespace connectivity (enforced)", "", mermaidGraph(report.groups.names, report.groups.matrix), "");
   lines.push("| from \\ to | allowed destinations |", "|---|---|");
   report.groups.names.forEach((s, i) => {
@@ -191,9 +207,16 @@ export function renderMarkdownReport(report: Report): string {
   if (report.notEnforced !== undefined) {
     lines.push("", renderMarkdownDiff(report.notEnforced.diff, `Not enforced by Calico ${report.notEnforced.calicoMinor}: what ${report.notEnforced.policies.join(", ")} would decide`));
   }
-  if (report.problems.length > 0) {
+  // The admin-policy lint (src/analysis/admin-lint.ts) carries an id; everything else could not be analysed.
+  const lint = report.problems.filter((p) => "id" in p);
+  const notAnalysed = report.problems.filter((p) => !("id" in p));
+  if (lint.length > 0) {
+    lines.push("", "### Admin policy lint", "");
+    for (const p of lint) lines.push(`- ${esc(`\`${String((p as { id: unknown }).id)}\` ${[p.file, p.object].filter((x) => x !== undefined).join(" ")} \`${p.path}\`: ${p.message}. ${p.hint}`.trim())}`);
+  }
+  if (notAnalysed.length > 0) {
     lines.push("", "### Not analysed", "");
-    for (const p of report.problems) lines.push(`- ${esc(`${[p.file, p.object].filter((x) => x !== undefined).join(" ")} \`${p.path}\`: ${p.message}. ${p.hint}`.trim())}`);
+    for (const p of notAnalysed) lines.push(`- ${esc(`${[p.file, p.object].filter((x) => x !== undefined).join(" ")} \`${p.path}\`: ${p.message}. ${p.hint}`.trim())}`);
   }
   return `${lines.join("\n")}\n`;
 }

@@ -48,6 +48,14 @@ export function formatReportText(report: Report): string {
     const st = report.stagedInvariants?.[i];
     lines.push(`  ${r.status.toUpperCase().padEnd(14)} ${r.invariant.name} — ${r.invariant.description}${r.unchecked === undefined ? "" : ` (${r.unchecked})`}${st !== undefined && st.status !== r.status ? ` (once staged policies are enforced: ${st.status.toUpperCase()})` : ""}`);
   });
+  if (report.exposure.length > 0) {
+    lines.push("", "north-south exposure (node ports and host ports, from outside the cluster):");
+    for (const row of report.exposure) {
+      const e = row.exposed;
+      lines.push(`  ${e.kind} ${protocolName(e.protocol)} ${e.port} (${e.via}):`);
+      for (const x of row.sources) lines.push(`    ${x.allowed ? "reachable" : "denied   "} from ${x.src}${x.deniedBy === undefined ? "" : ` by ${x.deniedBy}`}`);
+    }
+  }
   lines.push("", "connectivity (allowed, by namespace):");
   const { names, matrix } = report.groups;
   names.forEach((s, i) =>

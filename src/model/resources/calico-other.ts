@@ -106,6 +106,13 @@ export type KubeControllersConfiguration = ResourceOf<
 
 export const NETWORK_SET_SPEC: Shape<NetworkSetSpec> = obj<NetworkSetSpec>({ nets: arr(str()) });
 
+/** IPReservation (projectcalico/api `pkg/apis/projectcalico/v3/ipreservation.go`): addresses Calico IPAM never hands out. */
+export interface IPReservationSpec {
+  readonly reservedCIDRs?: readonly string[];
+}
+export type IPReservation = ResourceOf<CalicoApiVersion, "IPReservation", IPReservationSpec>;
+export const IP_RESERVATION_SPEC: Shape<IPReservationSpec> = obj<IPReservationSpec>({ reservedCIDRs: arr(str()) });
+
 export const HOST_ENDPOINT_SPEC: Shape<HostEndpointSpec> = obj<HostEndpointSpec>({
   node: str({ maxLength: 253 }),
   interfaceName: str({ maxLength: 15 }),

@@ -28,6 +28,8 @@ import {
   type KubeControllersConfiguration,
   NETWORK_SET_SPEC,
   type NetworkSet,
+  type IPReservation,
+  IP_RESERVATION_SPEC,
 } from "./calico-other.js";
 import {
   BGP_CONFIGURATION,
@@ -89,6 +91,7 @@ export type Resource =
   | FelixConfiguration
   | KubeControllersConfiguration
   | IPPool
+  | IPReservation
   | BGPPeer
   | BGPConfiguration
   | BGPFilter
@@ -157,6 +160,7 @@ export const KINDS: readonly KindInfo[] = [
     spec: KUBE_CONTROLLERS_SPEC,
   },
   { apiVersion: CALICO_API_VERSION, kind: "IPPool", namespaced: false, specRequired: true, hasStatus: true, spec: IP_POOL },
+  { apiVersion: CALICO_API_VERSION, kind: "IPReservation", namespaced: false, specRequired: true, spec: IP_RESERVATION_SPEC },
   { apiVersion: CALICO_API_VERSION, kind: "BGPPeer", namespaced: false, specRequired: true, spec: BGP_PEER },
   { apiVersion: CALICO_API_VERSION, kind: "BGPConfiguration", namespaced: false, specRequired: true, spec: BGP_CONFIGURATION },
   { apiVersion: CALICO_API_VERSION, kind: "BGPFilter", namespaced: false, specRequired: true, spec: BGP_FILTER },

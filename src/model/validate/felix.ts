@@ -12,6 +12,8 @@ const NAMED: Readonly<Record<string, { test: (v: unknown) => boolean; hint: stri
   logLevel: enumRe(/^(Trace|Debug|Info|Warning|Error|Fatal)$/, "Trace, Debug, Info, Warning, Error or Fatal (case-sensitive)"),
   acceptReturn: enumRe(/^(Accept|Return)$/, "Accept or Return (case-sensitive)"),
   dropReject: enumRe(/^(Drop|Reject)$/, "Drop or Reject (case-sensitive)"),
+  // Case-sensitive although the CRD pattern is `^(?i)(...)$`: the API server's validator is libcalico-go's
+  // dropAcceptReturnRegex `^(Drop|Accept|Return)$`, and its validator_test.go rejects "drop" (lower case).
   dropAcceptReturn: enumRe(/^(Drop|Accept|Return)$/, "Drop, Accept or Return (case-sensitive)"),
   iptablesBackend: enumRe(/^(|Auto|NFT|Legacy)$/, "Auto, NFT or Legacy"),
   bpfServiceMode: enumRe(/^(Tunnel|DSR)$/, "Tunnel or DSR (case-sensitive)"),

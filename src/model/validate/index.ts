@@ -14,6 +14,7 @@ import {
   validateHostEndpoint,
   validateInstallation,
   validateKubeControllersConfiguration,
+  validateIPReservation,
   validateNetworkSet,
   validateOperatorName,
   validateTier,
@@ -106,6 +107,9 @@ export function validateResource(obj: unknown, opts: ValidateOptions = {}): Prob
       break;
     case "IPPool":
       validateIPPool(res.spec, r);
+      break;
+    case "IPReservation":
+      validateIPReservation(res.spec, r);
       break;
     case "BGPPeer":
       validateBGPPeer(res.spec, r);

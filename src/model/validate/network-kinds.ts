@@ -167,7 +167,8 @@ function strictNet(text: string): boolean {
 }
 
 export function validateBGPConfiguration(spec: BGPConfigurationSpec, r: Reporter): void {
-  // `omitempty,logLevel` on a plain string: "" skips the check (and the CRD pattern allows it).
+  // `omitempty,logLevel` on a plain string: "" skips the check (and the CRD pattern allows it). Case-sensitive
+  // although the CRD pattern is `^(?i)(...)$`: the API server applies libcalico-go's logLevel regex, which is not.
   if (typeof spec.logSeverityScreen === "string" && spec.logSeverityScreen !== "" && !/^(Trace|Debug|Info|Warning|Error|Fatal)$/.test(spec.logSeverityScreen)) {
     r.add("spec.logSeverityScreen", spec.logSeverityScreen, "invalid logSeverityScreen", "use Trace, Debug, Info, Warning, Error or Fatal (case-sensitive)");
   }

@@ -15,6 +15,7 @@ import {
   type FelixConfigurationSpec,
   type HostEndpointSpec,
   type KubeControllersConfigurationSpec,
+  type IPReservationSpec,
   type NetworkSetSpec,
 } from "../resources/calico-other.js";
 import { type ObjectMeta } from "../resources/meta.js";
@@ -23,6 +24,7 @@ import { type InstallationSpec } from "../resources/operator.js";
 import { atLeast, DNS1123_LABEL_MAX, isDns1123Label, isDns1123Subdomain, type Reporter, sanitizeName } from "./context.js";
 import { validateFelixFields } from "./felix.js";
 import { validateLabels } from "./meta.js";
+import { RENAMED_TIER } from "./policy.js";
 import { checkSelector } from "./selectors.js";
 
 interface ReservedTier {
@@ -62,6 +64,7 @@ export function validateTier(meta: ObjectMeta, spec: TierSpec, r: Reporter): voi
         : `did you mean "${sanitizeName(name, false)}"?`,
     );
   }
+  if (name === RENAMED_TIER.from && atLeast(r.version, "3.32")) r.add("metadata.name", name, RENAMED_TIER.message, RENAMED_TIER.tierHint);
   const reserved = reservedTiers(r.version).find((t) => t.name === name);
   if (reserved === undefined) return;
   if (spec.order !== reserved.order) {
@@ -97,6 +100,19 @@ export function validateNetworkSet(meta: ObjectMeta, spec: NetworkSetSpec, r: Re
     // a rule's nets where validateRule rejects it (checked against v3.32.1 by differential testing).
     if (n !== "" && parseCidr(n) === undefined) {
       r.add(`spec.nets[${i}]`, n, "invalid CIDR or IP address", "write an IPv4/IPv6 address or network, e.g. 192.0.2.0/24 or 2001:db8::/32");
+    }
+  });
+}
+
+/**
+ * IPReservation `reservedCIDRs`: `validate:"cidrs,omitempty"` (projectcalico/api ipreservation.go), libcalico-go's
+ * validateCIDRs: every entry a CIDR (host bits allowed) or an address (cnet.ParseCIDROrIP). The tag runs on the
+ * list, not on each item (no `dive`), so an empty string is not skipped and is rejected.
+ */
+export function validateIPReservation(spec: IPReservationSpec, r: Reporter): void {
+  (spec.reservedCIDRs ?? []).forEach((n, i) => {
+    if (typeof n === "string" && parseCidr(n) === undefined) {
+      r.add(`spec.reservedCIDRs[${i}]`, n, "invalid CIDR or IP address", "write an IPv4/IPv6 address or network, e.g. 10.0.0.10 or 192.0.2.0/28");
     }
   });
 }

@@ -39,6 +39,18 @@ function formattedPrefixes(r: Reporter): string[] {
   return p;
 }
 
+/**
+ * Calico 3.32 renames the operator's tier `allow-tigera` to `calico-system` (release notes, calico #11842:
+ * "if you have created custom Network Policies within this Tier, you must manually update your resources").
+ */
+export const RENAMED_TIER = {
+  from: "allow-tigera",
+  to: "calico-system",
+  message: "tier allow-tigera is renamed calico-system in Calico 3.32 (calico #11842): the operator no longer creates allow-tigera, so a policy left in it is in a tier that does not exist",
+  policyHint: "set tier: calico-system (a name prefix allow-tigera. may stay: 3.32 does not require <tier>. prefixes)",
+  tierHint: "the operator's tier is calico-system from 3.32; do not create allow-tigera, move its policies to calico-system",
+} as const;
+
 function tierOf(spec: PolicySpecCommon): string {
   return spec.tier === undefined || spec.tier === "" ? "default" : spec.tier;
 }
@@ -166,6 +178,7 @@ export function validatePolicySpec(
   if (spec.tier !== undefined && spec.tier !== "" && !isDns1123Subdomain(spec.tier)) {
     r.add("spec.tier", spec.tier, "tier must be a lower-case DNS name", `did you mean "${sanitizeName(spec.tier, false)}"?`);
   }
+  if (tierOf(spec) === RENAMED_TIER.from && atLeast(r.version, "3.32")) r.add("spec.tier", spec.tier, RENAMED_TIER.message, RENAMED_TIER.policyHint);
   if (spec.stagedAction === "Delete") {
     // A staged delete previews the removal of the enforced policy of the same name: only tier may be set
     // (clientv3 clears `types` before validating a staged Delete on 3.30-3.32, so it is ignored here too).

@@ -85,3 +85,18 @@ describe("flow import: wrong-typed fields", () => {
     expect(() => importFlowText(JSON.stringify(mutate("dest_namespace", 5)), "f.jsonl")).toThrow(/f\.jsonl:1: dest_namespace: dest_namespace must be a string \(value: 5\)/);
   });
 });
+
+describe("flow import: counts stay exact (issue 11: counts above 2^53 lost precision)", () => {
+  const line = (count: number | string) => `{"action":"Allow","source_name":"web-*","source_namespace":"shop","dest_name":"db-*","dest_namespace":"data","protocol":"tcp","dest_port":5432,"num_connections_started":${count}}`;
+  it("a JSON count above 2^53 - 1 is refused, naming the line and field", () => {
+    expect(() => importFlowText(line("9007199254740993"), "f.jsonl")).toThrow(/f\.jsonl:1: num_connections_started: is larger than 2\^53 - 1/);
+    expect(importFlowText(line(Number.MAX_SAFE_INTEGER), "f.jsonl").flows[0]!.count).toBe(Number.MAX_SAFE_INTEGER);
+  });
+  it("a CSV count above 2^53 - 1 is refused", () => {
+    expect(() => importFlowText("source_namespace,source_labels,dest_namespace,dest_labels,port,protocol,count\nshop,app=web,data,app=db,5432,TCP,99999999999999999999\n", "f.csv")).toThrow(/f\.csv:2: count: count is larger than 2\^53 - 1/);
+  });
+  it("records whose counts add up past 2^53 - 1 are refused at the flow's first line", () => {
+    const big = Number.MAX_SAFE_INTEGER - 1;
+    expect(() => importFlowText(`${line(big)}\n${line(big)}\n`, "f.jsonl")).toThrow(/f\.jsonl:1: the connection counts of this flow's records add up to more than 2\^53 - 1/);
+  });
+});

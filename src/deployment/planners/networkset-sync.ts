@@ -1,0 +1,103 @@
+/**
+ * The Consul → GlobalNetworkSet controller's Kubernetes objects (docs/networkset-sync.md). Pure: the Pulumi
+ * component applies them and adds the token Secret (a Pulumi secret). RBAC is limited to what the controller
+ * calls: GlobalNetworkSets (projectcalico.org, cluster-scoped: get, list, create, update) and its one Lease
+ * (coordination.k8s.io, in its namespace: get, create, update).
+ */
+import { stringify } from "yaml";
+import { SYNC_CONFIG_PATH, SYNC_METRICS_PORT, SYNC_TOKEN_PATH } from "../../config/networkset-sync.js";
+import type { NetworkSetSyncConfig } from "../../config/types.js";
+import { NETWORKSET_SYNC_APP_LABEL } from "../../analysis/invariants.js";
+import { PULL_SECRET_NAME } from "./calico.js";
+
+export const SYNC_NAME = "networkset-sync";
+/** The Secret holding the Consul token (key `token`), created by the Pulumi component. */
+export const SYNC_TOKEN_SECRET = "networkset-sync-consul-token";
+
+type Obj = Record<string, unknown>;
+
+export function networkSetSyncObjects(c: NetworkSetSyncConfig, registryHost: string): Obj[] {
+  const ns = c.namespace;
+  const labels = { ...NETWORKSET_SYNC_APP_LABEL, "app.kubernetes.io/part-of": "calico-baseline" };
+  const meta = (name: string, namespaced = true): Obj => ({ name, ...(namespaced ? { namespace: ns } : {}), labels });
+  const configYaml = stringify(c.controllerConfig, { sortMapEntries: true });
+  return [
+    { apiVersion: "v1", kind: "Namespace", metadata: { name: ns, labels: { "app.kubernetes.io/part-of": "calico-baseline" } } },
+    { apiVersion: "v1", kind: "ServiceAccount", metadata: meta(SYNC_NAME), imagePullSecrets: [{ name: PULL_SECRET_NAME }] },
+    {
+      apiVersion: "rbac.authorization.k8s.io/v1",
+      kind: "ClusterRole",
+      metadata: meta(`calico-baseline-${SYNC_NAME}`, false),
+      rules: [{ apiGroups: ["projectcalico.org"], resources: ["globalnetworksets"], verbs: ["get", "list", "create", "update"] }],
+    },
+    {
+      apiVersion: "rbac.authorization.k8s.io/v1",
+      kind: "ClusterRoleBinding",
+      metadata: meta(`calico-baseline-${SYNC_NAME}`, false),
+      roleRef: { apiGroup: "rbac.authorization.k8s.io", kind: "ClusterRole", name: `calico-baseline-${SYNC_NAME}` },
+      subjects: [{ kind: "ServiceAccount", name: SYNC_NAME, namespace: ns }],
+    },
+    {
+      apiVersion: "rbac.authorization.k8s.io/v1",
+      kind: "Role",
+      metadata: meta(`${SYNC_NAME}-lease`),
+      rules: [
+        { apiGroups: ["coordination.k8s.io"], resources: ["leases"], resourceNames: [SYNC_NAME], verbs: ["get", "update"] },
+        // create cannot be limited by resourceNames (the name is not known to the authorizer before the object exists).
+        { apiGroups: ["coordination.k8s.io"], resources: ["leases"], verbs: ["create"] },
+      ],
+    },
+    {
+      apiVersion: "rbac.authorization.k8s.io/v1",
+      kind: "RoleBinding",
+      metadata: meta(`${SYNC_NAME}-lease`),
+      roleRef: { apiGroup: "rbac.authorization.k8s.io", kind: "Role", name: `${SYNC_NAME}-lease` },
+      subjects: [{ kind: "ServiceAccount", name: SYNC_NAME, namespace: ns }],
+    },
+    { apiVersion: "v1", kind: "ConfigMap", metadata: meta(SYNC_NAME), data: { "config.yaml": configYaml } },
+    {
+      apiVersion: "apps/v1",
+      kind: "Deployment",
+      metadata: meta(SYNC_NAME),
+      spec: {
+        replicas: c.replicas,
+        selector: { matchLabels: NETWORKSET_SYNC_APP_LABEL },
+        template: {
+          metadata: { labels },
+          spec: {
+            serviceAccountName: SYNC_NAME,
+            imagePullSecrets: [{ name: PULL_SECRET_NAME }],
+            securityContext: { runAsNonRoot: true, runAsUser: 65532, seccompProfile: { type: "RuntimeDefault" } },
+            containers: [
+              {
+                name: SYNC_NAME,
+                image: `${registryHost}/${c.image}`,
+                args: ["sync-networksets", "--config", SYNC_CONFIG_PATH],
+                env: [{ name: "POD_NAME", valueFrom: { fieldRef: { fieldPath: "metadata.name" } } }],
+                ports: [{ name: "metrics", containerPort: SYNC_METRICS_PORT, protocol: "TCP" }],
+                readinessProbe: { httpGet: { path: "/readyz", port: "metrics" }, periodSeconds: 10 },
+                livenessProbe: { httpGet: { path: "/healthz", port: "metrics" }, periodSeconds: 20 },
+                resources: { requests: { cpu: "50m", memory: "128Mi" }, limits: { memory: "512Mi" } },
+                securityContext: { allowPrivilegeEscalation: false, readOnlyRootFilesystem: true, capabilities: { drop: ["ALL"] } },
+                volumeMounts: [
+                  { name: "config", mountPath: SYNC_CONFIG_PATH.slice(0, SYNC_CONFIG_PATH.lastIndexOf("/")), readOnly: true },
+                  { name: "consul-token", mountPath: SYNC_TOKEN_PATH.slice(0, SYNC_TOKEN_PATH.lastIndexOf("/")), readOnly: true },
+                ],
+              },
+            ],
+            volumes: [
+              { name: "config", configMap: { name: SYNC_NAME } },
+              { name: "consul-token", secret: { secretName: SYNC_TOKEN_SECRET, items: [{ key: "token", path: "token" }] } },
+            ],
+          },
+        },
+      },
+    },
+    {
+      apiVersion: "v1",
+      kind: "Service",
+      metadata: meta(`${SYNC_NAME}-metrics`),
+      spec: { selector: NETWORKSET_SYNC_APP_LABEL, ports: [{ name: "metrics", port: SYNC_METRICS_PORT, targetPort: "metrics", protocol: "TCP" }] },
+    },
+  ];
+}
