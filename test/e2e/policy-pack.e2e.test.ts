@@ -149,7 +149,8 @@ beforeAll(async () => {
   const projectFile = parse(readFileSync(join(REPO, "Pulumi.yaml"), "utf8")) as Record<string, unknown>;
   delete projectFile["main"];
   writeFileSync(join(work, "Pulumi.yaml"), stringify(projectFile));
-  copyFileSync(join(REPO, "policies", "inventory.prod.yaml"), join(work, "policies", `inventory.${STACK}.yaml`));
+  // A kubeconfig stack takes its nodes from its inventory (no ssh hosts in the config): the dev inventory, which declares them.
+  copyFileSync(join(REPO, "policies", "inventory.yaml"), join(work, "policies", `inventory.${STACK}.yaml`));
   // A real, empty API server: yaml/v2 ConfigGroups read its schema even in a preview (with nothing listening
   // the provider fails "configured Kubernetes cluster is unreachable"); nothing is applied.
   chartDir = writeChartDir(join(dir, "charts"));
