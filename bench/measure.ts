@@ -4,9 +4,10 @@
  * memory is its own runs in its own process (see runPhase); targets are judged on CPU, never on wall.
  */
 import { spawnSync } from "node:child_process";
-import { mkdtempSync } from "node:fs";
-import { cpus, loadavg, tmpdir } from "node:os";
-import { join } from "node:path";
+import { mkdirSync, mkdtempSync } from "node:fs";
+import { cpus, loadavg } from "node:os";
+import { dirname, join } from "node:path";
+import { fileURLToPath } from "node:url";
 
 export interface Figure {
   readonly label: string;
@@ -75,7 +76,11 @@ export function emitFigure(f: Figure): void {
  */
 export async function compilePhase(script: string): Promise<string> {
   const { build } = await import("esbuild");
-  const outfile = join(mkdtempSync(join(tmpdir(), "bench-phase-")), "phase.mjs");
+  // Inside the clone (node_modules/.cache), not the system temp dir: the bundle keeps the packages external,
+  // so it must resolve them from the project's node_modules.
+  const cache = join(dirname(fileURLToPath(import.meta.url)), "..", "node_modules", ".cache");
+  mkdirSync(cache, { recursive: true });
+  const outfile = join(mkdtempSync(join(cache, "bench-phase-")), "phase.mjs");
   await build({ entryPoints: [script], bundle: true, platform: "node", format: "esm", target: "node20", outfile, logLevel: "warning", packages: "external", banner: { js: "import { createRequire as __createRequire } from 'node:module'; const require = __createRequire(import.meta.url);" } });
   return outfile;
 }
