@@ -203,7 +203,7 @@ describe("pulumi up of the e2e stack through the real engine and provider agains
     await policiesAsSynthRenders(STACK);
   });
 
-  it("FelixConfiguration and KubeControllersConfiguration default hold the metrics ports and automatic host endpoints", async () => {
+  it("FelixConfiguration and KubeControllersConfiguration default hold the metrics ports, WireGuard and automatic host endpoints", async () => {
     requireDeployed();
     const kube = (cp as ControlPlane).kube;
     const felix = (await kube.get("FelixConfiguration", "default"))?.["spec"] as Obj | undefined;
@@ -213,6 +213,11 @@ describe("pulumi up of the e2e stack through the real engine and provider agains
     expect(kcc?.["prometheusMetricsPort"]).toBe(E2E.kubeControllersMetricsPort);
     // docs.tigera.io calico/3.32 network-policy/hosts/kubernetes-nodes: automatic host endpoints.
     expect((kcc?.["controllers"] as Obj | undefined)?.["node"]).toMatchObject({ hostEndpoint: { autoCreate: "Enabled" } });
+    // East-west encryption is on by default (docs.tigera.io calico/3.32 network-policy/encrypt-cluster-pod-traffic):
+    // the IPv4 switch on, the IPv6 one following the stack (off here). kwok nodes run no Felix, so no node reports
+    // a WireGuard key: that wait applies to multipass and ssh clusters only.
+    expect(felix?.["wireguardEnabled"]).toBe(true);
+    expect(felix?.["wireguardEnabledV6"]).toBe(false);
     // And every field synth renders for them (calico-config.yaml), as rendered.
     const rendered = readSynthOutput(join(dir, "synth", STACK)).filter(({ file }) => file === "calico-config.yaml");
     expect(rendered.map(({ object }) => object["kind"]).sort()).toEqual(["FelixConfiguration", "KubeControllersConfiguration"]);
