@@ -10,6 +10,7 @@
  * the real engine accepts both stacks' config and resource graphs, not what lands in a cluster (the deploy suite
  * does that for the e2e stack).
  */
+import { generateKeyPairSync } from "node:crypto";
 import { mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -76,7 +77,8 @@ describe("pulumi preview of the dev and prod stacks through the real engine and 
 
   it("prod (SSH hosts, external registry, Helm install) previews with dummy secrets: the same, k3s over SSH", async () => {
     const r = await preview("prod", {
-      "calico-baseline:cluster.privateKey": "-----BEGIN OPENSSH PRIVATE KEY-----\ndummy-key-for-the-e2e-preview\n-----END OPENSSH PRIVATE KEY-----\n",
+      // A throwaway key made here (nothing is committed); the preview never connects with it.
+      "calico-baseline:cluster.privateKey": generateKeyPairSync("ed25519").privateKey.export({ type: "pkcs8", format: "pem" }).toString(),
       "calico-baseline:registry.password": "dummy-registry-password",
     });
     expect(Object.keys(r.summary)).toEqual(["create"]);
