@@ -13,7 +13,7 @@ import { POLICIES_DIR } from "../../policies/catalog.js";
 import { inventoryFromText } from "../../src/analysis/analyse.js";
 import { type Inventory, inventoryFromObjects } from "../../src/analysis/inventory.js";
 import { UserError } from "../../src/model/problem.js";
-import { expectResultOrUserError, params, timeout } from "./support.js";
+import { expectResultOrUserError, params, paths, replaceAt, timeout } from "./support.js";
 import { anyYaml } from "./yaml-arbitraries.js";
 
 const DECLARED = ["inventory.yaml", "inventory.prod.yaml"].map((f) => parse(readFileSync(join(POLICIES_DIR, f), "utf8")) as unknown);
@@ -35,28 +35,7 @@ const HOSTILE = fc.oneof(
   fc.jsonValue({ maxDepth: 3 }),
 );
 
-/** Every path of a value, at most `limit`. */
-function paths(v: unknown, limit = 300): (string | number)[][] {
-  const out: (string | number)[][] = [[]];
-  const walk = (x: unknown, p: (string | number)[]): void => {
-    if (out.length >= limit || typeof x !== "object" || x === null) return;
-    for (const [k, c] of Array.isArray(x) ? x.map((c, i) => [i, c] as const) : Object.entries(x)) {
-      out.push([...p, k]);
-      walk(c, [...p, k]);
-    }
-  };
-  walk(v, []);
-  return out;
-}
-
-function replaceAt(root: unknown, path: readonly (string | number)[], value: unknown): unknown {
-  if (path.length === 0) return value;
-  const copy = structuredClone(root) as Record<string | number, unknown>;
-  let o = copy;
-  for (const k of path.slice(0, -1)) o = o[k] as Record<string | number, unknown>;
-  o[path.at(-1)!] = value;
-  return copy;
-}
+const PATH_LIMIT = 300;
 
 function loads(text: string): Inventory | UserError {
   const r = expectResultOrUserError(text.length, () => inventoryFromText(text, "fuzz.yaml"), () => JSON.stringify(text.slice(0, 200)));
@@ -74,7 +53,7 @@ describe("fuzz: inventoryFromText and inventoryFromObjects", { timeout: timeout(
     fc.assert(
       fc.property(fc.nat(DECLARED.length - 1), fc.nat(), HOSTILE, fc.boolean(), (i, j, v, json) => {
         const seed = DECLARED[i];
-        const ps = paths(seed);
+        const ps = paths(seed, PATH_LIMIT);
         const doc = replaceAt(seed, ps[j % ps.length]!, v);
         void loads(json ? JSON.stringify(doc) : JSON.stringify(doc, null, 1));
       }),
@@ -93,7 +72,7 @@ describe("fuzz: inventoryFromText and inventoryFromObjects", { timeout: timeout(
           meta["ownerReferences"] = [{ kind, name: (to["metadata"] as { name?: string } | undefined)?.name ?? "x", controller: true }];
         }
         const list = { apiVersion: "v1", kind: "List", items };
-        const ps = paths(list);
+        const ps = paths(list, PATH_LIMIT);
         const mutated = j % 3 === 0 ? replaceAt(list, ps[j % ps.length]!, v) : list;
         void loads(JSON.stringify(mutated));
         expectResultOrUserError(0, () => inventoryFromObjects([mutated]), () => "inventoryFromObjects");

@@ -69,3 +69,28 @@ export function expectResultOrUserError<T>(inputBytes: number, fn: () => T, desc
   }
   return out;
 }
+
+/** Every path of a value (through objects and arrays), the root's `[]` first, at most `limit` of them. */
+export function paths(v: unknown, limit: number): (string | number)[][] {
+  const out: (string | number)[][] = [[]];
+  const walk = (x: unknown, p: (string | number)[]): void => {
+    if (out.length >= limit || typeof x !== "object" || x === null) return;
+    for (const [k, c] of Array.isArray(x) ? x.map((c, i) => [i, c] as const) : Object.entries(x)) {
+      const q = [...p, k];
+      out.push(q);
+      walk(c, q);
+    }
+  };
+  walk(v, []);
+  return out;
+}
+
+/** A copy of `root` with the value at `path` replaced (the root itself for the empty path). */
+export function replaceAt(root: unknown, path: readonly (string | number)[], value: unknown): unknown {
+  if (path.length === 0) return value;
+  const copy = structuredClone(root) as Record<string | number, unknown>;
+  let o = copy;
+  for (const k of path.slice(0, -1)) o = o[k] as Record<string | number, unknown>;
+  o[path.at(-1)!] = value;
+  return copy;
+}

@@ -10,7 +10,7 @@ import { CALICO_VERSIONS, validateResource } from "../../src/model/validate/inde
 import { stackObjects } from "../../src/cli/commands/report.js";
 import { loadStack } from "../../src/cli/stack-input.js";
 import { CONFIG_FIELD_CASES, INVALID_CASES, VALID_CASES } from "../model/validation-cases.js";
-import { CPU_MS_PER_CASE, params, timeout } from "./support.js";
+import { CPU_MS_PER_CASE, params, paths, replaceAt, timeout } from "./support.js";
 
 const ROOT = new URL("../..", import.meta.url).pathname;
 const SEEDS: unknown[] = [
@@ -36,29 +36,7 @@ const HOSTILE: fc.Arbitrary<() => unknown> = fc.oneof(
   }),
 );
 
-/** Every path of a value (objects and arrays), at most `limit` of them. */
-function paths(v: unknown, limit = 400): (string | number)[][] {
-  const out: (string | number)[][] = [[]];
-  const walk = (x: unknown, p: (string | number)[]): void => {
-    if (out.length >= limit || typeof x !== "object" || x === null) return;
-    for (const [k, c] of Array.isArray(x) ? x.map((c, i) => [i, c] as const) : Object.entries(x)) {
-      const q = [...p, k];
-      out.push(q);
-      walk(c, q);
-    }
-  };
-  walk(v, []);
-  return out;
-}
-
-function replaceAt(root: unknown, path: readonly (string | number)[], value: unknown): unknown {
-  if (path.length === 0) return value;
-  const copy = structuredClone(root) as Record<string | number, unknown>;
-  let o = copy;
-  for (const k of path.slice(0, -1)) o = o[k] as Record<string | number, unknown>;
-  o[path.at(-1)!] = value;
-  return copy;
-}
+const PATH_LIMIT = 400;
 
 function cpuMs(): number {
   const u = process.cpuUsage();
@@ -100,7 +78,7 @@ describe("fuzz: validateResource never throws", { timeout: timeout(1500, 100) },
     fc.assert(
       fc.property(fc.nat(SEEDS.length - 1), fc.nat(), HOSTILE, fc.constantFrom(...CALICO_VERSIONS), (i, j, make, version) => {
         const seed = SEEDS[i];
-        const ps = paths(seed);
+        const ps = paths(seed, PATH_LIMIT);
         const path = ps[j % ps.length]!;
         expectProblems(replaceAt(seed, path, make()), version, () => `seed ${i} at ${JSON.stringify(path)}`);
       }),
