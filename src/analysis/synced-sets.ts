@@ -9,7 +9,7 @@
  * A synced set is one in the input carrying the controller's owner label (a cluster dump), or one the stack's
  * networkSetSync mappings declare (name and labels; its addresses are unknown offline).
  */
-import { OWNER_LABEL, OWNER_VALUE, SERVICE_LABEL } from "../sync/config.js";
+import { OWNER_LABEL, OWNER_VALUE, SERVICE_LABEL } from "../sync/labels.js";
 import type { Labels } from "./inventory.js";
 import type { Model } from "./model.js";
 import type { Action, PeerSpec } from "./policies.js";
