@@ -20,7 +20,9 @@
  * Before a peer runs at a generated size, its CPU there is predicted from its last two sizes (n^k, k at least
  * 1; k = 2 after one size); over PEERS_SKIP_ABOVE seconds (default 300) it is skipped from that size on, with
  * the prediction printed (netpol-analyzer took 44 s at 1k pods and grows about n^2.2, so 5k would take
- * half an hour). PEERS_TIMEOUT (wall seconds, default 900) stops a run that goes beyond all prediction.
+ * half an hour). A run that goes beyond its prediction is stopped after PEERS_CPU_LIMIT seconds of CPU (ulimit -t;
+ * default: PEERS_SKIP_ABOVE) or PEERS_TIMEOUT seconds of wall time (default 900), and the peer is not run on
+ * larger sizes.
  * PEERS_SIZES=100,1000 picks sizes; PEERS_TOOLS=netpol,nca (the default) picks the peers; PEERS_REPEAT
  * (default 5) is how many runs the scenarios and the 100-pod input take, the median CPU reported.
  *
@@ -46,6 +48,8 @@ const SIZES = (process.env["PEERS_SIZES"] ?? "100,1000,5000,20000").split(",").m
 const TIMEOUT = Number(process.env["PEERS_TIMEOUT"] ?? "900");
 const SKIP_ABOVE = Number(process.env["PEERS_SKIP_ABOVE"] ?? "300");
 const REPEAT = Number(process.env["PEERS_REPEAT"] ?? "5");
+/** CPU seconds after which a tool is stopped: the same ~5 minutes a predicted run may take. */
+const CPU_LIMIT = Number(process.env["PEERS_CPU_LIMIT"] ?? String(SKIP_ABOVE));
 const cache = process.env["CALICO_BASELINE_TOOLS"] ?? join(process.env["XDG_CACHE_HOME"] ?? join(homedir(), ".cache"), "calico-baseline-tools");
 const scenariosDir = join(root, "..", "shared", "data", "netpol-conformance");
 const out = (s: string): void => void process.stdout.write(`${s}\n`);
@@ -62,7 +66,10 @@ process.on("exit", () => {
 
 interface Run {
   readonly ok: boolean;
+  /** Stopped at a limit: CPU_LIMIT seconds of CPU, or TIMEOUT seconds of wall time. */
   readonly timedOut: boolean;
+  /** Which limit stopped it. */
+  readonly stoppedBy?: string;
   readonly cpuS: number;
   readonly wallS: number;
   readonly rssMiB: number;
@@ -83,7 +90,8 @@ const measurer = ((): { name: string; run: (cmd: string, args: string[], cwd: st
   const timesFile = join(dir, "times");
   const timeFile = join(dir, "time");
   const gnuTime = existsSync("/usr/bin/time") && probe("/usr/bin/time", ["-f", "%e", "true"]);
-  const script = `"$@"; rc=$?; times > ${JSON.stringify(timesFile)}; exit $rc`;
+  // ulimit -t: the kernel stops the tool after CPU_LIMIT seconds of CPU, whatever the machine's load.
+  const script = `ulimit -t ${CPU_LIMIT}; "$@"; rc=$?; times > ${JSON.stringify(timesFile)}; exit $rc`;
   const seconds = (t: string): number => {
     const m = /^(\d+)m([\d.]+)s$/.exec(t);
     return m === null ? Number.NaN : Number(m[1]) * 60 + Number(m[2]);
@@ -97,15 +105,19 @@ const measurer = ((): { name: string; run: (cmd: string, args: string[], cwd: st
     // GNU timeout signals its whole process group (the wrappers and the tool) and exits 124 when the limit hit.
     const r = spawnSync("timeout", ["--signal=TERM", "--kill-after=10", String(TIMEOUT), ...wrapped], { cwd, encoding: "utf8", maxBuffer: 1 << 30 });
     const wallS = (performance.now() - t0) / 1000;
-    const timedOut = r.status === 124 || r.status === 137;
+    // 124: timeout's wall limit; 137 or 152: SIGKILL or SIGXCPU, the CPU limit (a tool killed otherwise has not
+    // used CPU_LIMIT seconds).
     // `times`: the shell's own user and system time on the first line, its children's on the second.
     const children = existsSync(timesFile) ? (readFileSync(timesFile, "utf8").trim().split("\n")[1] ?? "").trim().split(/\s+/) : [];
     const cpuS = children.length === 2 ? seconds(children[0]!) + seconds(children[1]!) : Number.NaN;
     const timeFields = existsSync(timeFile) ? readFileSync(timeFile, "utf8").trim().split("\n").pop()!.trim().split(/\s+/).map(Number) : [];
     const rssMiB = timeFields.length === 2 ? timeFields[1]! / 1024 : Number.NaN;
     // Our report exits 3 when a lockout invariant of the Calico baseline fails (these inputs have no Calico policies).
+    const cpuLimited = (r.status === 137 || r.status === 152) && cpuS >= CPU_LIMIT - 1;
+    const stoppedBy = r.status === 124 ? `${TIMEOUT} s wall` : cpuLimited ? `${CPU_LIMIT} s cpu` : undefined;
+    const timedOut = stoppedBy !== undefined;
     const ok = !timedOut && (r.status === 0 || (cmd === process.execPath && r.status === 3));
-    return { ok, timedOut, cpuS, wallS, rssMiB, stdout: r.stdout ?? "", ...(ok ? {} : { note: (r.stderr ?? "").split("\n").filter((l) => l.trim() !== "").slice(-3).join(" | ") }) };
+    return { ok, timedOut, ...(stoppedBy === undefined ? {} : { stoppedBy }), cpuS, wallS, rssMiB, stdout: r.stdout ?? "", ...(ok ? {} : { note: (r.stderr ?? "").split("\n").filter((l) => l.trim() !== "").slice(-3).join(" | ") }) };
   };
   return { name: `bash's times for cpu${gnuTime ? ", GNU time's %M for peak rss" : " (no GNU time: no peak rss)"}`, run };
 })();
@@ -304,7 +316,8 @@ function generate(n: number, dir: string): void {
     docs.push({ apiVersion: "networking.k8s.io/v1", kind: "NetworkPolicy", metadata: { name: "frontend-from-prod", namespace: ns }, spec: { podSelector: { matchExpressions: [{ key: "role", operator: "In", values: ["frontend"] }] }, policyTypes: ["Ingress"], ingress: [{ from: [{ namespaceSelector: { matchLabels: { env: "prod" } } }, { ipBlock: { cidr: "192.168.0.0/16" } }] }] } });
   }
   mkdirSync(dir, { recursive: true });
-  writeFileSync(join(dir, "cluster.yaml"), docs.map((d) => stringify(d)).join("---\n"));
+  // Files of at most 5,000 documents: a file of more than MAX_DOCUMENTS_PER_FILE (10,000) is refused by ours.
+  for (let i = 0; i * 5000 < docs.length; i++) writeFileSync(join(dir, `cluster-${String(i).padStart(2, "0")}.yaml`), docs.slice(i * 5000, (i + 1) * 5000).map((d) => stringify(d)).join("---\n"));
 }
 
 // ---------------------------------------------------------------------------------------------------
@@ -340,14 +353,14 @@ function* ourPairs(dir: string): Generator<[string, ConnSet]> {
   for (const p of c.pairs()) if (p.src.kind === "workload" && p.dst.kind === "workload") yield [`${p.src.id} => ${p.dst.id}`, p.conns];
 }
 
-const fmt = (r: Run | undefined): string => (r === undefined ? "-" : r.timedOut ? `> ${TIMEOUT} s (stopped)` : !r.ok ? "failed" : `${r.cpuS.toFixed(3)} s / ${r.rssMiB.toFixed(0)} MiB / ${r.wallS.toFixed(2)} s`);
+const fmt = (r: Run | undefined): string => (r === undefined ? "-" : r.timedOut ? `stopped at the limit of ${r.stoppedBy ?? ""}` : !r.ok ? "failed" : `${r.cpuS.toFixed(3)} s / ${r.rssMiB.toFixed(0)} MiB / ${r.wallS.toFixed(2)} s`);
 const cpuCell = (s: number): string => (s < 1 ? s.toFixed(3) : s.toFixed(s < 10 ? 2 : 1));
 
 if (measurer === undefined) {
   out("bench:peers: bash and GNU timeout are needed to run and measure the tools; nothing measured");
 } else {
   out(`machine: ${loadNote()}; node ${process.version}`);
-  out(`figures per process: cpu (user+sys of the whole process) / peak rss / wall, by ${measurer.name}; limit ${TIMEOUT} s per run; a peer whose predicted cpu at the next size is over ${SKIP_ABOVE} s is skipped there`);
+  out(`figures per process: cpu (user+sys of the whole process) / peak rss / wall, by ${measurer.name}; limits per run ${CPU_LIMIT} s cpu and ${TIMEOUT} s wall; a peer whose predicted cpu at the next size is over ${SKIP_ABOVE} s is skipped there`);
   const node = medianRun(REPEAT, () => measurer.run(process.execPath, ["-e", "0"], tmpdir()));
   out(`node start-up (node -e 0, median of ${REPEAT}): ${fmt(node)}: the floor of any command of ours`);
   const want = (process.env["PEERS_TOOLS"] ?? "netpol,nca").split(",");
@@ -392,7 +405,7 @@ if (measurer === undefined) {
         }
         const r = medianRun(repeat, () => t.run(input.dir));
         runs.set(t.name, r);
-        if (r.timedOut && input.size !== undefined) skipped.set(t.name, `stopped after ${TIMEOUT} s at ${input.size} pods`);
+        if (r.timedOut && input.size !== undefined) skipped.set(t.name, `stopped at the limit of ${r.stoppedBy ?? ""} at ${input.size} pods`);
         if (!r.ok) continue;
         if (input.size !== undefined) history.get(t.name)!.push([input.size, r.cpuS]);
         if (t === oursTool) continue;
@@ -442,7 +455,7 @@ if (measurer === undefined) {
     const mine = oursTool === undefined ? undefined : row.runs.get(oursTool.name);
     const cells = available.map((t) => {
       const r = row.runs.get(t.name);
-      const base = r === undefined ? (row.size !== undefined && skipped.has(t.name) ? "skipped" : "-") : r.timedOut ? `>${TIMEOUT}` : !r.ok ? "failed" : `${cpuCell(r.cpuS)} (${r.rssMiB.toFixed(0)})`;
+      const base = r === undefined ? (row.size !== undefined && skipped.has(t.name) ? "skipped" : "-") : r.timedOut ? `>${(r.stoppedBy ?? "").replace(/ s /, "s ")}` : !r.ok ? "failed" : `${cpuCell(r.cpuS)} (${r.rssMiB.toFixed(0)})`;
       const ratio = t !== oursTool && r?.ok === true && mine?.ok === true ? ` x${(mine.cpuS / r.cpuS).toFixed(2)}` : "";
       return `${base}${ratio}`.padEnd(30);
     });
@@ -452,8 +465,13 @@ if (measurer === undefined) {
     if (mine?.ok === true) {
       for (const t of peers) {
         const r = row.runs.get(t.name);
-        if (r?.ok !== true) continue;
         const short = t.name.split(" ")[0]!;
+        // A peer stopped at its limit, or skipped because its predicted CPU is over the limit, is slower than ours.
+        if (r?.timedOut === true || (r === undefined && row.size !== undefined && skipped.has(t.name))) {
+          verdict.push(`faster than ${short} (${r === undefined ? "skipped: predicted" : "stopped"} over its limit)`);
+          continue;
+        }
+        if (r?.ok !== true) continue;
         if (mine.cpuS < r.cpuS) verdict.push(`faster than ${short}`);
         else if (mine.cpuS <= 2 * floor) verdict.push(`within 2x node vs ${short}`);
         else if (row.size === undefined && mine.cpuS <= 2 * r.cpuS) verdict.push(`within 2x ${short}`);
