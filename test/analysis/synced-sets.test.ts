@@ -47,7 +47,7 @@ describe("report: rules that refer to synced network sets", () => {
   it("marks rules for sets the stack only declares (no addresses offline), and adds nothing without synced sets", () => {
     const objects = [tier, gnp].map((object) => ({ object }));
     expect(buildReport(objects, undefined).synced).toBeUndefined();
-    const r = buildReport(objects, undefined, { syncedSets: [{ name: "consul-postgres", labels: { "consul-service": "postgres" } }] });
+    const r = buildReport(objects, undefined, { syncedSets: [{ name: "consul-postgres", labels: { "consul-service": "postgres" }, declared: true }] });
     expect(r.synced?.marks.map((m) => [m.set, m.ifEmpty])).toEqual([["consul-postgres", "fails closed"]]);
     expect(renderMarkdownReport(buildReport(objects, undefined))).not.toContain("Synced network sets");
   });
