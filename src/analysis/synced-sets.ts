@@ -136,25 +136,86 @@ function selects(sel: CompiledSelector | undefined, set: SyncedSet): boolean {
   return sel.match(set.labels) || (set.observedLabels !== undefined && sel.match(set.observedLabels));
 }
 
-function tierEnd(model: Model, p: Policy): "Deny" | "Pass" {
-  return model.policyModel.tiers.get(p.tier)?.defaultAction ?? "Deny";
+type Verdict = "Allow" | "Deny" | "Pass";
+
+/** Where the set's addresses go when they do not match the rule: a later rule of the policy, or the tier's end. */
+interface FallThrough {
+  /** The verdict they certainly get if nothing earlier decides them: a later rule that covers them, else the tier's end. */
+  readonly verdict: Verdict;
+  readonly at: string;
+  /** Later rules before it, with another verdict, that may decide some of them first (they have conditions of their own). */
+  readonly maybe: ReadonlyArray<{ readonly at: string; readonly verdict: Verdict }>;
 }
 
-function effect(action: Action, match: SyncedRuleMark["match"], end: "Deny" | "Pass", tier: string): { ifEmpty: IfEmpty; why: string } {
-  const fallTo = `the rules after it, then tier ${tier}'s end-of-tier ${end}`;
-  if (action === "Log") return { ifEmpty: "no change", why: "a Log rule decides nothing (Calico logs and goes on to the next rule): only its log lines change" };
-  if (match === "selector") {
-    if (action === "Allow") return { ifEmpty: "fails closed", why: `the set's addresses stop matching this Allow and fall to ${fallTo}` };
-    if (action === "Deny") return { ifEmpty: "fails open", why: `the set's addresses stop matching this Deny and fall to ${fallTo}, which may allow them` };
-    return end === "Deny"
-      ? { ifEmpty: "fails closed", why: `the set's addresses are no longer passed to the next tier: ${fallTo} decide them` }
-      : { ifEmpty: "no change", why: `the set's addresses are no longer passed by this rule, but tier ${tier} ends in Pass too (unless a later rule of the tier matches them)` };
+function unrestricted(peer: Rule["source"]): boolean {
+  return peer.selector === undefined && peer.notSelector === undefined && peer.nets === undefined && peer.notNets === undefined && peer.service === undefined;
+}
+
+/**
+ * Whether `later` matches every packet `r` matches once the set's side is ignored: any peer on that side, the
+ * same condition on the other side (or none), every protocol and port of `r`.
+ */
+function covers(later: Rule, r: Rule, side: "source" | "destination"): boolean {
+  const other = side === "source" ? "destination" : "source";
+  if (!unrestricted(later[side])) return false;
+  if (!unrestricted(later[other]) && later[other].key !== r[other].key) return false;
+  if (later.ipVersion !== undefined && later.ipVersion !== r.ipVersion) return false;
+  if (later.notPorts !== undefined && JSON.stringify(later.notPorts) !== JSON.stringify(r.notPorts)) return false;
+  if (later.ports !== undefined && JSON.stringify(later.ports) !== JSON.stringify(r.ports)) return false;
+  return r.protocols.subtract(later.protocols).isEmpty();
+}
+
+/**
+ * The rules after `r` in its policy (Log rules decide nothing, rules for other protocols never see the packets:
+ * both skipped), up to the first that covers it;
+ * without one, the tier's end-of-tier action (Deny unless the Tier says Pass). Other policies of the tier that
+ * come later are not looked at: the mark says so.
+ */
+function fallThrough(model: Model, p: Policy, rules: readonly Rule[], r: Rule, side: "source" | "destination"): FallThrough {
+  const maybe: Array<{ at: string; verdict: Verdict }> = [];
+  const dir = rules === p.ingress ? "ingress" : "egress";
+  for (const later of rules) {
+    if (later.index <= r.index || later.action === "Log") continue;
+    // A rule for other protocols (TCP after UDP) never sees these packets.
+    if (r.protocols.intersect(later.protocols).isEmpty()) continue;
+    const verdict = later.action as Verdict;
+    if (covers(later, r, side)) return { verdict, at: `${dir}[${later.index}] (${verdict})`, maybe };
+    if (maybe.every((m) => m.verdict !== verdict)) maybe.push({ at: `${dir}[${later.index}]`, verdict });
   }
-  if (action === "Allow") return { ifEmpty: "fails open", why: "the rule allows everything but the set: emptied, it allows the set's former addresses too" };
-  if (action === "Deny") return { ifEmpty: "fails closed", why: "the rule denies everything but the set: emptied, it denies the set's former addresses too" };
-  return end === "Deny"
-    ? { ifEmpty: "fails open", why: `the rule passes everything but the set to the next tier: emptied, the set's former addresses skip tier ${tier}'s end-of-tier Deny too` }
-    : { ifEmpty: "no change", why: `the set's former addresses are now passed by this rule, and tier ${tier} ends in Pass anyway (unless a later rule of the tier matched them)` };
+  const end = model.policyModel.tiers.get(p.tier)?.defaultAction ?? "Deny";
+  return { verdict: end, at: `tier ${p.tier}'s end-of-tier ${end} (unless a later policy of the tier decides them first)`, maybe };
+}
+
+const WORD: Record<Verdict, string> = { Allow: "allowed", Deny: "denied", Pass: "passed to the next tier" };
+
+/** Before → after, for the set's (former) addresses. */
+function classify(before: Verdict, after: Verdict): IfEmpty {
+  if (before === after) return "no change";
+  if (after === "Deny") return "fails closed";
+  if (after === "Allow") return "fails open";
+  // Now passed to the next tier: an allow is lost (fails closed), a deny is lifted (fails open).
+  return before === "Allow" ? "fails closed" : "fails open";
+}
+
+function effect(model: Model, p: Policy, rules: readonly Rule[], r: Rule, side: "source" | "destination", match: SyncedRuleMark["match"]): { ifEmpty: IfEmpty; why: string } {
+  if (r.action === "Log") return { ifEmpty: "no change", why: "a Log rule decides nothing (Calico logs the packet and goes on to the next rule): only its log lines change" };
+  const action = r.action as Verdict;
+  const f = fallThrough(model, p, rules, r, side);
+  // selector: the set's addresses leave the rule and fall through. notSelector: they used to fall through (the
+  // rule excluded them) and now match the rule.
+  const [before, after] = match === "selector" ? [action, f.verdict] : [f.verdict, action];
+  let ifEmpty = classify(before, after);
+  let why =
+    match === "selector"
+      ? `the set's addresses stop matching this ${action} rule (${WORD[action]}) and fall to ${f.at}`
+      : `the rule matches everything but the set: emptied, it ${action === "Pass" ? "passes" : action === "Allow" ? "allows" : "denies"} the set's former addresses too, which went to ${f.at}`;
+  const others = f.maybe.filter((m) => m.verdict !== after);
+  if (others.length > 0) {
+    why += `; ${others.map((m) => `${m.at} (${m.verdict})`).join(", ")} may decide some of them first`;
+    // The certain fallback changes nothing, but an earlier rule with conditions may: say what it would do.
+    if (ifEmpty === "no change" && match === "selector") ifEmpty = classify(before, others[0]!.verdict);
+  }
+  return { ifEmpty, why };
 }
 
 /** Endpoints and non-synced network sets the selector matches: what the rule keeps matching once the set is empty. */
@@ -175,9 +236,9 @@ export function syncedRuleMarks(model: Model, sets: readonly SyncedSet[]): Synce
   const names = new Set(sets.map((s) => s.name));
   const policies = [...model.policyModel.policies.map((p) => ({ p, staged: false })), ...model.policyModel.staged.map((p) => ({ p, staged: true }))];
   for (const { p, staged } of policies) {
-    const end = tierEnd(model, p);
     for (const direction of ["ingress", "egress"] as const) {
-      for (const r of (p[direction] ?? []) as readonly Rule[]) {
+      const rules: readonly Rule[] = p[direction] ?? [];
+      for (const r of rules) {
         for (const side of ["source", "destination"] as const) {
           const peer = r[side];
           for (const match of ["selector", "notSelector"] as const) {
@@ -186,7 +247,7 @@ export function syncedRuleMarks(model: Model, sets: readonly SyncedSet[]): Synce
             const hits = sets.filter((s) => selects(sel, s));
             if (hits.length === 0) continue;
             const also = match === "selector" ? othersSelected(model, sel, names) : 0;
-            const { ifEmpty, why } = effect(r.action, match, end, p.tier);
+            const { ifEmpty, why } = effect(model, p, rules, r, side, match);
             for (const s of hits) {
               marks.push({ policy: p.id, tier: p.tier, staged, direction, rule: r.index, side, match, action: r.action, set: s.name, ifEmpty, why: staged ? `staged, so nothing today; once enforced: ${why}` : why, alsoSelects: also });
             }
