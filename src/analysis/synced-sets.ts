@@ -171,7 +171,7 @@ function covers(later: Rule, r: Rule, side: "source" | "destination"): boolean {
  * without one, the tier's end-of-tier action (Deny unless the Tier says Pass). Other policies of the tier that
  * come later are not looked at: the mark says so.
  */
-function fallThrough(model: Model, p: Policy, rules: readonly Rule[], r: Rule, side: "source" | "destination"): FallThrough {
+function fallThrough(model: Model, p: Policy, staged: boolean, rules: readonly Rule[], r: Rule, side: "source" | "destination"): FallThrough {
   const maybe: Array<{ at: string; verdict: Verdict }> = [];
   const dir = rules === p.ingress ? "ingress" : "egress";
   for (const later of rules) {
@@ -182,8 +182,20 @@ function fallThrough(model: Model, p: Policy, rules: readonly Rule[], r: Rule, s
     if (covers(later, r, side)) return { verdict, at: `${dir}[${later.index}] (${verdict})`, maybe };
     if (maybe.every((m) => m.verdict !== verdict)) maybe.push({ at: `${dir}[${later.index}]`, verdict });
   }
+  // The policies of the tier after this one (Felix: by order, then name) that police this direction may decide
+  // them before the tier's end, for the endpoints they apply to.
+  const pool = staged ? [...model.policyModel.policies, ...model.policyModel.staged] : model.policyModel.policies;
+  const after = (q: Policy): boolean => q.order > p.order || (q.order === p.order && q.name > p.name);
+  const later = pool.filter((q) => q !== p && q.tier === p.tier && after(q)).sort((a, b) => a.order - b.order || cmp(a.name, b.name));
+  for (const q of later) {
+    for (const lr of q[dir] ?? []) {
+      if (lr.action === "Log" || r.protocols.intersect(lr.protocols).isEmpty()) continue;
+      const verdict = lr.action as Verdict;
+      if (maybe.every((m) => m.verdict !== verdict)) maybe.push({ at: `${q.id} ${dir}[${lr.index}]`, verdict });
+    }
+  }
   const end = model.policyModel.tiers.get(p.tier)?.defaultAction ?? "Deny";
-  return { verdict: end, at: `tier ${p.tier}'s end-of-tier ${end} (unless a later policy of the tier decides them first)`, maybe };
+  return { verdict: end, at: `tier ${p.tier}'s end-of-tier ${end}`, maybe };
 }
 
 const WORD: Record<Verdict, string> = { Allow: "allowed", Deny: "denied", Pass: "passed to the next tier" };
@@ -197,10 +209,10 @@ function classify(before: Verdict, after: Verdict): IfEmpty {
   return before === "Allow" ? "fails closed" : "fails open";
 }
 
-function effect(model: Model, p: Policy, rules: readonly Rule[], r: Rule, side: "source" | "destination", match: SyncedRuleMark["match"]): { ifEmpty: IfEmpty; why: string } {
+function effect(model: Model, p: Policy, staged: boolean, rules: readonly Rule[], r: Rule, side: "source" | "destination", match: SyncedRuleMark["match"]): { ifEmpty: IfEmpty; why: string } {
   if (r.action === "Log") return { ifEmpty: "no change", why: "a Log rule decides nothing (Calico logs the packet and goes on to the next rule): only its log lines change" };
   const action = r.action as Verdict;
-  const f = fallThrough(model, p, rules, r, side);
+  const f = fallThrough(model, p, staged, rules, r, side);
   // selector: the set's addresses leave the rule and fall through. notSelector: they used to fall through (the
   // rule excluded them) and now match the rule.
   const [before, after] = match === "selector" ? [action, f.verdict] : [f.verdict, action];
@@ -244,10 +256,13 @@ export function syncedRuleMarks(model: Model, sets: readonly SyncedSet[]): Synce
           for (const match of ["selector", "notSelector"] as const) {
             const sel = peer[match];
             if (sel === undefined) continue;
-            const hits = sets.filter((s) => selects(sel, s));
+            // A set both selected and excluded was never matched; a notSelector beside a positive selector only
+            // excludes from what that selector matches (addresses of endpoints and other sets), so the set's
+            // former addresses, in no set once it empties, match neither before nor after.
+            const hits = sets.filter((s) => selects(sel, s) && (match === "selector" ? !selects(peer.notSelector, s) : peer.selector === undefined));
             if (hits.length === 0) continue;
             const also = match === "selector" ? othersSelected(model, sel, names) : 0;
-            const { ifEmpty, why } = effect(model, p, rules, r, side, match);
+            const { ifEmpty, why } = effect(model, p, staged, rules, r, side, match);
             for (const s of hits) {
               marks.push({ policy: p.id, tier: p.tier, staged, direction, rule: r.index, side, match, action: r.action, set: s.name, ifEmpty, why: staged ? `staged, so nothing today; once enforced: ${why}` : why, alsoSelects: also });
             }
