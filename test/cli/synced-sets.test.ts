@@ -4,7 +4,7 @@
 // calico-baseline.io/external (policies/externals.ts); a mapping that puts that label on its set makes every rule
 // that selects the external select the synced set too: Calico matches the CIDRs of every network set a rule's
 // selector matches (https://docs.tigera.io/calico/latest/reference/resources/globalnetworkset).
-import { cpSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { cpSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { parse, stringify } from "yaml";
@@ -108,6 +108,31 @@ describe("synth and report mark the rules that refer to the stack's synced sets"
     const r = await cli(cwd, "report", "--stack", "synctest", "--format", "md");
     expect(r.code).toBe(0);
     expect(r.out).not.toContain("Synced network sets");
+  });
+
+  it("diff marks the rules of the policies the change adds or changes, and only those", async () => {
+    const cwd = project();
+    expect((await cli(cwd, "synth", "--stack", "synctest")).code).toBe(0);
+    // Before: the stack's output without the appsec tier (the change under review adds its staged policies).
+    mkdirSync(join(cwd, "before"));
+    for (const f of readdirSync(join(cwd, "dist", "synctest")).filter((x) => x.endsWith(".yaml") && x !== "40-appsec.yaml")) cpSync(join(cwd, "dist", "synctest", f), join(cwd, "before", f));
+    const text = await cli(cwd, "diff", "--stack", "synctest", "--before", "before", "--format", "text");
+    expect(text.code).toBe(0);
+    const section = text.out.slice(text.out.indexOf("rules of this change that refer to synced network sets"));
+    expect(section.split("\n").slice(0, 3)).toEqual([
+      "rules of this change that refer to synced network sets (what each does if its set empties):",
+      "  set consul-fme-db (Consul fme-db, addresses unknown offline)",
+      expect.stringMatching(/^ {2}StagedNetworkPolicy\/fme\/appsec\.engine \(staged\) egress\[0\] Allow destination selector → consul-fme-db: fails closed \(staged, so nothing today; once enforced: /),
+    ]);
+    // The node-port guard is unchanged: not marked in the review (the report marks it).
+    expect(section).not.toContain("node-port-guard");
+    const md = await cli(cwd, "diff", "--stack", "synctest", "--before", "before", "--format", "md");
+    expect(md.out).toContain("#### Rules of this change that refer to synced network sets (1)");
+    const json = JSON.parse((await cli(cwd, "diff", "--stack", "synctest", "--before", "before", "--format", "json")).out) as { syncedSets: { rules: Array<{ policy: string }> } };
+    expect(json.syncedSets.rules.map((m) => m.policy)).toEqual(["StagedNetworkPolicy/fme/appsec.engine"]);
+    // No change to a rule that names a synced set: no section.
+    const same = await cli(cwd, "diff", "--stack", "synctest", "--before", join("dist", "synctest"), "--format", "text");
+    expect(same.out).not.toContain("synced network sets");
   });
 
   it("report --inventory with a globalnetworksets dump: the synced sets' current addresses, pending removals counted as present", async () => {
