@@ -8,6 +8,8 @@
 // - a tier that selects the endpoint but takes no action drops the packet unless its defaultAction is Pass
 //   (https://docs.tigera.io/calico/latest/reference/resources/tier);
 // - staged policies do not enforce (https://docs.tigera.io/calico/latest/reference/resources/stagedglobalnetworkpolicy).
+import { readFileSync } from "node:fs";
+import { parse, parseAllDocuments } from "yaml";
 import { describe, expect, it } from "vitest";
 import { analyse, inventoryFromText } from "../../src/analysis/analyse.js";
 import { mergeInventories } from "../../src/analysis/inventory.js";
@@ -250,6 +252,23 @@ describe("declared synced sets (the stack's networkSetSync mappings)", () => {
   it("a mapping onto a set the input defines without the owner label is reported: the controller never writes it", () => {
     const r = buildReport(objs(tier("platform", 200), staticSet("consul-postgres", { "consul-service": "postgres" }, ["10.0.0.9/32"])), undefined, { syncedSets: [{ ...POSTGRES, service: "postgres" }] });
     expect(r.problems).toEqual([expect.objectContaining({ object: "GlobalNetworkSet/consul-postgres", path: "metadata.labels", message: expect.stringContaining("the controller leaves a set it does not own alone") })]);
+  });
+});
+
+describe("docs/networkset-sync.md's example", () => {
+  it("marks both Allow rules of the example fails closed", () => {
+    const text = readFileSync(new URL("../../docs/networkset-sync.md", import.meta.url), "utf8");
+    const example = text.slice(text.indexOf("## Example:"));
+    const blocks = [...example.matchAll(/```yaml\n([\s\S]*?)```/g)].map((m) => m[1]!);
+    const { mappings } = parse(blocks[0]!) as { mappings: unknown[] };
+    const policies = parseAllDocuments(blocks[1]!).map((d) => d.toJS() as unknown);
+    const declared = declaredSyncedSets({ enabled: true, controllerConfig: { consul: { address: "https://consul.example.com:8501" }, kubernetes: { leaseNamespace: "calico-baseline", leaseName: "networkset-sync" }, mappings } });
+    // The example's tier, as policies/tiers.ts declares it (platform ends in Pass).
+    const marks = marksOf([tier("platform", 300, "Pass"), ...policies], declared);
+    expect(marks.map(brief)).toEqual([
+      "GlobalNetworkPolicy/platform.database-egress egress[0] Allow destination selector consul-postgres: fails closed",
+      "GlobalNetworkPolicy/platform.prometheus-scrape ingress[0] Allow source selector consul-prometheus: fails closed",
+    ]);
   });
 });
 
