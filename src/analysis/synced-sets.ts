@@ -25,7 +25,9 @@
  *   match the rule too. Allow **fails open**; Deny **fails closed**; Pass fails open when the tier ends in Deny
  *   (they now skip the rest of this tier and its end-of-tier deny);
  * - Log never decides ("Log the packet and continue processing the next rule"): only the log lines change.
- * A staged policy enforces nothing (it only reports), so its mark says what would happen once enforced.
+ * A staged policy enforces nothing (it only reports), so its mark says what would happen once enforced; only a
+ * staged `Set` is ever enforced (a `Delete` removes the policy, `Learn` and `Ignore` never apply: policies.ts
+ * stagedView), so only those are marked.
  * A rule's other peers keep matching: `alsoSelects` counts the other endpoints and network sets its selector
  * matches, so "fails closed" of a rule that also names a static set does not mean the rule matches nothing.
  */
@@ -246,7 +248,7 @@ export function syncedRuleMarks(model: Model, sets: readonly SyncedSet[]): Synce
   const marks: SyncedRuleMark[] = [];
   if (sets.length === 0) return marks;
   const names = new Set(sets.map((s) => s.name));
-  const policies = [...model.policyModel.policies.map((p) => ({ p, staged: false })), ...model.policyModel.staged.map((p) => ({ p, staged: true }))];
+  const policies = [...model.policyModel.policies.map((p) => ({ p, staged: false })), ...model.policyModel.staged.filter((p) => p.staged === "Set").map((p) => ({ p, staged: true }))];
   for (const { p, staged } of policies) {
     for (const direction of ["ingress", "egress"] as const) {
       const rules: readonly Rule[] = p[direction] ?? [];

@@ -160,8 +160,13 @@ describe("report: rules that refer to synced network sets", () => {
     expect(formatReportText(d)).toContain("the selector also matches 1 other endpoint(s)/set(s), which it keeps matching");
   });
 
-  it("staged policies are marked as staged: nothing today, the effect once enforced", () => {
-    const marks = marksOf([tier("platform", 200), gnp("db", "platform", { types: ["Egress"], egress: [{ action: "Allow", destination: { selector: PG } }] }, "StagedGlobalNetworkPolicy")]);
+  it("staged policies (stagedAction Set) are marked as staged: nothing today, the effect once enforced", () => {
+    const marks = marksOf([
+      tier("platform", 200),
+      gnp("db", "platform", { types: ["Egress"], egress: [{ action: "Allow", destination: { selector: PG } }] }, "StagedGlobalNetworkPolicy"),
+      // A staged Delete is never enforced with its rules: not marked.
+      gnp("gone", "platform", { stagedAction: "Delete", types: ["Egress"], egress: [{ action: "Allow", destination: { selector: PG } }] }, "StagedGlobalNetworkPolicy"),
+    ]);
     expect(marks.map((m) => [m.policy, m.staged, m.ifEmpty])).toEqual([["StagedGlobalNetworkPolicy/platform.db", true, "fails closed"]]);
     expect(marks[0]!.why).toMatch(/^staged, so nothing today; once enforced: /);
   });
