@@ -169,9 +169,9 @@ function covers(later: Rule, r: Rule, side: "source" | "destination"): boolean {
 
 /**
  * The rules after `r` in its policy (Log rules decide nothing, rules for other protocols never see the packets:
- * both skipped), up to the first that covers it;
- * without one, the tier's end-of-tier action (Deny unless the Tier says Pass). Other policies of the tier that
- * come later are not looked at: the mark says so.
+ * both skipped), up to the first that covers it; without one, the tier's end-of-tier action (Deny unless the Tier
+ * says Pass), with the later policies of the tier as "may decide some of them first" (which endpoints they apply
+ * to, and which addresses the set held, are not known to a per-rule reading).
  */
 function fallThrough(model: Model, p: Policy, staged: boolean, rules: readonly Rule[], r: Rule, side: "source" | "destination"): FallThrough {
   const maybe: Array<{ at: string; verdict: Verdict }> = [];
@@ -186,9 +186,10 @@ function fallThrough(model: Model, p: Policy, staged: boolean, rules: readonly R
   }
   // The policies of the tier after this one (Felix: by order, then name) that police this direction may decide
   // them before the tier's end, for the endpoints they apply to.
-  const pool = staged ? [...model.policyModel.policies, ...model.policyModel.staged] : model.policyModel.policies;
-  const after = (q: Policy): boolean => q.order > p.order || (q.order === p.order && q.name > p.name);
-  const later = pool.filter((q) => q !== p && q.tier === p.tier && after(q)).sort((a, b) => a.order - b.order || cmp(a.name, b.name));
+  const pool = staged ? [...model.policyModel.policies, ...model.policyModel.staged.filter((q) => q.staged === "Set")] : model.policyModel.policies;
+  // Order may be Infinity (no order: sorted last), so compare rather than subtract.
+  const byOrder = (a: Policy, b: Policy): number => (a.order < b.order ? -1 : a.order > b.order ? 1 : cmp(a.name, b.name));
+  const later = pool.filter((q) => q !== p && q.tier === p.tier && byOrder(p, q) < 0).sort(byOrder);
   for (const q of later) {
     for (const lr of q[dir] ?? []) {
       if (lr.action === "Log" || r.protocols.intersect(lr.protocols).isEmpty()) continue;

@@ -137,6 +137,9 @@ describe("report: rules that refer to synced network sets", () => {
     const [m] = marksOf([tier("platform", 200), deny, later]);
     expect(m!.ifEmpty).toBe("fails open");
     expect(m!.why).toBe("the set's addresses stop matching this Deny rule (denied) and fall to tier platform's end-of-tier Deny; GlobalNetworkPolicy/platform.later egress[0] (Allow) may decide some of them first");
+    // A policy without an order sorts after every ordered one (Felix): it comes later too.
+    const unordered = { apiVersion: "projectcalico.org/v3", kind: "GlobalNetworkPolicy", metadata: { name: "platform.unordered" }, spec: { tier: "platform", selector: "all()", types: ["Egress"], egress: [{ action: "Pass" }] } };
+    expect(marksOf([tier("platform", 200), deny, unordered]).map((x) => [x.ifEmpty, x.why])).toEqual([["fails open", "the set's addresses stop matching this Deny rule (denied) and fall to tier platform's end-of-tier Deny; GlobalNetworkPolicy/platform.unordered egress[0] (Pass) may decide some of them first"]]);
   });
 
   it("a rule whose selector also matches a static set keeps matching it; a synced source and a static destination are one mark", () => {
