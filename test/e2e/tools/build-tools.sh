@@ -136,15 +136,11 @@ build_kwok() {
   fi
   run_go "$src" go get -tool "sigs.k8s.io/kwok/cmd/kwok@$v"
   run_go "$src" go build -trimpath -ldflags "$ldflags_strip -X sigs.k8s.io/kwok/pkg/consts.Version=${v#v}" -o "$dir/bin/kwok" sigs.k8s.io/kwok/cmd/kwok
-  # kwok loads no stages by itself: keep the module's stage documents beside the binary for --config.
+  # kwok loads no stages by itself. The harness passes the module's "fast" Stage documents (node/fast,
+  # node/heartbeat-with-lease, pod/fast) from the Go module cache, where `go get` left them; see
+  # test/e2e/support/tools.ts. (Copying them by file name alone would pick pod/general's, which keep pods Pending.)
   local mod; mod="$(go env GOMODCACHE)/sigs.k8s.io/kwok@$v"
-  mkdir -p "$dir/stages"
-  local s
-  for s in node-initialize node-heartbeat-with-lease pod-ready pod-complete pod-delete; do
-    local f; f="$(find "$mod/kustomize/stage" -name "$s.yaml" | head -n 1)"
-    [ -n "$f" ] || { echo "kwok $v has no stage $s under kustomize/stage" >&2; exit 1; }
-    cp "$f" "$dir/stages/$s.yaml"; chmod 644 "$dir/stages/$s.yaml"
-  done
+  [ -f "$mod/kustomize/stage/pod/fast/pod-ready.yaml" ] || { echo "kwok $v has no kustomize/stage/pod/fast/pod-ready.yaml in $mod" >&2; exit 1; }
 }
 
 build_pulumi() {
