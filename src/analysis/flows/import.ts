@@ -93,6 +93,19 @@ export function normaliseProtocol(v: string | number): string | undefined {
   return n === undefined ? undefined : protocolName(n);
 }
 
+/**
+ * ICMP and ICMPv6 have no ports. Felix still fills a Goldmane flow's `dest_port` for ICMP: with the ICMP type
+ * and code, `type << 8 | code` (felix/collector/iptables.go, extractTupleFromNflogTuple and
+ * extractTupleFromCtEntryTuple; felix/collector/goldmane/client.go copies it to `FlowKey.dest_port`). So the JSON
+ * import validates the field and then drops it for these protocols: an echo request (2048) and an echo reply (0)
+ * are one flow, as Calico's ICMP rules without `icmp.type` see them. A CSV row is ours, not Felix's: a port on an
+ * ICMP row is refused.
+ */
+export function isIcmp(protocol: string): boolean {
+  const n = protocolNumber(protocol);
+  return n === 1 || n === 58;
+}
+
 /** Protocols whose flows carry a destination port (TCP, UDP, SCTP, UDPLite). */
 export function protocolHasPorts(protocol: string): boolean {
   const n = protocolNumber(protocol);
@@ -474,6 +487,7 @@ function decodeJsonFlow(parsed: Json, line: number, problems: LineProblems, labe
   if (protocol !== undefined && protocolHasPorts(protocol) && port === undefined && problems.count === before) {
     problems.add(line, "dest_port", `a ${protocol} flow needs a destination port`, "write the destination port number", portRaw ?? null);
   }
+  if (protocol !== undefined && isIcmp(protocol)) port = undefined;
 
   let action: FlowAction | undefined;
   const actionRaw = field(key, "action");
@@ -562,7 +576,7 @@ class FastJsonDecoder {
   private readonly flatEnds = [new Map<string, EndEntry | null>(), new Map<string, EndEntry | null>()] as const;
   private readonly keyedEnds = [new Map<string, Map<string, EndEntry | null>>(), new Map<string, Map<string, EndEntry | null>>()] as const;
   private endEntries = 0;
-  private readonly protocols = new Map<string, { readonly protocol: string; readonly ports: boolean; readonly id: number } | null>();
+  private readonly protocols = new Map<string, { readonly protocol: string; readonly ports: boolean; readonly icmp: boolean; readonly id: number } | null>();
   private readonly actions = new Map<string, FlowAction | "none" | null>();
   private readonly reporters = new Map<string, "src" | "dst" | "none" | null>();
   private readonly traces = new Map<string, { readonly pending: FlowAction | undefined } | null>();
@@ -656,7 +670,7 @@ class FastJsonDecoder {
     if (pf < 0) return null;
     const proto = this.cached(this.protocols, b, key, pf, (v) => {
       const protocol = typeof v === "string" || typeof v === "number" ? normaliseProtocol(v) : undefined;
-      return protocol === undefined ? null : { protocol, ports: protocolHasPorts(protocol), id: this.aggregator.protocolId(protocol) };
+      return protocol === undefined ? null : { protocol, ports: protocolHasPorts(protocol), icmp: isIcmp(protocol), id: this.aggregator.protocolId(protocol) };
     });
     if (proto === null) return null;
 
@@ -670,6 +684,7 @@ class FastJsonDecoder {
       } else if (t !== ValueType.Null) return null;
     }
     if (proto.ports && port === undefined) return null;
+    if (proto.icmp) port = undefined;
 
     let action: FlowAction | undefined;
     if (key.has(FIELD.action)) {
@@ -983,6 +998,9 @@ class CsvDecoder {
     }
     if (protocol !== undefined && protocolHasPorts(protocol) && port === undefined && portText === "") {
       this.problems.add(line, "port", `a ${protocol} flow needs a destination port`, "write the destination port number", portText);
+    }
+    if (protocol !== undefined && isIcmp(protocol) && portText !== "") {
+      this.problems.add(line, "port", `an ${protocol} flow has no destination port`, "leave port empty on ICMP and ICMPv6 rows (the ICMP type is not a port)", portText);
     }
     const countText = get("count");
     const count = countText === "" ? 1 : /^[0-9]+$/.test(countText) ? Number(countText) : NaN;
