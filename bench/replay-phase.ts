@@ -22,7 +22,7 @@ import { loadStackConfig } from "../src/config/load.js";
 import { synthBaseline } from "../src/rendering/synth.js";
 import { emitFigure, measure, measureAsync, peakMiB } from "./measure.js";
 
-// The root is an argument: this file runs bundled from node_modules/.cache, which may be a link elsewhere.
+// The root is an argument, so the phase does not depend on where it is started from.
 const [file, root] = process.argv.slice(2) as [string, string];
 
 const c0 = process.cpuUsage();
