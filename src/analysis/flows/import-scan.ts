@@ -71,6 +71,10 @@ STOP[0x22] = 1;
 STOP[0x5c] = 2;
 for (let c = 0x80; c < 0x100; c++) STOP[c] = 3;
 
+/** Members whose key is predicted from the line before, and the longest such key (in 4-byte words). */
+const PREDICTED_MEMBERS = 32;
+const PREDICTED_KEY_WORDS = 8;
+
 /** Where one object's known fields are: member start (its key's quote), value start and end, type. */
 export class FieldTable {
   /** Bit i set: field i was seen. */
@@ -85,6 +89,10 @@ export class FieldTable {
   readonly type = new Uint8Array(SCAN_FIELDS.length);
   /** A non-negative integer of at most MAX_INT_DIGITS digits, else -1 (numbers only). */
   readonly int = new Float64Array(SCAN_FIELDS.length);
+  /** The key of each of the first PREDICTED_MEMBERS members on the line before: length (-1: none), words, field. */
+  readonly predictedLength = new Int32Array(PREDICTED_MEMBERS).fill(-1);
+  readonly predictedWords = new Int32Array(PREDICTED_MEMBERS * PREDICTED_KEY_WORDS);
+  readonly predictedField = new Int8Array(PREDICTED_MEMBERS);
   /** The known fields seen, in member order (the first `seenCount`). */
   readonly fields = new Int8Array(SCAN_FIELDS.length);
   seenCount = 0;
@@ -272,19 +280,27 @@ export class FlowLineScanner {
     for (;;) {
       if (i >= end || b[i] !== C.Quote) return -1;
       const memberStart = i;
-      // The key: a known name is found by its slot, without making a string.
-      let k = this.plain(i + 1);
-      for (;;) {
-        while (k < end && STOP[b[k] as number] === 0) k++;
-        if (k >= end) return -1;
-        const stop = STOP[b[k] as number];
-        if (stop === 1) break;
-        if (stop === 2) return -1;
-        k++;
+      // The key: first the one this member had on the line before (lines of one export share their shape),
+      // compared four bytes at a time; else found by its slot, without making a string.
+      const m = t.members;
+      let k = m < PREDICTED_MEMBERS ? this.predicted(t, m, i + 1) : -1;
+      let f: number;
+      if (k >= 0) f = t.predictedField[m] as number;
+      else {
+        k = this.plain(i + 1);
+        for (;;) {
+          while (k < end && STOP[b[k] as number] === 0) k++;
+          if (k >= end) return -1;
+          const stop = STOP[b[k] as number];
+          if (stop === 1) break;
+          if (stop === 2) return -1;
+          k++;
+        }
+        const len = k - i - 1;
+        f = len === 0 ? -1 : (BY_SLOT[slotOf(b, i + 1, len)] as number) - 1;
+        if (f >= 0 && !this.sameName(i + 1, k, f)) f = -1;
+        if (m < PREDICTED_MEMBERS) this.predict(t, m, i + 1, k, f);
       }
-      const len = k - i - 1;
-      let f = len === 0 ? -1 : (BY_SLOT[slotOf(b, i + 1, len)] as number) - 1;
-      if (f >= 0 && !this.sameName(i + 1, k, f)) f = -1;
       i = k + 1;
       if (b[i] !== C.Colon) {
         i = this.ws(i);
@@ -351,6 +367,46 @@ export class FlowLineScanner {
       } else if (b[i] === C.CloseBrace && i < end) return i + 1;
       else return -1;
     }
+  }
+
+  /**
+   * The end (its closing quote) of the key starting at `start` when it is the key member m had on the line
+   * before, else -1. That key was checked then (no quote, backslash or control byte), so equal bytes are it.
+   */
+  private predicted(t: FieldTable, m: number, start: number): number {
+    const len = t.predictedLength[m] as number;
+    if (len < 0) return -1;
+    const k = start + len;
+    if (k >= this.end || this.b[k] !== C.Quote) return -1;
+    const view = this.view;
+    const at = this.offset + start;
+    const words = t.predictedWords;
+    const base = m * PREDICTED_KEY_WORDS;
+    let i = 0;
+    for (; i + 4 <= len; i += 4) if (view.getInt32(at + i, true) !== words[base + (i >> 2)]) return -1;
+    if (i < len) {
+      let w = 0;
+      for (let j = 0; i + j < len; j++) w |= (this.b[start + i + j] as number) << (8 * j);
+      if (w !== words[base + (i >> 2)]) return -1;
+    }
+    return k;
+  }
+
+  /** Remembers the key [start, end) of member m and its field (-1: not one the importer reads). */
+  private predict(t: FieldTable, m: number, start: number, end: number, f: number): void {
+    const len = end - start;
+    if (len > 4 * PREDICTED_KEY_WORDS) {
+      t.predictedLength[m] = -1;
+      return;
+    }
+    const base = m * PREDICTED_KEY_WORDS;
+    for (let w = 0; w < PREDICTED_KEY_WORDS; w++) {
+      let x = 0;
+      for (let j = 0; j < 4 && 4 * w + j < len; j++) x |= (this.b[start + 4 * w + j] as number) << (8 * j);
+      t.predictedWords[base + w] = x;
+    }
+    t.predictedLength[m] = len;
+    t.predictedField[m] = f;
   }
 
   /** Whether bytes [start, end) are the name of field f, compared four bytes at a time. */

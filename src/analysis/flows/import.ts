@@ -581,13 +581,14 @@ class FastJsonDecoder {
   private readonly reporters = new Map<string, "src" | "dst" | "none" | null>();
   private readonly traces = new Map<string, { readonly pending: FlowAction | undefined } | null>();
   /**
-   * Records by the bytes of every field read but the count (templateRuns), hashed: most lines hit here. A
+   * Records by the values of every field read but the count (templateRuns), hashed: most lines hit here. A
    * bucket holds the templates whose bytes hash alike, each checked byte for byte.
    */
-  private readonly templates = new Map<number, TemplateBucket>();
+  private readonly templates = new Map<number, TemplateEntry>();
   private templateCount = 0;
   private view: DataView | undefined;
   private readonly runs = new Int32Array(2 * SCAN_FIELDS.length);
+  private readonly runFields = new Int8Array(SCAN_FIELDS.length);
 
   constructor(
     private readonly labels: LabelCache,
@@ -635,25 +636,15 @@ class FastJsonDecoder {
     let view = this.view;
     if (view === undefined || view.buffer !== b.buffer) view = this.view = new DataView(b.buffer);
     const runs = this.runs;
-    const n = templateRuns(top, runs);
-    const h = hashRuns(view, b.byteOffset, runs, n);
-    const found = this.templates.get(h);
-    if (found !== undefined) {
-      if (isEntry(found)) {
-        if (sameRuns(found, view, b.byteOffset, runs, n)) return found.template;
-      } else {
-        for (let i = 0; i < found.length; i++) {
-          const t = found[i] as TemplateEntry;
-          if (sameRuns(t, view, b.byteOffset, runs, n)) return t.template;
-        }
-      }
-    }
+    const fields = this.runFields;
+    const n = templateRuns(top, runs, fields);
+    const h = hashRuns(view, b.byteOffset, runs, fields, n);
+    const first = this.templates.get(h);
+    let chain = 0;
+    for (let e = first; e !== undefined; e = e.next, chain++) if (sameRuns(e.data, view, b.byteOffset, runs, fields, n)) return e.template;
     const template = this.template(b, top, key);
-    const size = found === undefined ? 0 : isEntry(found) ? 1 : found.length;
-    if (this.templateCount < FAST_CACHE_ENTRIES && size < 8) {
-      const bytes = copyRuns(b, runs, n);
-      const entry: TemplateEntry = { bytes: new DataView(bytes.buffer, bytes.byteOffset, bytes.length), length: bytes.length, template };
-      this.templates.set(h, found === undefined ? entry : isEntry(found) ? [found, entry] : [...found, entry]);
+    if (this.templateCount < FAST_CACHE_ENTRIES && chain < 8) {
+      this.templates.set(h, new TemplateEntry(packRuns(view, b.byteOffset, runs, fields, n), template, first));
       this.templateCount++;
     }
     return template;
@@ -778,84 +769,89 @@ interface Template {
   acc: Acc | undefined;
 }
 
-interface TemplateEntry {
-  readonly bytes: DataView;
-  readonly length: number;
-  readonly template: Template | null;
-}
-/** The templates whose bytes hash alike: one (the usual case) or a few. */
-type TemplateBucket = TemplateEntry | readonly TemplateEntry[];
-
-function isEntry(b: TemplateBucket): b is TemplateEntry {
-  return !Array.isArray(b);
+/** A template and its key (packRuns); `next`: the template whose key hashed alike before it. */
+class TemplateEntry {
+  constructor(
+    readonly data: Int32Array,
+    readonly template: Template | null,
+    readonly next: TemplateEntry | undefined,
+  ) {}
 }
 
 /**
- * The byte ranges of the top-level fields the importer reads, but the count: the key of a template. One range
- * when they are adjacent members (Whisker flows), else one per run of adjacent members (a Goldmane Flow: its
- * `Key`, then its labels). What they say but the count depends on nothing else, so equal bytes make equal
- * records. Writes [start, end) pairs into `runs`; returns how many.
+ * The key of a template: the values of the top-level fields the importer reads, but the count, each with its
+ * field id, in member order. Their names are known (the scanner checked them) and what lies between members does
+ * not change what they say, so equal keys make equal records. Writes field ids into `fields` and [start, end)
+ * value ranges into `runs`; returns how many.
  */
-function templateRuns(top: FieldTable, runs: Int32Array): number {
+function templateRuns(top: FieldTable, runs: Int32Array, fields: Int8Array): number {
   let n = 0;
-  let previous = -2;
   for (let j = 0; j < top.seenCount; j++) {
     const f = top.fields[j] as number;
     if (f === FIELD.num_connections_started) continue;
-    const o = top.order[f] as number;
-    if (n > 0 && o === previous + 1) runs[2 * n - 1] = top.valueEnd[f] as number;
-    else {
-      runs[2 * n] = top.memberStart[f] as number;
-      runs[2 * n + 1] = top.valueEnd[f] as number;
-      n++;
-    }
-    previous = o;
+    fields[n] = f;
+    runs[2 * n] = top.valueStart[f] as number;
+    runs[2 * n + 1] = top.valueEnd[f] as number;
+    n++;
   }
   return n;
 }
 
-/** A 32-bit hash of the runs' bytes (and their lengths), four bytes at a time. */
-function hashRuns(view: DataView, offset: number, runs: Int32Array, n: number): number {
+/** A 32-bit hash of the runs (field id, length, bytes), four bytes at a time. */
+function hashRuns(view: DataView, offset: number, runs: Int32Array, fields: Int8Array, n: number): number {
   let h = n;
   for (let r = 0; r < n; r++) {
     let p = offset + (runs[2 * r] as number);
     const end = offset + (runs[2 * r + 1] as number);
-    h = Math.imul(h ^ (end - p), 0x9e3779b1);
-    for (; p + 4 <= end; p += 4) {
-      h = Math.imul(h ^ view.getInt32(p, true), 0x85ebca6b);
-    }
+    h = Math.imul(h ^ (((fields[r] as number) << 24) | (end - p)), 0x9e3779b1);
+    for (; p + 4 <= end; p += 4) h = Math.imul(h ^ view.getInt32(p, true), 0x85ebca6b);
     for (; p < end; p++) h = Math.imul(h ^ view.getUint8(p), 0xc2b2ae35);
   }
   h = Math.imul(h ^ (h >>> 15), 0x2c1b3c6d);
   return (h ^ (h >>> 16)) | 0;
 }
 
-/** The runs' bytes, each run followed by a 0 byte (no member text holds one). */
-function copyRuns(b: Buffer, runs: Int32Array, n: number): Buffer {
-  let len = 0;
-  for (let r = 0; r < n; r++) len += (runs[2 * r + 1] as number) - (runs[2 * r] as number) + 1;
-  const out = Buffer.alloc(len);
-  let o = 0;
-  for (let r = 0; r < n; r++) {
-    o += b.copy(out, o, runs[2 * r] as number, runs[2 * r + 1] as number) + 1;
-  }
-  return out;
-}
-
-/** Whether the runs' bytes are `bytes` (from copyRuns), compared four bytes at a time. */
-function sameRuns(entry: TemplateEntry, view: DataView, offset: number, runs: Int32Array, n: number): boolean {
-  let o = 0;
-  const bytes = entry.bytes;
-  const total = entry.length;
+/**
+ * The runs as 32-bit words: their number, then per run its field id, its length and its bytes four at a time
+ * (little-endian, the last word padded with zeros).
+ */
+function packRuns(view: DataView, offset: number, runs: Int32Array, fields: Int8Array, n: number): Int32Array {
+  let words = 1;
+  for (let r = 0; r < n; r++) words += 2 + (((runs[2 * r + 1] as number) - (runs[2 * r] as number) + 3) >> 2);
+  const d = new Int32Array(words);
+  d[0] = n;
+  let o = 1;
   for (let r = 0; r < n; r++) {
     let p = offset + (runs[2 * r] as number);
     const end = offset + (runs[2 * r + 1] as number);
-    if (o + (end - p) >= total || bytes.getUint8(o + (end - p)) !== 0) return false;
-    for (; p + 4 <= end; p += 4, o += 4) if (view.getInt32(p, true) !== bytes.getInt32(o, true)) return false;
-    for (; p < end; p++, o++) if (view.getUint8(p) !== bytes.getUint8(o)) return false;
-    o++;
+    d[o++] = fields[r] as number;
+    d[o++] = end - p;
+    for (; p + 4 <= end; p += 4) d[o++] = view.getInt32(p, true);
+    if (p < end) d[o++] = lastWord(view, p, end);
   }
-  return o === total;
+  return d;
+}
+
+/** The 1-3 bytes from p to end as a little-endian word padded with zeros. */
+function lastWord(view: DataView, p: number, end: number): number {
+  let w = 0;
+  for (let k = 0; p + k < end; k++) w |= view.getUint8(p + k) << (8 * k);
+  return w;
+}
+
+/** Whether the runs are the ones packed in `d` (packRuns). */
+function sameRuns(d: Int32Array, view: DataView, offset: number, runs: Int32Array, fields: Int8Array, n: number): boolean {
+  if (d[0] !== n) return false;
+  let o = 1;
+  for (let r = 0; r < n; r++) {
+    let p = offset + (runs[2 * r] as number);
+    const end = offset + (runs[2 * r + 1] as number);
+    if (d[o] !== fields[r] || d[o + 1] !== end - p) return false;
+    o += 2;
+    for (; p + 4 <= end; p += 4) if (view.getInt32(p, true) !== d[o++]) return false;
+    if (p < end && lastWord(view, p, end) !== d[o++]) return false;
+  }
+  return true;
 }
 
 interface EndEntry {
