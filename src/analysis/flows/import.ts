@@ -632,7 +632,7 @@ class FastJsonDecoder {
   }
 
   /** The template of the line just scanned (null: the full path decides it). */
-  private templateOf(b: Buffer, top: FieldTable, key: FieldTable): Template | null {
+  private templateOf(b: Buffer, top: FieldTable, key: FieldTable): TemplateEntry | null {
     let view = this.view;
     if (view === undefined || view.buffer !== b.buffer) view = this.view = new DataView(b.buffer);
     const runs = this.runs;
@@ -641,13 +641,14 @@ class FastJsonDecoder {
     const h = hashRuns(view, b.byteOffset, runs, fields, n);
     const first = this.templates.get(h);
     let chain = 0;
-    for (let e = first; e !== undefined; e = e.next, chain++) if (sameRuns(e.data, view, b.byteOffset, runs, fields, n)) return e.template;
+    for (let e = first; e !== undefined; e = e.next, chain++) if (sameRuns(e.data, view, b.byteOffset, runs, fields, n)) return e.ok ? e : null;
     const template = this.template(b, top, key);
+    const entry = new TemplateEntry(packRuns(view, b.byteOffset, runs, fields, n), template, first);
     if (this.templateCount < FAST_CACHE_ENTRIES && chain < 8) {
-      this.templates.set(h, new TemplateEntry(packRuns(view, b.byteOffset, runs, fields, n), template, first));
+      this.templates.set(h, entry);
       this.templateCount++;
     }
-    return template;
+    return entry.ok ? entry : null;
   }
 
   /** Everything of a record but its count, from the fields of its line; null when the validator refuses any. */
@@ -707,7 +708,7 @@ class FastJsonDecoder {
       pendingAction = t.pending;
     }
 
-    return { source, destination, protocol: proto.protocol, protocolId: proto.id, port, action, reporter, pendingAction, acc: undefined };
+    return { source, destination, protocol: proto.protocol, protocolId: proto.id, port, action, reporter, pendingAction };
   }
 
   /** What the validator makes of one field's value, by its raw text. */
@@ -757,6 +758,7 @@ class FastJsonDecoder {
 }
 
 /** What a line says but its count, and the accumulator of its flow once the first record made it. */
+/** What a line says but its count. */
 interface Template {
   readonly source: EndEntry;
   readonly destination: EndEntry;
@@ -766,17 +768,43 @@ interface Template {
   readonly action: FlowAction | undefined;
   readonly reporter: "src" | "dst" | undefined;
   readonly pendingAction: FlowAction | undefined;
-  acc: Acc | undefined;
 }
 
-/** A template and its key (packRuns); `next`: the template whose key hashed alike before it. */
+/**
+ * A template (its fields in the entry itself: one object to reach per record), its key (packRuns), the
+ * accumulator of its flow once its first record made it, and `next`: the template whose key hashed alike.
+ * `ok` false: the validator refused what the key says (the fields are then placeholders, never read).
+ */
 class TemplateEntry {
+  readonly ok: boolean;
+  readonly source: EndEntry;
+  readonly destination: EndEntry;
+  readonly protocol: string;
+  readonly protocolId: number;
+  readonly port: number | undefined;
+  readonly action: FlowAction | undefined;
+  readonly reporter: "src" | "dst" | undefined;
+  readonly pendingAction: FlowAction | undefined;
+  acc: Acc | undefined = undefined;
+
   constructor(
     readonly data: Int32Array,
-    readonly template: Template | null,
+    t: Template | null,
     readonly next: TemplateEntry | undefined,
-  ) {}
+  ) {
+    this.ok = t !== null;
+    this.source = t?.source ?? NO_END;
+    this.destination = t?.destination ?? NO_END;
+    this.protocol = t?.protocol ?? "";
+    this.protocolId = t?.protocolId ?? -1;
+    this.port = t?.port;
+    this.action = t?.action;
+    this.reporter = t?.reporter;
+    this.pendingAction = t?.pendingAction;
+  }
 }
+
+const NO_END: EndEntry = { endpoint: { kind: "host", labels: {} }, id: -1 };
 
 /**
  * The key of a template: the values of the top-level fields the importer reads, but the count, each with its
@@ -1157,6 +1185,13 @@ export class FlowAggregator {
     else if (action === "Pass") acc.passed = true;
     if (pendingAction === "Deny") acc.pendingDenied = true;
     else if (pendingAction === "Allow") acc.pendingAllowed = true;
+    // Far below 2^53 before and after (the usual case), the count is exact either way: no need to check.
+    if (acc.src + acc.dst + acc.other + count < 2 ** 52) {
+      if (reporter === "src") acc.src += count;
+      else if (reporter === "dst") acc.dst += count;
+      else acc.other += count;
+      return;
+    }
     const wasExact = exactCount(acc);
     if (reporter === "src") acc.src += count;
     else if (reporter === "dst") acc.dst += count;
