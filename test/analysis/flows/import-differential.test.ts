@@ -312,6 +312,16 @@ describe("fast flow import against the reference path: byte-identical flows and 
     expect(refused).toBeLessThan(4 * HOSTILE.length);
   });
 
+  it("counts that add up past 2^53 - 1 over records the fast path reads (15-digit counts)", async () => {
+    const big = with_(BASE_OBJ, { num_connections_started: 999_999_999_999_999 });
+    for (const n of [4, 9, 10, 12]) {
+      const text = `${Array.from({ length: n }, () => big).join("\n")}\n${BASE}\n`;
+      const out = expectSameText(text);
+      expect(out, `${n} records of 10^15 - 1`).toContain(n >= 10 ? "add up to more than 2^53 - 1" : '"ok"');
+      await expectSameFile(text);
+    }
+  });
+
   it("bad UTF-8 and a BOM in the bytes of a file", async () => {
     const bad = [Buffer.from([0xff]), Buffer.from([0xc3]), Buffer.from([0xe2, 0x82]), Buffer.from([0xed, 0xa0, 0x80]), Buffer.from([0xf0, 0x9f, 0x98]), Buffer.from([0xc0, 0xaf]), Buffer.from([0x80, 0x80])];
     const base = Buffer.from(BASE);
