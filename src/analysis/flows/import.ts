@@ -589,6 +589,9 @@ class FastJsonDecoder {
   private view: DataView | undefined;
   private readonly runs = new Int32Array(2 * SCAN_FIELDS.length);
   private readonly runFields = new Int8Array(SCAN_FIELDS.length);
+  /** The packed keys of all templates, one after the other (an entry holds where its key starts). */
+  private arena = new Int32Array(1 << 16);
+  private arenaUsed = 0;
 
   constructor(
     private readonly labels: LabelCache,
@@ -641,14 +644,29 @@ class FastJsonDecoder {
     const h = hashRuns(view, b.byteOffset, runs, fields, n);
     const first = this.templates.get(h);
     let chain = 0;
-    for (let e = first; e !== undefined; e = e.next, chain++) if (sameRuns(e.data, view, b.byteOffset, runs, fields, n)) return e.ok ? e : null;
+    const arena = this.arena;
+    for (let e = first; e !== undefined; e = e.next, chain++) if (sameRuns(arena, e.at, view, b.byteOffset, runs, fields, n)) return e.ok ? e : null;
     const template = this.template(b, top, key);
-    const entry = new TemplateEntry(packRuns(view, b.byteOffset, runs, fields, n), template, first);
+    const entry = new TemplateEntry(this.pack(view, b.byteOffset, runs, fields, n), template, first);
     if (this.templateCount < FAST_CACHE_ENTRIES && chain < 8) {
       this.templates.set(h, entry);
       this.templateCount++;
     }
     return entry.ok ? entry : null;
+  }
+
+  /** Packs the runs into the arena (packRuns); returns where. */
+  private pack(view: DataView, offset: number, runs: Int32Array, fields: Int8Array, n: number): number {
+    const words = packedWords(runs, n);
+    if (this.arenaUsed + words > this.arena.length) {
+      const bigger = new Int32Array(Math.max(2 * this.arena.length, this.arenaUsed + words));
+      bigger.set(this.arena.subarray(0, this.arenaUsed));
+      this.arena = bigger;
+    }
+    const at = this.arenaUsed;
+    packRuns(this.arena, at, view, offset, runs, fields, n);
+    this.arenaUsed += words;
+    return at;
   }
 
   /** Everything of a record but its count, from the fields of its line; null when the validator refuses any. */
@@ -788,7 +806,8 @@ class TemplateEntry {
   acc: Acc | undefined = undefined;
 
   constructor(
-    readonly data: Int32Array,
+    /** Where its key starts in the decoder's arena. */
+    readonly at: number,
     t: Template | null,
     readonly next: TemplateEntry | undefined,
   ) {
@@ -839,16 +858,20 @@ function hashRuns(view: DataView, offset: number, runs: Int32Array, fields: Int8
   return (h ^ (h >>> 16)) | 0;
 }
 
-/**
- * The runs as 32-bit words: their number, then per run its field id, its length and its bytes four at a time
- * (little-endian, the last word padded with zeros).
- */
-function packRuns(view: DataView, offset: number, runs: Int32Array, fields: Int8Array, n: number): Int32Array {
+/** The words packRuns takes for these runs. */
+function packedWords(runs: Int32Array, n: number): number {
   let words = 1;
   for (let r = 0; r < n; r++) words += 2 + (((runs[2 * r + 1] as number) - (runs[2 * r] as number) + 3) >> 2);
-  const d = new Int32Array(words);
-  d[0] = n;
-  let o = 1;
+  return words;
+}
+
+/**
+ * The runs as 32-bit words into d from `at`: their number, then per run its field id, its length and its bytes
+ * four at a time (little-endian, the last word padded with zeros).
+ */
+function packRuns(d: Int32Array, at: number, view: DataView, offset: number, runs: Int32Array, fields: Int8Array, n: number): void {
+  d[at] = n;
+  let o = at + 1;
   for (let r = 0; r < n; r++) {
     let p = offset + (runs[2 * r] as number);
     const end = offset + (runs[2 * r + 1] as number);
@@ -857,7 +880,6 @@ function packRuns(view: DataView, offset: number, runs: Int32Array, fields: Int8
     for (; p + 4 <= end; p += 4) d[o++] = view.getInt32(p, true);
     if (p < end) d[o++] = lastWord(view, p, end);
   }
-  return d;
 }
 
 /** The 1-3 bytes from p to end as a little-endian word padded with zeros. */
@@ -867,10 +889,10 @@ function lastWord(view: DataView, p: number, end: number): number {
   return w;
 }
 
-/** Whether the runs are the ones packed in `d` (packRuns). */
-function sameRuns(d: Int32Array, view: DataView, offset: number, runs: Int32Array, fields: Int8Array, n: number): boolean {
-  if (d[0] !== n) return false;
-  let o = 1;
+/** Whether the runs are the ones packed in d at `at` (packRuns). */
+function sameRuns(d: Int32Array, at: number, view: DataView, offset: number, runs: Int32Array, fields: Int8Array, n: number): boolean {
+  if (d[at] !== n) return false;
+  let o = at + 1;
   for (let r = 0; r < n; r++) {
     let p = offset + (runs[2 * r] as number);
     const end = offset + (runs[2 * r + 1] as number);
