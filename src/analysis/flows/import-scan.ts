@@ -240,28 +240,36 @@ export class FlowLineScanner {
   /** Any JSON value at p, validated and skipped: the position after it, or -1. */
   private skip(p: number, depth: number): number {
     const b = this.b;
+    const end = this.end;
     const c = b[p];
     if (c === C.Quote) return this.string(p, false);
     if (c === C.OpenBrace || c === C.OpenBracket) {
       if (depth >= MAX_DEPTH) return -1;
       const close = c === C.OpenBrace ? C.CloseBrace : C.CloseBracket;
-      let i = this.ws(p + 1);
-      if (b[i] === close) return i + 1;
+      let i = p + 1;
+      // Spaces are rare between tokens: ws() only when there is one.
+      if (i < end && isWs(b[i] as number)) i = this.ws(i);
+      if (b[i] === close && i < end) return i + 1;
       for (;;) {
         if (c === C.OpenBrace) {
           if (b[i] !== C.Quote) return -1;
           i = this.string(i, false);
           if (i < 0) return -1;
-          i = this.ws(i);
-          if (b[i] !== C.Colon) return -1;
-          i = this.ws(i + 1);
+          if (b[i] !== C.Colon) {
+            i = this.ws(i);
+            if (b[i] !== C.Colon) return -1;
+          }
+          i++;
+          if (i < end && isWs(b[i] as number)) i = this.ws(i);
         }
-        if (i >= this.end) return -1;
+        if (i >= end) return -1;
         i = this.skip(i, depth + 1);
         if (i < 0) return -1;
-        i = this.ws(i);
-        if (b[i] === C.Comma) i = this.ws(i + 1);
-        else if (b[i] === close) return i + 1;
+        if (i < end && isWs(b[i] as number)) i = this.ws(i);
+        if (b[i] === C.Comma) {
+          i++;
+          if (i < end && isWs(b[i] as number)) i = this.ws(i);
+        } else if (b[i] === close && i < end) return i + 1;
         else return -1;
       }
     }

@@ -587,8 +587,8 @@ class FastJsonDecoder {
   private readonly templates = new Map<number, TemplateEntry>();
   private templateCount = 0;
   private view: DataView | undefined;
-  private readonly runs = new Int32Array(2 * SCAN_FIELDS.length);
-  private readonly runFields = new Int8Array(SCAN_FIELDS.length);
+  private readonly runs = new Int32Array(4 * SCAN_FIELDS.length);
+  private readonly runFields = new Int8Array(2 * SCAN_FIELDS.length);
   /** The packed keys of all templates, one after the other (an entry holds where its key starts). */
   private arena = new Int32Array(1 << 16);
   private arenaUsed = 0;
@@ -640,7 +640,7 @@ class FastJsonDecoder {
     if (view === undefined || view.buffer !== b.buffer) view = this.view = new DataView(b.buffer);
     const runs = this.runs;
     const fields = this.runFields;
-    const n = templateRuns(top, runs, fields);
+    const n = templateRuns(top, key, runs, fields);
     const h = hashRuns(view, b.byteOffset, runs, fields, n);
     const first = this.templates.get(h);
     let chain = 0;
@@ -826,20 +826,30 @@ class TemplateEntry {
 const NO_END: EndEntry = { endpoint: { kind: "host", labels: {} }, id: -1 };
 
 /**
- * The key of a template: the values of the top-level fields the importer reads, but the count, each with its
- * field id, in member order. Their names are known (the scanner checked them) and what lies between members does
- * not change what they say, so equal keys make equal records. Writes field ids into `fields` and [start, end)
- * value ranges into `runs`; returns how many.
+ * The key of a template: the values of the fields the importer reads, but the count, each with its field id, in
+ * member order: the top level's, then (a Goldmane Flow) its `Key` object's, their ids offset by 32. Their names
+ * are known (the scanner checked them), and neither what lies between members nor a member the importer does
+ * not read (a `Key`'s service fields) changes what they say, so equal keys make equal records. Writes field ids
+ * into `fields` and [start, end) value ranges into `runs`; returns how many.
  */
-function templateRuns(top: FieldTable, runs: Int32Array, fields: Int8Array): number {
+function templateRuns(top: FieldTable, key: FieldTable, runs: Int32Array, fields: Int8Array): number {
   let n = 0;
   for (let j = 0; j < top.seenCount; j++) {
     const f = top.fields[j] as number;
-    if (f === FIELD.num_connections_started) continue;
+    if (f === FIELD.num_connections_started || (f === FIELD.Key && key !== top)) continue;
     fields[n] = f;
     runs[2 * n] = top.valueStart[f] as number;
     runs[2 * n + 1] = top.valueEnd[f] as number;
     n++;
+  }
+  if (key !== top) {
+    for (let j = 0; j < key.seenCount; j++) {
+      const f = key.fields[j] as number;
+      fields[n] = f + 32;
+      runs[2 * n] = key.valueStart[f] as number;
+      runs[2 * n + 1] = key.valueEnd[f] as number;
+      n++;
+    }
   }
   return n;
 }
