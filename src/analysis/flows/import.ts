@@ -51,24 +51,32 @@ type JsonObject = { [k: string]: Json };
 // Enum decoding. Goldmane's emitter marshals protobuf structs with encoding/json (numbers, snake_case);
 // protojson and Whisker use the enum names. Both are accepted, case-insensitively.
 
-const ACTIONS: Record<string, FlowAction | "unspecified"> = {
+/**
+ * A decoding table without a prototype: a value such as "constructor" or "toString" is unknown, not
+ * Object.prototype's member.
+ */
+function enumTable<T>(entries: Record<string, T>): Record<string, T> {
+  return Object.freeze(Object.assign(Object.create(null) as Record<string, T>, entries));
+}
+
+const ACTIONS: Record<string, FlowAction | "unspecified"> = enumTable({
   "0": "unspecified", actionunspecified: "unspecified", unspecified: "unspecified",
   "1": "Allow", allow: "Allow",
   "2": "Deny", deny: "Deny",
   "3": "Pass", pass: "Pass",
-};
-const REPORTERS: Record<string, "src" | "dst" | "unspecified"> = {
+});
+const REPORTERS: Record<string, "src" | "dst" | "unspecified"> = enumTable({
   "0": "unspecified", reporterunspecified: "unspecified", unspecified: "unspecified",
   "1": "src", src: "src", source: "src",
   "2": "dst", dst: "dst", destination: "dst", dest: "dst",
-};
-const ENDPOINT_TYPES: Record<string, FlowEndpointKind | "unspecified"> = {
+});
+const ENDPOINT_TYPES: Record<string, FlowEndpointKind | "unspecified"> = enumTable({
   "0": "unspecified", endpointtypeunspecified: "unspecified",
   "1": "workload", workloadendpoint: "workload", wep: "workload", workload: "workload",
   "2": "host", hostendpoint: "host", hep: "host", host: "host",
   "3": "networkset", networkset: "networkset", ns: "networkset",
   "4": "network", network: "network", net: "network",
-};
+});
 /**
  * goldmane/proto/api.proto `PolicyKind` numbers. 7 and 8 were AdminNetworkPolicy and
  * BaselineAdminNetworkPolicy up to 3.31 and are reserved in 3.32, which adds ClusterNetworkPolicy as 11
