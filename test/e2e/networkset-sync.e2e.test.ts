@@ -286,10 +286,13 @@ describe("sync-networksets against a real kube-apiserver (Calico 3.32.1 v3 CRD, 
     await c.register({ node: "own-1", address: "10.91.0.1", service: "theirs" });
     await c.register({ node: "own-2", address: "10.91.0.2", service: "mine" });
     const theirs = await admin().create("GlobalNetworkSet", { ...gns("team-theirs", ["198.51.100.7/32"], { team: "theirs" }) } as Obj);
-    const s = await startController(backend, syncConfig(backend, [{ service: "theirs", set: "team-theirs" }, { service: "mine", set: "consul-mine" }], { resyncSeconds: 2 }));
+    const s = await startController(backend, syncConfig(backend, [{ service: "theirs", set: "team-theirs" }, { service: "mine", set: "consul-mine" }], { resyncSeconds: 10 }));
     await waitFor("the controller's own set", async () => same(await netsOf(backend, "consul-mine"), ["10.91.0.2/32"]));
     await waitFor("not_owned reported", () => s.sync.metrics.get(METRICS.errors, { kind: "not_owned" }) >= 1);
-    await sleep(4500); // two full resyncs
+    // A full resync (every 10 s) re-reads the set by name: still not the controller's, still untouched.
+    const resynced = s.sync.metrics.get(METRICS.lastResync);
+    await waitFor("a full resync", () => s.sync.metrics.get(METRICS.lastResync) > resynced, 20_000);
+    await sleep(1000);
     expect(await admin().get("GlobalNetworkSet", "team-theirs")).toEqual(theirs);
     expect(s.sync.metrics.get(METRICS.writes, { set: "team-theirs" })).toBe(0);
     await admin().delete("GlobalNetworkSet", "team-theirs");
