@@ -15,9 +15,11 @@
  * from the Calico v3.32.1 release (api/config/crd/projectcalico.org_globalnetworksets.yaml) in
  * ../shared/data/calico-v3.32.1/crds, where test/e2e/support/e2e-stack.ts reads the release's CRDs from.
  */
+import { spawn } from "node:child_process";
 import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { pathToFileURL } from "node:url";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import { parse } from "yaml";
 import { parseStackConfig } from "../../src/config/index.js";
@@ -29,7 +31,7 @@ import type { GlobalNetworkSet } from "../../src/sync/networkset.js";
 import { sortNets } from "../../src/sync/reconcile.js";
 import type { RunningSync } from "../../src/sync/service.js";
 import { startConsul, type ConsulAgent } from "../sync/support/consul-agent.js";
-import { SHARED_SCENARIOS, netsOf, same, sleep, startController, syncConfig, waitFor, type SyncBackend } from "../sync/support/scenarios.js";
+import { SHARED_SCENARIOS, netsOf, rawSyncConfig, same, sleep, startController, syncConfig, waitFor, type SyncBackend } from "../sync/support/scenarios.js";
 import { startControlPlane, type ControlPlane } from "./support/control-plane.js";
 import { SHARED_DATA } from "./support/e2e-stack.js";
 import { KubeError, waitFor as waitForValue, type Kind, type Obj } from "./support/kube.js";
@@ -46,6 +48,7 @@ let consul: ConsulAgent | undefined;
 let ns = "";
 let leaseName = "";
 let token = "";
+let saKubeconfig = "";
 const running: RunningSync[] = [];
 
 /** The controller's transport: the ServiceAccount's token, the cluster CA, the real HTTP client. */
@@ -112,6 +115,20 @@ beforeAll(async () => {
   }
   const tr = (await kube.raw("POST", `/api/v1/namespaces/${ns}/serviceaccounts/${SYNC_NAME}/token`, { apiVersion: "authentication.k8s.io/v1", kind: "TokenRequest", spec: { expirationSeconds: 3600 } })) as { status: { token: string } };
   token = tr.status.token;
+  // The same token as a local run's kubeconfig (what `sync-networksets --kubeconfig` reads).
+  saKubeconfig = join(dir, "networkset-sync.kubeconfig");
+  writeFileSync(
+    saKubeconfig,
+    JSON.stringify({
+      apiVersion: "v1",
+      kind: "Config",
+      clusters: [{ name: "e2e", cluster: { server: plane.creds.server, "certificate-authority-data": Buffer.from(plane.creds.ca).toString("base64") } }],
+      users: [{ name: "networkset-sync", user: { token } }],
+      contexts: [{ name: "networkset-sync", context: { cluster: "e2e", user: "networkset-sync" } }],
+      "current-context": "networkset-sync",
+    }),
+    { mode: 0o600 },
+  );
   report(`CRD globalnetworksets.projectcalico.org (Calico v3.32.1), the stack's ${applied.join(", ")} and a ServiceAccount token in ${secs(t1)}`);
 }, 600_000);
 
@@ -188,20 +205,7 @@ describe("sync-networksets against a real kube-apiserver (Calico 3.32.1 v3 CRD, 
     expect((err as SyncKubeError).status).toBe(401);
 
     // A local run's kubeconfig with the same token (kubeconfigCredentials, what --kubeconfig reads) works alike.
-    const kc = join(dir, "networkset-sync.kubeconfig");
-    writeFileSync(
-      kc,
-      JSON.stringify({
-        apiVersion: "v1",
-        kind: "Config",
-        clusters: [{ name: "e2e", cluster: { server: cp?.creds.server, "certificate-authority-data": Buffer.from(cp?.creds.ca ?? "").toString("base64") } }],
-        users: [{ name: "sync", user: { token } }],
-        contexts: [{ name: "sync", context: { cluster: "e2e", user: "sync" } }],
-        "current-context": "sync",
-      }),
-      { mode: 0o600 },
-    );
-    expect((await new KubeApi(httpTransport(kubeconfigCredentials(kc))).getSet("rbac-probe"))?.spec?.nets).toEqual(["192.0.2.1/32"]);
+    expect((await new KubeApi(httpTransport(kubeconfigCredentials(saKubeconfig))).getSet("rbac-probe"))?.spec?.nets).toEqual(["192.0.2.1/32"]);
     await kube.delete("GlobalNetworkSet", "rbac-probe");
   });
 
@@ -336,6 +340,57 @@ describe("sync-networksets against a real kube-apiserver (Calico 3.32.1 v3 CRD, 
     // The competitors' annotations survive: the controller replaces only its own keys.
     expect(Object.keys(stored?.metadata.annotations ?? {}).filter((k) => k.startsWith("example.com/competitor-")).sort()).toEqual(["example.com/competitor-1", "example.com/competitor-2"]);
     expect(s.sync.metrics.get(METRICS.errors, { kind: "kube_status" })).toBe(0);
+  });
+
+  it("the real command as the leader, SIGKILLed mid-grace: the other replica takes the Lease over and removes at the original deadline", async () => {
+    const c = backend.consul;
+    await c.register({ node: "kill-1", address: "10.93.0.1", service: "kill" });
+    await c.register({ node: "kill-2", address: "10.93.0.2", service: "kill" });
+    const mappings = [{ service: "kill", set: "consul-kill", graceSeconds: 8 }];
+    const cfgFile = join(dir, "kill-sync.yaml");
+    writeFileSync(cfgFile, JSON.stringify(rawSyncConfig(backend, mappings)));
+    // `calico-baseline sync-networksets` from the sources (tsx's loader in the one node process, so the pid killed
+    // is the controller's own), with the ServiceAccount's kubeconfig.
+    const t0 = Date.now();
+    let output = "";
+    const child = spawn(process.execPath, ["--import", pathToFileURL(join(REPO, "node_modules", "tsx", "dist", "loader.mjs")).href, join(REPO, "src", "cli", "main.ts"), "sync-networksets", "--config", cfgFile, "--kubeconfig", saKubeconfig], {
+      cwd: dir,
+      env: { ...process.env, POD_NAME: "replica-process" },
+      stdio: ["ignore", "pipe", "pipe"],
+    });
+    child.stdout.on("data", (d: Buffer) => (output += d.toString()));
+    child.stderr.on("data", (d: Buffer) => (output += d.toString()));
+    const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((r) => child.once("exit", (code, signal) => r({ code, signal })));
+    try {
+      const holder = async (): Promise<string | undefined> => ((await admin().get("Lease", leaseName, ns))?.["spec"] as { holderIdentity?: string } | undefined)?.holderIdentity;
+      await waitFor("the command to hold the Lease", async () => {
+        if (child.exitCode !== null) throw new Error(`sync-networksets exited with ${child.exitCode}:\n${output}`);
+        return (await holder()) === "replica-process";
+      }, 60_000, 200);
+      report(`sync-networksets (pid ${child.pid}) holds the Lease ${secs(t0)} after it was started`);
+      const follower = await startController(backend, syncConfig(backend, mappings), { identity: "replica-in-process" });
+      await waitFor("the set from the command", async () => same(await netsOf(backend, "consul-kill"), ["10.93.0.1/32", "10.93.0.2/32"]));
+      await c.deregister("kill-2");
+      await waitFor("the pending removal", async () => (await backend.getSet("consul-kill"))?.metadata.annotations?.[PENDING_ANNOTATION] !== undefined);
+      const pending = (await backend.getSet("consul-kill"))?.metadata.annotations?.[PENDING_ANNOTATION];
+      expect(follower.sync.elector.isLeader()).toBe(false);
+      expect(follower.sync.metrics.get(METRICS.writes, { set: "consul-kill" })).toBe(0);
+      child.kill("SIGKILL");
+      expect(await exited).toEqual({ code: null, signal: "SIGKILL" });
+      await waitFor("the other replica takes over", () => follower.sync.elector.isLeader(), 15_000);
+      const tookOver = Date.now();
+      expect(await holder()).toBe("replica-in-process");
+      expect((await backend.getSet("consul-kill"))?.metadata.annotations?.[PENDING_ANNOTATION]).toBe(pending);
+      await waitFor("the removal", async () => same(await netsOf(backend, "consul-kill"), ["10.93.0.1/32"]), 20_000);
+      const removed = Date.now();
+      const firstMissing = Date.parse((JSON.parse(pending ?? "{}") as Record<string, string>)["10.93.0.2/32"] ?? "");
+      expect(removed).toBeGreaterThanOrEqual(firstMissing + 8000);
+      expect(removed).toBeLessThan(tookOver + 8000);
+      expect(output).toContain('"became leader"');
+    } finally {
+      if (child.exitCode === null && child.signalCode === null) child.kill("SIGKILL");
+      await exited;
+    }
   });
 
   for (const sc of SHARED_SCENARIOS) it(sc.title, () => sc.run(backend));

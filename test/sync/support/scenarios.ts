@@ -36,17 +36,19 @@ export interface SyncBackend {
   readonly running: RunningSync[];
 }
 
+/** The controller's config file as a test writes it: the backend's Lease, Consul's address, pacing scaled down. */
+export function rawSyncConfig(b: SyncBackend, mappings: unknown[], sync: Record<string, unknown> = {}, consulOver: Record<string, unknown> = {}): Record<string, unknown> {
+  return {
+    consul: { address: b.consul.url, waitSeconds: 5, minQueryIntervalMillis: 50, ...consulOver },
+    kubernetes: { leaseDurationSeconds: 3, renewSeconds: 1, ...b.kubernetes() },
+    sync: { debounceMillis: 200, backoffInitialMillis: 100, backoffMaxMillis: 2000, resyncSeconds: 10, ...sync },
+    listen: "127.0.0.1:0",
+    mappings,
+  };
+}
+
 export function syncConfig(b: SyncBackend, mappings: unknown[], sync: Record<string, unknown> = {}, consulOver: Record<string, unknown> = {}): SyncConfig {
-  return parseSyncConfig(
-    {
-      consul: { address: b.consul.url, waitSeconds: 5, minQueryIntervalMillis: 50, ...consulOver },
-      kubernetes: { leaseDurationSeconds: 3, renewSeconds: 1, ...b.kubernetes() },
-      sync: { debounceMillis: 200, backoffInitialMillis: 100, backoffMaxMillis: 2000, resyncSeconds: 10, ...sync },
-      listen: "127.0.0.1:0",
-      mappings,
-    },
-    "sync.yaml",
-  );
+  return parseSyncConfig(rawSyncConfig(b, mappings, sync, consulOver), "sync.yaml");
 }
 
 export async function startController(b: SyncBackend, cfg: SyncConfig, opts: { identity?: string; token?: string; transport?: KubeTransport } = {}): Promise<Started> {
