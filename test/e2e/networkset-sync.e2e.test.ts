@@ -15,7 +15,7 @@
  * from the Calico v3.32.1 release (api/config/crd/projectcalico.org_globalnetworksets.yaml) in
  * ../shared/data/calico-v3.32.1/crds, where test/e2e/support/e2e-stack.ts reads the release's CRDs from.
  */
-import { spawn } from "node:child_process";
+import { execFileSync, spawn } from "node:child_process";
 import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -84,12 +84,18 @@ beforeAll(async () => {
   if (!existsSync(GNS_CRD)) throw new Error(`${GNS_CRD} is missing: the Calico v3.32.1 release's api/config/crd/projectcalico.org_globalnetworksets.yaml (../shared/data, see its README)`);
   const tool = cachedToolDirs(["etcd", "kube", "consul"]);
   dir = mkdtempSync(join(tmpdir(), "calico-baseline-e2e-sync-"));
-  const [plane, agent] = await Promise.all([
-    startControlPlane({ etcd: join(tool("etcd"), "etcd"), kubeApiserver: join(tool("kube"), "kube-apiserver") }, join(dir, "cluster"), { components: "apiserver" }),
-    startConsul(join(tool("consul"), "consul")),
-  ]);
-  cp = plane;
-  consul = agent;
+  const bins = { etcd: join(tool("etcd"), "etcd"), kubeApiserver: join(tool("kube"), "kube-apiserver"), consul: join(tool("consul"), "consul") };
+  for (const [name, bin, arg] of [["etcd", bins.etcd, "--version"], ["kube-apiserver", bins.kubeApiserver, "--version"], ["consul", bins.consul, "version"]] as const) {
+    report(`${name}: ${execFileSync(bin, [arg], { encoding: "utf8" }).split("\n")[0]?.trim() ?? ""}`);
+  }
+  const [p, a] = await Promise.allSettled([startControlPlane(bins, join(dir, "cluster"), { components: "apiserver" }), startConsul(bins.consul)]);
+  // Whatever started is stopped by afterAll, also when the other failed.
+  if (p.status === "fulfilled") cp = p.value;
+  if (a.status === "fulfilled") consul = a.value;
+  if (p.status === "rejected") throw p.reason;
+  if (a.status === "rejected") throw a.reason;
+  const plane = p.value;
+  const agent = a.value;
   report(`etcd + kube-apiserver and consul up in ${secs(t0)}: ${plane.processes.map((p) => `${p.name} (pid ${p.pid})`).join(", ")}, consul at ${agent.url}`);
   const kube = plane.kube;
 
