@@ -5,7 +5,8 @@
 #
 #   build-tools.sh [--budget SECONDS] [--list] TOOL...
 #   TOOL: kube (kube-apiserver, kube-controller-manager, kube-scheduler), etcd, kwok, pulumi (CLI),
-#         provider (pulumi-resource-kubernetes), consul, netpol (netpol-analyzer), or "e2e" (all of the e2e tools)
+#         provider (pulumi-resource-kubernetes), consul, netpol (netpol-analyzer), or "e2e" (all of the e2e tools:
+#         kube etcd kwok pulumi provider consul; consul for test/e2e/networkset-sync.e2e.test.ts)
 #
 # Prints one line per tool: "tool <name> <version>: cached <dir>" or "tool <name> <version>: built in <s> s (<MB>)".
 # Exit 0: every tool asked for is in the cache. Exit 75: the budget ran out before a build finished (a partial
@@ -28,7 +29,7 @@ while [ $# -gt 0 ]; do
   case "$1" in
     --budget) budget="$2"; shift 2 ;;
     --list) list=1; shift ;;
-    e2e) tools+=(kube etcd kwok pulumi provider); shift ;;
+    e2e) tools+=(kube etcd kwok pulumi provider consul); shift ;;
     *) tools+=("$1"); shift ;;
   esac
 done
