@@ -11,6 +11,7 @@ import { REPORT_SVG_TITLE, STAGED_CHANGE, renderSvgMatrix, singleGroups } from "
 import { type InvariantResult, defaultInvariants } from "./invariants.js";
 import type { Inventory } from "./inventory.js";
 import type { SourcedObject } from "./policies.js";
+import type { SyncedSet } from "./synced-sets.js";
 import { buildReport } from "./report.js";
 
 export interface RenderReportsInput {
@@ -19,6 +20,8 @@ export interface RenderReportsInput {
   readonly extraFiles?: ReadonlyArray<{ readonly file: string; readonly objects: readonly Record<string, unknown>[] }>;
   readonly inventory: Inventory;
   readonly settings: PolicySettings;
+  /** The sets the stack's networkSetSync mappings keep in step (synced-sets.ts declaredSyncedSets). */
+  readonly syncedSets?: readonly SyncedSet[];
 }
 
 export interface RenderReportsOutput {
@@ -43,6 +46,7 @@ export function renderReports(input: RenderReportsInput): RenderReportsOutput {
     invariants: defaultInvariants(input.settings),
     waivers: input.settings.waivers,
     calicoMinor: input.settings.calicoMinor,
+    ...(input.syncedSets === undefined ? {} : { syncedSets: input.syncedSets }),
   });
   const enforced = report.invariants.filter((r) => r.status === "fail");
   const staged = (report.stagedInvariants ?? []).filter((r) => r.status === "fail");
