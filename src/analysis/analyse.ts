@@ -5,6 +5,7 @@
 import { isAbsolute, join, relative } from "node:path";
 import { readInputFile, walkFiles } from "../io/files.js";
 import { parseDataDocuments, parseYamlDocuments } from "../io/yaml.js";
+import { readPlainYaml } from "../io/yaml-plain.js";
 import { type Problem, UserError } from "../model/problem.js";
 import type { CalicoMinor } from "../config/types.js";
 import { type Inventory, EMPTY_INVENTORY, inventoryFromObjects, mergeInventories, parseInventory } from "./inventory.js";
@@ -33,6 +34,12 @@ export function analyse(input: AnalysisInput, view: "enforced" | "staged" = "enf
  */
 export function parseManifestText(text: string, file: string): SourcedObject[] {
   const out: SourcedObject[] = [];
+  // Plain block YAML and JSON in one fast pass; anything else (and every error) through the yaml library.
+  const plain = readPlainYaml(text);
+  if (plain !== undefined) {
+    for (const object of plain) out.push({ object, file });
+    return out;
+  }
   for (const d of parseYamlDocuments(text, file)) {
     if (d.value !== null && d.value !== undefined) out.push({ object: d.value, file });
   }

@@ -26,7 +26,8 @@ export {
 } from "./inventory.js";
 export { type Endpoint, type Model, buildModel } from "./model.js";
 export { type PolicyModel, type ReadOptions, type SourcedObject, readPolicies, sourced, stagedView } from "./policies.js";
-export { type Report, type RenderReportsInput, type RenderReportsOutput, buildReport, renderReports } from "./report.js";
+export { type Report, buildReport } from "./report.js";
+export { type RenderReportsInput, type RenderReportsOutput, renderReports } from "./render-reports.js";
 export { formatDiffText, formatExplain, formatInvariantFailure, formatReportText } from "./formatters/text.js";
 export { mermaidGraph, renderMarkdownDiff, renderMarkdownReport } from "./formatters/md.js";
 export { diffJson, explainJson, reportJson } from "./formatters/json.js";

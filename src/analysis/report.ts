@@ -3,16 +3,12 @@
  * formatters (text, md, json, svg). Also `renderReports`, the entry point synth calls so that
  * `npm start` writes report.md and report.svg next to the YAML and fails on a broken invariant.
  */
-import type { CalicoMinor, PolicySettings } from "../config/types.js";
+import type { CalicoMinor } from "../config/types.js";
 import type { Problem } from "../model/problem.js";
-import type { RenderedChart } from "../rendering/synth.js";
 import { analyse } from "./analyse.js";
 import type { ConnSet } from "./connset.js";
 import { type Connectivity, computeConnectivity } from "./connectivity.js";
 import { type DiffResult, diffModels } from "./diff.js";
-import { formatInvariantFailure } from "./formatters/text.js";
-import { renderMarkdownReport } from "./formatters/md.js";
-import { REPORT_SVG_TITLE, STAGED_CHANGE, renderSvgMatrix, singleGroups } from "./formatters/svg.js";
 import { lintAdminPolicies } from "./admin-lint.js";
 import { notEnforcedFlows } from "./not-enforced.js";
 import { type Invariant, type InvariantResult, checkInvariants, defaultInvariants } from "./invariants.js";
@@ -86,48 +82,5 @@ export function buildReport(objects: readonly SourcedObject[], inventory: Invent
     problems: [...model.problems, ...lintAdminPolicies(model), ...(synced?.problems ?? [])],
     exposure: exposureReport(model),
     ...(synced === undefined ? {} : { synced: { sets: synced.sets, marks: synced.marks } }),
-  };
-}
-
-export interface RenderReportsInput {
-  readonly charts: readonly RenderedChart[];
-  /** Other objects written with the stack (e.g. monitoring.yaml: Namespaces, metrics Services). */
-  readonly extraFiles?: ReadonlyArray<{ readonly file: string; readonly objects: readonly Record<string, unknown>[] }>;
-  readonly inventory: Inventory;
-  readonly settings: PolicySettings;
-  /** The sets the stack's networkSetSync mappings keep in step (synced-sets.ts declaredSyncedSets). */
-  readonly syncedSets?: readonly SyncedSet[];
-}
-
-export interface RenderReportsOutput {
-  /** File name (relative to the stack directory) → content: `report.md`, `report.svg`. */
-  readonly files: Record<string, string>;
-  /**
-   * Invariants that fail and are not waived, in the enforced view or once the staged policies are
-   * enforced; synth must fail when this is not empty.
-   */
-  readonly invariantFailures: readonly InvariantResult[];
-  /** The failures formatted with their explain trails, ready to print. */
-  readonly message: string;
-}
-
-/**
- * Analyses synthesised charts for `npm start`. Invariants are the defaults (with the stack's registry)
- * minus the stack's waivers. Output is deterministic (no timestamps).
- */
-export function renderReports(input: RenderReportsInput): RenderReportsOutput {
-  const objects: SourcedObject[] = [...input.charts, ...(input.extraFiles ?? [])].flatMap((c) => c.objects.map((object) => ({ object, file: c.file })));
-  const report = buildReport(objects, input.inventory, {
-    invariants: defaultInvariants(input.settings),
-    waivers: input.settings.waivers,
-    calicoMinor: input.settings.calicoMinor,
-    ...(input.syncedSets === undefined ? {} : { syncedSets: input.syncedSets }),
-  });
-  const enforced = report.invariants.filter((r) => r.status === "fail");
-  const staged = (report.stagedInvariants ?? []).filter((r) => r.status === "fail");
-  return {
-    files: { "report.md": renderMarkdownReport(report), "report.svg": renderSvgMatrix(report.groups.names, report.groups.matrix, report.staged, STAGED_CHANGE, singleGroups(report.connectivity), REPORT_SVG_TITLE) },
-    invariantFailures: [...enforced, ...staged],
-    message: [...enforced.map((r) => formatInvariantFailure(r)), ...staged.map((r) => formatInvariantFailure(r, "once the staged policies are enforced"))].join("\n"),
   };
 }

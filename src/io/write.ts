@@ -4,7 +4,6 @@
  * target (a reader sees the old or the new file, never half of one), and every file-system error becomes a
  * UserError with the path and a hint.
  */
-import { randomBytes } from "node:crypto";
 import { closeSync, fsyncSync, lstatSync, mkdirSync, openSync, renameSync, rmSync, statSync, writeSync } from "node:fs";
 import { basename, dirname, join, resolve } from "node:path";
 import { UserError } from "../model/problem.js";
@@ -123,7 +122,8 @@ export function writeFileAtomic(path: string, content: string, shown: string, op
       ]);
     }
   }
-  const tmp = join(dir, `.${basename(abs)}.tmp-${randomBytes(6).toString("hex")}`);
+  // node:crypto on first use (not at import): a run that prints to stdout does not pay for loading it.
+  const tmp = join(dir, `.${basename(abs)}.tmp-${process.getBuiltinModule("node:crypto").randomBytes(6).toString("hex")}`);
   try {
     writeNewFileSync(tmp, content);
     renameSync(tmp, abs);

@@ -4,8 +4,9 @@
  * documents, or a document nested thousands deep each becomes one `UserError` naming the file (and line), the
  * limit and a hint.
  */
-import type { Document} from "yaml";
-import { Composer, LineCounter, Parser, isAlias, isMap, isPair, isScalar, isSeq, type Node as YamlNode } from "yaml";
+import { createRequire } from "node:module";
+import type * as YamlLibrary from "yaml";
+import type { Document, LineCounter, Node as YamlNode } from "yaml";
 import { MAX_DOCUMENTS_PER_FILE, MAX_NESTING_DEPTH, MAX_YAML_ALIASES } from "../model/limits.js";
 import { type Problem, ProblemList, UserError } from "../model/problem.js";
 
@@ -25,6 +26,16 @@ export interface ParseYamlOptions {
   readonly lineCounter?: LineCounter;
   /** Hint for YAML syntax errors. */
   readonly syntaxHint?: string;
+}
+
+/**
+ * The yaml library, loaded on first use: most runs of `report --manifests` read only plain YAML or JSON
+ * (src/io/yaml-plain.ts) and never need it, and loading it costs some 10 ms of a 110 ms run. Synchronous
+ * (every reader here is), so through require: the library ships CommonJS for node.
+ */
+let library: typeof YamlLibrary | undefined;
+function yaml(): typeof YamlLibrary {
+  return (library ??= createRequire(import.meta.url)("yaml") as typeof YamlLibrary);
 }
 
 const SYNTAX_HINT = "fix the YAML syntax (indentation, quotes, colons)";
@@ -132,26 +143,26 @@ function isStackOverflow(e: unknown): boolean {
  * `targets` maps each alias to the node it names (resolved once per document, in document order).
  */
 function children(node: YamlNode, targets: ReadonlyMap<YamlNode, YamlNode>): YamlNode[] {
-  if (isMap(node)) {
+  if (yaml().isMap(node)) {
     const out: YamlNode[] = [];
     for (const pair of node.items) {
-      if (isPair(pair)) {
+      if (yaml().isPair(pair)) {
         if (pair.key !== null && typeof pair.key === "object") out.push(pair.key as YamlNode);
         if (pair.value !== null && typeof pair.value === "object") out.push(pair.value as YamlNode);
       }
     }
     return out;
   }
-  if (isSeq(node)) {
+  if (yaml().isSeq(node)) {
     const out: YamlNode[] = [];
     for (const item of node.items as unknown[]) {
       // A flow list may hold pairs (`[a: b]`).
-      const parts = isPair(item) ? [item.key, item.value] : [item];
+      const parts = yaml().isPair(item) ? [item.key, item.value] : [item];
       for (const x of parts) if (x !== null && typeof x === "object") out.push(x as YamlNode);
     }
     return out;
   }
-  if (isAlias(node)) {
+  if (yaml().isAlias(node)) {
     const t = targets.get(node);
     return t === undefined ? [] : [t];
   }
@@ -174,7 +185,7 @@ function checkStructure(doc: Document.Parsed, file: string, lines: LineCounter):
   const order: YamlNode[] = [root];
   while (order.length > 0) {
     const n = order.pop() as YamlNode;
-    if (isAlias(n)) {
+    if (yaml().isAlias(n)) {
       aliases++;
       if (aliases > MAX_YAML_ALIASES) {
         return {
@@ -189,10 +200,10 @@ function checkStructure(doc: Document.Parsed, file: string, lines: LineCounter):
       continue;
     }
     if (n.anchor !== undefined && n.anchor !== null) anchors.set(n.anchor, n);
-    if (isMap(n)) {
+    if (yaml().isMap(n)) {
       for (const pair of n.items) {
-        const key = isAlias(pair.key) ? anchors.get(pair.key.source) : pair.key;
-        if (isMap(key) || isSeq(key)) {
+        const key = yaml().isAlias(pair.key) ? anchors.get(pair.key.source) : pair.key;
+        if (yaml().isMap(key) || yaml().isSeq(key)) {
           return {
             file: lineOf(pair.key as YamlNode),
             path: "",
@@ -225,7 +236,7 @@ function checkStructure(doc: Document.Parsed, file: string, lines: LineCounter):
         return {
           file: lineOf(alias),
           path: "",
-          value: isAlias(alias) ? `*${alias.source}` : undefined,
+          value: yaml().isAlias(alias) ? `*${alias.source}` : undefined,
           message: "has a YAML alias inside the node it refers to (a cycle)",
           hint: "Kubernetes objects are trees: replace the alias by a copy of the values it should repeat",
         };
@@ -244,7 +255,7 @@ function checkStructure(doc: Document.Parsed, file: string, lines: LineCounter):
     }
     stack.pop();
     open.delete(top.node);
-    const d = isAlias(top.node) || isScalar(top.node) ? top.max : top.max + 1;
+    const d = yaml().isAlias(top.node) || yaml().isScalar(top.node) ? top.max : top.max + 1;
     // Through a memoised alias target the path is not on the stack: the computed depth counts it.
     if (d + stack.length > MAX_NESTING_DEPTH) {
       return {
@@ -267,7 +278,7 @@ function checkStructure(doc: Document.Parsed, file: string, lines: LineCounter):
  * a cyclic alias). Never throws anything else.
  */
 export function parseYamlDocuments(text: string, file: string, opts: ParseYamlOptions = {}): YamlDocument[] {
-  const lines = opts.lineCounter ?? new LineCounter();
+  const lines = opts.lineCounter ?? new (yaml().LineCounter)();
   const out: YamlDocument[] = [];
   const problems = new ProblemList();
   // Counted on the text first: composing a document costs the yaml library ~0.1 ms, so 150,000 of them
@@ -276,8 +287,8 @@ export function parseYamlDocuments(text: string, file: string, opts: ParseYamlOp
   if (markers > MAX_DOCUMENTS_PER_FILE) throw tooManyDocuments(file, undefined);
   if (estimateNesting(text) > MAX_NESTING_DEPTH) throw tooDeep(file, undefined);
   try {
-    const parser = new Parser(lines.addNewLine);
-    const composer = new Composer({ uniqueKeys: opts.uniqueKeys ?? true, prettyErrors: false });
+    const parser = new (yaml().Parser)(lines.addNewLine);
+    const composer = new (yaml().Composer)({ uniqueKeys: opts.uniqueKeys ?? true, prettyErrors: false });
     for (const doc of composer.compose(parser.parse(text))) {
       const line = lines.linePos(doc.range[0]).line;
       if (out.length >= MAX_DOCUMENTS_PER_FILE) throw tooManyDocuments(file, line);

@@ -6,18 +6,9 @@
 import { Fields, isObj } from "../config/fields.js";
 import { joinPath, type Problem, UserError } from "../model/problem.js";
 import { isDns1123Subdomain, labelValueErrors, qualifiedNameErrors, sanitizeName } from "../model/validate/context.js";
+import { RESERVED_PREFIX } from "./labels.js";
 
-/** The label every set the controller writes carries; it never creates, updates or deletes a set without it. */
-export const OWNER_LABEL = "networkset-sync.calico-baseline.io/owner";
-/** The value of OWNER_LABEL: the controller's name. */
-export const OWNER_VALUE = "calico-baseline";
-/** Labels the controller sets itself: the Consul service (and datacenter) a set mirrors. */
-export const SERVICE_LABEL = "networkset-sync.calico-baseline.io/service";
-export const DATACENTER_LABEL = "networkset-sync.calico-baseline.io/datacenter";
-/** Annotation holding `{cidr: first-missing ISO time}` for the addresses inside their grace period. */
-export const PENDING_ANNOTATION = "networkset-sync.calico-baseline.io/pending-removals";
-/** Prefix of the labels and annotations that belong to the controller (mappings may not set them). */
-export const RESERVED_PREFIX = "networkset-sync.calico-baseline.io/";
+export { DATACENTER_LABEL, OWNER_LABEL, OWNER_VALUE, PENDING_ANNOTATION, RESERVED_PREFIX, SERVICE_LABEL } from "./labels.js";
 
 export interface SyncMapping {
   /** Consul service name. */

@@ -3,7 +3,7 @@ import { describe, expect, it } from "vitest";
 import { checkInvariants, defaultInvariants } from "../../src/analysis/invariants.js";
 import { parseInventory } from "../../src/analysis/inventory.js";
 import { formatInvariantFailure } from "../../src/analysis/formatters/text.js";
-import { renderReports } from "../../src/analysis/report.js";
+import { renderReports } from "../../src/analysis/render-reports.js";
 import { modelOf } from "./helpers.js";
 
 const inventory = parseInventory({

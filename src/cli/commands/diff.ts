@@ -177,7 +177,7 @@ export async function run(args: string[], io: CliIo): Promise<number> {
   let after;
   try {
     after = afterPath === undefined ? await loadInput({ stack, inventory: v["inventory"] as string | undefined }, io.cwd) : { objects: loadManifests([afterPath], io.cwd), inventory: loadInventories(io.cwd, v["inventory"] as string | undefined) };
-    assertAnalysable(after.objects);
+    await assertAnalysable(after.objects);
   } catch (e) {
     // In SARIF the after side's problems are the findings (inline on the PR); the exit code stays 1.
     if ((format !== "sarif" && outDir === undefined) || !(e instanceof UserError)) throw e;
@@ -208,7 +208,7 @@ export async function run(args: string[], io: CliIo): Promise<number> {
     beforeObjects = after.objects;
     beforeLabel = afterPath ?? `stack ${stack}`;
   }
-  assertAnalysable(beforeObjects);
+  await assertAnalysable(beforeObjects);
   const beforeVersion: CalicoVersion =
     fromFlag !== undefined ? parseCalicoVersion(fromFlag, "--calico-version") : legacyMinor !== undefined ? minorVersion(legacyMinor) : beforeVersionText !== undefined ? parseCalicoVersion(beforeVersionText, `${base}:Pulumi.${stack}.yaml calico.version`) : afterVersion;
 

@@ -60,7 +60,7 @@ export async function run(args: string[], io: CliIo): Promise<number> {
   const view = (v["view"] as string | undefined) ?? "enforced";
   if (view !== "enforced" && view !== "staged") throw new UserError([{ path: "--view", value: view, message: "unknown view", hint: "use enforced or staged" }]);
   const input = await loadInput({ stack: v["stack"] as string | undefined, manifests: v["manifests"] as string[] | undefined, inventory: v["inventory"] as string | undefined }, io.cwd);
-  assertAnalysable(input.objects);
+  await assertAnalysable(input.objects);
   const model = analyse(input, view, calicoMinorOf(v["calico-minor"], input.settings));
   // Admin policies this Calico minor does not enforce are left out of the trail: say so.
   for (const p of model.problems) if (p.path === "kind" && /does not enforce/.test(p.message)) io.err(`warning: ${[p.file, p.object].filter((x) => x !== undefined).join(": ")}: ${p.message}. Hint: ${p.hint}`);

@@ -9,7 +9,6 @@ import { existsSync } from "node:fs";
 import { join } from "node:path";
 import type { CalicoMinor, PolicySettings } from "../../config/types.js";
 import { type Problem, UserError } from "../../model/problem.js";
-import { validateResource } from "../../model/validate/index.js";
 import { loadInventory, loadManifests } from "../../analysis/analyse.js";
 import { type Inventory, mergeInventories } from "../../analysis/inventory.js";
 import { type SourcedObject, readPolicies } from "../../analysis/policies.js";
@@ -128,10 +127,14 @@ export async function loadInput(flags: InputFlags, cwd: string): Promise<LoadedI
  * Tier object): analysing without it would report flows the cluster never sees. Every such problem is
  * listed at once, with its file, object and field (a diff's two sides differ by file name).
  */
-export function assertAnalysable(...inputs: ReadonlyArray<readonly SourcedObject[]>): void {
+export async function assertAnalysable(...inputs: ReadonlyArray<readonly SourcedObject[]>): Promise<void> {
   // Each input on its own: a Tier in one side of a diff does not excuse its absence in the other.
-  const rejected = inputs.flatMap((objects) => withEveryProblem(objects, readPolicies(objects).rejected));
-  if (rejected.length > 0) throw new UserError(rejected);
+  const each = inputs.map((objects) => ({ objects, rejected: readPolicies(objects).rejected }));
+  if (each.every((x) => x.rejected.length === 0)) return;
+  // The validator (all of Calico's field rules) is loaded only when something was rejected: an analysable
+  // input, the common case, does not pay for compiling it at start-up.
+  const { validateResource } = await import("../../model/validate/index.js");
+  throw new UserError(each.flatMap((x) => withEveryProblem(x.objects, x.rejected, validateResource)));
 }
 
 /**
@@ -147,7 +150,7 @@ function objectName(o: unknown): string {
   return `${String(obj.kind)}/${ns}${typeof m.name === "string" ? m.name : ""}`;
 }
 
-function withEveryProblem(objects: readonly SourcedObject[], rejected: readonly Problem[]): Problem[] {
+function withEveryProblem(objects: readonly SourcedObject[], rejected: readonly Problem[], validateResource: (o: unknown) => Problem[]): Problem[] {
   const byKey = new Map<string, SourcedObject>();
   for (const o of objects) {
     const key = `${o.file ?? ""}\u0000${objectName(o.object)}`;
@@ -209,7 +212,7 @@ export async function run(args: string[], io: CliIo): Promise<number> {
   }
   const format = parseFormat(v["format"] as string | undefined);
   const input = await loadInput({ stack: v["stack"] as string | undefined, manifests: v["manifests"] as string[] | undefined, inventory: v["inventory"] as string | undefined }, io.cwd);
-  assertAnalysable(input.objects);
+  await assertAnalysable(input.objects);
   const report = buildReport(input.objects, input.inventory, {
     invariants: defaultInvariants(input.settings),
     waivers: input.settings?.waivers ?? [],

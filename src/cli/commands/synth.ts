@@ -15,7 +15,7 @@
  */
 import { resolve } from "node:path";
 import { defaultInvariants } from "../../analysis/invariants.js";
-import { renderReports } from "../../analysis/report.js";
+import { renderReports } from "../../analysis/render-reports.js";
 import { declaredSyncedSets } from "../../analysis/synced-sets.js";
 import { checkStackName } from "../../config/index.js";
 import { UserError } from "../../model/problem.js";
