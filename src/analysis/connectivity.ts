@@ -14,6 +14,7 @@
  * `evaluate.ts` is the reference; a property test checks this engine against it pair by pair.
  */
 import { ConnInterner, ConnSet } from "./connset.js";
+import { CsrBuilder } from "./csr.js";
 import { type Peer, connsToward, endpointPeer, peerSpecMatches } from "./evaluate.js";
 import { type IpRange, IpSet, cutBySets, formatRange } from "./ipset.js";
 import type { Labels } from "./inventory.js";
@@ -360,11 +361,13 @@ export function computeConnectivity(model: Model, opts: ConnectivityOptions = {}
   const vecOf = new Int32Array(classCount);
   const resultOf = new Int32Array(classCount).fill(-1);
   const inTouched = new Uint8Array(classCount);
-  const touched: number[] = [];
+  // The touched peer classes of the current row, in the order first touched (`touchedLen` of them).
+  const touched = new Int32Array(classCount);
+  let touchedLen = 0;
   const touch = (pc: number): void => {
     if (inTouched[pc] === 0) {
       inTouched[pc] = 1;
-      touched.push(pc);
+      touched[touchedLen++] = pc;
     }
   };
   const applySpecials = (e: Endpoint, dir: Direction, dflt: number): void => {
@@ -377,15 +380,24 @@ export function computeConnectivity(model: Model, opts: ConnectivityOptions = {}
     }
   };
   const flush = (rows: OverrideBuilder): void => {
-    touched.sort((a, b) => a - b);
-    for (const pc of touched) {
+    touched.subarray(0, touchedLen).sort();
+    for (let t = 0; t < touchedLen; t++) {
+      const pc = touched[t]!;
       if (resultOf[pc]! >= 0) rows.push(pc, resultOf[pc]!);
       resultOf[pc] = -1;
       vecOf[pc] = 0;
       inTouched[pc] = 0;
     }
-    touched.length = 0;
+    touchedLen = 0;
     rows.endRow();
+  };
+  // The connections of a rule whose ports are all numbers and that names no Service do not depend on
+  // the destination: computed once per rule, not once per policed class.
+  const numericConns = new Map<Rule, ConnSet>();
+  const fixedOf = (r: Rule): ConnSet => {
+    let x = numericConns.get(r);
+    if (x === undefined) numericConns.set(r, (x = ruleConns(r, [])));
+    return x;
   };
   // Failsafe ports without a `net`: the same for every host endpoint and peer, computed once.
   const allInbound = failsafeSet(fs.failsafeInbound);
@@ -415,11 +427,11 @@ export function computeConnectivity(model: Model, opts: ConnectivityOptions = {}
       }
       const localView = peerViews[rep]!;
       const rules = program.rules;
-      const fixedConns = rules.map((r) => (dir === "ingress" ? connsToward(r, localView, model) : r.portsAreNumeric ? ruleConns(r, []) : undefined));
+      const fixedConns = rules.map((r) => (r.portsAreNumeric && r.destination.service === undefined ? fixedOf(r) : dir === "ingress" ? connsToward(r, localView, model) : undefined));
       // Rules whose local side matches this endpoint, grouped by their remote spec (and IP version):
       // rules of one group match the same peer classes. Per peer class, the groups it matches are
       // interned as a path in a trie (groups in a fixed order, so equal sets get equal ids).
-      const groupIndex = new Map<string, number>();
+      const groupIndex = new Map<number, number>();
       const groupRules: number[][] = [];
       const groupSpec: number[] = [];
       const groupIpVersion: number[] = [];
@@ -438,7 +450,7 @@ export function computeConnectivity(model: Model, opts: ConnectivityOptions = {}
           universal.push(k);
           continue;
         }
-        const gk = `${remote}/${r.ipVersion ?? 0}`;
+        const gk = remote * 8 + (r.ipVersion ?? 0);
         let g = groupIndex.get(gk);
         if (g === undefined) {
           g = groupRules.length;
@@ -463,17 +475,26 @@ export function computeConnectivity(model: Model, opts: ConnectivityOptions = {}
         for (let g = 0; g < groupRules.length; g++) {
           const ipv = groupIpVersion[g]!;
           const needsPorts = dir === "egress" && groupRules[g]!.some((k) => fixedConns[k] === undefined);
+          // Runs of peer classes share their vector (most often none yet): the trie step of the
+          // previous class is reused while the vector is the same.
+          let lastV = -1;
+          let lastChild = 0;
           for (const pc of parts[groupSpec[g]!]!) {
             if (ipv !== 0 && classIpVersion[pc] !== 0 && classIpVersion[pc] !== ipv) continue;
             const v = vecOf[pc]!;
-            const ck = v * stride + g;
-            let child = vecChild.get(ck);
-            if (child === undefined) {
-              child = vecParent.length;
-              vecParent.push(v);
-              vecGroup.push(g);
-              vecNeedsPorts.push(vecNeedsPorts[v]! || needsPorts);
-              vecChild.set(ck, child);
+            let child = lastChild;
+            if (v !== lastV) {
+              const ck = v * stride + g;
+              const known = vecChild.get(ck);
+              if (known === undefined) {
+                child = vecParent.length;
+                vecParent.push(v);
+                vecGroup.push(g);
+                vecNeedsPorts.push(vecNeedsPorts[v]! || needsPorts);
+                vecChild.set(ck, child);
+              } else child = known;
+              lastV = v;
+              lastChild = child;
             }
             if (v === 0) touch(pc);
             vecOf[pc] = child;
@@ -481,7 +502,7 @@ export function computeConnectivity(model: Model, opts: ConnectivityOptions = {}
         }
       };
       walkGroups(share ? specLocal : specClasses);
-      const memo = new Map<number, number>();
+      const memo: number[] = []; // vector → id (no destination-dependent ports)
       const memoFs = new Map<string, number>();
       // Failsafes (host endpoints only): the open ports, per remote class when some entry has a `net`.
       const failsafes = dir === "ingress" ? fs.failsafeInbound : fs.failsafeOutbound;
@@ -505,8 +526,8 @@ export function computeConnectivity(model: Model, opts: ConnectivityOptions = {}
         }
         const fsSet = dir === "ingress" ? allInbound : allOutbound;
         if (needsPorts) return evaluate(vec, pc, fsSet);
-        let id = memo.get(vec);
-        if (id === undefined) memo.set(vec, (id = evaluate(vec, pc, fsSet)));
+        let id = memo[vec];
+        if (id === undefined) memo[vec] = id = evaluate(vec, pc, fsSet);
         return id;
       };
       const dflt = evalVector(0, 0);
@@ -515,7 +536,8 @@ export function computeConnectivity(model: Model, opts: ConnectivityOptions = {}
         // Destination-dependent ports in an always-matching rule: every peer class is its own case.
         for (let pc = 0; pc < classCount; pc++) touch(pc);
       }
-      for (const pc of touched) {
+      for (let t = 0; t < touchedLen; t++) {
+        const pc = touched[t]!;
         const id = evalVector(vecOf[pc]!, pc);
         resultOf[pc] = id === dflt ? -1 : id;
       }
@@ -530,15 +552,16 @@ export function computeConnectivity(model: Model, opts: ConnectivityOptions = {}
         let x = rows.sharedIndex(key);
         if (x === undefined) {
           walkGroups(specExternal);
-          touched.sort((p, q) => p - q);
+          touched.subarray(0, touchedLen).sort();
           const entries: Array<[number, number]> = [];
-          for (const pc of touched) {
+          for (let t = 0; t < touchedLen; t++) {
+            const pc = touched[t]!;
             const id = evalVector(vecOf[pc]!, pc);
             if (id !== dflt) entries.push([pc, id]);
             vecOf[pc] = 0;
             inTouched[pc] = 0;
           }
-          touched.length = 0;
+          touchedLen = 0;
           x = rows.addShared(key, entries, interner);
         }
         rows.setShared(c, x);
@@ -811,32 +834,40 @@ function rollUp(interner: ConnInterner, rows: Rows, classGroup: Int32Array, size
   // Special class pairs, by source class: egress overrides (rows by source) and ingress overrides
   // transposed to rows by source.
   const ingressBySource = transposeOverrides(rows.ingress, C);
-  const corrections = new Map<number, number>(); // gs * G + gd → id
+  // Group pairs computed from their special class pairs, as CSR rows by source group.
+  const corrections = new CsrBuilder(G);
   const acc = new Uint32Array(G);
   const accTouched = new Uint8Array(G);
-  const touchedGroups: number[] = [];
-  const taken = new Map<number, number>(); // (gd * D + x) * D + y → special class pairs
-  const value = (s: number, d: number): number => interner.intersectIds(rows.egress.get(s, d) ?? rows.egressDefault[s]!, rows.ingress.get(d, s) ?? rows.ingressDefault[d]!);
+  const touchedGroups = new Int32Array(G);
+  let touchedLen = 0;
+  const touchGroup = (gd: number): void => {
+    if (accTouched[gd] === 0) {
+      accTouched[gd] = 1;
+      touchedGroups[touchedLen++] = gd;
+    }
+  };
+  // Special class pairs per (destination group, egress default x, ingress default y) of the current
+  // source group. Default ids were interned before the roll-up, so x, y < D: a dense table of D² counts
+  // per group when that is small, else a Map keyed (gd * D + x) * D + y.
+  const D = interner.sets.length + 1;
+  const dense = G * D * D <= 1 << 24;
+  const takenDense = dense ? new Int32Array(G * D * D) : new Int32Array(0);
+  const takenMap = new Map<number, number>();
+  const take = (gd: number, x: number, y: number, count: number): void => {
+    const k = (gd * D + x) * D + y;
+    if (dense) takenDense[k]! += count;
+    else takenMap.set(k, (takenMap.get(k) ?? 0) + count);
+  };
+  const takenAt = (gd: number, x: number, y: number): number => {
+    const k = (gd * D + x) * D + y;
+    return dense ? takenDense[k]! : (takenMap.get(k) ?? 0);
+  };
+  const eo = rows.egress;
+  const io = ingressBySource;
   for (let gs = 0; gs < G; gs++) {
-    const D = interner.sets.length + 1;
     for (const s of classesOf[gs]!) {
       const x = rows.egressDefault[s]!;
-      const visit = (d: number): void => {
-        const gd = classGroup[d]!;
-        if (accTouched[gd] === 0) {
-          accTouched[gd] = 1;
-          touchedGroups.push(gd);
-        }
-        const tk = (gd * D + x) * D + rows.ingressDefault[d]!;
-        taken.set(tk, (taken.get(tk) ?? 0) + 1);
-        if (s === d && size[s]! < 2) return;
-        if (external[s] === 1 && external[d] === 1) return;
-        const id = value(s, d);
-        if (id !== 0) acc[gd] = interner.unionIds(acc[gd]!, id);
-      };
       // Merge the two sorted rows (a pair overridden on both sides is one pair), plus the self pair.
-      const eo = rows.egress;
-      const io = ingressBySource;
       let a = eo.offsets[s]!;
       const aEnd = eo.offsets[s + 1]!;
       let b = io.offsets[s]!;
@@ -851,19 +882,23 @@ function rollUp(interner: ConnInterner, rows: Rows, classGroup: Int32Array, size
           self = false;
         }
         if (d === C) break;
-        visit(d);
+        const gd = classGroup[d]!;
+        touchGroup(gd);
+        take(gd, x, rows.ingressDefault[d]!, 1);
+        if (!(s === d && size[s]! < 2) && !(external[s] === 1 && external[d] === 1)) {
+          // An explicit entry found by the merge is the pair's value on that side (explicit entries
+          // never name an external class of a row with a shared row); otherwise look it up.
+          const eId = da === d ? eo.ids[a]! : (eo.get(s, d) ?? x);
+          const iId = db === d ? io.ids[b]! : (rows.ingress.get(d, s) ?? rows.ingressDefault[d]!);
+          const id = interner.intersectIds(eId, iId);
+          if (id !== 0) acc[gd] = interner.unionIds(acc[gd]!, id);
+        }
         if (da === d) a++;
         if (db === d) b++;
       }
     }
     // Shared rows toward external peers: every entry is a special pair of (gs, external) for egress,
     // of (external, the workload's group) for ingress; external peers are not policed (defaults 1).
-    const touchGroup = (gd: number): void => {
-      if (accTouched[gd] === 0) {
-        accTouched[gd] = 1;
-        touchedGroups.push(gd);
-      }
-    };
     for (const s of classesOf[gs]!) {
       const xe = rows.egress.ext[s]!;
       if (xe < 0) continue;
@@ -871,8 +906,7 @@ function rollUp(interner: ConnInterner, rows: Rows, classGroup: Int32Array, size
       if (r.peers.length === 0) continue;
       touchGroup(extGroup);
       acc[extGroup] = interner.unionIds(acc[extGroup]!, r.union);
-      const tk = (extGroup * D + rows.egressDefault[s]!) * D + 1;
-      taken.set(tk, (taken.get(tk) ?? 0) + r.peers.length);
+      take(extGroup, rows.egressDefault[s]!, 1, r.peers.length);
     }
     if (gs === extGroup) {
       for (let d = 0; d < C; d++) {
@@ -883,11 +917,12 @@ function rollUp(interner: ConnInterner, rows: Rows, classGroup: Int32Array, size
         const gd = classGroup[d]!;
         touchGroup(gd);
         acc[gd] = interner.unionIds(acc[gd]!, r.union);
-        const tk = (gd * D + 1) * D + rows.ingressDefault[d]!;
-        taken.set(tk, (taken.get(tk) ?? 0) + r.peers.length);
+        take(gd, 1, rows.ingressDefault[d]!, r.peers.length);
       }
     }
-    for (const gd of touchedGroups) {
+    // Each touched group pair's value (in the order first touched), then the row in group order.
+    for (let t = 0; t < touchedLen; t++) {
+      const gd = touchedGroups[t]!;
       let r = acc[gd]!;
       if (gs === extGroup && gd === extGroup) r = 0;
       else {
@@ -896,20 +931,27 @@ function rollUp(interner: ConnInterner, rows: Rows, classGroup: Int32Array, size
           for (const [y, cy] of iList[gd]!) {
             const id = interner.intersectIds(x, y);
             if (id === 0) continue;
-            if (cx * cy - (taken.get((gd * D + x) * D + y) ?? 0) > 0) r = interner.unionIds(r, id);
+            if (cx * cy - takenAt(gd, x, y) > 0) r = interner.unionIds(r, id);
           }
         }
       }
-      corrections.set(gs * G + gd, r);
+      acc[gd] = r;
+    }
+    const row = touchedGroups.subarray(0, touchedLen).sort();
+    for (const gd of row) {
+      corrections.push(gd, acc[gd]!);
       acc[gd] = 0;
       accTouched[gd] = 0;
+      if (dense) takenDense.fill(0, gd * D * D, (gd + 1) * D * D);
     }
-    touchedGroups.length = 0;
-    taken.clear();
+    corrections.endRow();
+    touchedLen = 0;
+    takenMap.clear();
   }
+  const corrected = corrections.build();
   const idAt = (gs: number, gd: number): number => {
     if (gs === extGroup && gd === extGroup) return 0;
-    return corrections.get(gs * G + gd) ?? baseId(pe[gs]!, pi[gd]!);
+    return corrected.get(gs, gd) ?? baseId(pe[gs]!, pi[gd]!);
   };
   // The dense matrix is built row by row, on first access: at 10,000 namespaces it has 10^8 cells.
   const matrix: ConnSet[][] = new Array<ConnSet[]>(G);
@@ -924,7 +966,7 @@ function rollUp(interner: ConnInterner, rows: Rows, classGroup: Int32Array, size
       },
     });
   }
-  return { names, matrix, idAt, at: (gs, gd) => interner.get(idAt(gs, gd)), corrected: corrections.size, profiles: P };
+  return { names, matrix, idAt, at: (gs, gd) => interner.get(idAt(gs, gd)), corrected: corrected.size, profiles: P };
 }
 
 /** Hosts and externals after namespaces, so the roll-up reads naturally. */

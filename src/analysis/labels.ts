@@ -36,6 +36,11 @@ export interface CompiledSelector {
    * empty when the selector has no such conjunct.
    */
   readonly anchors: readonly SelectorAnchor[];
+  /**
+   * Every label key the selector reads, sorted: its result depends only on each key's value (or its
+   * absence), so views that agree on these keys get the same answer.
+   */
+  readonly keys: readonly string[];
 }
 
 export interface SelectorAnchor {
@@ -51,6 +56,29 @@ export function anchorsOf(n: SelectorNode): SelectorAnchor[] {
     else if (t.kind === "in") out.push({ key: t.key, values: t.values });
   }
   return out;
+}
+
+/** The label keys a selector reads (see CompiledSelector.keys), sorted and distinct. */
+export function keysOf(n: SelectorNode): string[] {
+  const out = new Set<string>();
+  const walk = (x: SelectorNode): void => {
+    switch (x.kind) {
+      case "all":
+      case "global":
+        return;
+      case "not":
+        walk(x.operand);
+        return;
+      case "and":
+      case "or":
+        for (const o of x.operands) walk(o);
+        return;
+      default:
+        out.add(x.key);
+    }
+  };
+  walk(n);
+  return [...out].sort();
 }
 
 /** The anchor with the fewest candidates by `count(key, value)` (undefined when there is none). */
@@ -116,7 +144,7 @@ export function namespaceSelectorNode(text: string): SelectorNode {
 
 export function compile(n: SelectorNode, text?: string): CompiledSelector {
   const s = selectorFromAst(n);
-  return { match: s.matches, text: text ?? s.toString(), anchors: anchorsOf(n) };
+  return { match: s.matches, text: text ?? s.toString(), anchors: anchorsOf(n), keys: keysOf(n) };
 }
 
 /** Kubernetes `LabelSelector` → Calico selector AST (libcalico-go conversion `k8sSelectorToCalico`). */

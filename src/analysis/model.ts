@@ -353,18 +353,50 @@ export function buildModel(inventory: Inventory, policyModel: PolicyModel, opts:
       else l.push(p);
     }
   }
-  // The policies whose selector matches an endpoint, in Felix order (computed once per endpoint).
+  // The global policies selecting a label view depend only on the view's values of the keys their
+  // selectors read: computed once per distinct such signature (thousands of endpoints share one).
+  const globalKeys = [...new Set(globalPolicies.flatMap((p) => p.selector.keys))].sort();
+  const globalsBySignature = new Map<string, Policy[]>();
+  const selectingGlobals = (labels: Labels): Policy[] => {
+    let sig = "";
+    for (const k of globalKeys) {
+      const v = Object.hasOwn(labels, k) ? labels[k] : undefined;
+      // A key's value (length-prefixed, so the signature reads back one way) or its absence.
+      sig += typeof v === "string" ? `${v.length}:${v}` : "-";
+    }
+    let r = globalsBySignature.get(sig);
+    if (r === undefined) {
+      const out: Policy[] = [...unanchored];
+      for (const [k, m] of anchored) {
+        if (!Object.hasOwn(labels, k)) continue;
+        const l = m.get(labels[k]!);
+        if (l !== undefined) for (const p of l) out.push(p);
+      }
+      r = out.filter((p) => p.selector.match(labels)).sort((x, y) => rank.get(x)! - rank.get(y)!);
+      globalsBySignature.set(sig, r);
+    }
+    return r;
+  };
+  // The policies whose selector matches an endpoint, in Felix order (computed once per endpoint): the
+  // matching global ones and the matching ones of its namespace, merged by rank.
   const selectingCache = new Map<Endpoint, Policy[]>();
   const selecting = (ep: Endpoint): Policy[] => {
     const cached = selectingCache.get(ep);
     if (cached !== undefined) return cached;
-    const out: Policy[] = [...unanchored, ...(ep.namespace === undefined ? [] : (nsPolicies.get(ep.namespace) ?? []))];
-    for (const [k, m] of anchored) {
-      if (!Object.hasOwn(ep.labels, k)) continue;
-      const l = m.get(ep.labels[k]!);
-      if (l !== undefined) for (const p of l) out.push(p);
+    const globals = selectingGlobals(ep.labels);
+    const local = ep.namespace === undefined ? [] : (nsPolicies.get(ep.namespace) ?? []).filter((p) => p.selector.match(ep.labels));
+    let matching: Policy[];
+    if (local.length === 0) matching = globals;
+    else if (globals.length === 0) matching = local;
+    else {
+      matching = [];
+      let i = 0;
+      let j = 0;
+      while (i < globals.length || j < local.length) {
+        if (j === local.length || (i < globals.length && rank.get(globals[i]!)! < rank.get(local[j]!)!)) matching.push(globals[i++]!);
+        else matching.push(local[j++]!);
+      }
     }
-    const matching = out.filter((p) => p.selector.match(ep.labels)).sort((x, y) => rank.get(x)! - rank.get(y)!);
     selectingCache.set(ep, matching);
     return matching;
   };

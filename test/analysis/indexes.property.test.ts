@@ -16,7 +16,7 @@ import { computeConnectivity } from "../../src/analysis/connectivity.js";
 import { IpSet, cutBySets } from "../../src/analysis/ipset.js";
 import { buildModel } from "../../src/analysis/model.js";
 import { readPolicies, sourced } from "../../src/analysis/policies.js";
-import { anchorsOf, bestAnchor } from "../../src/analysis/labels.js";
+import { anchorsOf, bestAnchor, compile, keysOf } from "../../src/analysis/labels.js";
 import { parseSelector } from "../../src/model/selector/index.js";
 import { inventoryArb, manifestsArb } from "./arbitraries.js";
 
@@ -98,6 +98,26 @@ describe("engine indexes", () => {
     ]);
     expect(bestAnchor(anchors, (k) => (k === "app" ? 100 : 3))).toEqual({ key: "role", values: ["a", "b"] });
     expect(anchorsOf(parseSelector('app == "web" || role == "a"').ast)).toEqual([]);
+  });
+
+  it("a selector reads exactly its keys: views that agree on them get its answer, whatever else they carry", () => {
+    expect(keysOf(parseSelector('!(app == "web" || has(zone)) && role in {"a"} && all() && tier not in {"x"}').ast)).toEqual(["app", "role", "tier", "zone"]);
+    expect(keysOf(parseSelector("all()").ast)).toEqual([]);
+    const texts = ['app == "web"', '!has(role) || app != "db"', 'role in {"a", "b"} && zone contains "eu"', 'app starts with "w" && !(role ends with "b")', "all()"];
+    const labelArb = fc.dictionary(fc.constantFrom("app", "role", "zone", "other", "toString", "__proto__"), fc.constantFrom("web", "db", "a", "b", "eu-1", ""), { maxKeys: 5 });
+    fc.assert(
+      fc.property(fc.constantFrom(...texts), labelArb, labelArb, (text, x, y) => {
+        const sel = compile(parseSelector(text).ast);
+        // y takes x's value (or absence) on every key the selector reads, and keeps its own elsewhere.
+        const z: Record<string, string> = { ...y };
+        for (const k of sel.keys) {
+          if (Object.hasOwn(x, k)) Object.defineProperty(z, k, { value: x[k], enumerable: true, configurable: true, writable: true });
+          else delete z[k];
+        }
+        expect(sel.match(z)).toBe(sel.match(x));
+      }),
+      { numRuns: 300 },
+    );
   });
 
   it("the IPv4 cut covers the space without gaps and lists exactly the sets holding each piece", () => {
