@@ -16,8 +16,8 @@
 import { ConnInterner, ConnSet } from "./connset.js";
 import { CsrBuilder } from "./csr.js";
 import { type Peer, connsToward, endpointPeer, peerSpecMatches } from "./evaluate.js";
-import { type IpRange, IpSet, cutBySets, formatRange } from "./ipset.js";
-import type { Labels } from "./inventory.js";
+import { type IpRange, IpSet, cutBySets, formatRange, groupV4BySets } from "./ipset.js";
+import type { Labels, NamedPort } from "./inventory.js";
 import type { Endpoint, Model, Stage, TierPolicies } from "./model.js";
 import { bestAnchor } from "./labels.js";
 import { type Direction, type FailsafePort, type PeerSpec, type Policy, type Rule, ruleConns } from "./policies.js";
@@ -121,6 +121,25 @@ export interface ConnectivityOptions {
    * union of both sides so external peers are the same on both.
    */
   readonly ipPredicates?: readonly IpSet[];
+  /**
+   * External peers computed by an earlier analysis with the same address predicates (by identity) and
+   * the same endpoint addresses, pod networks and declared externals are reused from here (a diff
+   * passes one cache to both sides: cutting 250,000 CIDRs once instead of twice).
+   */
+  readonly externalCache?: ExternalPeersCache;
+}
+
+/** External peer ranges by the inputs that decide them (see ConnectivityOptions.externalCache). */
+export class ExternalPeersCache {
+  private readonly entries: Array<{ predicates: readonly IpSet[]; inputs: string; peers: readonly PeerInfo[]; views: readonly Peer[] }> = [];
+
+  get(predicates: readonly IpSet[], inputs: string): { peers: readonly PeerInfo[]; views: readonly Peer[] } | undefined {
+    return this.entries.find((e) => e.predicates === predicates && e.inputs === inputs);
+  }
+
+  set(predicates: readonly IpSet[], inputs: string, peers: readonly PeerInfo[], views: readonly Peer[]): void {
+    this.entries.push({ predicates, inputs, peers, views });
+  }
 }
 
 /** Every address set a policy, network set or the inventory distinguishes. */
@@ -177,22 +196,47 @@ export function computeConnectivity(model: Model, opts: ConnectivityOptions = {}
 
   // External ranges: cut at every IP predicate edge, then group by the predicates covering them.
   if (opts.externals !== false) {
-    const predicates: IpSet[] = [...(opts.ipPredicates ?? ipPredicatesOf(model))];
+    const given = opts.ipPredicates;
     const endpointIps = IpSet.fromRanges(workloadEndpoints.flatMap((e) => e.ips.map((ip) => ({ version: ip.version, first: ip.value, last: ip.value }))));
-    predicates.push(endpointIps);
-    // Addresses in the pod networks are pods, not external peers.
-    const podNetworks = model.inventory.podNetworks === undefined ? IpSet.EMPTY : IpSet.parse(model.inventory.podNetworks);
-    predicates.push(podNetworks);
-    // An external group that is exactly one declared inventory external is named after it.
-    const declared = new Map(model.inventory.externals.map((x) => [IpSet.parse([x.cidr]).describe(), x.name] as const));
-    for (const ranges of atoms(predicates, endpointIps)) {
-      if (!podNetworks.isEmpty() && ranges.every((r) => podNetworks.coversRange(r))) continue;
-      const ips = IpSet.fromRanges(ranges);
-      const first = ranges[0]!;
-      const text = ips.describe();
-      const name = declared.get(text);
-      peers.push({ id: name === undefined ? text : `${name} (${text})`, kind: "external", group: "(external)", ips });
-      peerViews.push({ ip: { version: first.version, value: first.first }, display: formatRange(first) });
+    const podNetworkTexts = model.inventory.podNetworks;
+    const declaredList = model.inventory.externals.map((x) => [x.cidr, x.name]);
+    const inputs = given === undefined || opts.externalCache === undefined ? "" : JSON.stringify([endpointIps.toString(), podNetworkTexts ?? null, declaredList]);
+    const cached = given === undefined ? undefined : opts.externalCache?.get(given, inputs);
+    if (cached !== undefined) {
+      for (const p of cached.peers) peers.push(p);
+      for (const v of cached.views) peerViews.push(v);
+    } else {
+      const predicates: IpSet[] = [...(given ?? ipPredicatesOf(model))];
+      predicates.push(endpointIps);
+      // Addresses in the pod networks are pods, not external peers.
+      const podNetworks = podNetworkTexts === undefined ? IpSet.EMPTY : IpSet.parse(podNetworkTexts);
+      predicates.push(podNetworks);
+      // An external group that is exactly one declared inventory external is named after it.
+      const declared = new Map(model.inventory.externals.map((x) => [IpSet.parse([x.cidr]).describe(), x.name] as const));
+      const extPeers: PeerInfo[] = [];
+      const extViews: Peer[] = [];
+      for (const ips of atoms(predicates, endpointIps)) {
+        if (!podNetworks.isEmpty() && [...ips.ranges()].every((r) => podNetworks.coversRange(r))) continue;
+        const first = ips.ranges()[Symbol.iterator]().next().value as IpRange;
+        // The id (every range of the group, written out) is built on first read: a group can hold
+        // hundreds of thousands of ranges, and most analyses never print it.
+        extPeers.push({
+          kind: "external",
+          group: "(external)",
+          ips,
+          get id(): string {
+            const text = ips.describe();
+            const name = declared.get(text);
+            const id = name === undefined ? text : `${name} (${text})`;
+            Object.defineProperty(this, "id", { value: id, enumerable: true, writable: false, configurable: false });
+            return id;
+          },
+        });
+        extViews.push({ ip: { version: first.version, value: first.first }, display: formatRange(first) });
+      }
+      if (given !== undefined) opts.externalCache?.set(given, inputs, extPeers, extViews);
+      for (const p of extPeers) peers.push(p);
+      for (const v of extViews) peerViews.push(v);
     }
   }
 
@@ -399,6 +443,19 @@ export function computeConnectivity(model: Model, opts: ConnectivityOptions = {}
     if (x === undefined) numericConns.set(r, (x = ruleConns(r, [])));
     return x;
   };
+  // Named ports resolve on the destination's ports only (no Service): once per rule and distinct list
+  // of ports, not once per policed class.
+  const namedConns = new Map<Rule, Map<string, ConnSet>>();
+  const portsKeyOf = new Map<readonly NamedPort[], string>();
+  const namedOf = (r: Rule, dst: Endpoint): ConnSet => {
+    let pk = portsKeyOf.get(dst.ports);
+    if (pk === undefined) portsKeyOf.set(dst.ports, (pk = JSON.stringify(dst.ports)));
+    let m = namedConns.get(r);
+    if (m === undefined) namedConns.set(r, (m = new Map()));
+    let x = m.get(pk);
+    if (x === undefined) m.set(pk, (x = ruleConns(r, dst.ports)));
+    return x;
+  };
   // Failsafe ports without a `net`: the same for every host endpoint and peer, computed once.
   const allInbound = failsafeSet(fs.failsafeInbound);
   const allOutbound = failsafeSet(fs.failsafeOutbound);
@@ -427,7 +484,9 @@ export function computeConnectivity(model: Model, opts: ConnectivityOptions = {}
       }
       const localView = peerViews[rep]!;
       const rules = program.rules;
-      const fixedConns = rules.map((r) => (r.portsAreNumeric && r.destination.service === undefined ? fixedOf(r) : dir === "ingress" ? connsToward(r, localView, model) : undefined));
+      const fixedConns = rules.map((r) =>
+        r.portsAreNumeric && r.destination.service === undefined ? fixedOf(r) : dir === "egress" ? undefined : r.destination.service === undefined ? namedOf(r, e) : connsToward(r, localView, model),
+      );
       // Rules whose local side matches this endpoint, grouped by their remote spec (and IP version):
       // rules of one group match the same peer classes. Per peer class, the groups it matches are
       // interned as a path in a trie (groups in a fixed order, so equal sets get equal ids).
@@ -511,7 +570,14 @@ export function computeConnectivity(model: Model, opts: ConnectivityOptions = {}
         const bits = new Array<boolean>(rules.length).fill(false);
         for (const k of universal) bits[k] = true;
         for (let v = vec; v !== 0; v = vecParent[v]!) for (const k of groupRules[vecGroup[v]!]!) bits[k] = true;
-        const conns = (k: number): ConnSet => fixedConns[k] ?? connsToward(rules[k]!, peerViews[reps[pc]!]!, model);
+        const conns = (k: number): ConnSet => {
+          const fixed = fixedConns[k];
+          if (fixed !== undefined) return fixed;
+          const r = rules[k]!;
+          const dst = peerViews[reps[pc]!]!;
+          if (r.destination.service !== undefined) return connsToward(r, dst, model);
+          return dst.endpoint === undefined ? fixedOf(r) : namedOf(r, dst.endpoint);
+        };
         return interner.id(symbolicSide(e, dir, program, bits, conns, fsSet));
       };
       const evalVector = (vec: number, pc: number): number => {
@@ -1068,22 +1134,23 @@ function symbolicSide(e: Endpoint, dir: Direction, program: Program, bits: reado
  * sets cover them: every policy treats the addresses of one group alike. Single addresses of known
  * endpoints are left out (they are those endpoints). Groups come out in address order.
  */
-function atoms(predicates: readonly IpSet[], exclude: IpSet): IpRange[][] {
+function atoms(predicates: readonly IpSet[], exclude: IpSet): IpSet[] {
+  const out: IpSet[] = [];
+  for (const g of groupV4BySets(predicates, exclude)) out.push(IpSet.fromSortedFlat(g.flat.map((x) => BigInt(x)), []));
+  // No IPv6 anywhere: leave the v6 space out.
+  if (predicates.every((p) => p.v6.length === 0)) return out;
   const groups = new Map<string, IpRange[]>();
-  for (const version of [4, 6] as const) {
-    // No IPv6 anywhere: leave the v6 space out.
-    if (version === 6 && predicates.every((p) => p.v6.length === 0)) continue;
-    for (const { first, last, covering } of cutBySets(predicates, version)) {
-      if (first === last && exclude.contains(version, first)) continue;
-      const key = `${version}:${covering.join(",")}`;
-      const g = groups.get(key);
-      if (g === undefined) groups.set(key, [{ version, first, last }]);
-      else {
-        const prev = g[g.length - 1]!;
-        if (prev.last + 1n === first) g[g.length - 1] = { version, first: prev.first, last };
-        else g.push({ version, first, last });
-      }
+  for (const { first, last, covering } of cutBySets(predicates, 6)) {
+    if (first === last && exclude.contains(6, first)) continue;
+    const key = covering.join(",");
+    const g = groups.get(key);
+    if (g === undefined) groups.set(key, [{ version: 6, first, last }]);
+    else {
+      const prev = g[g.length - 1]!;
+      if (prev.last + 1n === first) g[g.length - 1] = { version: 6, first: prev.first, last };
+      else g.push({ version: 6, first, last });
     }
   }
-  return [...groups.values()];
+  for (const ranges of groups.values()) out.push(IpSet.fromRanges(ranges));
+  return out;
 }

@@ -13,7 +13,7 @@ import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import { ConnSet } from "../../src/analysis/connset.js";
 import { computeConnectivity } from "../../src/analysis/connectivity.js";
-import { IpSet, cutBySets } from "../../src/analysis/ipset.js";
+import { IpSet, cutBySets, groupV4BySets } from "../../src/analysis/ipset.js";
 import { buildModel } from "../../src/analysis/model.js";
 import { readPolicies, sourced } from "../../src/analysis/policies.js";
 import { anchorsOf, bestAnchor, compile, keysOf } from "../../src/analysis/labels.js";
@@ -138,5 +138,34 @@ describe("engine indexes", () => {
       }),
       { numRuns: 150 },
     );
+  });
+
+  it("grouping the IPv4 pieces by covering sets on numbers equals grouping cutBySets' pieces, single skipped addresses left out", () => {
+    const cidr = fc.tuple(fc.integer({ min: 0, max: 255 }), fc.integer({ min: 0, max: 255 }), fc.constantFrom(8, 16, 24, 30, 32)).map(([a, b, len]) => `${a}.${b}.${len >= 24 ? a : 0}.${len === 32 ? b : 0}/${len}`);
+    fc.assert(
+      fc.property(fc.array(fc.array(cidr, { minLength: 1, maxLength: 4 }), { maxLength: 6 }), fc.array(cidr.filter((c) => c.endsWith("/32")), { maxLength: 3 }), (texts, skipped) => {
+        const sets = texts.map((t) => IpSet.parse(t));
+        const skip = IpSet.parse(skipped);
+        const want = new Map<string, { covering: number[]; ranges: IpSet }>();
+        for (const p of cutBySets(sets, 4)) {
+          if (p.first === p.last && skip.contains(4, p.first)) continue;
+          const k = p.covering.join(",");
+          const piece = IpSet.fromRanges([{ version: 4, first: p.first, last: p.last }]);
+          const g = want.get(k);
+          want.set(k, { covering: [...p.covering], ranges: g === undefined ? piece : g.ranges.union(piece) });
+        }
+        const got = groupV4BySets(sets, skip);
+        expect(got.map((g) => [...g.covering].sort((a, b) => a - b).join(","))).toEqual([...want.keys()]);
+        for (const g of got) {
+          const w = want.get([...g.covering].sort((a, b) => a - b).join(","))!;
+          expect(IpSet.fromSortedFlat(g.flat.map((x) => BigInt(x)), []).toString()).toBe(w.ranges.toString());
+        }
+      }),
+      { numRuns: 150 },
+    );
+    expect(() => IpSet.fromSortedFlat([5n, 9n, 10n, 12n], [])).toThrow(/not sorted, disjoint and non-adjacent/);
+    expect(() => IpSet.fromSortedFlat([5n, 4n], [])).toThrow(/not sorted/);
+    expect(() => IpSet.fromSortedFlat([5n], [])).toThrow(/odd number/);
+    expect(IpSet.fromSortedFlat([], []).isEmpty()).toBe(true);
   });
 });
