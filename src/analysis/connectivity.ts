@@ -174,11 +174,37 @@ export function computeConnectivity(model: Model, opts: ConnectivityOptions = {}
     peerViews.push(endpointPeer(e));
   }
 
+  // The connections of a rule whose ports are all numbers and that names no Service do not depend on
+  // the destination: computed once per rule, not once per policed class.
+  const numericConns = new Map<Rule, ConnSet>();
+  const fixedOf = (r: Rule): ConnSet => {
+    let x = numericConns.get(r);
+    if (x === undefined) numericConns.set(r, (x = ruleConns(r, [])));
+    return x;
+  };
+  // Named ports resolve on the destination's ports only (no Service): once per rule and distinct list
+  // of ports, not once per policed class.
+  const namedConns = new Map<Rule, Map<string, ConnSet>>();
+  const portsKeyOf = new Map<readonly NamedPort[], string>();
+  const portsKey = (ports: readonly NamedPort[]): string => {
+    let pk = portsKeyOf.get(ports);
+    if (pk === undefined) portsKeyOf.set(ports, (pk = JSON.stringify(ports)));
+    return pk;
+  };
+  const namedOf = (r: Rule, dst: Endpoint): ConnSet => {
+    const pk = portsKey(dst.ports);
+    let m = namedConns.get(r);
+    if (m === undefined) namedConns.set(r, (m = new Map()));
+    let x = m.get(pk);
+    if (x === undefined) m.set(pk, (x = ruleConns(r, dst.ports)));
+    return x;
+  };
   // Distinct rule peer specs; each rule refers to two of them.
   const specIndex = new Map<string, number>();
   const specs: PeerSpec[] = [];
   // Per policy and direction, the [source, destination] spec of each rule (flat), in rule order.
-  const policySpecs = new Map<Policy, { ingress: Int32Array; egress: Int32Array }>();
+  // Also per rule, its connections when they do not depend on the peer (numeric ports, no Service).
+  const policySpecs = new Map<Policy, { ingress: Int32Array; egress: Int32Array; ingressFixed: ReadonlyArray<ConnSet | undefined>; egressFixed: ReadonlyArray<ConnSet | undefined> }>();
   const specOf = (s: PeerSpec): number => {
     const k = `${s.key}|${s.scopeNamespace ?? ""}`;
     let i = specIndex.get(k);
@@ -191,7 +217,8 @@ export function computeConnectivity(model: Model, opts: ConnectivityOptions = {}
   };
   for (const p of model.policies) {
     const flat = (rules: readonly Rule[] | undefined): Int32Array => Int32Array.from((rules ?? []).flatMap((r) => [specOf(r.source), specOf(r.destination)]));
-    policySpecs.set(p, { ingress: flat(p.ingress), egress: flat(p.egress) });
+    const fixed = (rules: readonly Rule[] | undefined): Array<ConnSet | undefined> => (rules ?? []).map((r) => (r.portsAreNumeric && r.destination.service === undefined ? fixedOf(r) : undefined));
+    policySpecs.set(p, { ingress: flat(p.ingress), egress: flat(p.egress), ingressFixed: fixed(p.ingress), egressFixed: fixed(p.egress) });
   }
 
   // External ranges: cut at every IP predicate edge, then group by the predicates covering them.
@@ -341,7 +368,7 @@ export function computeConnectivity(model: Model, opts: ConnectivityOptions = {}
       p.group,
       e?.node ?? "",
       e?.hostEndpoint === undefined ? "" : `${e.hostEndpoint.profileAllows}`,
-      e === undefined ? "" : JSON.stringify(e.ports),
+      e === undefined ? "" : portsKey(e.ports),
       ip === undefined ? "" : String(ip.version),
       e === undefined ? "" : programKey(e, "ingress"),
       e === undefined ? "" : programKey(e, "egress"),
@@ -435,30 +462,15 @@ export function computeConnectivity(model: Model, opts: ConnectivityOptions = {}
     touchedLen = 0;
     rows.endRow();
   };
-  // The connections of a rule whose ports are all numbers and that names no Service do not depend on
-  // the destination: computed once per rule, not once per policed class.
-  const numericConns = new Map<Rule, ConnSet>();
-  const fixedOf = (r: Rule): ConnSet => {
-    let x = numericConns.get(r);
-    if (x === undefined) numericConns.set(r, (x = ruleConns(r, [])));
-    return x;
-  };
-  // Named ports resolve on the destination's ports only (no Service): once per rule and distinct list
-  // of ports, not once per policed class.
-  const namedConns = new Map<Rule, Map<string, ConnSet>>();
-  const portsKeyOf = new Map<readonly NamedPort[], string>();
-  const namedOf = (r: Rule, dst: Endpoint): ConnSet => {
-    let pk = portsKeyOf.get(dst.ports);
-    if (pk === undefined) portsKeyOf.set(dst.ports, (pk = JSON.stringify(dst.ports)));
-    let m = namedConns.get(r);
-    if (m === undefined) namedConns.set(r, (m = new Map()));
-    let x = m.get(pk);
-    if (x === undefined) m.set(pk, (x = ruleConns(r, dst.ports)));
-    return x;
-  };
   // Failsafe ports without a `net`: the same for every host endpoint and peer, computed once.
   const allInbound = failsafeSet(fs.failsafeInbound);
   const allOutbound = failsafeSet(fs.failsafeOutbound);
+  // Per-row scratch maps, cleared for each row: remote spec and IP version → group, rule → its group,
+  // trie step (vector, group) → vector, and failsafe-dependent results.
+  const groupIndex = new Map<number, number>();
+  const groupOf = new Map<number, number>();
+  const vecChild = new Map<number, number>();
+  const memoFs = new Map<string, number>();
   for (let c = 0; c < classCount; c++) {
     const rep = reps[c]!;
     const e = peers[rep]!.endpoint;
@@ -477,24 +489,44 @@ export function computeConnectivity(model: Model, opts: ConnectivityOptions = {}
         continue;
       }
       const program = programOf(model, e, dir);
-      const ruleSpec = new Int32Array(program.rules.length * 2);
-      {
-        let at = 0;
-        for (const st of program.stages) for (const t of st.tiers) for (const p of t.policies) for (const x of policySpecs.get(p)![dir]) ruleSpec[at++] = x;
-      }
       const localView = peerViews[rep]!;
       const rules = program.rules;
-      const fixedConns = rules.map((r) =>
-        r.portsAreNumeric && r.destination.service === undefined ? fixedOf(r) : dir === "egress" ? undefined : r.destination.service === undefined ? namedOf(r, e) : connsToward(r, localView, model),
-      );
+      // In one pass over the program's policies: each rule's [source, destination] spec and, where
+      // they do not depend on the peer, its connections (numeric ports: per rule; named ports on
+      // ingress: per rule and local list of ports).
+      const ruleSpec = new Int32Array(rules.length * 2);
+      const fixedConns = new Array<ConnSet | undefined>(rules.length);
+      {
+        let at = 0;
+        let k = 0;
+        for (const st of program.stages) {
+          for (const t of st.tiers) {
+            for (const p of t.policies) {
+              const info = policySpecs.get(p)!;
+              const specsOfP = dir === "egress" ? info.egress : info.ingress;
+              const fixedOfP = dir === "egress" ? info.egressFixed : info.ingressFixed;
+              for (let j = 0; j < specsOfP.length; j++) ruleSpec[at++] = specsOfP[j]!;
+              for (let j = 0; j < fixedOfP.length; j++) {
+                const f = fixedOfP[j];
+                if (f !== undefined || dir === "egress") fixedConns[k] = f;
+                else {
+                  const r = rules[k]!;
+                  fixedConns[k] = r.destination.service === undefined ? namedOf(r, e) : connsToward(r, localView, model);
+                }
+                k++;
+              }
+            }
+          }
+        }
+      }
       // Rules whose local side matches this endpoint, grouped by their remote spec (and IP version):
       // rules of one group match the same peer classes. Per peer class, the groups it matches are
       // interned as a path in a trie (groups in a fixed order, so equal sets get equal ids).
-      const groupIndex = new Map<number, number>();
+      groupIndex.clear();
       const groupRules: number[][] = [];
       const groupSpec: number[] = [];
       const groupIpVersion: number[] = [];
-      const groupOf = new Map<number, number>(); // rule → its group
+      groupOf.clear();
       // Rules whose remote side matches every class (e.g. `action: Pass` with no peer) are part of
       // every vector: keep them out of the per-peer lists and add them when evaluating.
       const universal: number[] = [];
@@ -528,7 +560,7 @@ export function computeConnectivity(model: Model, opts: ConnectivityOptions = {}
       const vecParent: number[] = [0];
       const vecGroup: number[] = [-1];
       const vecNeedsPorts: boolean[] = [false];
-      const vecChild = new Map<number, number>();
+      vecChild.clear();
       const stride = groupRules.length + 1;
       const walkGroups = (parts: readonly Int32Array[]): void => {
         for (let g = 0; g < groupRules.length; g++) {
@@ -562,7 +594,7 @@ export function computeConnectivity(model: Model, opts: ConnectivityOptions = {}
       };
       walkGroups(share ? specLocal : specClasses);
       const memo: number[] = []; // vector → id (no destination-dependent ports)
-      const memoFs = new Map<string, number>();
+      memoFs.clear();
       // Failsafes (host endpoints only): the open ports, per remote class when some entry has a `net`.
       const failsafes = dir === "ingress" ? fs.failsafeInbound : fs.failsafeOutbound;
       const failsafeNets = e.kind === "host" && failsafes.some((f) => f.net !== undefined);

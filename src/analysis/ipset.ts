@@ -352,3 +352,59 @@ function addPiece(groups: Map<string, { covering: readonly number[]; flat: numbe
   if (f.length > 0 && f[f.length - 1]! + 1 === first) f[f.length - 1] = last;
   else f.push(first, last);
 }
+
+/**
+ * The IPv4 pieces of `cutBySets` that some set covers, on plain numbers: `starts`/`ends` ascending and
+ * `covering[i]` the ascending indexes of the sets holding piece i (equal lists are one shared array).
+ */
+export function coveredPiecesV4(sets: readonly IpSet[]): { starts: Float64Array; ends: Float64Array; covering: ReadonlyArray<readonly number[]> } {
+  const starts: number[] = [];
+  const ends: number[] = [];
+  const covering: Array<readonly number[]> = [];
+  const shared = new Map<string, readonly number[]>();
+  const add = (first: number, last: number, ids: readonly number[]): void => {
+    if (ids.length === 0) return;
+    const k = ids.join(",");
+    let c = shared.get(k);
+    if (c === undefined) shared.set(k, (c = ids));
+    starts.push(first);
+    ends.push(last);
+    covering.push(c);
+  };
+  if (sets.length >= 1 << 17) {
+    for (const p of cutBySets(sets, 4)) add(Number(p.first), Number(p.last), p.covering);
+  } else {
+    const MAX = Number(V4_MAX);
+    const SHIFT = 2 ** 18;
+    let n = 0;
+    for (const s of sets) n += s.v4.length;
+    const events = new Float64Array(n);
+    let k = 0;
+    sets.forEach((s, id) => {
+      const list = s.v4;
+      for (let i = 0; i < list.length; i += 2) {
+        events[k++] = Number(list[i]!) * SHIFT + id * 2 + 1;
+        const end = Number(list[i + 1]!);
+        if (end < MAX) events[k++] = (end + 1) * SHIFT + id * 2;
+      }
+    });
+    const sorted = events.subarray(0, k).sort();
+    const active = new Map<number, number>();
+    let pos = 0;
+    let i = 0;
+    while (pos <= MAX) {
+      while (i < sorted.length && Math.floor(sorted[i]! / SHIFT) === pos) {
+        const e = sorted[i]! % SHIFT;
+        const id = e >> 1;
+        const c = (active.get(id) ?? 0) + ((e & 1) === 1 ? 1 : -1);
+        if (c === 0) active.delete(id);
+        else active.set(id, c);
+        i++;
+      }
+      const next = i < sorted.length ? Math.floor(sorted[i]! / SHIFT) : MAX + 1;
+      if (active.size > 0) add(pos, next - 1, active.size === 1 ? [active.keys().next().value!] : [...active.keys()].sort((a, b) => a - b));
+      pos = next;
+    }
+  }
+  return { starts: Float64Array.from(starts), ends: Float64Array.from(ends), covering };
+}

@@ -16,7 +16,7 @@ import { type IpVersion, parseIp } from "../model/net.js";
 import type { Problem } from "../model/problem.js";
 import type { Inventory, InventoryWorkload, Labels, NamedPort } from "./inventory.js";
 import { ConnSet } from "./connset.js";
-import { IpSet, cutBySets } from "./ipset.js";
+import { IpSet, coveredPiecesV4, cutBySets } from "./ipset.js";
 import { LABEL_NAME, LABEL_NAMESPACE, LABEL_ORCHESTRATOR, LABEL_SERVICE_ACCOUNT, NS_PREFIX, SA_PREFIX, bestAnchor } from "./labels.js";
 import { type Direction, type NetworkSet, type Policy, type PolicyModel, type Tier, stagedView } from "./policies.js";
 
@@ -167,10 +167,16 @@ export function buildModel(inventory: Inventory, policyModel: PolicyModel, opts:
   for (const n of inventory.namespaces) nsLabels.set(n.name, namespaceLabels(n.name, n.labels));
   const saLabels = new Map<string, Labels>();
   for (const s of inventory.serviceAccounts) saLabels.set(`${s.namespace}/${s.name}`, s.labels);
-  const nsProfile = (ns: string): Record<string, string> => ({
-    ...prefixed(NS_PREFIX, nsLabels.get(ns) ?? namespaceLabels(ns, {})),
-    [NS_PREFIX + LABEL_NAME]: ns,
-  });
+  // A namespace's profile labels, built once per namespace (read-only: callers spread them).
+  const nsProfiles = new Map<string, Readonly<Record<string, string>>>();
+  const nsProfile = (ns: string): Readonly<Record<string, string>> => {
+    let r = nsProfiles.get(ns);
+    if (r === undefined) {
+      r = { ...prefixed(NS_PREFIX, nsLabels.get(ns) ?? namespaceLabels(ns, {})), [NS_PREFIX + LABEL_NAME]: ns };
+      nsProfiles.set(ns, r);
+    }
+    return r;
+  };
 
   const endpoints: Endpoint[] = [];
   const byRef = new Map<string, Endpoint[]>();
@@ -464,29 +470,44 @@ function policyInStage(p: Policy, ep: Endpoint, stage: Stage): boolean {
 /** Elementary address ranges with the network sets covering each, for O(log n) lookups. */
 function buildNetsetIndex(sets: readonly NetworkSetView[]): (ip: Ip) => readonly NetworkSetView[] {
   if (sets.length === 0) return () => [];
-  const perVersion = new Map<IpVersion, { starts: bigint[]; ends: bigint[]; members: NetworkSetView[][] }>();
   const nets = sets.map((s) => s.nets);
-  for (const version of [4, 6] as const) {
-    const starts: bigint[] = [];
-    const ends: bigint[] = [];
-    const members: NetworkSetView[][] = [];
-    for (const { first, last, covering } of cutBySets(nets, version)) {
-      if (covering.length === 0) continue;
-      starts.push(first);
-      ends.push(last);
-      members.push(covering.map((k) => sets[k]!));
-    }
-    perVersion.set(version, { starts, ends, members });
+  // IPv4 on numbers (exact below 2^53); pieces covered by the same sets share one member list.
+  const v4 = coveredPiecesV4(nets);
+  const v4Members = new Map<readonly number[], NetworkSetView[]>();
+  const v4Of = v4.covering.map((c) => {
+    let m = v4Members.get(c);
+    if (m === undefined) v4Members.set(c, (m = c.map((k) => sets[k]!)));
+    return m;
+  });
+  const starts: bigint[] = [];
+  const ends: bigint[] = [];
+  const members: NetworkSetView[][] = [];
+  for (const { first, last, covering } of cutBySets(nets, 6)) {
+    if (covering.length === 0) continue;
+    starts.push(first);
+    ends.push(last);
+    members.push(covering.map((k) => sets[k]!));
   }
   return (ip) => {
-    const idx = perVersion.get(ip.version)!;
+    if (ip.version === 4) {
+      const x = Number(ip.value);
+      let lo = 0;
+      let hi = v4.starts.length - 1;
+      while (lo <= hi) {
+        const mid = (lo + hi) >> 1;
+        if (x < v4.starts[mid]!) hi = mid - 1;
+        else if (x > v4.ends[mid]!) lo = mid + 1;
+        else return v4Of[mid]!;
+      }
+      return [];
+    }
     let lo = 0;
-    let hi = idx.starts.length - 1;
+    let hi = starts.length - 1;
     while (lo <= hi) {
       const mid = (lo + hi) >> 1;
-      if (ip.value < idx.starts[mid]!) hi = mid - 1;
-      else if (ip.value > idx.ends[mid]!) lo = mid + 1;
-      else return idx.members[mid]!;
+      if (ip.value < starts[mid]!) hi = mid - 1;
+      else if (ip.value > ends[mid]!) lo = mid + 1;
+      else return members[mid]!;
     }
     return [];
   };

@@ -13,7 +13,7 @@ import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import { ConnSet } from "../../src/analysis/connset.js";
 import { computeConnectivity } from "../../src/analysis/connectivity.js";
-import { IpSet, cutBySets, groupV4BySets } from "../../src/analysis/ipset.js";
+import { IpSet, coveredPiecesV4, cutBySets, groupV4BySets } from "../../src/analysis/ipset.js";
 import { buildModel } from "../../src/analysis/model.js";
 import { readPolicies, sourced } from "../../src/analysis/policies.js";
 import { anchorsOf, bestAnchor, compile, keysOf } from "../../src/analysis/labels.js";
@@ -167,5 +167,22 @@ describe("engine indexes", () => {
     expect(() => IpSet.fromSortedFlat([5n, 4n], [])).toThrow(/not sorted/);
     expect(() => IpSet.fromSortedFlat([5n], [])).toThrow(/odd number/);
     expect(IpSet.fromSortedFlat([], []).isEmpty()).toBe(true);
+  });
+
+  it("the covered IPv4 pieces on numbers are cutBySets' pieces that some set holds, equal covering lists shared", () => {
+    const cidr = fc.tuple(fc.integer({ min: 0, max: 255 }), fc.integer({ min: 0, max: 255 }), fc.constantFrom(8, 16, 24, 30, 32)).map(([a, b, len]) => `${a}.${b}.${len >= 24 ? a : 0}.${len === 32 ? b : 0}/${len}`);
+    fc.assert(
+      fc.property(fc.array(fc.array(cidr, { minLength: 1, maxLength: 4 }), { maxLength: 6 }), (texts) => {
+        const sets = texts.map((t) => IpSet.parse(t));
+        const want = [...cutBySets(sets, 4)].filter((p) => p.covering.length > 0);
+        const got = coveredPiecesV4(sets);
+        expect([...got.starts].map((x) => BigInt(x))).toEqual(want.map((p) => p.first));
+        expect([...got.ends].map((x) => BigInt(x))).toEqual(want.map((p) => p.last));
+        expect(got.covering.map((c) => [...c])).toEqual(want.map((p) => p.covering));
+        const byKey = new Map<string, readonly number[]>();
+        for (const c of got.covering) expect(byKey.get(c.join(",")) ?? byKey.set(c.join(","), c).get(c.join(","))).toBe(c);
+      }),
+      { numRuns: 150 },
+    );
   });
 });
