@@ -951,7 +951,10 @@ function rollUp(interner: ConnInterner, rows: Rows, classGroup: Int32Array, size
   const dense = G * D * D <= 1 << 24;
   const takenDense = dense ? new Int32Array(G * D * D) : new Int32Array(0);
   const takenMap = new Map<number, number>();
+  // Special class pairs per destination group of the current source group, over every (x, y).
+  const takenTotal = new Float64Array(G);
   const take = (gd: number, x: number, y: number, count: number): void => {
+    takenTotal[gd]! += count;
     const k = (gd * D + x) * D + y;
     if (dense) takenDense[k]! += count;
     else takenMap.set(k, (takenMap.get(k) ?? 0) + count);
@@ -962,6 +965,9 @@ function rollUp(interner: ConnInterner, rows: Rows, classGroup: Int32Array, size
   };
   const eo = rows.egress;
   const io = ingressBySource;
+  // Per group, the fewest classes holding one of its (non-zero) egress defaults, and one of its ingress defaults.
+  const minE = eList.map((l) => l.reduce((m, [x, n]) => (x === 0 ? m : Math.min(m, n)), Infinity));
+  const minI = iList.map((l) => l.reduce((m, [, n]) => Math.min(m, n), Infinity));
   for (let gs = 0; gs < G; gs++) {
     for (const s of classesOf[gs]!) {
       const x = rows.egressDefault[s]!;
@@ -1023,7 +1029,11 @@ function rollUp(interner: ConnInterner, rows: Rows, classGroup: Int32Array, size
       const gd = touchedGroups[t]!;
       let r = acc[gd]!;
       if (gs === extGroup && gd === extGroup) r = 0;
-      else {
+      else if (takenTotal[gd]! < minE[gs]! * minI[gd]!) {
+        // Fewer special pairs than any default combination has pairs: every combination keeps one,
+        // so the defaults give their whole union (the profile pair's base value).
+        r = interner.unionIds(r, baseId(pe[gs]!, pi[gd]!));
+      } else {
         for (const [x, cx] of eList[gs]!) {
           if (x === 0) continue;
           for (const [y, cy] of iList[gd]!) {
@@ -1040,6 +1050,7 @@ function rollUp(interner: ConnInterner, rows: Rows, classGroup: Int32Array, size
       corrections.push(gd, acc[gd]!);
       acc[gd] = 0;
       accTouched[gd] = 0;
+      takenTotal[gd] = 0;
       if (dense) takenDense.fill(0, gd * D * D, (gd + 1) * D * D);
     }
     corrections.endRow();
