@@ -73,7 +73,14 @@ export function diffModels(a: Model, b: Model, opts: DiffOptions = {}): DiffResu
   const ib = new Map(cb.peers.map((p, i) => [p.id, i] as const));
   const info = (id: string): PeerInfo => (ia.has(id) ? ca.peers[ia.get(id)!]! : cb.peers[ib.get(id)!]!);
   const order = (x: PeerInfo, y: PeerInfo): number => groupOrder(x.group, y.group) || (x.id < y.id ? -1 : x.id > y.id ? 1 : 0);
-  ids.sort((x, y) => order(info(x), info(y)));
+  {
+    // The same order, with each id's group ranked once (no lookups inside the comparator).
+    const groupNames = [...new Set(ids.map((id) => info(id).group))].sort(groupOrder);
+    const rank = new Map(groupNames.map((g, i) => [g, i] as const));
+    const keyed = ids.map((id) => ({ id, rank: rank.get(info(id).group)! }));
+    keyed.sort((x, y) => x.rank - y.rank || (x.id < y.id ? -1 : x.id > y.id ? 1 : 0));
+    for (let i = 0; i < keyed.length; i++) ids[i] = keyed[i]!.id;
+  }
 
   // Joint classes: peers that are in the same class in both versions are compared once.
   const jointIndex = new Map<string, number>();
@@ -272,9 +279,21 @@ export function diffModels(a: Model, b: Model, opts: DiffOptions = {}): DiffResu
     const stamp = new Int32Array(J).fill(-1);
     const row = new Int32Array(J);
     let rowLen = 0;
-    const gather = (j1: number, c: number, o: Overrides, jointsOfSide: number[][]): void => {
+    // A class that is one joint class (the usual case) is looked up directly, not through its list.
+    const single = (jointsOfSide: number[][]): Int32Array => Int32Array.from(jointsOfSide, (l) => (l.length === 1 ? l[0]! : -1));
+    const singleA = single(jointsOfA);
+    const singleB = single(jointsOfB);
+    const gather = (j1: number, c: number, o: Overrides, jointsOfSide: number[][], singles: Int32Array): void => {
       const peers = o.peers;
       for (let k = o.offsets[c]!; k < o.offsets[c + 1]!; k++) {
+        const one = singles[peers[k]!]!;
+        if (one >= 0) {
+          if (stamp[one] !== j1) {
+            stamp[one] = j1;
+            row[rowLen++] = one;
+          }
+          continue;
+        }
         for (const j2 of jointsOfSide[peers[k]!]!) {
           if (stamp[j2] !== j1) {
             stamp[j2] = j1;
@@ -287,12 +306,12 @@ export function diffModels(a: Model, b: Model, opts: DiffOptions = {}): DiffResu
       const cA = jA[j1]!;
       const cB = jB[j1]!;
       if (cA >= 0) {
-        gather(j1, cA, rowsA[0], jointsOfA);
-        gather(j1, cA, rowsA[1], jointsOfA);
+        gather(j1, cA, rowsA[0], jointsOfA, singleA);
+        gather(j1, cA, rowsA[1], jointsOfA, singleA);
       }
       if (cB >= 0) {
-        gather(j1, cB, rowsB[0], jointsOfB);
-        gather(j1, cB, rowsB[1], jointsOfB);
+        gather(j1, cB, rowsB[0], jointsOfB, singleB);
+        gather(j1, cB, rowsB[1], jointsOfB, singleB);
       }
       for (const j2 of extraPairs.get(j1) ?? []) {
         if (stamp[j2] !== j1) {
