@@ -471,6 +471,9 @@ export function computeConnectivity(model: Model, opts: ConnectivityOptions = {}
   const groupOf = new Map<number, number>();
   const vecChild = new Map<number, number>();
   const memoFs = new Map<string, number>();
+  // Rules of the current program matching every peer (by rule position), and sharedKey's fragment cache.
+  let universalRule = new Uint8Array(64);
+  const fragments: FragmentCache = new Map();
   for (let c = 0; c < classCount; c++) {
     const rep = reps[c]!;
     const e = peers[rep]!.endpoint;
@@ -491,6 +494,7 @@ export function computeConnectivity(model: Model, opts: ConnectivityOptions = {}
       const program = programOf(model, e, dir);
       const localView = peerViews[rep]!;
       const rules = program.rules;
+      if (universalRule.length < rules.length) universalRule = new Uint8Array(rules.length * 2);
       // In one pass over the program's policies: each rule's [source, destination] spec and, where
       // they do not depend on the peer, its connections (numeric ports: per rule; named ports on
       // ingress: per rule and local list of ports).
@@ -642,11 +646,13 @@ export function computeConnectivity(model: Model, opts: ConnectivityOptions = {}
       applySpecials(e, dir, dflt);
       flush(rows);
       if (share) {
+        for (const k of universal) universalRule[k] = 1;
         const key = sharedKey(dir, program, rules, (k) => {
-          if (universal.includes(k)) return "U";
+          if (universalRule[k] === 1) return 0;
           const g = groupOf.get(k);
-          return g === undefined || specExternal[groupSpec[g]!]!.length === 0 ? undefined : `G${groupSpec[g]}/${groupIpVersion[g]}`;
-        }, fixedConns, dflt);
+          return g === undefined || specExternal[groupSpec[g]!]!.length === 0 ? -1 : 1 + groupSpec[g]! * 8 + groupIpVersion[g]!;
+        }, fixedConns, dflt, fragments);
+        for (const k of universal) universalRule[k] = 0;
         let x = rows.sharedIndex(key);
         if (x === undefined) {
           walkGroups(specExternal);
@@ -714,19 +720,30 @@ export function computeConnectivity(model: Model, opts: ConnectivityOptions = {}
  * those whose remote spec matches some external class), by content. Two workloads with the same key
  * get the same result toward every external peer class.
  */
-function sharedKey(dir: Direction, program: Program, rules: readonly Rule[], relevant: (k: number) => string | undefined, fixedConns: ReadonlyArray<ConnSet | undefined>, dflt: number): string {
+/** Per rule, its last sharedKey fragment: the relevance code and connections it was built for. */
+type FragmentCache = Map<Rule, { code: number; conns: ConnSet | undefined; text: string }>;
+
+function sharedKey(dir: Direction, program: Program, rules: readonly Rule[], relevant: (k: number) => number, fixedConns: ReadonlyArray<ConnSet | undefined>, dflt: number, cache: FragmentCache): string {
+  // relevant(k): -1 = cannot match an external peer, 0 = matches every peer ("U"), else 1 + remote spec * 8 + IP version.
   const parts: string[] = [dir, String(dflt)];
   let k = 0;
   for (const { tier, policies } of program.stages[0]!.tiers) {
     parts.push(`T${tier.name}/${tier.defaultAction}`);
     for (const p of policies) {
       for (const _ of (dir === "ingress" ? p.ingress : p.egress) ?? []) {
-        const rel = relevant(k);
-        if (rel !== undefined) {
+        const code = relevant(k);
+        if (code >= 0) {
           const r = rules[k]!;
           const conns = fixedConns[k];
-          const c = conns === undefined ? `N${JSON.stringify([r.protocols.key(), r.ports ?? null, r.notPorts ?? null, r.destination.service ?? null])}` : conns.key();
-          parts.push(`${rel}:${r.action}:${r.ipVersion ?? 0}:${c}`);
+          const hit = cache.get(r);
+          if (hit !== undefined && hit.code === code && hit.conns === conns) parts.push(hit.text);
+          else {
+            const rel = code === 0 ? "U" : `G${Math.floor((code - 1) / 8)}/${(code - 1) % 8}`;
+            const c = conns === undefined ? `N${JSON.stringify([r.protocols.key(), r.ports ?? null, r.notPorts ?? null, r.destination.service ?? null])}` : conns.key();
+            const text = `${rel}:${r.action}:${r.ipVersion ?? 0}:${c}`;
+            cache.set(r, { code, conns, text });
+            parts.push(text);
+          }
         }
         k++;
       }

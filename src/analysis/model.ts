@@ -318,7 +318,9 @@ export function buildModel(inventory: Inventory, policyModel: PolicyModel, opts:
     const tb = tierRank.get(b.tier)!;
     return ta !== tb ? ta - tb : comparePolicies(a, b, opts.calicoMinor);
   });
-  const cache = new Map<Endpoint, Map<string, TierPolicies[]>>();
+  // Per endpoint, the applicable lists by slot (direction × stage, see `slotOf`).
+  const cache = new Map<Endpoint, Array<TierPolicies[] | undefined>>();
+  const slotOf = (dir: Direction, stage: Stage): number => (dir === "ingress" ? 0 : 3) + (stage === "normal" ? 0 : stage === "untracked" ? 1 : 2);
   // Namespaced policies only select endpoints of their namespace: index them so an endpoint
   // checks the global policies plus its own namespace's, keeping Felix order by merging on rank.
   const rank = new Map(policies.map((p, i) => [p, i] as const));
@@ -431,11 +433,11 @@ export function buildModel(inventory: Inventory, policyModel: PolicyModel, opts:
     applicable(ep, dir, stage) {
       let m = cache.get(ep);
       if (m === undefined) {
-        m = new Map();
+        m = [undefined, undefined, undefined, undefined, undefined, undefined];
         cache.set(ep, m);
       }
-      const key = `${dir}/${stage}`;
-      let r = m.get(key);
+      const slot = slotOf(dir, stage);
+      let r = m[slot];
       if (r === undefined) {
         r = [];
         let current: { tier: Tier; policies: Policy[] } | undefined;
@@ -448,7 +450,7 @@ export function buildModel(inventory: Inventory, policyModel: PolicyModel, opts:
           }
           current.policies.push(p);
         }
-        m.set(key, r);
+        m[slot] = r;
       }
       return r;
     },
