@@ -30,15 +30,16 @@ export function bitsOf(version: IpVersion): number {
 function parseV4(text: string): bigint | undefined {
   const parts = text.split(".");
   if (parts.length !== 4) return undefined;
-  let value = 0n;
+  // On a plain number (exact: below 2^32), one bigint at the end.
+  let value = 0;
   for (const part of parts) {
     // Decimal only, no leading zeros (Go's net.ParseIP rejects them since 1.17).
     if (!/^(0|[1-9][0-9]{0,2})$/.test(part)) return undefined;
     const n = Number(part);
     if (n > 255) return undefined;
-    value = (value << 8n) | BigInt(n);
+    value = value * 256 + n;
   }
-  return value;
+  return BigInt(value);
 }
 
 function parseV6(text: string): bigint | undefined {
@@ -122,7 +123,8 @@ export function parseCidr(text: string): Cidr | undefined {
 /** Formats an address in its canonical text form (IPv6 compressed per RFC 5952). */
 export function formatIp(version: IpVersion, value: bigint): string {
   if (version === 4) {
-    return [24n, 16n, 8n, 0n].map((s) => String((value >> s) & 0xffn)).join(".");
+    const n = Number(value & 0xffffffffn);
+    return `${n >>> 24}.${(n >>> 16) & 0xff}.${(n >>> 8) & 0xff}.${n & 0xff}`;
   }
   const groups: number[] = [];
   for (let i = 7; i >= 0; i--) groups.push(Number((value >> BigInt(i * 16)) & 0xffffn));
