@@ -14,7 +14,7 @@
  * Felix builds, so there is one matching path for every kind of peer.
  */
 import type { SelectorNode } from "../model/selector/index.js";
-import { parseSelector, selectorFromAst } from "../model/selector/index.js";
+import { parseToAst, selectorFromAst } from "../model/selector/index.js";
 import type { Labels } from "./inventory.js";
 
 export const LABEL_NAMESPACE = "projectcalico.org/namespace";
@@ -96,8 +96,19 @@ export function bestAnchor(anchors: readonly SelectorAnchor[], count: (key: stri
   return best;
 }
 
+// Parsed selector texts: policies repeat a handful of texts thousands of times (ASTs are never
+// mutated, so one parse serves every use). Bounded: cleared when it grows past MAX_PARSED.
+const parsed = new Map<string, SelectorNode>();
+const MAX_PARSED = 20_000;
+
 export function node(text: string): SelectorNode {
-  return parseSelector(text).ast;
+  let n = parsed.get(text);
+  if (n === undefined) {
+    n = parseToAst(text); // throws SelectorError on bad text (nothing cached)
+    if (parsed.size >= MAX_PARSED) parsed.clear();
+    parsed.set(text, n);
+  }
+  return n;
 }
 
 /** Prefixes every label key (pcns./pcsa.) and replaces `all()`/`global()` as Calico's text rewrite does. */
