@@ -394,8 +394,16 @@ export function computeConnectivity(model: Model, opts: ConnectivityOptions = {}
   const hasExternals = classExternal.includes(1);
   // Per spec, its classes without and with only the external ones: rows of workloads toward external
   // peers are shared between workloads whose rules toward externals are the same (see sharedKey).
-  const specLocal: Int32Array[] = specClasses.map((l) => (hasExternals ? l.filter((c) => classExternal[c] === 0) : l));
-  const specExternal: Int32Array[] = specClasses.map((l) => (hasExternals ? l.filter((c) => classExternal[c] === 1) : new Int32Array(0)));
+  // (A list without external classes is its own local part and shares one empty external part.)
+  const noClasses = new Int32Array(0);
+  const externalCount = (l: Int32Array): number => {
+    let k = 0;
+    for (let i = 0; i < l.length; i++) k += classExternal[l[i]!]!;
+    return k;
+  };
+  const specExternalCount = specClasses.map((l) => (hasExternals ? externalCount(l) : 0));
+  const specLocal: Int32Array[] = specClasses.map((l, si) => (specExternalCount[si] === 0 ? l : l.filter((c) => classExternal[c] === 0)));
+  const specExternal: Int32Array[] = specClasses.map((l, si) => (specExternalCount[si] === 0 ? noClasses : specExternalCount[si] === l.length ? l : l.filter((c) => classExternal[c] === 1)));
   const specHasRep = (si: number, rep: number): boolean => {
     const list = specMatches[si]!;
     let lo = 0;
