@@ -978,10 +978,15 @@ function rollUp(interner: ConnInterner, rows: Rows, classGroup: Int32Array, size
   const takenMap = new Map<number, number>();
   // Special class pairs per destination group of the current source group, over every (x, y).
   const takenTotal = new Float64Array(G);
+  // Cells of takenDense written for the current source group, to zero them afterwards (not D² per group).
+  const takenWritten: number[] = [];
   const take = (gd: number, x: number, y: number, count: number): void => {
     takenTotal[gd]! += count;
     const k = (gd * D + x) * D + y;
-    if (dense) takenDense[k]! += count;
+    if (dense) {
+      if (takenDense[k] === 0) takenWritten.push(k);
+      takenDense[k]! += count;
+    }
     else takenMap.set(k, (takenMap.get(k) ?? 0) + count);
   };
   const takenAt = (gd: number, x: number, y: number): number => {
@@ -1017,8 +1022,10 @@ function rollUp(interner: ConnInterner, rows: Rows, classGroup: Int32Array, size
         if (!(s === d && size[s]! < 2) && !(external[s] === 1 && external[d] === 1)) {
           // An explicit entry found by the merge is the pair's value on that side (explicit entries
           // never name an external class of a row with a shared row); otherwise look it up.
-          const eId = da === d ? eo.ids[a]! : (eo.get(s, d) ?? x);
-          const iId = db === d ? io.ids[b]! : (rows.ingress.get(d, s) ?? rows.ingressDefault[d]!);
+          // Not found by the merge, a pair is only in a shared row (toward an external class) or takes
+          // the default: no search of the explicit row.
+          const eId = da === d ? eo.ids[a]! : external[d] === 1 && eo.ext[s]! >= 0 ? (eo.get(s, d) ?? x) : x;
+          const iId = db === d ? io.ids[b]! : external[s] === 1 && rows.ingress.ext[d]! >= 0 ? (rows.ingress.get(d, s) ?? rows.ingressDefault[d]!) : rows.ingressDefault[d]!;
           const id = interner.intersectIds(eId, iId);
           if (id !== 0) acc[gd] = interner.unionIds(acc[gd]!, id);
         }
@@ -1076,11 +1083,12 @@ function rollUp(interner: ConnInterner, rows: Rows, classGroup: Int32Array, size
       acc[gd] = 0;
       accTouched[gd] = 0;
       takenTotal[gd] = 0;
-      if (dense) takenDense.fill(0, gd * D * D, (gd + 1) * D * D);
     }
     corrections.endRow();
     touchedLen = 0;
     takenMap.clear();
+    for (const k of takenWritten) takenDense[k] = 0;
+    takenWritten.length = 0;
   }
   const corrected = corrections.build();
   const idAt = (gs: number, gd: number): number => {
