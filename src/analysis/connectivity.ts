@@ -1021,9 +1021,8 @@ function rollUp(interner: ConnInterner, rows: Rows, classGroup: Int32Array, size
         take(gd, x, rows.ingressDefault[d]!, 1);
         if (!(s === d && size[s]! < 2) && !(external[s] === 1 && external[d] === 1)) {
           // An explicit entry found by the merge is the pair's value on that side (explicit entries
-          // never name an external class of a row with a shared row); otherwise look it up.
-          // Not found by the merge, a pair is only in a shared row (toward an external class) or takes
-          // the default: no search of the explicit row.
+          // never name an external class of a row with a shared row); not found by the merge, the pair
+          // is only in a shared row (toward an external class) or takes the default: no second search.
           const eId = da === d ? eo.ids[a]! : external[d] === 1 && eo.ext[s]! >= 0 ? (eo.get(s, d) ?? x) : x;
           const iId = db === d ? io.ids[b]! : external[s] === 1 && rows.ingress.ext[d]! >= 0 ? (rows.ingress.get(d, s) ?? rows.ingressDefault[d]!) : rows.ingressDefault[d]!;
           const id = interner.intersectIds(eId, iId);
