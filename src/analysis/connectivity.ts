@@ -18,7 +18,7 @@ import { CsrBuilder } from "./csr.js";
 import { type Peer, connsToward, endpointPeer, peerSpecMatches } from "./evaluate.js";
 import { type IpRange, IpSet, cutBySets, formatRange, groupV4BySets } from "./ipset.js";
 import type { Labels, NamedPort } from "./inventory.js";
-import type { Endpoint, Model, Stage, TierPolicies } from "./model.js";
+import { type Endpoint, type Model, type Stage, type TierPolicies, policyStage } from "./model.js";
 import { bestAnchor } from "./labels.js";
 import { type Direction, type FailsafePort, type PeerSpec, type Policy, type Rule, ruleConns } from "./policies.js";
 
@@ -339,13 +339,17 @@ export function computeConnectivity(model: Model, opts: ConnectivityOptions = {}
 
   // Programs (applicable policies) per endpoint, interned by content (policies by their Felix rank).
   const policyRank = new Map(model.policies.map((p, i) => [p, i] as const));
-  const programKey = (e: Endpoint, dir: Direction): string => {
-    const parts: string[] = [];
-    for (const stage of ["untracked", "preDNAT", "normal"] as const) {
-      if (e.kind === "workload" && stage !== "normal") continue;
-      for (const tp of model.applicable(e, dir, stage)) parts.push(`${stage[0]}${tp.tier.name}:${tp.policies.map((p) => policyRank.get(p) ?? p.id).join(",")}`);
+  // One key for every direction and stage: the selecting policies that are in some applicable list, each
+  // with its stage and directions (the applicable lists are exactly these, filtered; in rank order).
+  const programKey = (e: Endpoint): string => {
+    let k = "";
+    for (const p of model.selecting(e)) {
+      if (p.ingress === undefined && p.egress === undefined) continue;
+      const stage = policyStage(p, e);
+      if (stage === undefined) continue;
+      k += `${policyRank.get(p) ?? p.id}${stage[0]}${p.ingress === undefined ? "" : "i"}${p.egress === undefined ? "" : "e"},`;
     }
-    return parts.join("|");
+    return k;
   };
 
   // Failsafe entries limited to a `net` tell remote peers apart (inbound: by source, outbound: by
@@ -370,8 +374,7 @@ export function computeConnectivity(model: Model, opts: ConnectivityOptions = {}
       e?.hostEndpoint === undefined ? "" : `${e.hostEndpoint.profileAllows}`,
       e === undefined ? "" : portsKey(e.ports),
       ip === undefined ? "" : String(ip.version),
-      e === undefined ? "" : programKey(e, "ingress"),
-      e === undefined ? "" : programKey(e, "egress"),
+      e === undefined ? "" : programKey(e),
       matchedSpecs[i]!.join(","),
       failsafeSig(i),
     ].join("\u0000");

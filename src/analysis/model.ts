@@ -101,6 +101,11 @@ export interface Model {
   service(key: string): ServiceView | undefined;
   /** Tiers (in order) with the policies that select `ep` and govern `dir`, for one stage. */
   applicable(ep: Endpoint, dir: Direction, stage: Stage): readonly TierPolicies[];
+  /**
+   * Every policy whose selector matches `ep`, in Felix order (all directions and stages: `applicable`
+   * lists are these, filtered by direction and by `policyStage`).
+   */
+  selecting(ep: Endpoint): readonly Policy[];
 }
 
 const PROTO: Readonly<Record<string, number>> = { TCP: 6, UDP: 17, SCTP: 132 };
@@ -430,6 +435,7 @@ export function buildModel(inventory: Inventory, policyModel: PolicyModel, opts:
       return r;
     },
     service: (key) => services.get(key),
+    selecting,
     applicable(ep, dir, stage) {
       let m = cache.get(ep);
       if (m === undefined) {
@@ -463,10 +469,15 @@ export function buildModel(inventory: Inventory, policyModel: PolicyModel, opts:
  * pre-DNAT (mangle) chains (ingress only), and the rest in the normal (filter) chains.
  */
 function policyInStage(p: Policy, ep: Endpoint, stage: Stage): boolean {
-  if (ep.kind === "workload") return stage === "normal" && !p.doNotTrack && !p.preDNAT;
-  if (p.doNotTrack) return stage === "untracked";
-  if (p.preDNAT) return stage === "preDNAT";
-  return stage === "normal";
+  return policyStage(p, ep) === stage;
+}
+
+/** The one chain stage a policy is rendered into at an endpoint, or undefined when none (see policyInStage). */
+export function policyStage(p: Policy, ep: Endpoint): Stage | undefined {
+  if (ep.kind === "workload") return p.doNotTrack || p.preDNAT ? undefined : "normal";
+  if (p.doNotTrack) return "untracked";
+  if (p.preDNAT) return "preDNAT";
+  return "normal";
 }
 
 /** Elementary address ranges with the network sets covering each, for O(log n) lookups. */
