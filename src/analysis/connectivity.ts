@@ -14,10 +14,11 @@
  * `evaluate.ts` is the reference; a property test checks this engine against it pair by pair.
  */
 import { ConnInterner, ConnSet } from "./connset.js";
+import { CsrBuilder } from "./csr.js";
 import { type Peer, connsToward, endpointPeer, peerSpecMatches } from "./evaluate.js";
-import { type IpRange, IpSet, cutBySets, formatRange } from "./ipset.js";
-import type { Labels } from "./inventory.js";
-import type { Endpoint, Model, Stage, TierPolicies } from "./model.js";
+import { type IpRange, IpSet, cutBySets, formatRange, groupV4BySets } from "./ipset.js";
+import type { Labels, NamedPort } from "./inventory.js";
+import { type Endpoint, type Model, type Stage, type TierPolicies, policyStage } from "./model.js";
 import { bestAnchor } from "./labels.js";
 import { type Direction, type FailsafePort, type PeerSpec, type Policy, type Rule, ruleConns } from "./policies.js";
 
@@ -120,6 +121,25 @@ export interface ConnectivityOptions {
    * union of both sides so external peers are the same on both.
    */
   readonly ipPredicates?: readonly IpSet[];
+  /**
+   * External peers computed by an earlier analysis with the same address predicates (by identity) and
+   * the same endpoint addresses, pod networks and declared externals are reused from here (a diff
+   * passes one cache to both sides: cutting 250,000 CIDRs once instead of twice).
+   */
+  readonly externalCache?: ExternalPeersCache;
+}
+
+/** External peer ranges by the inputs that decide them (see ConnectivityOptions.externalCache). */
+export class ExternalPeersCache {
+  private readonly entries: Array<{ predicates: readonly IpSet[]; inputs: string; peers: readonly PeerInfo[]; views: readonly Peer[] }> = [];
+
+  get(predicates: readonly IpSet[], inputs: string): { peers: readonly PeerInfo[]; views: readonly Peer[] } | undefined {
+    return this.entries.find((e) => e.predicates === predicates && e.inputs === inputs);
+  }
+
+  set(predicates: readonly IpSet[], inputs: string, peers: readonly PeerInfo[], views: readonly Peer[]): void {
+    this.entries.push({ predicates, inputs, peers, views });
+  }
 }
 
 /** Every address set a policy, network set or the inventory distinguishes. */
@@ -154,11 +174,37 @@ export function computeConnectivity(model: Model, opts: ConnectivityOptions = {}
     peerViews.push(endpointPeer(e));
   }
 
+  // The connections of a rule whose ports are all numbers and that names no Service do not depend on
+  // the destination: computed once per rule, not once per policed class.
+  const numericConns = new Map<Rule, ConnSet>();
+  const fixedOf = (r: Rule): ConnSet => {
+    let x = numericConns.get(r);
+    if (x === undefined) numericConns.set(r, (x = ruleConns(r, [])));
+    return x;
+  };
+  // Named ports resolve on the destination's ports only (no Service): once per rule and distinct list
+  // of ports, not once per policed class.
+  const namedConns = new Map<Rule, Map<string, ConnSet>>();
+  const portsKeyOf = new Map<readonly NamedPort[], string>();
+  const portsKey = (ports: readonly NamedPort[]): string => {
+    let pk = portsKeyOf.get(ports);
+    if (pk === undefined) portsKeyOf.set(ports, (pk = JSON.stringify(ports)));
+    return pk;
+  };
+  const namedOf = (r: Rule, dst: Endpoint): ConnSet => {
+    const pk = portsKey(dst.ports);
+    let m = namedConns.get(r);
+    if (m === undefined) namedConns.set(r, (m = new Map()));
+    let x = m.get(pk);
+    if (x === undefined) m.set(pk, (x = ruleConns(r, dst.ports)));
+    return x;
+  };
   // Distinct rule peer specs; each rule refers to two of them.
   const specIndex = new Map<string, number>();
   const specs: PeerSpec[] = [];
   // Per policy and direction, the [source, destination] spec of each rule (flat), in rule order.
-  const policySpecs = new Map<Policy, { ingress: Int32Array; egress: Int32Array }>();
+  // Also per rule, its connections when they do not depend on the peer (numeric ports, no Service).
+  const policySpecs = new Map<Policy, { ingress: Int32Array; egress: Int32Array; ingressFixed: ReadonlyArray<ConnSet | undefined>; egressFixed: ReadonlyArray<ConnSet | undefined> }>();
   const specOf = (s: PeerSpec): number => {
     const k = `${s.key}|${s.scopeNamespace ?? ""}`;
     let i = specIndex.get(k);
@@ -171,27 +217,53 @@ export function computeConnectivity(model: Model, opts: ConnectivityOptions = {}
   };
   for (const p of model.policies) {
     const flat = (rules: readonly Rule[] | undefined): Int32Array => Int32Array.from((rules ?? []).flatMap((r) => [specOf(r.source), specOf(r.destination)]));
-    policySpecs.set(p, { ingress: flat(p.ingress), egress: flat(p.egress) });
+    const fixed = (rules: readonly Rule[] | undefined): Array<ConnSet | undefined> => (rules ?? []).map((r) => (r.portsAreNumeric && r.destination.service === undefined ? fixedOf(r) : undefined));
+    policySpecs.set(p, { ingress: flat(p.ingress), egress: flat(p.egress), ingressFixed: fixed(p.ingress), egressFixed: fixed(p.egress) });
   }
 
   // External ranges: cut at every IP predicate edge, then group by the predicates covering them.
   if (opts.externals !== false) {
-    const predicates: IpSet[] = [...(opts.ipPredicates ?? ipPredicatesOf(model))];
+    const given = opts.ipPredicates;
     const endpointIps = IpSet.fromRanges(workloadEndpoints.flatMap((e) => e.ips.map((ip) => ({ version: ip.version, first: ip.value, last: ip.value }))));
-    predicates.push(endpointIps);
-    // Addresses in the pod networks are pods, not external peers.
-    const podNetworks = model.inventory.podNetworks === undefined ? IpSet.EMPTY : IpSet.parse(model.inventory.podNetworks);
-    predicates.push(podNetworks);
-    // An external group that is exactly one declared inventory external is named after it.
-    const declared = new Map(model.inventory.externals.map((x) => [IpSet.parse([x.cidr]).describe(), x.name] as const));
-    for (const ranges of atoms(predicates, endpointIps)) {
-      if (!podNetworks.isEmpty() && ranges.every((r) => podNetworks.coversRange(r))) continue;
-      const ips = IpSet.fromRanges(ranges);
-      const first = ranges[0]!;
-      const text = ips.describe();
-      const name = declared.get(text);
-      peers.push({ id: name === undefined ? text : `${name} (${text})`, kind: "external", group: "(external)", ips });
-      peerViews.push({ ip: { version: first.version, value: first.first }, display: formatRange(first) });
+    const podNetworkTexts = model.inventory.podNetworks;
+    const declaredList = model.inventory.externals.map((x) => [x.cidr, x.name]);
+    const inputs = given === undefined || opts.externalCache === undefined ? "" : JSON.stringify([endpointIps.toString(), podNetworkTexts ?? null, declaredList]);
+    const cached = given === undefined ? undefined : opts.externalCache?.get(given, inputs);
+    if (cached !== undefined) {
+      for (const p of cached.peers) peers.push(p);
+      for (const v of cached.views) peerViews.push(v);
+    } else {
+      const predicates: IpSet[] = [...(given ?? ipPredicatesOf(model))];
+      predicates.push(endpointIps);
+      // Addresses in the pod networks are pods, not external peers.
+      const podNetworks = podNetworkTexts === undefined ? IpSet.EMPTY : IpSet.parse(podNetworkTexts);
+      predicates.push(podNetworks);
+      // An external group that is exactly one declared inventory external is named after it.
+      const declared = new Map(model.inventory.externals.map((x) => [IpSet.parse([x.cidr]).describe(), x.name] as const));
+      const extPeers: PeerInfo[] = [];
+      const extViews: Peer[] = [];
+      for (const ips of atoms(predicates, endpointIps)) {
+        if (!podNetworks.isEmpty() && [...ips.ranges()].every((r) => podNetworks.coversRange(r))) continue;
+        const first = ips.ranges()[Symbol.iterator]().next().value as IpRange;
+        // The id (every range of the group, written out) is built on first read: a group can hold
+        // hundreds of thousands of ranges, and most analyses never print it.
+        extPeers.push({
+          kind: "external",
+          group: "(external)",
+          ips,
+          get id(): string {
+            const text = ips.describe();
+            const name = declared.get(text);
+            const id = name === undefined ? text : `${name} (${text})`;
+            Object.defineProperty(this, "id", { value: id, enumerable: true, writable: false, configurable: false });
+            return id;
+          },
+        });
+        extViews.push({ ip: { version: first.version, value: first.first }, display: formatRange(first) });
+      }
+      if (given !== undefined) opts.externalCache?.set(given, inputs, extPeers, extViews);
+      for (const p of extPeers) peers.push(p);
+      for (const v of extViews) peerViews.push(v);
     }
   }
 
@@ -267,13 +339,17 @@ export function computeConnectivity(model: Model, opts: ConnectivityOptions = {}
 
   // Programs (applicable policies) per endpoint, interned by content (policies by their Felix rank).
   const policyRank = new Map(model.policies.map((p, i) => [p, i] as const));
-  const programKey = (e: Endpoint, dir: Direction): string => {
-    const parts: string[] = [];
-    for (const stage of ["untracked", "preDNAT", "normal"] as const) {
-      if (e.kind === "workload" && stage !== "normal") continue;
-      for (const tp of model.applicable(e, dir, stage)) parts.push(`${stage[0]}${tp.tier.name}:${tp.policies.map((p) => policyRank.get(p) ?? p.id).join(",")}`);
+  // One key for every direction and stage: the selecting policies that are in some applicable list, each
+  // with its stage and directions (the applicable lists are exactly these, filtered; in rank order).
+  const programKey = (e: Endpoint): string => {
+    let k = "";
+    for (const p of model.selecting(e)) {
+      if (p.ingress === undefined && p.egress === undefined) continue;
+      const stage = policyStage(p, e);
+      if (stage === undefined) continue;
+      k += `${policyRank.get(p) ?? p.id}${stage[0]}${p.ingress === undefined ? "" : "i"}${p.egress === undefined ? "" : "e"},`;
     }
-    return parts.join("|");
+    return k;
   };
 
   // Failsafe entries limited to a `net` tell remote peers apart (inbound: by source, outbound: by
@@ -296,10 +372,9 @@ export function computeConnectivity(model: Model, opts: ConnectivityOptions = {}
       p.group,
       e?.node ?? "",
       e?.hostEndpoint === undefined ? "" : `${e.hostEndpoint.profileAllows}`,
-      e === undefined ? "" : JSON.stringify(e.ports),
+      e === undefined ? "" : portsKey(e.ports),
       ip === undefined ? "" : String(ip.version),
-      e === undefined ? "" : programKey(e, "ingress"),
-      e === undefined ? "" : programKey(e, "egress"),
+      e === undefined ? "" : programKey(e),
       matchedSpecs[i]!.join(","),
       failsafeSig(i),
     ].join("\u0000");
@@ -322,8 +397,16 @@ export function computeConnectivity(model: Model, opts: ConnectivityOptions = {}
   const hasExternals = classExternal.includes(1);
   // Per spec, its classes without and with only the external ones: rows of workloads toward external
   // peers are shared between workloads whose rules toward externals are the same (see sharedKey).
-  const specLocal: Int32Array[] = specClasses.map((l) => (hasExternals ? l.filter((c) => classExternal[c] === 0) : l));
-  const specExternal: Int32Array[] = specClasses.map((l) => (hasExternals ? l.filter((c) => classExternal[c] === 1) : new Int32Array(0)));
+  // (A list without external classes is its own local part and shares one empty external part.)
+  const noClasses = new Int32Array(0);
+  const externalCount = (l: Int32Array): number => {
+    let k = 0;
+    for (let i = 0; i < l.length; i++) k += classExternal[l[i]!]!;
+    return k;
+  };
+  const specExternalCount = specClasses.map((l) => (hasExternals ? externalCount(l) : 0));
+  const specLocal: Int32Array[] = specClasses.map((l, si) => (specExternalCount[si] === 0 ? l : l.filter((c) => classExternal[c] === 0)));
+  const specExternal: Int32Array[] = specClasses.map((l, si) => (specExternalCount[si] === 0 ? noClasses : specExternalCount[si] === l.length ? l : l.filter((c) => classExternal[c] === 1)));
   const specHasRep = (si: number, rep: number): boolean => {
     const list = specMatches[si]!;
     let lo = 0;
@@ -360,11 +443,13 @@ export function computeConnectivity(model: Model, opts: ConnectivityOptions = {}
   const vecOf = new Int32Array(classCount);
   const resultOf = new Int32Array(classCount).fill(-1);
   const inTouched = new Uint8Array(classCount);
-  const touched: number[] = [];
+  // The touched peer classes of the current row, in the order first touched (`touchedLen` of them).
+  const touched = new Int32Array(classCount);
+  let touchedLen = 0;
   const touch = (pc: number): void => {
     if (inTouched[pc] === 0) {
       inTouched[pc] = 1;
-      touched.push(pc);
+      touched[touchedLen++] = pc;
     }
   };
   const applySpecials = (e: Endpoint, dir: Direction, dflt: number): void => {
@@ -377,19 +462,29 @@ export function computeConnectivity(model: Model, opts: ConnectivityOptions = {}
     }
   };
   const flush = (rows: OverrideBuilder): void => {
-    touched.sort((a, b) => a - b);
-    for (const pc of touched) {
+    touched.subarray(0, touchedLen).sort();
+    for (let t = 0; t < touchedLen; t++) {
+      const pc = touched[t]!;
       if (resultOf[pc]! >= 0) rows.push(pc, resultOf[pc]!);
       resultOf[pc] = -1;
       vecOf[pc] = 0;
       inTouched[pc] = 0;
     }
-    touched.length = 0;
+    touchedLen = 0;
     rows.endRow();
   };
   // Failsafe ports without a `net`: the same for every host endpoint and peer, computed once.
   const allInbound = failsafeSet(fs.failsafeInbound);
   const allOutbound = failsafeSet(fs.failsafeOutbound);
+  // Per-row scratch maps, cleared for each row: remote spec and IP version → group, rule → its group,
+  // trie step (vector, group) → vector, and failsafe-dependent results.
+  const groupIndex = new Map<number, number>();
+  const groupOf = new Map<number, number>();
+  const vecChild = new Map<number, number>();
+  const memoFs = new Map<string, number>();
+  // Rules of the current program matching every peer (by rule position), and sharedKey's fragment cache.
+  let universalRule = new Uint8Array(64);
+  const fragments: FragmentCache = new Map();
   for (let c = 0; c < classCount; c++) {
     const rep = reps[c]!;
     const e = peers[rep]!.endpoint;
@@ -408,22 +503,45 @@ export function computeConnectivity(model: Model, opts: ConnectivityOptions = {}
         continue;
       }
       const program = programOf(model, e, dir);
-      const ruleSpec = new Int32Array(program.rules.length * 2);
-      {
-        let at = 0;
-        for (const st of program.stages) for (const t of st.tiers) for (const p of t.policies) for (const x of policySpecs.get(p)![dir]) ruleSpec[at++] = x;
-      }
       const localView = peerViews[rep]!;
       const rules = program.rules;
-      const fixedConns = rules.map((r) => (dir === "ingress" ? connsToward(r, localView, model) : r.portsAreNumeric ? ruleConns(r, []) : undefined));
+      if (universalRule.length < rules.length) universalRule = new Uint8Array(rules.length * 2);
+      // In one pass over the program's policies: each rule's [source, destination] spec and, where
+      // they do not depend on the peer, its connections (numeric ports: per rule; named ports on
+      // ingress: per rule and local list of ports).
+      const ruleSpec = new Int32Array(rules.length * 2);
+      const fixedConns = new Array<ConnSet | undefined>(rules.length);
+      {
+        let at = 0;
+        let k = 0;
+        for (const st of program.stages) {
+          for (const t of st.tiers) {
+            for (const p of t.policies) {
+              const info = policySpecs.get(p)!;
+              const specsOfP = dir === "egress" ? info.egress : info.ingress;
+              const fixedOfP = dir === "egress" ? info.egressFixed : info.ingressFixed;
+              for (let j = 0; j < specsOfP.length; j++) ruleSpec[at++] = specsOfP[j]!;
+              for (let j = 0; j < fixedOfP.length; j++) {
+                const f = fixedOfP[j];
+                if (f !== undefined || dir === "egress") fixedConns[k] = f;
+                else {
+                  const r = rules[k]!;
+                  fixedConns[k] = r.destination.service === undefined ? namedOf(r, e) : connsToward(r, localView, model);
+                }
+                k++;
+              }
+            }
+          }
+        }
+      }
       // Rules whose local side matches this endpoint, grouped by their remote spec (and IP version):
       // rules of one group match the same peer classes. Per peer class, the groups it matches are
       // interned as a path in a trie (groups in a fixed order, so equal sets get equal ids).
-      const groupIndex = new Map<string, number>();
+      groupIndex.clear();
       const groupRules: number[][] = [];
       const groupSpec: number[] = [];
       const groupIpVersion: number[] = [];
-      const groupOf = new Map<number, number>(); // rule → its group
+      groupOf.clear();
       // Rules whose remote side matches every class (e.g. `action: Pass` with no peer) are part of
       // every vector: keep them out of the per-peer lists and add them when evaluating.
       const universal: number[] = [];
@@ -438,7 +556,7 @@ export function computeConnectivity(model: Model, opts: ConnectivityOptions = {}
           universal.push(k);
           continue;
         }
-        const gk = `${remote}/${r.ipVersion ?? 0}`;
+        const gk = remote * 8 + (r.ipVersion ?? 0);
         let g = groupIndex.get(gk);
         if (g === undefined) {
           g = groupRules.length;
@@ -457,23 +575,32 @@ export function computeConnectivity(model: Model, opts: ConnectivityOptions = {}
       const vecParent: number[] = [0];
       const vecGroup: number[] = [-1];
       const vecNeedsPorts: boolean[] = [false];
-      const vecChild = new Map<number, number>();
+      vecChild.clear();
       const stride = groupRules.length + 1;
       const walkGroups = (parts: readonly Int32Array[]): void => {
         for (let g = 0; g < groupRules.length; g++) {
           const ipv = groupIpVersion[g]!;
           const needsPorts = dir === "egress" && groupRules[g]!.some((k) => fixedConns[k] === undefined);
+          // Runs of peer classes share their vector (most often none yet): the trie step of the
+          // previous class is reused while the vector is the same.
+          let lastV = -1;
+          let lastChild = 0;
           for (const pc of parts[groupSpec[g]!]!) {
             if (ipv !== 0 && classIpVersion[pc] !== 0 && classIpVersion[pc] !== ipv) continue;
             const v = vecOf[pc]!;
-            const ck = v * stride + g;
-            let child = vecChild.get(ck);
-            if (child === undefined) {
-              child = vecParent.length;
-              vecParent.push(v);
-              vecGroup.push(g);
-              vecNeedsPorts.push(vecNeedsPorts[v]! || needsPorts);
-              vecChild.set(ck, child);
+            let child = lastChild;
+            if (v !== lastV) {
+              const ck = v * stride + g;
+              const known = vecChild.get(ck);
+              if (known === undefined) {
+                child = vecParent.length;
+                vecParent.push(v);
+                vecGroup.push(g);
+                vecNeedsPorts.push(vecNeedsPorts[v]! || needsPorts);
+                vecChild.set(ck, child);
+              } else child = known;
+              lastV = v;
+              lastChild = child;
             }
             if (v === 0) touch(pc);
             vecOf[pc] = child;
@@ -481,8 +608,8 @@ export function computeConnectivity(model: Model, opts: ConnectivityOptions = {}
         }
       };
       walkGroups(share ? specLocal : specClasses);
-      const memo = new Map<number, number>();
-      const memoFs = new Map<string, number>();
+      const memo: number[] = []; // vector → id (no destination-dependent ports)
+      memoFs.clear();
       // Failsafes (host endpoints only): the open ports, per remote class when some entry has a `net`.
       const failsafes = dir === "ingress" ? fs.failsafeInbound : fs.failsafeOutbound;
       const failsafeNets = e.kind === "host" && failsafes.some((f) => f.net !== undefined);
@@ -490,7 +617,14 @@ export function computeConnectivity(model: Model, opts: ConnectivityOptions = {}
         const bits = new Array<boolean>(rules.length).fill(false);
         for (const k of universal) bits[k] = true;
         for (let v = vec; v !== 0; v = vecParent[v]!) for (const k of groupRules[vecGroup[v]!]!) bits[k] = true;
-        const conns = (k: number): ConnSet => fixedConns[k] ?? connsToward(rules[k]!, peerViews[reps[pc]!]!, model);
+        const conns = (k: number): ConnSet => {
+          const fixed = fixedConns[k];
+          if (fixed !== undefined) return fixed;
+          const r = rules[k]!;
+          const dst = peerViews[reps[pc]!]!;
+          if (r.destination.service !== undefined) return connsToward(r, dst, model);
+          return dst.endpoint === undefined ? fixedOf(r) : namedOf(r, dst.endpoint);
+        };
         return interner.id(symbolicSide(e, dir, program, bits, conns, fsSet));
       };
       const evalVector = (vec: number, pc: number): number => {
@@ -505,8 +639,8 @@ export function computeConnectivity(model: Model, opts: ConnectivityOptions = {}
         }
         const fsSet = dir === "ingress" ? allInbound : allOutbound;
         if (needsPorts) return evaluate(vec, pc, fsSet);
-        let id = memo.get(vec);
-        if (id === undefined) memo.set(vec, (id = evaluate(vec, pc, fsSet)));
+        let id = memo[vec];
+        if (id === undefined) memo[vec] = id = evaluate(vec, pc, fsSet);
         return id;
       };
       const dflt = evalVector(0, 0);
@@ -515,30 +649,34 @@ export function computeConnectivity(model: Model, opts: ConnectivityOptions = {}
         // Destination-dependent ports in an always-matching rule: every peer class is its own case.
         for (let pc = 0; pc < classCount; pc++) touch(pc);
       }
-      for (const pc of touched) {
+      for (let t = 0; t < touchedLen; t++) {
+        const pc = touched[t]!;
         const id = evalVector(vecOf[pc]!, pc);
         resultOf[pc] = id === dflt ? -1 : id;
       }
       applySpecials(e, dir, dflt);
       flush(rows);
       if (share) {
+        for (const k of universal) universalRule[k] = 1;
         const key = sharedKey(dir, program, rules, (k) => {
-          if (universal.includes(k)) return "U";
+          if (universalRule[k] === 1) return 0;
           const g = groupOf.get(k);
-          return g === undefined || specExternal[groupSpec[g]!]!.length === 0 ? undefined : `G${groupSpec[g]}/${groupIpVersion[g]}`;
-        }, fixedConns, dflt);
+          return g === undefined || specExternal[groupSpec[g]!]!.length === 0 ? -1 : 1 + groupSpec[g]! * 8 + groupIpVersion[g]!;
+        }, fixedConns, dflt, fragments);
+        for (const k of universal) universalRule[k] = 0;
         let x = rows.sharedIndex(key);
         if (x === undefined) {
           walkGroups(specExternal);
-          touched.sort((p, q) => p - q);
+          touched.subarray(0, touchedLen).sort();
           const entries: Array<[number, number]> = [];
-          for (const pc of touched) {
+          for (let t = 0; t < touchedLen; t++) {
+            const pc = touched[t]!;
             const id = evalVector(vecOf[pc]!, pc);
             if (id !== dflt) entries.push([pc, id]);
             vecOf[pc] = 0;
             inTouched[pc] = 0;
           }
-          touched.length = 0;
+          touchedLen = 0;
           x = rows.addShared(key, entries, interner);
         }
         rows.setShared(c, x);
@@ -593,19 +731,30 @@ export function computeConnectivity(model: Model, opts: ConnectivityOptions = {}
  * those whose remote spec matches some external class), by content. Two workloads with the same key
  * get the same result toward every external peer class.
  */
-function sharedKey(dir: Direction, program: Program, rules: readonly Rule[], relevant: (k: number) => string | undefined, fixedConns: ReadonlyArray<ConnSet | undefined>, dflt: number): string {
+/** Per rule, its last sharedKey fragment: the relevance code and connections it was built for. */
+type FragmentCache = Map<Rule, { code: number; conns: ConnSet | undefined; text: string }>;
+
+function sharedKey(dir: Direction, program: Program, rules: readonly Rule[], relevant: (k: number) => number, fixedConns: ReadonlyArray<ConnSet | undefined>, dflt: number, cache: FragmentCache): string {
+  // relevant(k): -1 = cannot match an external peer, 0 = matches every peer ("U"), else 1 + remote spec * 8 + IP version.
   const parts: string[] = [dir, String(dflt)];
   let k = 0;
   for (const { tier, policies } of program.stages[0]!.tiers) {
     parts.push(`T${tier.name}/${tier.defaultAction}`);
     for (const p of policies) {
       for (const _ of (dir === "ingress" ? p.ingress : p.egress) ?? []) {
-        const rel = relevant(k);
-        if (rel !== undefined) {
+        const code = relevant(k);
+        if (code >= 0) {
           const r = rules[k]!;
           const conns = fixedConns[k];
-          const c = conns === undefined ? `N${JSON.stringify([r.protocols.key(), r.ports ?? null, r.notPorts ?? null, r.destination.service ?? null])}` : conns.key();
-          parts.push(`${rel}:${r.action}:${r.ipVersion ?? 0}:${c}`);
+          const hit = cache.get(r);
+          if (hit !== undefined && hit.code === code && hit.conns === conns) parts.push(hit.text);
+          else {
+            const rel = code === 0 ? "U" : `G${Math.floor((code - 1) / 8)}/${(code - 1) % 8}`;
+            const c = conns === undefined ? `N${JSON.stringify([r.protocols.key(), r.ports ?? null, r.notPorts ?? null, r.destination.service ?? null])}` : conns.key();
+            const text = `${rel}:${r.action}:${r.ipVersion ?? 0}:${c}`;
+            cache.set(r, { code, conns, text });
+            parts.push(text);
+          }
         }
         k++;
       }
@@ -811,32 +960,51 @@ function rollUp(interner: ConnInterner, rows: Rows, classGroup: Int32Array, size
   // Special class pairs, by source class: egress overrides (rows by source) and ingress overrides
   // transposed to rows by source.
   const ingressBySource = transposeOverrides(rows.ingress, C);
-  const corrections = new Map<number, number>(); // gs * G + gd → id
+  // Group pairs computed from their special class pairs, as CSR rows by source group.
+  const corrections = new CsrBuilder(G);
   const acc = new Uint32Array(G);
   const accTouched = new Uint8Array(G);
-  const touchedGroups: number[] = [];
-  const taken = new Map<number, number>(); // (gd * D + x) * D + y → special class pairs
-  const value = (s: number, d: number): number => interner.intersectIds(rows.egress.get(s, d) ?? rows.egressDefault[s]!, rows.ingress.get(d, s) ?? rows.ingressDefault[d]!);
+  const touchedGroups = new Int32Array(G);
+  let touchedLen = 0;
+  const touchGroup = (gd: number): void => {
+    if (accTouched[gd] === 0) {
+      accTouched[gd] = 1;
+      touchedGroups[touchedLen++] = gd;
+    }
+  };
+  // Special class pairs per (destination group, egress default x, ingress default y) of the current
+  // source group. Default ids were interned before the roll-up, so x, y < D: a dense table of D² counts
+  // per group when that is small, else a Map keyed (gd * D + x) * D + y.
+  const D = interner.sets.length + 1;
+  const dense = G * D * D <= 1 << 24;
+  const takenDense = dense ? new Int32Array(G * D * D) : new Int32Array(0);
+  const takenMap = new Map<number, number>();
+  // Special class pairs per destination group of the current source group, over every (x, y).
+  const takenTotal = new Float64Array(G);
+  // Cells of takenDense written for the current source group, to zero them afterwards (not D² per group).
+  const takenWritten: number[] = [];
+  const take = (gd: number, x: number, y: number, count: number): void => {
+    takenTotal[gd]! += count;
+    const k = (gd * D + x) * D + y;
+    if (dense) {
+      if (takenDense[k] === 0) takenWritten.push(k);
+      takenDense[k]! += count;
+    }
+    else takenMap.set(k, (takenMap.get(k) ?? 0) + count);
+  };
+  const takenAt = (gd: number, x: number, y: number): number => {
+    const k = (gd * D + x) * D + y;
+    return dense ? takenDense[k]! : (takenMap.get(k) ?? 0);
+  };
+  const eo = rows.egress;
+  const io = ingressBySource;
+  // Per group, the fewest classes holding one of its (non-zero) egress defaults, and one of its ingress defaults.
+  const minE = eList.map((l) => l.reduce((m, [x, n]) => (x === 0 ? m : Math.min(m, n)), Infinity));
+  const minI = iList.map((l) => l.reduce((m, [, n]) => Math.min(m, n), Infinity));
   for (let gs = 0; gs < G; gs++) {
-    const D = interner.sets.length + 1;
     for (const s of classesOf[gs]!) {
       const x = rows.egressDefault[s]!;
-      const visit = (d: number): void => {
-        const gd = classGroup[d]!;
-        if (accTouched[gd] === 0) {
-          accTouched[gd] = 1;
-          touchedGroups.push(gd);
-        }
-        const tk = (gd * D + x) * D + rows.ingressDefault[d]!;
-        taken.set(tk, (taken.get(tk) ?? 0) + 1);
-        if (s === d && size[s]! < 2) return;
-        if (external[s] === 1 && external[d] === 1) return;
-        const id = value(s, d);
-        if (id !== 0) acc[gd] = interner.unionIds(acc[gd]!, id);
-      };
       // Merge the two sorted rows (a pair overridden on both sides is one pair), plus the self pair.
-      const eo = rows.egress;
-      const io = ingressBySource;
       let a = eo.offsets[s]!;
       const aEnd = eo.offsets[s + 1]!;
       let b = io.offsets[s]!;
@@ -851,19 +1019,24 @@ function rollUp(interner: ConnInterner, rows: Rows, classGroup: Int32Array, size
           self = false;
         }
         if (d === C) break;
-        visit(d);
+        const gd = classGroup[d]!;
+        touchGroup(gd);
+        take(gd, x, rows.ingressDefault[d]!, 1);
+        if (!(s === d && size[s]! < 2) && !(external[s] === 1 && external[d] === 1)) {
+          // An explicit entry found by the merge is the pair's value on that side (explicit entries
+          // never name an external class of a row with a shared row); not found by the merge, the pair
+          // is only in a shared row (toward an external class) or takes the default: no second search.
+          const eId = da === d ? eo.ids[a]! : external[d] === 1 && eo.ext[s]! >= 0 ? (eo.get(s, d) ?? x) : x;
+          const iId = db === d ? io.ids[b]! : external[s] === 1 && rows.ingress.ext[d]! >= 0 ? (rows.ingress.get(d, s) ?? rows.ingressDefault[d]!) : rows.ingressDefault[d]!;
+          const id = interner.intersectIds(eId, iId);
+          if (id !== 0) acc[gd] = interner.unionIds(acc[gd]!, id);
+        }
         if (da === d) a++;
         if (db === d) b++;
       }
     }
     // Shared rows toward external peers: every entry is a special pair of (gs, external) for egress,
     // of (external, the workload's group) for ingress; external peers are not policed (defaults 1).
-    const touchGroup = (gd: number): void => {
-      if (accTouched[gd] === 0) {
-        accTouched[gd] = 1;
-        touchedGroups.push(gd);
-      }
-    };
     for (const s of classesOf[gs]!) {
       const xe = rows.egress.ext[s]!;
       if (xe < 0) continue;
@@ -871,8 +1044,7 @@ function rollUp(interner: ConnInterner, rows: Rows, classGroup: Int32Array, size
       if (r.peers.length === 0) continue;
       touchGroup(extGroup);
       acc[extGroup] = interner.unionIds(acc[extGroup]!, r.union);
-      const tk = (extGroup * D + rows.egressDefault[s]!) * D + 1;
-      taken.set(tk, (taken.get(tk) ?? 0) + r.peers.length);
+      take(extGroup, rows.egressDefault[s]!, 1, r.peers.length);
     }
     if (gs === extGroup) {
       for (let d = 0; d < C; d++) {
@@ -883,33 +1055,47 @@ function rollUp(interner: ConnInterner, rows: Rows, classGroup: Int32Array, size
         const gd = classGroup[d]!;
         touchGroup(gd);
         acc[gd] = interner.unionIds(acc[gd]!, r.union);
-        const tk = (gd * D + 1) * D + rows.ingressDefault[d]!;
-        taken.set(tk, (taken.get(tk) ?? 0) + r.peers.length);
+        take(gd, 1, rows.ingressDefault[d]!, r.peers.length);
       }
     }
-    for (const gd of touchedGroups) {
+    // Each touched group pair's value (in the order first touched), then the row in group order.
+    for (let t = 0; t < touchedLen; t++) {
+      const gd = touchedGroups[t]!;
       let r = acc[gd]!;
       if (gs === extGroup && gd === extGroup) r = 0;
-      else {
+      else if (takenTotal[gd]! < minE[gs]! * minI[gd]!) {
+        // Fewer special pairs than any default combination has pairs: every combination keeps one,
+        // so the defaults give their whole union (the profile pair's base value).
+        r = interner.unionIds(r, baseId(pe[gs]!, pi[gd]!));
+      } else {
         for (const [x, cx] of eList[gs]!) {
           if (x === 0) continue;
           for (const [y, cy] of iList[gd]!) {
             const id = interner.intersectIds(x, y);
             if (id === 0) continue;
-            if (cx * cy - (taken.get((gd * D + x) * D + y) ?? 0) > 0) r = interner.unionIds(r, id);
+            if (cx * cy - takenAt(gd, x, y) > 0) r = interner.unionIds(r, id);
           }
         }
       }
-      corrections.set(gs * G + gd, r);
+      acc[gd] = r;
+    }
+    const row = touchedGroups.subarray(0, touchedLen).sort();
+    for (const gd of row) {
+      corrections.push(gd, acc[gd]!);
       acc[gd] = 0;
       accTouched[gd] = 0;
+      takenTotal[gd] = 0;
     }
-    touchedGroups.length = 0;
-    taken.clear();
+    corrections.endRow();
+    touchedLen = 0;
+    takenMap.clear();
+    for (const k of takenWritten) takenDense[k] = 0;
+    takenWritten.length = 0;
   }
+  const corrected = corrections.build();
   const idAt = (gs: number, gd: number): number => {
     if (gs === extGroup && gd === extGroup) return 0;
-    return corrections.get(gs * G + gd) ?? baseId(pe[gs]!, pi[gd]!);
+    return corrected.get(gs, gd) ?? baseId(pe[gs]!, pi[gd]!);
   };
   // The dense matrix is built row by row, on first access: at 10,000 namespaces it has 10^8 cells.
   const matrix: ConnSet[][] = new Array<ConnSet[]>(G);
@@ -924,7 +1110,7 @@ function rollUp(interner: ConnInterner, rows: Rows, classGroup: Int32Array, size
       },
     });
   }
-  return { names, matrix, idAt, at: (gs, gd) => interner.get(idAt(gs, gd)), corrected: corrections.size, profiles: P };
+  return { names, matrix, idAt, at: (gs, gd) => interner.get(idAt(gs, gd)), corrected: corrected.size, profiles: P };
 }
 
 /** Hosts and externals after namespaces, so the roll-up reads naturally. */
@@ -1026,22 +1212,23 @@ function symbolicSide(e: Endpoint, dir: Direction, program: Program, bits: reado
  * sets cover them: every policy treats the addresses of one group alike. Single addresses of known
  * endpoints are left out (they are those endpoints). Groups come out in address order.
  */
-function atoms(predicates: readonly IpSet[], exclude: IpSet): IpRange[][] {
+function atoms(predicates: readonly IpSet[], exclude: IpSet): IpSet[] {
+  const out: IpSet[] = [];
+  for (const g of groupV4BySets(predicates, exclude)) out.push(IpSet.fromSortedFlat(g.flat.map((x) => BigInt(x)), []));
+  // No IPv6 anywhere: leave the v6 space out.
+  if (predicates.every((p) => p.v6.length === 0)) return out;
   const groups = new Map<string, IpRange[]>();
-  for (const version of [4, 6] as const) {
-    // No IPv6 anywhere: leave the v6 space out.
-    if (version === 6 && predicates.every((p) => p.v6.length === 0)) continue;
-    for (const { first, last, covering } of cutBySets(predicates, version)) {
-      if (first === last && exclude.contains(version, first)) continue;
-      const key = `${version}:${covering.join(",")}`;
-      const g = groups.get(key);
-      if (g === undefined) groups.set(key, [{ version, first, last }]);
-      else {
-        const prev = g[g.length - 1]!;
-        if (prev.last + 1n === first) g[g.length - 1] = { version, first: prev.first, last };
-        else g.push({ version, first, last });
-      }
+  for (const { first, last, covering } of cutBySets(predicates, 6)) {
+    if (first === last && exclude.contains(6, first)) continue;
+    const key = covering.join(",");
+    const g = groups.get(key);
+    if (g === undefined) groups.set(key, [{ version: 6, first, last }]);
+    else {
+      const prev = g[g.length - 1]!;
+      if (prev.last + 1n === first) g[g.length - 1] = { version: 6, first: prev.first, last };
+      else g.push({ version: 6, first, last });
     }
   }
-  return [...groups.values()];
+  for (const ranges of groups.values()) out.push(IpSet.fromRanges(ranges));
+  return out;
 }

@@ -281,6 +281,8 @@ function merge(a: readonly number[], b: readonly number[], op: (x: boolean, y: b
 
 /** Interns connection sets so equal sets share one id; the connectivity matrices store ids. */
 export class ConnInterner {
+  /** Most distinct sets one interner holds: pair caches key two ids as `a * 2^22 + b`, exact below 2^53. */
+  static readonly MAX_SETS = 1 << 22;
   private readonly ids = new Map<string, number>();
   readonly sets: ConnSet[] = [];
 
@@ -294,6 +296,9 @@ export class ConnInterner {
     let id = this.ids.get(k);
     if (id === undefined) {
       id = this.sets.length;
+      if (id >= ConnInterner.MAX_SETS) {
+        throw new RangeError(`connection set interner: more than ${ConnInterner.MAX_SETS} distinct connection sets (the analysis keys pairs of ids in one number); split the input`);
+      }
       this.ids.set(k, id);
       this.sets.push(s);
     }
@@ -306,12 +311,23 @@ export class ConnInterner {
 
   private readonly intersections = new Map<number, number>();
   private readonly unions = new Map<number, number>();
+  // Pairs of small ids (the common case: an analysis has a handful of distinct sets) are cached in
+  // dense tables, ids below SMALL, -1 = not yet computed.
+  private static readonly SMALL = 128;
+  private readonly smallUnions = new Int32Array(ConnInterner.SMALL * ConnInterner.SMALL).fill(-1);
+  private readonly smallIntersections = new Int32Array(ConnInterner.SMALL * ConnInterner.SMALL).fill(-1);
 
   /** Id of the union of two interned sets, cached. */
   unionIds(a: number, b: number): number {
     if (a === b || b === 0) return a;
     if (a === 0) return b;
     if (a === 1 || b === 1) return 1;
+    if (a < ConnInterner.SMALL && b < ConnInterner.SMALL) {
+      const at = a < b ? a * ConnInterner.SMALL + b : b * ConnInterner.SMALL + a;
+      let r = this.smallUnions[at]!;
+      if (r < 0) this.smallUnions[at] = r = this.id(this.get(a).union(this.get(b)));
+      return r;
+    }
     const k = a < b ? a * 4194304 + b : b * 4194304 + a;
     let r = this.unions.get(k);
     if (r === undefined) {
@@ -326,6 +342,12 @@ export class ConnInterner {
     if (a === 0 || b === 0) return 0;
     if (a === 1) return b;
     if (b === 1 || a === b) return a;
+    if (a < ConnInterner.SMALL && b < ConnInterner.SMALL) {
+      const at = a < b ? a * ConnInterner.SMALL + b : b * ConnInterner.SMALL + a;
+      let r = this.smallIntersections[at]!;
+      if (r < 0) this.smallIntersections[at] = r = this.id(this.get(a).intersect(this.get(b)));
+      return r;
+    }
     const k = a < b ? a * 4194304 + b : b * 4194304 + a;
     let r = this.intersections.get(k);
     if (r === undefined) {

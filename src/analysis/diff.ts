@@ -6,7 +6,7 @@
  * Laws (property-tested): diff(a, a) is empty; diff(a, b) is diff(b, a) with added and removed swapped.
  */
 import { ConnInterner, ConnSet } from "./connset.js";
-import { type Connectivity, type Overrides, type PeerInfo, type SharedRow, computeConnectivity, groupOrder, ipPredicatesOf, transposeOverrides } from "./connectivity.js";
+import { type Connectivity, ExternalPeersCache, type Overrides, type PeerInfo, type SharedRow, computeConnectivity, groupOrder, ipPredicatesOf, transposeOverrides } from "./connectivity.js";
 import { type FlowResult, type Peer, endpointPeer, evaluateFlow } from "./evaluate.js";
 import type { Model } from "./model.js";
 
@@ -60,8 +60,10 @@ function peerView(p: PeerInfo): Peer {
 export function diffModels(a: Model, b: Model, opts: DiffOptions = {}): DiffResult {
   const interner = new ConnInterner();
   const ipPredicates = [...ipPredicatesOf(a), ...ipPredicatesOf(b)];
-  const ca = computeConnectivity(a, { interner, ipPredicates });
-  const cb = computeConnectivity(b, { interner, ipPredicates });
+  // One cut of the address space for both sides when their endpoint addresses and externals agree.
+  const externalCache = new ExternalPeersCache();
+  const ca = computeConnectivity(a, { interner, ipPredicates, externalCache });
+  const cb = computeConnectivity(b, { interner, ipPredicates, externalCache });
   const max = opts.maxChanges ?? 2000;
   const explain = opts.explain ?? true;
 
@@ -71,7 +73,14 @@ export function diffModels(a: Model, b: Model, opts: DiffOptions = {}): DiffResu
   const ib = new Map(cb.peers.map((p, i) => [p.id, i] as const));
   const info = (id: string): PeerInfo => (ia.has(id) ? ca.peers[ia.get(id)!]! : cb.peers[ib.get(id)!]!);
   const order = (x: PeerInfo, y: PeerInfo): number => groupOrder(x.group, y.group) || (x.id < y.id ? -1 : x.id > y.id ? 1 : 0);
-  ids.sort((x, y) => order(info(x), info(y)));
+  {
+    // The same order, with each id's group ranked once (no lookups inside the comparator).
+    const groupNames = [...new Set(ids.map((id) => info(id).group))].sort(groupOrder);
+    const rank = new Map(groupNames.map((g, i) => [g, i] as const));
+    const keyed = ids.map((id) => ({ id, rank: rank.get(info(id).group)! }));
+    keyed.sort((x, y) => x.rank - y.rank || (x.id < y.id ? -1 : x.id > y.id ? 1 : 0));
+    for (let i = 0; i < keyed.length; i++) ids[i] = keyed[i]!.id;
+  }
 
   // Joint classes: peers that are in the same class in both versions are compared once.
   const jointIndex = new Map<string, number>();
@@ -154,8 +163,23 @@ export function diffModels(a: Model, b: Model, opts: DiffOptions = {}): DiffResu
   const G = groupIds.size;
   const NS = dstSigIds.size;
   const comboKey = (ss: number, ds: number, gs: number, gd: number): number => ((ss * NS + ds) * G + gs) * G + gd;
+  // The default ids behind each signature: [egress a, egress b] per source signature, [ingress a,
+  // ingress b] per destination signature.
+  const srcSigIdsOf = [...srcSigIds.keys()].map((k) => k.split(",").map(Number) as [number, number]);
+  const dstSigIdsOf = [...dstSigIds.keys()].map((k) => k.split(",").map(Number) as [number, number]);
+  // Only combinations of defaults whose value changes between the versions are listed in step 2, so
+  // only their overridden pairs need counting (the others are never read).
+  const comboChanges = (ss: number, ds: number): boolean => {
+    const [eA, eB] = srcSigIdsOf[ss]!;
+    const [iA, iB] = dstSigIdsOf[ds]!;
+    return interner.intersectIds(eA, iA) !== interner.intersectIds(eB, iB);
+  };
   const overriddenByCombo = new Map<number, number>();
-  const addOverridden = (ck: number, pairs: number): void => void overriddenByCombo.set(ck, (overriddenByCombo.get(ck) ?? 0) + pairs);
+  const addOverridden = (ss: number, ds: number, gs: number, gd: number, pairs: number): void => {
+    if (!comboChanges(ss, ds)) return;
+    const ck = comboKey(ss, ds, gs, gd);
+    overriddenByCombo.set(ck, (overriddenByCombo.get(ck) ?? 0) + pairs);
+  };
 
   // Shared rows toward external peers (Overrides.shared). A joint class whose rows are shared in both
   // versions is compared against every external joint class once per distinct (row, row, defaults)
@@ -226,8 +250,8 @@ export function diffModels(a: Model, b: Model, opts: DiffOptions = {}): DiffResu
           else extra(e, j);
         }
         for (const [sig, n] of m.counted) {
-          if (dir === "egress") addOverridden(comboKey(sigS[j]!, sig, grp[j]!, grp[extJoints[0]!]!), members[j]!.length * n);
-          else addOverridden(comboKey(sig, sigD[j]!, grp[extJoints[0]!]!, grp[j]!), n * members[j]!.length);
+          if (dir === "egress") addOverridden(sigS[j]!, sig, grp[j]!, grp[extJoints[0]!]!, members[j]!.length * n);
+          else addOverridden(sig, sigD[j]!, grp[extJoints[0]!]!, grp[j]!, n * members[j]!.length);
         }
         continue;
       }
@@ -246,31 +270,65 @@ export function diffModels(a: Model, b: Model, opts: DiffOptions = {}): DiffResu
   //    explicit rows of both versions (egress rows are by source; ingress rows are transposed to be)
   //    and from the shared rows above.
   const overriddenOffsets = new Int32Array(J + 1);
-  const overriddenList: number[] = [];
+  let overriddenList = new Int32Array(1024);
+  let overriddenLen = 0;
   {
     const bySource = (conn: Connectivity): readonly [Overrides, Overrides] => [conn.rows.egress, transposeOverrides(conn.rows.ingress, conn.classCount)];
     const rowsA = bySource(ca);
     const rowsB = bySource(cb);
     const stamp = new Int32Array(J).fill(-1);
-    const row: number[] = [];
+    const row = new Int32Array(J);
+    let rowLen = 0;
+    // A class that is one joint class (the usual case) is looked up directly, not through its list.
+    const single = (jointsOfSide: number[][]): Int32Array => Int32Array.from(jointsOfSide, (l) => (l.length === 1 ? l[0]! : -1));
+    const singleA = single(jointsOfA);
+    const singleB = single(jointsOfB);
+    const gather = (j1: number, c: number, o: Overrides, jointsOfSide: number[][], singles: Int32Array): void => {
+      const peers = o.peers;
+      for (let k = o.offsets[c]!; k < o.offsets[c + 1]!; k++) {
+        const one = singles[peers[k]!]!;
+        if (one >= 0) {
+          if (stamp[one] !== j1) {
+            stamp[one] = j1;
+            row[rowLen++] = one;
+          }
+          continue;
+        }
+        for (const j2 of jointsOfSide[peers[k]!]!) {
+          if (stamp[j2] !== j1) {
+            stamp[j2] = j1;
+            row[rowLen++] = j2;
+          }
+        }
+      }
+    };
     for (let j1 = 0; j1 < J; j1++) {
-      const add = (j2: number): void => {
+      const cA = jA[j1]!;
+      const cB = jB[j1]!;
+      if (cA >= 0) {
+        gather(j1, cA, rowsA[0], jointsOfA, singleA);
+        gather(j1, cA, rowsA[1], jointsOfA, singleA);
+      }
+      if (cB >= 0) {
+        gather(j1, cB, rowsB[0], jointsOfB, singleB);
+        gather(j1, cB, rowsB[1], jointsOfB, singleB);
+      }
+      for (const j2 of extraPairs.get(j1) ?? []) {
         if (stamp[j2] !== j1) {
           stamp[j2] = j1;
-          row.push(j2);
+          row[rowLen++] = j2;
         }
-      };
-      const gather = (c: number, [eg, ig]: readonly [Overrides, Overrides], jointsOfSide: number[][]): void => {
-        if (c < 0) return;
-        for (const o of [eg, ig]) for (let k = o.offsets[c]!; k < o.offsets[c + 1]!; k++) for (const j2 of jointsOfSide[o.peers[k]!]!) add(j2);
-      };
-      gather(jA[j1]!, rowsA, jointsOfA);
-      gather(jB[j1]!, rowsB, jointsOfB);
-      for (const j2 of extraPairs.get(j1) ?? []) add(j2);
-      row.sort((x, y) => x - y);
-      for (const j2 of row) overriddenList.push(j2);
-      row.length = 0;
-      overriddenOffsets[j1 + 1] = overriddenList.length;
+      }
+      const sorted = row.subarray(0, rowLen).sort();
+      if (overriddenLen + rowLen > overriddenList.length) {
+        const grown = new Int32Array(Math.max(overriddenList.length * 2, overriddenLen + rowLen));
+        grown.set(overriddenList.subarray(0, overriddenLen));
+        overriddenList = grown;
+      }
+      overriddenList.set(sorted, overriddenLen);
+      overriddenLen += rowLen;
+      rowLen = 0;
+      overriddenOffsets[j1 + 1] = overriddenLen;
     }
   }
   const isOverridden = (j1: number, j2: number): boolean => {
@@ -292,7 +350,7 @@ export function diffModels(a: Model, b: Model, opts: DiffOptions = {}): DiffResu
     // Pairs counted by a shared-row comparison are not counted again (only its differing ones are here).
     const sharedCounted = (ext[j2] === 1 && egressShared.get(j1)?.covered.has(j2) === true) || (ext[j1] === 1 && ingressShared.get(j2)?.covered.has(j1) === true);
     const differs = sharedCounted && (egressShared.get(j1)?.differing.includes(j2) === true || ingressShared.get(j2)?.differing.includes(j1) === true);
-    if (!sharedCounted || differs) addOverridden(comboKey(sigS[j1]!, sigD[j2]!, grp[j1]!, grp[j2]!), pairCount(j1, j2));
+    if (!sharedCounted || differs) addOverridden(sigS[j1]!, sigD[j2]!, grp[j1]!, grp[j2]!, pairCount(j1, j2));
     if (ext[j1] === 1 && ext[j2] === 1) continue;
     const idA = value(ca, jA, j1, j2);
     const idB = value(cb, jB, j1, j2);

@@ -14,7 +14,7 @@
  * Felix builds, so there is one matching path for every kind of peer.
  */
 import type { SelectorNode } from "../model/selector/index.js";
-import { parseSelector, selectorFromAst } from "../model/selector/index.js";
+import { parseToAst, selectorFromAst } from "../model/selector/index.js";
 import type { Labels } from "./inventory.js";
 
 export const LABEL_NAMESPACE = "projectcalico.org/namespace";
@@ -36,6 +36,11 @@ export interface CompiledSelector {
    * empty when the selector has no such conjunct.
    */
   readonly anchors: readonly SelectorAnchor[];
+  /**
+   * Every label key the selector reads, sorted: its result depends only on each key's value (or its
+   * absence), so views that agree on these keys get the same answer.
+   */
+  readonly keys: readonly string[];
 }
 
 export interface SelectorAnchor {
@@ -53,6 +58,29 @@ export function anchorsOf(n: SelectorNode): SelectorAnchor[] {
   return out;
 }
 
+/** The label keys a selector reads (see CompiledSelector.keys), sorted and distinct. */
+export function keysOf(n: SelectorNode): string[] {
+  const out = new Set<string>();
+  const walk = (x: SelectorNode): void => {
+    switch (x.kind) {
+      case "all":
+      case "global":
+        return;
+      case "not":
+        walk(x.operand);
+        return;
+      case "and":
+      case "or":
+        for (const o of x.operands) walk(o);
+        return;
+      default:
+        out.add(x.key);
+    }
+  };
+  walk(n);
+  return [...out].sort();
+}
+
 /** The anchor with the fewest candidates by `count(key, value)` (undefined when there is none). */
 export function bestAnchor(anchors: readonly SelectorAnchor[], count: (key: string, value: string) => number): SelectorAnchor | undefined {
   let best: SelectorAnchor | undefined;
@@ -68,8 +96,19 @@ export function bestAnchor(anchors: readonly SelectorAnchor[], count: (key: stri
   return best;
 }
 
+// Parsed selector texts: policies repeat a handful of texts thousands of times (ASTs are never
+// mutated, so one parse serves every use). Bounded: cleared when it grows past MAX_PARSED.
+const parsed = new Map<string, SelectorNode>();
+const MAX_PARSED = 20_000;
+
 export function node(text: string): SelectorNode {
-  return parseSelector(text).ast;
+  let n = parsed.get(text);
+  if (n === undefined) {
+    n = parseToAst(text); // throws SelectorError on bad text (nothing cached)
+    if (parsed.size >= MAX_PARSED) parsed.clear();
+    parsed.set(text, n);
+  }
+  return n;
 }
 
 /** Prefixes every label key (pcns./pcsa.) and replaces `all()`/`global()` as Calico's text rewrite does. */
@@ -116,7 +155,7 @@ export function namespaceSelectorNode(text: string): SelectorNode {
 
 export function compile(n: SelectorNode, text?: string): CompiledSelector {
   const s = selectorFromAst(n);
-  return { match: s.matches, text: text ?? s.toString(), anchors: anchorsOf(n) };
+  return { match: s.matches, text: text ?? s.toString(), anchors: anchorsOf(n), keys: keysOf(n) };
 }
 
 /** Kubernetes `LabelSelector` → Calico selector AST (libcalico-go conversion `k8sSelectorToCalico`). */

@@ -16,7 +16,7 @@ import { type IpVersion, parseIp } from "../model/net.js";
 import type { Problem } from "../model/problem.js";
 import type { Inventory, InventoryWorkload, Labels, NamedPort } from "./inventory.js";
 import { ConnSet } from "./connset.js";
-import { IpSet, cutBySets } from "./ipset.js";
+import { IpSet, coveredPiecesV4, cutBySets } from "./ipset.js";
 import { LABEL_NAME, LABEL_NAMESPACE, LABEL_ORCHESTRATOR, LABEL_SERVICE_ACCOUNT, NS_PREFIX, SA_PREFIX, bestAnchor } from "./labels.js";
 import { type Direction, type NetworkSet, type Policy, type PolicyModel, type Tier, stagedView } from "./policies.js";
 
@@ -101,6 +101,11 @@ export interface Model {
   service(key: string): ServiceView | undefined;
   /** Tiers (in order) with the policies that select `ep` and govern `dir`, for one stage. */
   applicable(ep: Endpoint, dir: Direction, stage: Stage): readonly TierPolicies[];
+  /**
+   * Every policy whose selector matches `ep`, in Felix order (all directions and stages: `applicable`
+   * lists are these, filtered by direction and by `policyStage`).
+   */
+  selecting(ep: Endpoint): readonly Policy[];
 }
 
 const PROTO: Readonly<Record<string, number>> = { TCP: 6, UDP: 17, SCTP: 132 };
@@ -167,10 +172,16 @@ export function buildModel(inventory: Inventory, policyModel: PolicyModel, opts:
   for (const n of inventory.namespaces) nsLabels.set(n.name, namespaceLabels(n.name, n.labels));
   const saLabels = new Map<string, Labels>();
   for (const s of inventory.serviceAccounts) saLabels.set(`${s.namespace}/${s.name}`, s.labels);
-  const nsProfile = (ns: string): Record<string, string> => ({
-    ...prefixed(NS_PREFIX, nsLabels.get(ns) ?? namespaceLabels(ns, {})),
-    [NS_PREFIX + LABEL_NAME]: ns,
-  });
+  // A namespace's profile labels, built once per namespace (read-only: callers spread them).
+  const nsProfiles = new Map<string, Readonly<Record<string, string>>>();
+  const nsProfile = (ns: string): Readonly<Record<string, string>> => {
+    let r = nsProfiles.get(ns);
+    if (r === undefined) {
+      r = { ...prefixed(NS_PREFIX, nsLabels.get(ns) ?? namespaceLabels(ns, {})), [NS_PREFIX + LABEL_NAME]: ns };
+      nsProfiles.set(ns, r);
+    }
+    return r;
+  };
 
   const endpoints: Endpoint[] = [];
   const byRef = new Map<string, Endpoint[]>();
@@ -318,7 +329,9 @@ export function buildModel(inventory: Inventory, policyModel: PolicyModel, opts:
     const tb = tierRank.get(b.tier)!;
     return ta !== tb ? ta - tb : comparePolicies(a, b, opts.calicoMinor);
   });
-  const cache = new Map<Endpoint, Map<string, TierPolicies[]>>();
+  // Per endpoint, the applicable lists by slot (direction × stage, see `slotOf`).
+  const cache = new Map<Endpoint, Array<TierPolicies[] | undefined>>();
+  const slotOf = (dir: Direction, stage: Stage): number => (dir === "ingress" ? 0 : 3) + (stage === "normal" ? 0 : stage === "untracked" ? 1 : 2);
   // Namespaced policies only select endpoints of their namespace: index them so an endpoint
   // checks the global policies plus its own namespace's, keeping Felix order by merging on rank.
   const rank = new Map(policies.map((p, i) => [p, i] as const));
@@ -359,18 +372,50 @@ export function buildModel(inventory: Inventory, policyModel: PolicyModel, opts:
       else l.push(p);
     }
   }
-  // The policies whose selector matches an endpoint, in Felix order (computed once per endpoint).
+  // The global policies selecting a label view depend only on the view's values of the keys their
+  // selectors read: computed once per distinct such signature (thousands of endpoints share one).
+  const globalKeys = [...new Set(globalPolicies.flatMap((p) => p.selector.keys))].sort();
+  const globalsBySignature = new Map<string, Policy[]>();
+  const selectingGlobals = (labels: Labels): Policy[] => {
+    let sig = "";
+    for (const k of globalKeys) {
+      const v = Object.hasOwn(labels, k) ? labels[k] : undefined;
+      // A key's value (length-prefixed, so the signature reads back one way) or its absence.
+      sig += typeof v === "string" ? `${v.length}:${v}` : "-";
+    }
+    let r = globalsBySignature.get(sig);
+    if (r === undefined) {
+      const out: Policy[] = [...unanchored];
+      for (const [k, m] of anchored) {
+        if (!Object.hasOwn(labels, k)) continue;
+        const l = m.get(labels[k]!);
+        if (l !== undefined) for (const p of l) out.push(p);
+      }
+      r = out.filter((p) => p.selector.match(labels)).sort((x, y) => rank.get(x)! - rank.get(y)!);
+      globalsBySignature.set(sig, r);
+    }
+    return r;
+  };
+  // The policies whose selector matches an endpoint, in Felix order (computed once per endpoint): the
+  // matching global ones and the matching ones of its namespace, merged by rank.
   const selectingCache = new Map<Endpoint, Policy[]>();
   const selecting = (ep: Endpoint): Policy[] => {
     const cached = selectingCache.get(ep);
     if (cached !== undefined) return cached;
-    const out: Policy[] = [...unanchored, ...(ep.namespace === undefined ? [] : (nsPolicies.get(ep.namespace) ?? []))];
-    for (const [k, m] of anchored) {
-      if (!Object.hasOwn(ep.labels, k)) continue;
-      const l = m.get(ep.labels[k]!);
-      if (l !== undefined) for (const p of l) out.push(p);
+    const globals = selectingGlobals(ep.labels);
+    const local = ep.namespace === undefined ? [] : (nsPolicies.get(ep.namespace) ?? []).filter((p) => p.selector.match(ep.labels));
+    let matching: Policy[];
+    if (local.length === 0) matching = globals;
+    else if (globals.length === 0) matching = local;
+    else {
+      matching = [];
+      let i = 0;
+      let j = 0;
+      while (i < globals.length || j < local.length) {
+        if (j === local.length || (i < globals.length && rank.get(globals[i]!)! < rank.get(local[j]!)!)) matching.push(globals[i++]!);
+        else matching.push(local[j++]!);
+      }
     }
-    const matching = out.filter((p) => p.selector.match(ep.labels)).sort((x, y) => rank.get(x)! - rank.get(y)!);
     selectingCache.set(ep, matching);
     return matching;
   };
@@ -396,14 +441,15 @@ export function buildModel(inventory: Inventory, policyModel: PolicyModel, opts:
       return r;
     },
     service: (key) => services.get(key),
+    selecting,
     applicable(ep, dir, stage) {
       let m = cache.get(ep);
       if (m === undefined) {
-        m = new Map();
+        m = [undefined, undefined, undefined, undefined, undefined, undefined];
         cache.set(ep, m);
       }
-      const key = `${dir}/${stage}`;
-      let r = m.get(key);
+      const slot = slotOf(dir, stage);
+      let r = m[slot];
       if (r === undefined) {
         r = [];
         let current: { tier: Tier; policies: Policy[] } | undefined;
@@ -416,7 +462,7 @@ export function buildModel(inventory: Inventory, policyModel: PolicyModel, opts:
           }
           current.policies.push(p);
         }
-        m.set(key, r);
+        m[slot] = r;
       }
       return r;
     },
@@ -429,38 +475,58 @@ export function buildModel(inventory: Inventory, policyModel: PolicyModel, opts:
  * pre-DNAT (mangle) chains (ingress only), and the rest in the normal (filter) chains.
  */
 function policyInStage(p: Policy, ep: Endpoint, stage: Stage): boolean {
-  if (ep.kind === "workload") return stage === "normal" && !p.doNotTrack && !p.preDNAT;
-  if (p.doNotTrack) return stage === "untracked";
-  if (p.preDNAT) return stage === "preDNAT";
-  return stage === "normal";
+  return policyStage(p, ep) === stage;
+}
+
+/** The one chain stage a policy is rendered into at an endpoint, or undefined when none (see policyInStage). */
+export function policyStage(p: Policy, ep: Endpoint): Stage | undefined {
+  if (ep.kind === "workload") return p.doNotTrack || p.preDNAT ? undefined : "normal";
+  if (p.doNotTrack) return "untracked";
+  if (p.preDNAT) return "preDNAT";
+  return "normal";
 }
 
 /** Elementary address ranges with the network sets covering each, for O(log n) lookups. */
 function buildNetsetIndex(sets: readonly NetworkSetView[]): (ip: Ip) => readonly NetworkSetView[] {
   if (sets.length === 0) return () => [];
-  const perVersion = new Map<IpVersion, { starts: bigint[]; ends: bigint[]; members: NetworkSetView[][] }>();
   const nets = sets.map((s) => s.nets);
-  for (const version of [4, 6] as const) {
-    const starts: bigint[] = [];
-    const ends: bigint[] = [];
-    const members: NetworkSetView[][] = [];
-    for (const { first, last, covering } of cutBySets(nets, version)) {
-      if (covering.length === 0) continue;
-      starts.push(first);
-      ends.push(last);
-      members.push(covering.map((k) => sets[k]!));
-    }
-    perVersion.set(version, { starts, ends, members });
+  // IPv4 on numbers (exact below 2^53); pieces covered by the same sets share one member list.
+  const v4 = coveredPiecesV4(nets);
+  const v4Members = new Map<readonly number[], NetworkSetView[]>();
+  const v4Of = v4.covering.map((c) => {
+    let m = v4Members.get(c);
+    if (m === undefined) v4Members.set(c, (m = c.map((k) => sets[k]!)));
+    return m;
+  });
+  const starts: bigint[] = [];
+  const ends: bigint[] = [];
+  const members: NetworkSetView[][] = [];
+  for (const { first, last, covering } of cutBySets(nets, 6)) {
+    if (covering.length === 0) continue;
+    starts.push(first);
+    ends.push(last);
+    members.push(covering.map((k) => sets[k]!));
   }
   return (ip) => {
-    const idx = perVersion.get(ip.version)!;
+    if (ip.version === 4) {
+      const x = Number(ip.value);
+      let lo = 0;
+      let hi = v4.starts.length - 1;
+      while (lo <= hi) {
+        const mid = (lo + hi) >> 1;
+        if (x < v4.starts[mid]!) hi = mid - 1;
+        else if (x > v4.ends[mid]!) lo = mid + 1;
+        else return v4Of[mid]!;
+      }
+      return [];
+    }
     let lo = 0;
-    let hi = idx.starts.length - 1;
+    let hi = starts.length - 1;
     while (lo <= hi) {
       const mid = (lo + hi) >> 1;
-      if (ip.value < idx.starts[mid]!) hi = mid - 1;
-      else if (ip.value > idx.ends[mid]!) lo = mid + 1;
-      else return idx.members[mid]!;
+      if (ip.value < starts[mid]!) hi = mid - 1;
+      else if (ip.value > ends[mid]!) lo = mid + 1;
+      else return members[mid]!;
     }
     return [];
   };

@@ -28,15 +28,21 @@ export function bitsOf(version: IpVersion): number {
 }
 
 function parseV4(text: string): bigint | undefined {
+  const n = parseV4Number(text);
+  return n === undefined ? undefined : BigInt(n);
+}
+
+/** An IPv4 address as a plain number (exact: below 2^32). */
+function parseV4Number(text: string): number | undefined {
   const parts = text.split(".");
   if (parts.length !== 4) return undefined;
-  let value = 0n;
+  let value = 0;
   for (const part of parts) {
     // Decimal only, no leading zeros (Go's net.ParseIP rejects them since 1.17).
     if (!/^(0|[1-9][0-9]{0,2})$/.test(part)) return undefined;
     const n = Number(part);
     if (n > 255) return undefined;
-    value = (value << 8n) | BigInt(n);
+    value = value * 256 + n;
   }
   return value;
 }
@@ -93,10 +99,7 @@ export function parseIp(text: string): { version: IpVersion; value: bigint } | u
 export function parseCidr(text: string): Cidr | undefined {
   const slash = text.indexOf("/");
   const addrText = slash < 0 ? text : text.slice(0, slash);
-  const ip = parseIp(addrText);
-  if (ip === undefined) return undefined;
-  const bits = bitsOf(ip.version);
-  let prefix = bits;
+  let prefix: number | undefined;
   if (slash >= 0) {
     const p = text.slice(slash + 1);
     // Go's net.ParseCIDR reads the length with dtoi, which takes leading zeros ("10.0.0.0/08" is a /8);
@@ -104,8 +107,22 @@ export function parseCidr(text: string): Cidr | undefined {
     // rejecting leading zeros (netip.ParseAddr).
     if (!/^[0-9]{1,6}$/.test(p.replace(/^0+(?=[0-9])/, ""))) return undefined;
     prefix = Number(p);
-    if (prefix > bits) return undefined;
   }
+  if (!addrText.includes(":")) {
+    // IPv4 on plain numbers (exact below 2^32): three bigints per CIDR, no bigint arithmetic.
+    const v = parseV4Number(addrText);
+    if (v === undefined) return undefined;
+    const len = prefix ?? V4_BITS;
+    if (len > V4_BITS) return undefined;
+    const size = 2 ** (V4_BITS - len);
+    const first = v - (v % size);
+    return { version: 4, first: BigInt(first), last: BigInt(first + size - 1), prefix: len, address: BigInt(v), hostBitsSet: v !== first, hadPrefix: slash >= 0 };
+  }
+  const ip = parseIp(addrText);
+  if (ip === undefined) return undefined;
+  const bits = bitsOf(ip.version);
+  if (prefix === undefined) prefix = bits;
+  else if (prefix > bits) return undefined;
   const hostMask = (1n << BigInt(bits - prefix)) - 1n;
   const first = ip.value & ~hostMask;
   return {
@@ -122,7 +139,8 @@ export function parseCidr(text: string): Cidr | undefined {
 /** Formats an address in its canonical text form (IPv6 compressed per RFC 5952). */
 export function formatIp(version: IpVersion, value: bigint): string {
   if (version === 4) {
-    return [24n, 16n, 8n, 0n].map((s) => String((value >> s) & 0xffn)).join(".");
+    const n = Number(value & 0xffffffffn);
+    return `${n >>> 24}.${(n >>> 16) & 0xff}.${(n >>> 8) & 0xff}.${n & 0xff}`;
   }
   const groups: number[] = [];
   for (let i = 7; i >= 0; i--) groups.push(Number((value >> BigInt(i * 16)) & 0xffffn));

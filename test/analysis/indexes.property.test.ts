@@ -13,10 +13,10 @@ import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import { ConnSet } from "../../src/analysis/connset.js";
 import { computeConnectivity } from "../../src/analysis/connectivity.js";
-import { IpSet, cutBySets } from "../../src/analysis/ipset.js";
+import { IpSet, coveredPiecesV4, cutBySets, groupV4BySets } from "../../src/analysis/ipset.js";
 import { buildModel } from "../../src/analysis/model.js";
 import { readPolicies, sourced } from "../../src/analysis/policies.js";
-import { anchorsOf, bestAnchor } from "../../src/analysis/labels.js";
+import { anchorsOf, bestAnchor, compile, keysOf } from "../../src/analysis/labels.js";
 import { parseSelector } from "../../src/model/selector/index.js";
 import { inventoryArb, manifestsArb } from "./arbitraries.js";
 
@@ -100,6 +100,26 @@ describe("engine indexes", () => {
     expect(anchorsOf(parseSelector('app == "web" || role == "a"').ast)).toEqual([]);
   });
 
+  it("a selector reads exactly its keys: views that agree on them get its answer, whatever else they carry", () => {
+    expect(keysOf(parseSelector('!(app == "web" || has(zone)) && role in {"a"} && all() && tier not in {"x"}').ast)).toEqual(["app", "role", "tier", "zone"]);
+    expect(keysOf(parseSelector("all()").ast)).toEqual([]);
+    const texts = ['app == "web"', '!has(role) || app != "db"', 'role in {"a", "b"} && zone contains "eu"', 'app starts with "w" && !(role ends with "b")', "all()"];
+    const labelArb = fc.dictionary(fc.constantFrom("app", "role", "zone", "other", "toString", "__proto__"), fc.constantFrom("web", "db", "a", "b", "eu-1", ""), { maxKeys: 5 });
+    fc.assert(
+      fc.property(fc.constantFrom(...texts), labelArb, labelArb, (text, x, y) => {
+        const sel = compile(parseSelector(text).ast);
+        // y takes x's value (or absence) on every key the selector reads, and keeps its own elsewhere.
+        const z: Record<string, string> = { ...y };
+        for (const k of sel.keys) {
+          if (Object.hasOwn(x, k)) Object.defineProperty(z, k, { value: x[k], enumerable: true, configurable: true, writable: true });
+          else delete z[k];
+        }
+        expect(sel.match(z)).toBe(sel.match(x));
+      }),
+      { numRuns: 300 },
+    );
+  });
+
   it("the IPv4 cut covers the space without gaps and lists exactly the sets holding each piece", () => {
     const cidr = fc.tuple(fc.integer({ min: 0, max: 255 }), fc.integer({ min: 0, max: 255 }), fc.constantFrom(8, 16, 24, 30, 32)).map(([a, b, len]) => `${a}.${b}.${len >= 24 ? a : 0}.${len === 32 ? b : 0}/${len}`);
     fc.assert(
@@ -115,6 +135,52 @@ describe("engine indexes", () => {
           next = piece.last + 1n;
         }
         expect(next).toBe(1n << 32n);
+      }),
+      { numRuns: 150 },
+    );
+  });
+
+  it("grouping the IPv4 pieces by covering sets on numbers equals grouping cutBySets' pieces, single skipped addresses left out", () => {
+    const cidr = fc.tuple(fc.integer({ min: 0, max: 255 }), fc.integer({ min: 0, max: 255 }), fc.constantFrom(8, 16, 24, 30, 32)).map(([a, b, len]) => `${a}.${b}.${len >= 24 ? a : 0}.${len === 32 ? b : 0}/${len}`);
+    fc.assert(
+      fc.property(fc.array(fc.array(cidr, { minLength: 1, maxLength: 4 }), { maxLength: 6 }), fc.array(cidr.filter((c) => c.endsWith("/32")), { maxLength: 3 }), (texts, skipped) => {
+        const sets = texts.map((t) => IpSet.parse(t));
+        const skip = IpSet.parse(skipped);
+        const want = new Map<string, { covering: number[]; ranges: IpSet }>();
+        for (const p of cutBySets(sets, 4)) {
+          if (p.first === p.last && skip.contains(4, p.first)) continue;
+          const k = p.covering.join(",");
+          const piece = IpSet.fromRanges([{ version: 4, first: p.first, last: p.last }]);
+          const g = want.get(k);
+          want.set(k, { covering: [...p.covering], ranges: g === undefined ? piece : g.ranges.union(piece) });
+        }
+        const got = groupV4BySets(sets, skip);
+        expect(got.map((g) => [...g.covering].sort((a, b) => a - b).join(","))).toEqual([...want.keys()]);
+        for (const g of got) {
+          const w = want.get([...g.covering].sort((a, b) => a - b).join(","))!;
+          expect(IpSet.fromSortedFlat(g.flat.map((x) => BigInt(x)), []).toString()).toBe(w.ranges.toString());
+        }
+      }),
+      { numRuns: 150 },
+    );
+    expect(() => IpSet.fromSortedFlat([5n, 9n, 10n, 12n], [])).toThrow(/not sorted, disjoint and non-adjacent/);
+    expect(() => IpSet.fromSortedFlat([5n, 4n], [])).toThrow(/not sorted/);
+    expect(() => IpSet.fromSortedFlat([5n], [])).toThrow(/odd number/);
+    expect(IpSet.fromSortedFlat([], []).isEmpty()).toBe(true);
+  });
+
+  it("the covered IPv4 pieces on numbers are cutBySets' pieces that some set holds, equal covering lists shared", () => {
+    const cidr = fc.tuple(fc.integer({ min: 0, max: 255 }), fc.integer({ min: 0, max: 255 }), fc.constantFrom(8, 16, 24, 30, 32)).map(([a, b, len]) => `${a}.${b}.${len >= 24 ? a : 0}.${len === 32 ? b : 0}/${len}`);
+    fc.assert(
+      fc.property(fc.array(fc.array(cidr, { minLength: 1, maxLength: 4 }), { maxLength: 6 }), (texts) => {
+        const sets = texts.map((t) => IpSet.parse(t));
+        const want = [...cutBySets(sets, 4)].filter((p) => p.covering.length > 0);
+        const got = coveredPiecesV4(sets);
+        expect([...got.starts].map((x) => BigInt(x))).toEqual(want.map((p) => p.first));
+        expect([...got.ends].map((x) => BigInt(x))).toEqual(want.map((p) => p.last));
+        expect(got.covering.map((c) => [...c])).toEqual(want.map((p) => p.covering));
+        const byKey = new Map<string, readonly number[]>();
+        for (const c of got.covering) expect(byKey.get(c.join(",")) ?? byKey.set(c.join(","), c).get(c.join(","))).toBe(c);
       }),
       { numRuns: 150 },
     );

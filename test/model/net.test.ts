@@ -1,3 +1,4 @@
+import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import { cidrContains, formatCidr, formatIp, parseCidr, parseIp } from "../../src/model/net.js";
 
@@ -60,5 +61,26 @@ describe("formatIp", () => {
     expect(formatIp(6, 0n)).toBe("::");
     expect(formatIp(6, 1n)).toBe("::1");
     expect(formatIp(6, 0x20010db8000000000001000000000001n)).toBe("2001:db8::1:0:0:1");
+  });
+});
+
+describe("IPv4 on plain numbers", () => {
+  it("parseCidr and formatIp agree with bigint arithmetic on every prefix length and address", () => {
+    fc.assert(
+      fc.property(fc.nat({ max: 0xffffffff }), fc.integer({ min: 0, max: 32 }), fc.boolean(), (v, len, withPrefix) => {
+        const text = `${v >>> 24}.${(v >>> 16) & 255}.${(v >>> 8) & 255}.${v & 255}`;
+        const value = BigInt(v);
+        const prefix = withPrefix ? len : 32;
+        const hostMask = (1n << BigInt(32 - prefix)) - 1n;
+        const first = value & ~hostMask;
+        expect(parseCidr(withPrefix ? `${text}/${len}` : text)).toEqual({ version: 4, first, last: first | hostMask, prefix, address: value, hostBitsSet: (value & hostMask) !== 0n, hadPrefix: withPrefix });
+        expect(formatIp(4, value)).toBe(text);
+        expect(parseIp(text)).toEqual({ version: 4, value });
+      }),
+      { numRuns: 500 },
+    );
+    expect(parseCidr("10.0.0.0/33")).toBeUndefined();
+    expect(parseCidr("10.0.0.0/08")?.prefix).toBe(8);
+    expect(parseCidr("255.255.255.255/0")).toMatchObject({ first: 0n, last: 0xffffffffn, hostBitsSet: true });
   });
 });

@@ -18,5 +18,6 @@ export { compareCodePoints, printNode, quoteValue } from "./ast.js";
 export type { Labels } from "./compile.js";
 export { SelectorError } from "./error.js";
 export { namespaceSelectorMatcher } from "./namespace.js";
+export { parseToAst } from "./parser.js";
 export { parseSelector, sel, selectorFromAst, type Selector } from "./selector.js";
 export { isValidLabelKey, MAX_LABEL_KEY_LENGTH } from "./tokenizer.js";
