@@ -72,7 +72,8 @@ export function networkSetSyncObjects(c: NetworkSetSyncConfig, registryHost: str
               {
                 name: SYNC_NAME,
                 image: `${registryHost}/${c.image}`,
-                args: ["sync-networksets", "--config", SYNC_CONFIG_PATH],
+                // The image's entrypoint is `calico-baseline sync-networksets` (Dockerfile, scripts/build-controller-image.mjs).
+                args: ["--config", SYNC_CONFIG_PATH],
                 env: [{ name: "POD_NAME", valueFrom: { fieldRef: { fieldPath: "metadata.name" } } }],
                 ports: [{ name: "metrics", containerPort: SYNC_METRICS_PORT, protocol: "TCP" }],
                 readinessProbe: { httpGet: { path: "/readyz", port: "metrics" }, periodSeconds: 10 },
