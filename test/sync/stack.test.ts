@@ -11,6 +11,7 @@ import { parseInventory } from "../../src/analysis/inventory.js";
 import { parseStackConfig } from "../../src/config/index.js";
 import { UserError } from "../../src/model/problem.js";
 import { synthCharts } from "../../src/rendering/synth.js";
+import { networkSetSyncObjects } from "../../src/deployment/planners/networkset-sync.js";
 import { parseSyncConfig } from "../../src/sync/config.js";
 
 const ROOT = join(POLICIES_DIR, "..");
@@ -92,6 +93,38 @@ describe("stack config networkSetSync", () => {
       ]),
     );
     expect(problemsOf({ ...SYNC, token: "plain-text" })).toEqual(["calico-baseline:networkSetSync.token"]);
+  });
+
+  it("never echoes a secret-shaped value the controller's parser refuses (found by test/fuzz/stack-config.test.ts)", () => {
+    const leak = { secure: "", value: "hunter2-do-not-print" };
+    try {
+      stack({ ...SYNC, mappings: [{ service: "postgres", set: "consul-postgres", labels: { role: leak } }] });
+      throw new Error("expected a UserError");
+    } catch (e) {
+      if (!(e instanceof UserError)) throw e;
+      expect(e.problems).toEqual([expect.objectContaining({ path: "calico-baseline:networkSetSync.mappings[0].labels.role", value: "<redacted>" })]);
+      expect(e.message).not.toContain("hunter2");
+    }
+  });
+
+  it("passes tolerations to the controller's pods, and names each bad field of one", () => {
+    const ok = stack({ ...SYNC, tolerations: [{ key: "dedicated", operator: "Equal", value: "infra", effect: "NoSchedule" }, { operator: "Exists", effect: "NoExecute", tolerationSeconds: 30 }] });
+    expect(ok.networkSetSync.tolerations).toEqual([{ key: "dedicated", operator: "Equal", value: "infra", effect: "NoSchedule" }, { operator: "Exists", effect: "NoExecute", tolerationSeconds: 30 }]);
+    const pod = (networkSetSyncObjects(ok.networkSetSync, "r:5000").find((o) => o["kind"] === "Deployment") as { spec: { template: { spec: Record<string, unknown> } } }).spec.template.spec;
+    expect(pod["tolerations"]).toEqual(ok.networkSetSync.tolerations);
+    const none = networkSetSyncObjects(stack(SYNC).networkSetSync, "r:5000").find((o) => o["kind"] === "Deployment") as { spec: { template: { spec: Record<string, unknown> } } };
+    expect(none.spec.template.spec).not.toHaveProperty("tolerations");
+    expect(problemsOf({ ...SYNC, tolerations: [{ operator: "Sometimes", effect: "NoSchedule" }, { key: "a", operator: "Exists", value: "x", effect: "Never", tolerationSeconds: 5 }, "x", { colour: "red" }] })).toEqual([
+      "calico-baseline:networkSetSync.tolerations[0].operator",
+      "calico-baseline:networkSetSync.tolerations[0].key",
+      "calico-baseline:networkSetSync.tolerations[1].effect",
+      "calico-baseline:networkSetSync.tolerations[1].value",
+      "calico-baseline:networkSetSync.tolerations[1].tolerationSeconds",
+      "calico-baseline:networkSetSync.tolerations[2]",
+      "calico-baseline:networkSetSync.tolerations[3].colour",
+      "calico-baseline:networkSetSync.tolerations[3].key",
+    ]);
+    expect(problemsOf({ ...SYNC, tolerations: "all" })).toEqual(["calico-baseline:networkSetSync.tolerations"]);
   });
 
   it("the baseline lets the controller reach Consul and the API server (lockout invariants pass)", () => {

@@ -68,6 +68,7 @@ export function networkSetSyncObjects(c: NetworkSetSyncConfig, registryHost: str
             serviceAccountName: SYNC_NAME,
             imagePullSecrets: [{ name: PULL_SECRET_NAME }],
             securityContext: { runAsNonRoot: true, runAsUser: 65532, seccompProfile: { type: "RuntimeDefault" } },
+            ...(c.tolerations.length > 0 ? { tolerations: c.tolerations.map((t) => ({ ...t })) } : {}),
             containers: [
               {
                 name: SYNC_NAME,
