@@ -375,7 +375,7 @@ describe("pulumi up of the e2e stack through the real engine and provider agains
     const before = stateObjects(await on.exportStack());
     expect(before.length).toBeGreaterThan(0);
     // The network-set sync controller's objects are among them, so the check below covers their removal.
-    const ours = before.filter((o) => o.namespace === SYNC.ns || o.name === SYNC.clusterRole).map((o) => `${o.kind}/${o.name}`);
+    const ours = before.filter((o) => o.namespace === SYNC.ns || o.name === SYNC.clusterRole || (o.kind === "Namespace" && o.name === SYNC.ns)).map((o) => `${o.kind}/${o.name}`);
     expect(ours).toEqual(
       expect.arrayContaining(["Namespace/" + SYNC.ns, `Deployment/${SYNC.name}`, `ServiceAccount/${SYNC.name}`, `Secret/${SYNC.tokenSecret}`, `Secret/${E2E.pullSecret}`, `Service/${SYNC.service}`, `ConfigMap/${SYNC.name}`, `Role/${SYNC.leaseRole}`, `RoleBinding/${SYNC.leaseRole}`, `ClusterRole/${SYNC.clusterRole}`, `ClusterRoleBinding/${SYNC.clusterRole}`]),
     );
