@@ -87,11 +87,12 @@ export async function compilePhase(script: string): Promise<string> {
 
 /**
  * Runs `node --expose-gc <script> ...args` (a script from compilePhase) in its own process (its peak RSS
- * is its own) and collects the figures it emits; its other output is passed through.
+ * is its own) and collects the figures it emits; its other output is passed through. `nodeArgs` go before
+ * the script (`["--import", "tsx"]` runs a TypeScript phase unbundled, for code that must not be bundled).
  */
-export function runPhase(script: string, args: readonly string[], timeoutSeconds = 900): { figures: Figure[]; ok: boolean; output: string } {
+export function runPhase(script: string, args: readonly string[], timeoutSeconds = 900, nodeArgs: readonly string[] = []): { figures: Figure[]; ok: boolean; output: string } {
   // A phase gets 4 GiB of heap (twice the target) and a time limit: a regression shows as a MISS, not a stuck machine.
-  const r = spawnSync(process.execPath, ["--expose-gc", "--max-old-space-size=4096", script, ...args], { encoding: "utf8", maxBuffer: 64 * 2 ** 20, timeout: timeoutSeconds * 1000, killSignal: "SIGKILL" });
+  const r = spawnSync(process.execPath, [...nodeArgs, "--expose-gc", "--max-old-space-size=4096", script, ...args], { encoding: "utf8", maxBuffer: 64 * 2 ** 20, timeout: timeoutSeconds * 1000, killSignal: "SIGKILL" });
   const figures: Figure[] = [];
   const lines: string[] = [];
   for (const line of (r.stdout ?? "").split("\n")) {

@@ -119,9 +119,13 @@ export function inventoryFromText(text: string, file: string): Inventory {
     });
   });
   if (problems.length > 0) throw new UserError(problems, `${file}: ${problems.length} problem(s)`);
-  const inventory = inventoryFromObjects(objects);
-  if (inventory.namespaces.length + inventory.workloads.length + inventory.nodes.length === 0) {
-    fail("", undefined, "the inventory dump holds no namespace, workload or node", "dump them with 'kubectl get namespaces,pods,nodes,deployments,daemonsets,statefulsets,replicasets,jobs,cronjobs -A -o json'");
+  const setProblems: Problem[] = [];
+  const inventory = inventoryFromObjects(objects, setProblems);
+  if (setProblems.length > 0) throw new UserError(setProblems.map((p) => ({ ...p, file })), `${file}: ${setProblems.length} problem(s)`);
+  // A dump of the synced GlobalNetworkSets alone (their current addresses) is an inventory too: it adds to the
+  // stack's own (report --stack S --inventory sets.json).
+  if (inventory.namespaces.length + inventory.workloads.length + inventory.nodes.length + (inventory.syncedSets?.length ?? 0) === 0) {
+    fail("", undefined, "the inventory dump holds no namespace, workload, node or synced GlobalNetworkSet", "dump them with 'kubectl get namespaces,pods,nodes,deployments,daemonsets,statefulsets,replicasets,jobs,cronjobs -A -o json' (and 'kubectl get globalnetworksets -o json' for the sets the Consul sync keeps)");
   }
   return inventory;
 }

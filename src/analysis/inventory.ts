@@ -5,12 +5,15 @@
  * 2. plain manifests (Namespace, Deployment, DaemonSet, StatefulSet, ReplicaSet, Job, CronJob, Pod,
  *    PodList, List), read the way netpol-analyzer reads them: a workload is named after the Pod
  *    template's owner, a Pod with a controlling ownerReference after that owner;
- * 3. a saved `kubectl get ... -A -o json` dump (a `List` of the same kinds, plus Nodes).
+ * 3. a saved `kubectl get ... -A -o json` dump (a `List` of the same kinds, plus Nodes, plus the GlobalNetworkSets
+ *    the Consul sync controller owns, with their current addresses: see InventorySyncedSet).
  *
  * The result is plain data; `model.ts` turns it into Calico endpoints.
  */
 import { parseCidr, parseIp } from "../model/net.js";
 import { type Problem, UserError, joinPath } from "../model/problem.js";
+import { OWNER_LABEL, OWNER_VALUE, PENDING_ANNOTATION } from "../sync/config.js";
+import { parsePending } from "../sync/networkset.js";
 
 export type Labels = Readonly<Record<string, string>>;
 
@@ -92,6 +95,21 @@ export interface InventoryServiceAccount {
   readonly labels: Labels;
 }
 
+/**
+ * A GlobalNetworkSet the Consul sync controller owns (its owner label), as a cluster dump shows it
+ * (`kubectl get globalnetworksets -o json`): the addresses it holds now. An address inside its grace period
+ * (listed in the pending-removal annotation) is still in `spec.nets`, so Calico still matches it: it counts as
+ * present, and is also listed in `pending` (docs/networkset-sync.md, "Grace period").
+ */
+export interface InventorySyncedSet {
+  readonly name: string;
+  readonly labels: Labels;
+  /** `spec.nets` as written, in order. */
+  readonly nets: readonly string[];
+  /** The nets of `nets` the pending-removal annotation lists (first seen missing, still held), sorted. */
+  readonly pending: readonly string[];
+}
+
 export interface Inventory {
   readonly namespaces: readonly InventoryNamespace[];
   readonly workloads: readonly InventoryWorkload[];
@@ -104,6 +122,8 @@ export interface Inventory {
    * Without pod networks, such a pod is outside every `nets` (netpol-analyzer's reading).
    */
   readonly podNetworks?: readonly string[];
+  /** Synced GlobalNetworkSets read from a cluster dump (absent when the input has none). */
+  readonly syncedSets?: readonly InventorySyncedSet[];
 }
 
 export const EMPTY_INVENTORY: Inventory = {
@@ -397,8 +417,9 @@ function containerPorts(spec: Obj): NamedPort[] {
  * nodes and ServiceAccounts are ignored (policies are read by `policies.ts`). A namespace referenced by
  * a workload but not declared exists with only its implied name label, as in Kubernetes tooling.
  */
-export function inventoryFromObjects(objects: readonly unknown[]): Inventory {
+export function inventoryFromObjects(objects: readonly unknown[], problems?: Problem[]): Inventory {
   const items = flattenObjects(objects);
+  const syncedSets = new Map<string, InventorySyncedSet>();
   const namespaces = new Map<string, InventoryNamespace>();
   const workloads = new Map<string, InventoryWorkload>();
   const nodes: InventoryNode[] = [];
@@ -456,6 +477,11 @@ export function inventoryFromObjects(objects: readonly unknown[]): Inventory {
         .map((a) => a["address"] as string)
         .filter((a) => parseIp(a) !== undefined);
       nodes.push({ name, ips, labels: strLabels(m["labels"]), autoHostEndpoint: false });
+      continue;
+    }
+    if (kind === "GlobalNetworkSet" && (o["apiVersion"] === "projectcalico.org/v3" || o["apiVersion"] === "crd.projectcalico.org/v1")) {
+      const set = syncedSetOf(o, name, problems);
+      if (set !== undefined && !syncedSets.has(name)) syncedSets.set(name, set);
       continue;
     }
     if (kind === "ServiceAccount" && o["apiVersion"] === "v1") {
@@ -525,7 +551,36 @@ export function inventoryFromObjects(objects: readonly unknown[]): Inventory {
     nodes: nodes.sort((a, b) => cmp(a.name, b.name)),
     externals: [],
     serviceAccounts,
+    ...(syncedSets.size === 0 ? {} : { syncedSets: [...syncedSets.values()].sort((a, b) => cmp(a.name, b.name)) }),
   };
+}
+
+/**
+ * A GlobalNetworkSet of a dump, when the Consul sync controller owns it (OWNER_LABEL; any other set is the
+ * baseline's or someone else's, and policies.ts reads those from the manifests). Its `spec.nets` are what Calico
+ * matches now: the addresses pending removal (PENDING_ANNOTATION) are among them until their grace period ends.
+ * A net that is not a CIDR or an address is a problem (when `problems` is given) and left out.
+ */
+function syncedSetOf(o: Obj, name: string, problems: Problem[] | undefined): InventorySyncedSet | undefined {
+  const m = meta(o);
+  const labels = strLabels(m["labels"]);
+  if (labels[OWNER_LABEL] !== OWNER_VALUE) return undefined;
+  const spec = isObj(o["spec"]) ? o["spec"] : {};
+  const raw = spec["nets"];
+  const object = `GlobalNetworkSet/${name}`;
+  const nets: string[] = [];
+  if (raw !== undefined && raw !== null && !Array.isArray(raw)) {
+    problems?.push({ object, path: "spec.nets", value: raw, message: "must be a list of CIDRs", hint: "dump the sets with 'kubectl get globalnetworksets -o json' (spec.nets: [10.0.0.1/32, ...])" });
+  }
+  (Array.isArray(raw) ? raw : []).forEach((n: unknown, i: number) => {
+    if (typeof n === "string" && parseCidr(n) !== undefined) nets.push(n);
+    else problems?.push({ object, path: `spec.nets[${i}]`, value: n, message: "not a CIDR", hint: "a GlobalNetworkSet holds CIDRs such as 10.0.0.1/32 or 2001:db8::1/128" });
+  });
+  const annotations = isObj(m["annotations"]) ? m["annotations"] : {};
+  const text = annotations[PENDING_ANNOTATION];
+  const { pending } = parsePending(typeof text === "string" ? text : undefined);
+  const held = new Set(nets);
+  return { name, labels, nets, pending: [...pending.keys()].filter((k) => held.has(k)).sort(cmp) };
 }
 
 function controller(m: Obj): { kind: string; name: string } | undefined {
@@ -556,7 +611,10 @@ export function mergeInventories(...parts: readonly Inventory[]): Inventory {
   const ext = new Map<string, InventoryExternal>();
   const sas = new Map<string, InventoryServiceAccount>();
   const podNetworks = new Set<string>();
+  const synced = new Map<string, InventorySyncedSet>();
   for (const p of parts) {
+    // The first part that shows a synced set wins (like externals): two dumps of one set are one set.
+    for (const s of p.syncedSets ?? []) if (!synced.has(s.name)) synced.set(s.name, s);
     for (const c of p.podNetworks ?? []) podNetworks.add(c);
     for (const n of p.namespaces) {
       const prev = ns.get(n.name);
@@ -600,5 +658,6 @@ export function mergeInventories(...parts: readonly Inventory[]): Inventory {
     externals: [...ext.values()],
     serviceAccounts: [...sas.values()],
     ...(podNetworks.size === 0 ? {} : { podNetworks: [...podNetworks] }),
+    ...(synced.size === 0 ? {} : { syncedSets: [...synced.values()].sort((a, b) => cmp(a.name, b.name)) }),
   };
 }

@@ -266,7 +266,13 @@ export function buildModel(inventory: Inventory, policyModel: PolicyModel, opts:
     add(ep.id, ep);
   }
 
-  const networkSets: NetworkSetView[] = pm.networkSets.map((s) => ({
+  // The synced GlobalNetworkSets a cluster dump shows (inventory.syncedSets) hold addresses the manifests cannot:
+  // the controller writes them at run time. One the manifests also define is the manifests' (policies.ts).
+  const manifestSets = new Set(pm.networkSets.filter((s) => s.namespace === undefined).map((s) => s.name));
+  const dumpedSets: NetworkSet[] = (inventory.syncedSets ?? [])
+    .filter((s) => !manifestSets.has(s.name))
+    .map((s) => ({ id: `GlobalNetworkSet/${s.name}`, name: s.name, labels: s.labels, nets: IpSet.parse(s.nets) }));
+  const networkSets: NetworkSetView[] = [...pm.networkSets, ...dumpedSets].map((s) => ({
     ...s,
     // networksetprocessor.go: own labels, then the namespace label over them; namespace profile inherited.
     view: s.namespace === undefined ? s.labels : { ...nsProfile(s.namespace), ...s.labels, [LABEL_NAMESPACE]: s.namespace },

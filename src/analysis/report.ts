@@ -20,7 +20,7 @@ import type { Inventory } from "./inventory.js";
 import type { Model } from "./model.js";
 import { type ExposureRow, exposureReport } from "./node-ports.js";
 import type { SourcedObject } from "./policies.js";
-import { type SyncedRuleMark, type SyncedSet, syncedRuleMarks, syncedSets } from "./synced-sets.js";
+import { type SyncedRuleMark, type SyncedSet, analyseSyncedSets } from "./synced-sets.js";
 
 export interface Report {
   readonly title: string;
@@ -54,7 +54,10 @@ export interface ReportOptions {
   readonly waivers?: readonly string[];
   /** Felix policy ordering of this Calico minor (default 3.32). */
   readonly calicoMinor?: CalicoMinor;
-  /** Synced sets the stack declares (networkSetSync mappings); owner-labelled sets in the input are found anyway. */
+  /**
+   * Synced sets the stack declares (its networkSetSync mappings: synced-sets.ts declaredSyncedSets); sets with the
+   * controller's owner label in the input (manifests, or a cluster dump in the inventory) are found anyway.
+   */
   readonly syncedSets?: readonly SyncedSet[];
 }
 
@@ -69,6 +72,7 @@ export function buildReport(objects: readonly SourcedObject[], inventory: Invent
   const waivers = opts.waivers ?? [];
   const minor = opts.calicoMinor ?? "3.32";
   const skipped = model.policyModel.notEnforced ?? [];
+  const synced = analyseSyncedSets(model, opts.syncedSets);
   const notEnforced = skipped.length === 0 ? undefined : { calicoMinor: minor, policies: skipped.map((p) => p.id), diff: notEnforcedFlows(model, { maxChanges: 500, calicoMinor: minor === "3.32" ? "3.31" : "3.32" }) };
   return {
     title: opts.title ?? "Calico policy report",
@@ -79,15 +83,10 @@ export function buildReport(objects: readonly SourcedObject[], inventory: Invent
     ...(stagedModel === undefined ? {} : { stagedInvariants: checkInvariants(stagedModel, invariants, waivers) }),
     ...(staged === undefined ? {} : { staged }),
     ...(notEnforced === undefined ? {} : { notEnforced }),
-    problems: [...model.problems, ...lintAdminPolicies(model)],
+    problems: [...model.problems, ...lintAdminPolicies(model), ...(synced?.problems ?? [])],
     exposure: exposureReport(model),
-    ...syncedOf(model, opts.syncedSets),
+    ...(synced === undefined ? {} : { synced: { sets: synced.sets, marks: synced.marks } }),
   };
-}
-
-function syncedOf(model: Model, declared: readonly SyncedSet[] | undefined): { synced?: Report["synced"] } {
-  const sets = syncedSets(model, declared);
-  return sets.length === 0 ? {} : { synced: { sets, marks: syncedRuleMarks(model, sets) } };
 }
 
 export interface RenderReportsInput {
@@ -96,6 +95,8 @@ export interface RenderReportsInput {
   readonly extraFiles?: ReadonlyArray<{ readonly file: string; readonly objects: readonly Record<string, unknown>[] }>;
   readonly inventory: Inventory;
   readonly settings: PolicySettings;
+  /** The sets the stack's networkSetSync mappings keep in step (synced-sets.ts declaredSyncedSets). */
+  readonly syncedSets?: readonly SyncedSet[];
 }
 
 export interface RenderReportsOutput {
@@ -120,6 +121,7 @@ export function renderReports(input: RenderReportsInput): RenderReportsOutput {
     invariants: defaultInvariants(input.settings),
     waivers: input.settings.waivers,
     calicoMinor: input.settings.calicoMinor,
+    ...(input.syncedSets === undefined ? {} : { syncedSets: input.syncedSets }),
   });
   const enforced = report.invariants.filter((r) => r.status === "fail");
   const staged = (report.stagedInvariants ?? []).filter((r) => r.status === "fail");

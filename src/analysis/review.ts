@@ -17,8 +17,10 @@ import { analyse } from "./analyse.js";
 import { type DiffResult, diffModels } from "./diff.js";
 import { type Invariant, type InvariantResult, checkInvariants } from "./invariants.js";
 import type { Inventory } from "./inventory.js";
+import type { Model } from "./model.js";
 import { type ObjectDiff, diffObjects, objectDiffIsEmpty } from "./object-diff.js";
 import type { SourcedObject } from "./policies.js";
+import { type SyncedAnalysis, type SyncedRuleMark, type SyncedSet, analyseSyncedSets } from "./synced-sets.js";
 import { type CalicoVersion, type UpgradeImpact, upgradeImpact } from "./upgrade.js";
 
 export type View = "enforced" | "staged";
@@ -55,6 +57,11 @@ export interface Review {
   readonly status: ReviewStatus;
   /** Problems of the after side's objects (objects the analysis could not read faithfully). */
   readonly problems: readonly Problem[];
+  /**
+   * The rules of the policies this change adds or changes that refer to a synced set (synced-sets.ts), on the after
+   * side; undefined when the after side has no synced set or the change touches no such rule.
+   */
+  readonly synced?: { readonly sets: readonly SyncedSet[]; readonly marks: readonly SyncedRuleMark[] };
 }
 
 export interface ReviewInput {
@@ -79,6 +86,8 @@ export interface ReviewInput {
   /** Most pair changes listed per view (default 2000; counts and the roll-up stay complete). */
   readonly maxChanges?: number;
   readonly title?: string;
+  /** The sets the after side's networkSetSync mappings keep in step (synced-sets.ts declaredSyncedSets). */
+  readonly syncedSets?: readonly SyncedSet[];
 }
 
 function stagedCount(objects: readonly SourcedObject[]): number {
@@ -104,6 +113,7 @@ export function buildReview(input: ReviewInput): Review {
   const upgrades: UpgradeImpact[] = [];
   let enforced: ViewReview | undefined;
   let problems: readonly Problem[] | undefined;
+  let afterModel: Model | undefined;
   for (const view of views) {
     if (view === "staged" && stagedBefore === 0 && stagedAfter === 0 && enforced !== undefined) {
       out.push({ ...enforced, view, sameAsEnforced: true });
@@ -123,6 +133,7 @@ export function buildReview(input: ReviewInput): Review {
       diff = diffModels(mb, ma, { maxChanges });
     }
     if (problems === undefined && view === "enforced") problems = ma.problems;
+    if (view === "enforced" && !upgradeOnly) afterModel = ma;
     const r: ViewReview = {
       view,
       diff,
@@ -142,6 +153,7 @@ export function buildReview(input: ReviewInput): Review {
       : views.filter((v) => v === "enforced" || stagedAfter > 0).map((view) => upgradeImpact(aIn, input.beforeVersion, input.afterVersion, { view, maxChanges }));
   const flowsChanged = out.some((v) => v.diff.changes.length + v.diff.omitted > 0);
   const objects = diffObjects(input.before, input.after);
+  const synced = syncedOfChange(afterModel ?? (upgradeOnly ? undefined : analyse(aIn, "enforced", afterMinor)), input.syncedSets, objects);
   const status: ReviewStatus = broken.length > 0 ? "unsafe" : flowsChanged || !objectDiffIsEmpty(objects) || input.beforeVersion.label !== input.afterVersion.label ? "changed" : "no-change";
   return {
     title: input.title ?? "Calico policy review",
@@ -153,8 +165,20 @@ export function buildReview(input: ReviewInput): Review {
     upgradeOnly,
     broken,
     status,
-    problems: problems ?? analyse(aIn, "enforced", afterMinor).problems,
+    problems: [...(problems ?? analyse(aIn, "enforced", afterMinor).problems), ...(synced?.problems ?? [])],
+    ...(synced === undefined || synced.marks.length === 0 ? {} : { synced: { sets: synced.sets, marks: synced.marks } }),
   };
+}
+
+/** The synced-set marks of the policies the change adds or changes (their ids are the object ids, object-diff.ts). */
+function syncedOfChange(model: Model | undefined, declared: readonly SyncedSet[] | undefined, objects: ObjectDiff): SyncedAnalysis | undefined {
+  if (model === undefined) return undefined;
+  const all = analyseSyncedSets(model, declared);
+  if (all === undefined) return undefined;
+  const touched = new Set([...objects.added.map((o) => o.id), ...objects.changed.map((c) => c.after.id)]);
+  const marks = all.marks.filter((m) => touched.has(m.policy));
+  const named = new Set(marks.map((m) => m.set));
+  return { sets: all.sets.filter((s) => named.has(s.name)), marks, problems: all.problems };
 }
 
 /** Pairs whose allowed connections change in a view (listed plus omitted). */

@@ -7,17 +7,19 @@ import { existsSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { renderReports } from "../../src/analysis/report.js";
+import { declaredSyncedSets } from "../../src/analysis/synced-sets.js";
 import { loadStack } from "../../src/cli/stack-input.js";
 
 const ROOT = join(import.meta.dirname, "../..");
 const FIXTURES = join(ROOT, "test/fixtures/analysis");
 
 // What `npm start` analyses: the tier charts plus the other files it writes (namespaces, Calico configuration,
-// monitoring), over the dev stack's own inventory.
+// monitoring), over the dev stack's own inventory, with the sets its networkSetSync keeps in step (as synth passes them).
 const stack = loadStack("dev", ROOT);
 const { config, inventory, charts } = stack;
 const extraFiles = stack.files.filter((f) => !charts.some((c) => c.file === f.file));
-const out = renderReports({ charts, extraFiles, inventory, settings: config.policies });
+const syncedSets = declaredSyncedSets(config.networkSetSync);
+const out = renderReports({ charts, extraFiles, inventory, settings: config.policies, syncedSets });
 
 function golden(name: string, actual: string): void {
   const file = join(FIXTURES, name);
@@ -33,7 +35,7 @@ describe("dev stack report", () => {
 
   it("writes report.md and report.svg, deterministically", () => {
     expect(Object.keys(out.files).sort()).toEqual(["report.md", "report.svg"]);
-    const again = renderReports({ charts: loadStack("dev", ROOT).charts, extraFiles, inventory, settings: config.policies });
+    const again = renderReports({ charts: loadStack("dev", ROOT).charts, extraFiles, inventory, settings: config.policies, syncedSets });
     expect(again.files).toEqual(out.files);
   });
 

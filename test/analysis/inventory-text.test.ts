@@ -44,7 +44,7 @@ describe("inventoryFromText refuses input that yields nothing", () => {
 
   it("a dump of objects none of which is a namespace, workload or node is an error", () => {
     const text = JSON.stringify({ apiVersion: "v1", kind: "List", items: [{ apiVersion: "v1", kind: "ConfigMap", metadata: { name: "x" } }] });
-    expect(problemsOf(() => inventoryFromText(text, "dump.json"))[0]!.message).toBe("the inventory dump holds no namespace, workload or node");
+    expect(problemsOf(() => inventoryFromText(text, "dump.json"))[0]!.message).toBe("the inventory dump holds no namespace, workload, node or synced GlobalNetworkSet");
   });
 
   it("a real declared inventory and a real dump still load", () => {

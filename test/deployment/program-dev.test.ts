@@ -268,6 +268,28 @@ describe("dev stack (multipass)", () => {
     expect(dependsTransitively("monitoring-node-exporter").has("mirror-copy")).toBe(true);
   });
 
+  it("applies each ClusterNetworkPolicy as a CustomResource of its chart's ConfigGroup (its CRD comes from the operator), after the API server", () => {
+    // A yaml/v2 ConfigGroup must know every object's scope while it plans; the operator creates this kind's CRD
+    // only once it runs, so on a fresh cluster the preview would stop (pulumi/pulumi-kubernetes#3176).
+    const cnps = recorded.filter((r) => r.type === "kubernetes:policy.networking.k8s.io/v1alpha2:ClusterNetworkPolicy");
+    expect(cnps.map((r) => r.name)).toContain("policies-10-security:no-cloud-metadata");
+    for (const r of cnps) {
+      // The name and parent a ConfigGroup gives its child (`<group>:<object>`), so a stack deployed before keeps the object.
+      const [groupName, objectName] = r.name.split(":") as [string, string];
+      expect(r.parent).toBe(`urn:pulumi:dev::calico-baseline::calico-baseline:policies:BaselinePolicies$kubernetes:yaml/v2:ConfigGroup::${groupName}`);
+      const parent = byName(groupName);
+      expect(parent.type).toBe("kubernetes:yaml/v2:ConfigGroup");
+      expect((r.inputs["metadata"] as { name: string }).name).toBe(objectName);
+      expect(r.inputs["spec"], r.name).toBeDefined();
+      expect(dependsTransitively(r.name).has("calico-apiserver"), r.name).toBe(true);
+      expect(dependsTransitively(r.name).has("policies-tiers"), r.name).toBe(true);
+      // Not also in the ConfigGroup's objects (it would be applied twice).
+      const objs = (parent.inputs["objs"] ?? []) as { kind?: string }[];
+      expect(objs.length, r.name).toBeGreaterThan(0);
+      expect(objs.some((o) => o.kind === "ClusterNetworkPolicy"), r.name).toBe(false);
+    }
+  });
+
   it("uses the cluster's provider for every Kubernetes resource", () => {
     const k8s = recorded.filter((r) => r.type.startsWith("kubernetes:"));
     expect(k8s.length).toBeGreaterThan(10);

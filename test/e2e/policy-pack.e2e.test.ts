@@ -30,7 +30,7 @@ import { mirrorTargets, planImages } from "../../src/deployment/images.js";
 import { runProgram } from "../../src/deployment/program.js";
 import { startFakeRegistry, type FakeRegistry } from "../support/fake-registry.js";
 import { startControlPlane, type ControlPlane } from "./support/control-plane.js";
-import { clusterNetworkPolicyCrd, writeChartDir } from "./support/e2e-stack.js";
+import { writeChartDir } from "./support/e2e-stack.js";
 import { locateTools } from "./support/tools.js";
 
 const REPO = new URL("../../", import.meta.url).pathname.replace(/\/$/, "");
@@ -156,10 +156,9 @@ beforeAll(async () => {
   chartDir = writeChartDir(join(dir, "charts"));
   cp = await startControlPlane(locateTools(), join(dir, "cluster"), { nodes: 0 });
   copyFileSync(cp.kubeconfigPath, join(work, "kubeconfig"));
-  // As on a cluster whose Tigera operator already runs: it installs the ClusterNetworkPolicy CRD (-manage-crds).
-  // On a fresh cluster a preview cannot tell that kind's scope (yaml/v2 "failed to determine if the following
-  // GVK is namespaced"), since no resource of the program creates the CRD.
-  await cp.kube.ensure("CustomResourceDefinition", clusterNetworkPolicyCrd());
+  // A fresh cluster: Calico is not installed, so the ClusterNetworkPolicy CRD the Tigera operator creates once it
+  // runs is absent. The program applies that kind as a CustomResource, not through a yaml/v2 ConfigGroup (which
+  // would stop with "failed to determine if the following GVK is namespaced"), so the preview still plans it.
   env = {
     PULUMI_BACKEND_URL: `file://${state}`,
     PULUMI_CONFIG_PASSPHRASE: "pack-check",
@@ -192,6 +191,9 @@ describe("pulumi preview --policy-pack policy-pack, real CLI and provider", () =
     expect(registry.requests.filter((q) => q.method === "HEAD").length).toBeGreaterThan(8);
     expect(r.output).not.toContain("command:local:Command");
     expect(r.output).not.toContain("Undefined value");
+    // On this fresh cluster (no ClusterNetworkPolicy CRD yet) the guardrail is planned, not a GVK error.
+    expect(r.output).not.toContain("failed to determine if the following GVK is namespaced");
+    expect(r.output).toMatch(/ClusterNetworkPolicy\s+policies-10-security:no-cloud-metadata\s+create/);
   });
 
   it("blocks a stack whose baseline breaks DNS, with the mandatory lockout violations", async () => {

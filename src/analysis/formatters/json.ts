@@ -100,6 +100,16 @@ export function reportJson(report: Report): string {
       nodes: r.exposed.nodes.map((n) => n.id),
       sources: r.sources.map((x) => ({ src: x.src, allowed: x.allowed, deniedBy: x.deniedBy ?? null })),
     })),
+    // Only when the input has synced sets (the stack's networkSetSync mappings, or owner-labelled sets): sorted by
+    // name, the marks by policy, direction, rule, side, match and set (synced-sets.ts).
+    ...(report.synced === undefined
+      ? {}
+      : {
+          syncedSets: {
+            sets: report.synced.sets.map((s) => ({ name: s.name, service: s.service ?? null, declared: s.declared, labels: s.labels, addresses: s.addresses ?? null, pendingRemovals: s.pendingRemovals ?? null })),
+            rules: report.synced.marks.map((x) => ({ policy: x.policy, tier: x.tier, staged: x.staged, direction: x.direction, rule: x.rule, side: x.side, match: x.match, action: x.action, set: x.set, ifEmpty: x.ifEmpty, why: x.why, alsoSelects: x.alsoSelects })),
+          },
+        }),
   };
   return `${JSON.stringify(body, null, 2)}\n`;
 }

@@ -7,7 +7,7 @@ import type { DiffResult } from "../diff.js";
 import type { FlowResult } from "../evaluate.js";
 import type { Report } from "../report.js";
 import { exposedName } from "../node-ports.js";
-import { describeDecision, verdictLine } from "./text.js";
+import { describeDecision, syncedSetFacts, verdictLine } from "./text.js";
 
 const MAX_CELL = 60;
 const MAX_ROWS = 200;
@@ -125,13 +125,16 @@ function syncedSection(report: Report): string[] {
   const s = report.synced;
   if (s === undefined) return [];
   const lines = ["", "### Synced network sets (Consul)", ""];
-  lines.push(`Sets kept in step with Consul: ${s.sets.map((x) => `\`${x.name}\`${x.service === undefined ? "" : ` (${x.service})`}${x.addresses === undefined ? "" : `, ${x.addresses} addresses`}`).join("; ")}.`, "");
+  lines.push(`Sets kept in step with Consul: ${s.sets.map((x) => `\`${x.name}\` (${syncedSetFacts(x)})`).join("; ")}.`, "");
   if (s.marks.length === 0) {
     lines.push("No rule refers to them.");
     return lines;
   }
-  lines.push("| policy | rule | set | if the set empties |", "|---|---|---|---|");
-  for (const m of s.marks) lines.push(`| ${esc(`${m.policy}${m.staged ? " (staged)" : ""}`)} | ${esc(`${m.direction}[${m.rule}] ${m.action} ${m.side}`)} | ${esc(m.set)} | ${esc(m.ifEmpty)} |`);
+  lines.push("| policy | rule | set | if the set empties | why |", "|---|---|---|---|---|");
+  for (const m of s.marks) {
+    const also = m.match === "selector" && m.alsoSelects > 0 ? ` (the selector keeps matching ${m.alsoSelects} other endpoint(s)/set(s))` : "";
+    lines.push(`| ${esc(`${m.policy}${m.staged ? " (staged)" : ""}`)} | ${esc(`${m.direction}[${m.rule}] ${m.action} ${m.side}${m.match === "notSelector" ? " notSelector" : ""}`)} | ${esc(m.set)} | ${esc(m.ifEmpty)} | ${esc(`${m.why}${also}`)} |`);
+  }
   return lines;
 }
 

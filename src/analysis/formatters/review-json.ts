@@ -70,6 +70,7 @@ export function reviewJson(r: Review, exitCode: number): string {
     broken: r.broken.map((b) => ({ view: b.view, name: b.result.invariant.name, alreadyBroken: b.alreadyBroken })),
     upgrade: (r.upgrade ?? []).map(upgradeJson),
     problems: r.problems,
+    ...(r.synced === undefined ? {} : { syncedSets: { sets: r.synced.sets, rules: r.synced.marks } }),
   };
   return `${JSON.stringify(doc, null, 2)}\n`;
 }

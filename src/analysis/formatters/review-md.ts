@@ -13,7 +13,7 @@ import type { DiffResult } from "../diff.js";
 import { type Review, type ViewReview, VIEW_TITLES, changedPairs } from "../review.js";
 import { type UpgradeImpact, describeDifference } from "../upgrade.js";
 import { fieldLines, reasonLines, reviewSummary, tiesText, whyLine } from "./review-text.js";
-import { describeDecision } from "./text.js";
+import { describeDecision, syncedSetFacts } from "./text.js";
 
 /** GitHub's limit for an issue or pull-request comment body. */
 export const GITHUB_COMMENT_LIMIT = 65_536;
@@ -206,6 +206,16 @@ function render(r: Review, d: Detail, artifact: string | undefined): Out {
   // An upgrade review's views are its upgrade impact, shown once below with the reasons.
   if (!r.upgradeOnly) for (const v of r.views) viewSection(o, v, d);
   (r.upgrade ?? []).forEach((u, i) => upgradeSection(o, u, d, i === 0));
+  if (r.synced !== undefined) {
+    const s = r.synced;
+    o.push(`#### Rules of this change that refer to synced network sets (${s.marks.length})`, "");
+    o.push(`Kept in step with Consul: ${s.sets.map((x) => `\`${esc(x.name)}\` (${esc(syncedSetFacts(x))})`).join("; ")}.`, "");
+    o.push("| policy | rule | set | if the set empties | why |", "|---|---|---|---|---|");
+    const rows = s.marks.slice(0, Math.max(d.objects, 5));
+    for (const m of rows) o.push(`| ${esc(`${m.policy}${m.staged ? " (staged)" : ""}`)} | ${esc(`${m.direction}[${m.rule}] ${m.action} ${m.side}${m.match === "notSelector" ? " notSelector" : ""}`)} | ${esc(m.set)} | ${esc(m.ifEmpty)} | ${esc(cut(m.why, 300))} |`);
+    o.shown(rows.length, s.marks.length, "rules");
+    o.push("");
+  }
   if (r.problems.length > 0) {
     details(o, `Not analysed (${r.problems.length})`, () => {
       const ps = r.problems.slice(0, d.problems);

@@ -8,7 +8,7 @@ import { failureCount } from "../invariants.js";
 import { type ObjectChange, shortValue } from "../object-diff.js";
 import { type Review, type ViewReview, VIEW_TITLES, changedPairs } from "../review.js";
 import { type UpgradeImpact, describeDifference } from "../upgrade.js";
-import { describeDecision, verdictLine } from "./text.js";
+import { describeDecision, syncedMarkLine, syncedSetFacts, verdictLine } from "./text.js";
 
 const plural = (n: number, one: string, many = `${one}s`): string => `${n} ${n === 1 ? one : many}`;
 
@@ -119,6 +119,11 @@ export function formatReviewText(r: Review): string {
   }
   if (!r.upgradeOnly) for (const v of r.views) lines.push("", ...viewText(v));
   for (const u of r.upgrade ?? []) lines.push("", ...upgradeText(u));
+  if (r.synced !== undefined) {
+    lines.push("", "rules of this change that refer to synced network sets (what each does if its set empties):");
+    for (const s of r.synced.sets) lines.push(`  set ${s.name} (${syncedSetFacts(s)})`);
+    for (const m of r.synced.marks) lines.push(`  ${syncedMarkLine(m)}`);
+  }
   for (const p of r.problems) lines.push(`warning: ${[p.file, p.object, p.path].filter((x) => x !== undefined && x !== "").join(" ")}: ${p.message}. ${p.hint}`);
   return `${lines.join("\n")}\n`;
 }

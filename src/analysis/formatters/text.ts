@@ -4,6 +4,7 @@ import type { DiffResult } from "../diff.js";
 import type { Decision, DirectionResult, FlowResult } from "../evaluate.js";
 import { type InvariantResult, failureCount } from "../invariants.js";
 import type { Report } from "../report.js";
+import type { SyncedRuleMark, SyncedSet } from "../synced-sets.js";
 
 export function describeDecision(d: Decision): string {
   switch (d.by) {
@@ -56,6 +57,7 @@ export function formatReportText(report: Report): string {
       for (const x of row.sources) lines.push(`    ${x.allowed ? "reachable" : "denied   "} from ${x.src}${x.deniedBy === undefined ? "" : ` by ${x.deniedBy}`}`);
     }
   }
+  if (report.synced !== undefined) lines.push("", ...syncedText(report.synced));
   lines.push("", "connectivity (allowed, by namespace):");
   const { names, matrix } = report.groups;
   names.forEach((s, i) =>
@@ -75,6 +77,29 @@ export function formatReportText(report: Report): string {
   }
   for (const p of report.problems) lines.push(`warning: ${[p.file, p.object, p.path].filter((x) => x !== undefined && x !== "").join(" ")}: ${p.message}. ${p.hint}`);
   return lines.join("\n");
+}
+
+/** What the reports say of a synced set: `Consul postgres, 3 addresses, 1 pending removal`. */
+export function syncedSetFacts(s: SyncedSet): string {
+  return [
+    ...(s.service === undefined ? [] : [`Consul ${s.service}`]),
+    s.addresses === undefined ? "addresses unknown offline" : `${s.addresses} address${s.addresses === 1 ? "" : "es"}`,
+    ...(s.pendingRemovals === undefined || s.pendingRemovals === 0 ? [] : [`${s.pendingRemovals} pending removal${s.pendingRemovals === 1 ? "" : "s"}`]),
+    ...(s.declared ? [] : ["not in the stack's networkSetSync"]),
+  ].join(", ");
+}
+
+/** One mark: `GlobalNetworkPolicy/x egress[1] Allow destination selector → consul-postgres: fails closed (...)`. */
+export function syncedMarkLine(m: SyncedRuleMark): string {
+  const also = m.match === "selector" && m.alsoSelects > 0 ? `; the selector also matches ${m.alsoSelects} other endpoint(s)/set(s), which it keeps matching` : "";
+  return `${m.policy}${m.staged ? " (staged)" : ""} ${m.direction}[${m.rule}] ${m.action} ${m.side} ${m.match} → ${m.set}: ${m.ifEmpty} (${m.why}${also})`;
+}
+
+function syncedText(s: NonNullable<Report["synced"]>): string[] {
+  const lines = ["synced network sets (kept in step with Consul; what each rule does if its set empties):", ...s.sets.map((x) => `  set ${x.name} (${syncedSetFacts(x)})`)];
+  if (s.marks.length === 0) lines.push("  no rule refers to them");
+  for (const m of s.marks) lines.push(`  ${syncedMarkLine(m)}`);
+  return lines;
 }
 
 export function formatDiffText(diff: DiffResult): string {

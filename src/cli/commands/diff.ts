@@ -226,6 +226,8 @@ export async function run(args: string[], io: CliIo): Promise<number> {
     views,
     upgradeOnly,
     title: afterPath === undefined ? `Calico policy review: ${stack}` : "Calico policy review",
+    // The after side's networkSetSync mappings: the change's rules that select those sets are marked.
+    ...("syncedSets" in after && after.syncedSets !== undefined ? { syncedSets: after.syncedSets } : {}),
   });
   const exitCode = review.status === "unsafe" ? EXIT.UNSAFE : EXIT.OK;
   const sources = "sources" in after ? after.sources : undefined;

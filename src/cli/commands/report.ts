@@ -14,6 +14,7 @@ import { loadInventory, loadManifests } from "../../analysis/analyse.js";
 import { type Inventory, mergeInventories } from "../../analysis/inventory.js";
 import { type SourcedObject, readPolicies } from "../../analysis/policies.js";
 import { buildReport } from "../../analysis/report.js";
+import { type SyncedSet, declaredSyncedSets } from "../../analysis/synced-sets.js";
 import { defaultInvariants } from "../../analysis/invariants.js";
 import { type CommandOptions, parseCommandArgs } from "../args.js";
 import { writeOutput } from "../output.js";
@@ -35,7 +36,8 @@ const USAGE = `usage: calico-baseline report [--stack NAME | --manifests PATH ..
                       (calico-baseline:policies.inventory, else policies/inventory.<stack>.yaml)
   --manifests PATH    analyse YAML/JSON manifests from files or directories instead (repeatable), over
                       policies/inventory.yaml when present
-  --inventory FILE    extra inventory: a declared inventory YAML or a 'kubectl get ... -A -o json' dump
+  --inventory FILE    extra inventory: a declared inventory YAML or a 'kubectl get ... -A -o json' dump (with
+                      'kubectl get globalnetworksets -o json' in it: the synced sets' current addresses)
   --format F          text (default), md (PR comment), json (stable, docs/analysis.md), svg (namespace matrix)
   --out FILE          write to FILE instead of stdout (an existing FILE only with --force)
   --force             replace an existing --out FILE
@@ -57,6 +59,8 @@ export interface LoadedInput {
   readonly calicoVersion?: string;
   /** Object id → the repository file that built it (stack input only; see RenderedChart.sources). */
   readonly sources?: ReadonlyMap<string, string>;
+  /** The sets the stack's networkSetSync mappings keep in step (stack input only; none without the section). */
+  readonly syncedSets?: readonly SyncedSet[];
 }
 
 const MINORS: readonly CalicoMinor[] = ["3.30", "3.31", "3.32"];
@@ -115,6 +119,7 @@ export async function loadInput(flags: InputFlags, cwd: string): Promise<LoadedI
     settings: stack.config.policies,
     calicoVersion: stack.config.calico.version,
     ...(sources === undefined ? {} : { sources }),
+    syncedSets: declaredSyncedSets(stack.config.networkSetSync),
   };
 }
 
@@ -209,6 +214,7 @@ export async function run(args: string[], io: CliIo): Promise<number> {
     invariants: defaultInvariants(input.settings),
     waivers: input.settings?.waivers ?? [],
     calicoMinor: calicoMinorOf(v["calico-minor"], input.settings),
+    ...(input.syncedSets === undefined ? {} : { syncedSets: input.syncedSets }),
   });
   // Only the chosen formatter is loaded.
   let text: string;

@@ -16,6 +16,7 @@
 import { resolve } from "node:path";
 import { defaultInvariants } from "../../analysis/invariants.js";
 import { renderReports } from "../../analysis/report.js";
+import { declaredSyncedSets } from "../../analysis/synced-sets.js";
 import { checkStackName } from "../../config/index.js";
 import { UserError } from "../../model/problem.js";
 import { writeStack, type TextFile } from "../../rendering/synth.js";
@@ -100,6 +101,7 @@ export async function run(args: string[], io: CliIo): Promise<number> {
     extraFiles: files.filter((f) => !chartFiles.has(f.file)),
     inventory,
     settings: config.policies,
+    syncedSets: declaredSyncedSets(config.networkSetSync),
   });
   if (reports.invariantFailures.length > 0) {
     io.err(`synth: the ${stack} baseline breaks ${reports.invariantFailures.length} lockout invariant(s); nothing was written.`);

@@ -150,6 +150,32 @@ describe("malformed input", () => {
     expect(ok.flows[0]).toMatchObject({ protocol: "ICMP" });
     expect(ok.flows[0]!.port).toBeUndefined();
   });
+
+  it("an ICMP flow's dest_port (Felix writes type << 8 | code there) is validated, then not kept as a port", () => {
+    const base = { source_name: "a-*", source_namespace: "x", dest_name: "b-*", dest_namespace: "y" };
+    // Echo request (8 << 8) and echo reply (0), ICMPv6 echo request (128 << 8): one flow per protocol, no port.
+    const lines = [
+      { ...base, protocol: "ICMP", dest_port: 2048, reporter: "Src" },
+      { ...base, protocol: "icmp", dest_port: 0, reporter: "Dst" },
+      { ...base, protocol: 58, dest_port: 32768 },
+      { Key: { ...base, proto: "icmp", dest_port: 771, reporter: 1, action: 2 }, num_connections_started: 4 },
+    ].map((l) => JSON.stringify(l));
+    const r = importFlowText(lines.join("\n"), "icmp.jsonl");
+    expect(r.flows.map((f) => [f.protocol, f.port, f.count])).toEqual([
+      ["ICMP", undefined, 5],
+      ["ICMPv6", undefined, 1],
+    ]);
+    // Still validated: not a number 0-65535 is refused with its line and field.
+    const bad = problemsOf(() => importFlowText(JSON.stringify({ ...base, protocol: "ICMP", dest_port: 70000 }), "icmp.jsonl"));
+    expect(bad).toEqual([expect.objectContaining({ file: "icmp.jsonl:1", path: "dest_port", message: "port must be an integer 0-65535" })]);
+  });
+
+  it("a CSV row of ICMP with a port is refused with its line, the field and a hint", () => {
+    const csv = "source_namespace,source_labels,dest_namespace,dest_labels,port,protocol,count\nx,app=a,y,app=b,,ICMP,1\nx,app=a,y,app=b,8,ICMP,1\n";
+    expect(problemsOf(() => importFlowText(csv, "f.csv"))).toEqual([
+      { file: "f.csv:3", path: "port", message: "an ICMP flow has no destination port", hint: "leave port empty on ICMP and ICMPv6 rows (the ICMP type is not a port)", value: "8" },
+    ]);
+  });
 });
 
 describe("importFlowFile", () => {

@@ -47,6 +47,7 @@ export const RESOURCES = {
   ClusterRoleBinding: { apiVersion: "rbac.authorization.k8s.io/v1", plural: "clusterrolebindings", namespaced: false },
   Role: { apiVersion: "rbac.authorization.k8s.io/v1", plural: "roles", namespaced: true },
   RoleBinding: { apiVersion: "rbac.authorization.k8s.io/v1", plural: "rolebindings", namespaced: true },
+  Lease: { apiVersion: "coordination.k8s.io/v1", plural: "leases", namespaced: true },
   CustomResourceDefinition: { apiVersion: "apiextensions.k8s.io/v1", plural: "customresourcedefinitions", namespaced: false },
   Installation: { apiVersion: "operator.tigera.io/v1", plural: "installations", namespaced: false },
   APIServer: { apiVersion: "operator.tigera.io/v1", plural: "apiservers", namespaced: false },

@@ -31,13 +31,19 @@ export interface E2eTools {
   readonly providerVersion: string;
 }
 
-/** Reads `build-tools.sh --list e2e`: every tool must be cached, else the message says which is missing. */
-export function locateTools(): E2eTools {
+/** A tool of build-tools.sh (its TOOL argument). */
+export type ToolName = "kube" | "etcd" | "kwok" | "pulumi" | "provider" | "consul";
+
+/**
+ * The cache directory of each tool, from `build-tools.sh --list <tools>` (which never builds): every tool must be
+ * cached, else the message names the missing ones and how to build them.
+ */
+export function cachedToolDirs(tools: readonly ToolName[]): (t: ToolName) => string {
   let out: string;
   try {
-    out = execFileSync("bash", [BUILD_TOOLS, "--list", "e2e"], { encoding: "utf8", stdio: ["ignore", "pipe", "pipe"] });
+    out = execFileSync("bash", [BUILD_TOOLS, "--list", ...tools], { encoding: "utf8", stdio: ["ignore", "pipe", "pipe"] });
   } catch (e) {
-    throw new Error(`build-tools.sh --list e2e failed: ${(e as { stderr?: string }).stderr ?? String(e)}`);
+    throw new Error(`build-tools.sh --list ${tools.join(" ")} failed: ${(e as { stderr?: string }).stderr ?? String(e)}`);
   }
   const dirs = new Map<string, string>();
   const missing: string[] = [];
@@ -50,11 +56,16 @@ export function locateTools(): E2eTools {
   if (missing.length > 0) {
     throw new Error(`the e2e tools are not built: ${missing.join(", ")} (run npm run test:e2e, which builds them with test/e2e/tools/build-tools.sh)`);
   }
-  const dir = (t: string): string => {
+  return (t) => {
     const d = dirs.get(t);
-    if (d === undefined) throw new Error(`build-tools.sh --list e2e printed no line for ${t}:\n${out}`);
+    if (d === undefined) throw new Error(`build-tools.sh --list ${tools.join(" ")} printed no line for ${t}:\n${out}`);
     return d;
   };
+}
+
+/** The tools of the full control plane and the Pulumi engine: every one must be cached, else the message says which is missing. */
+export function locateTools(): E2eTools {
+  const dir = cachedToolDirs(["kube", "etcd", "kwok", "pulumi", "provider"]);
   const provider = dir("provider");
   const kwokVersion = /^KWOK_VERSION=(\S+)$/m.exec(readFileSync(join(REPO, "test/e2e/tools/versions.env"), "utf8"))?.[1];
   if (kwokVersion === undefined) throw new Error("test/e2e/tools/versions.env has no KWOK_VERSION");
@@ -75,6 +86,14 @@ export function locateTools(): E2eTools {
     providerModule: readFileSync(join(provider, "MODULE"), "utf8").trim(),
     providerVersion: readFileSync(join(provider, "VERSION"), "utf8").trim(),
   };
+}
+
+/** What a control plane of etcd and kube-apiserver alone needs (startControlPlane's `components: "apiserver"`). */
+export type ApiServerTools = Pick<E2eTools, "etcd" | "kubeApiserver">;
+
+export function locateApiServerTools(): ApiServerTools {
+  const dir = cachedToolDirs(["etcd", "kube"]);
+  return { etcd: join(dir("etcd"), "etcd"), kubeApiserver: join(dir("kube"), "kube-apiserver") };
 }
 
 function firstLine(cmd: string, args: readonly string[]): string {

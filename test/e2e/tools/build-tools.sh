@@ -5,7 +5,8 @@
 #
 #   build-tools.sh [--budget SECONDS] [--list] TOOL...
 #   TOOL: kube (kube-apiserver, kube-controller-manager, kube-scheduler), etcd, kwok, pulumi (CLI),
-#         provider (pulumi-resource-kubernetes), consul, netpol (netpol-analyzer), or "e2e" (all of the e2e tools)
+#         provider (pulumi-resource-kubernetes), consul, netpol (netpol-analyzer), or "e2e" (all of the e2e tools:
+#         kube etcd kwok pulumi provider consul; consul for test/e2e/networkset-sync.e2e.test.ts)
 #
 # Prints one line per tool: "tool <name> <version>: cached <dir>" or "tool <name> <version>: built in <s> s (<MB>)".
 # Exit 0: every tool asked for is in the cache. Exit 75: the budget ran out before a build finished (a partial
@@ -28,7 +29,7 @@ while [ $# -gt 0 ]; do
   case "$1" in
     --budget) budget="$2"; shift 2 ;;
     --list) list=1; shift ;;
-    e2e) tools+=(kube etcd kwok pulumi provider); shift ;;
+    e2e) tools+=(kube etcd kwok pulumi provider consul); shift ;;
     *) tools+=("$1"); shift ;;
   esac
 done
@@ -136,15 +137,11 @@ build_kwok() {
   fi
   run_go "$src" go get -tool "sigs.k8s.io/kwok/cmd/kwok@$v"
   run_go "$src" go build -trimpath -ldflags "$ldflags_strip -X sigs.k8s.io/kwok/pkg/consts.Version=${v#v}" -o "$dir/bin/kwok" sigs.k8s.io/kwok/cmd/kwok
-  # kwok loads no stages by itself: keep the module's stage documents beside the binary for --config.
+  # kwok loads no stages by itself. The harness passes the module's "fast" Stage documents (node/fast,
+  # node/heartbeat-with-lease, pod/fast) from the Go module cache, where `go get` left them; see
+  # test/e2e/support/tools.ts. (Copying them by file name alone would pick pod/general's, which keep pods Pending.)
   local mod; mod="$(go env GOMODCACHE)/sigs.k8s.io/kwok@$v"
-  mkdir -p "$dir/stages"
-  local s
-  for s in node-initialize node-heartbeat-with-lease pod-ready pod-complete pod-delete; do
-    local f; f="$(find "$mod/kustomize/stage" -name "$s.yaml" | head -n 1)"
-    [ -n "$f" ] || { echo "kwok $v has no stage $s under kustomize/stage" >&2; exit 1; }
-    cp "$f" "$dir/stages/$s.yaml"; chmod 644 "$dir/stages/$s.yaml"
-  done
+  [ -f "$mod/kustomize/stage/pod/fast/pod-ready.yaml" ] || { echo "kwok $v has no kustomize/stage/pod/fast/pod-ready.yaml in $mod" >&2; exit 1; }
 }
 
 build_pulumi() {
