@@ -6,14 +6,18 @@
  * The baseline catalog finds its policy files on disk at run time (policies/catalog.ts); in the bundle the
  * policy files that exist at build time are bundled and the catalog takes them from there, while still
  * listing the folder (a policy file added after the build is reported: rebuild).
+ *
+ * `buildCli(outdir)` builds elsewhere (scripts/build-controller-image.mjs bundles into a temp folder, so a
+ * concurrent run of bin/ never sees lib/cli half-written); the bundle still expects to sit at <app>/lib/cli,
+ * with the policies folder at <app>/policies.
  */
 import { readdirSync, readFileSync, rmSync } from "node:fs";
 import { dirname, join, relative } from "node:path";
-import { fileURLToPath } from "node:url";
+import { fileURLToPath, pathToFileURL } from "node:url";
 import { build } from "esbuild";
 
 const root = join(dirname(fileURLToPath(import.meta.url)), "..");
-const out = join(root, "lib", "cli");
+const defaultOut = join(root, "lib", "cli");
 
 /** Rewrites policies/catalog.ts so that it imports the bundled policy modules. */
 const catalogPlugin = {
@@ -35,7 +39,7 @@ const catalogPlugin = {
       const importLine = "mod = (await import(pathToFileURL(join(tierDir, f)).href)) as { default?: unknown };";
       if (!src.includes(dirLine) || !src.includes(importLine)) throw new Error("policies/catalog.ts changed: update scripts/build-cli.mjs (bundled-catalog)");
       // The bundle lives in lib/cli/: the policies folder is ../../policies from there.
-      src = src.replace(dirLine, `export const POLICIES_DIR = join(dirname(fileURLToPath(import.meta.url)).replace(/[\\\\/]chunks$/, ""), ${JSON.stringify(relative(out, dir))});\n${table}`);
+      src = src.replace(dirLine, `export const POLICIES_DIR = join(dirname(fileURLToPath(import.meta.url)).replace(/[\\\\/]chunks$/, ""), ${JSON.stringify(relative(defaultOut, dir))});\n${table}`);
       src = src.replace(
         importLine,
         `const bundled = dir === POLICIES_DIR ? BUNDLED[\`\${tier}/\${f}\`] : undefined;
@@ -50,22 +54,27 @@ const catalogPlugin = {
   },
 };
 
-rmSync(out, { recursive: true, force: true });
-await build({
-  absWorkingDir: root,
-  entryPoints: { main: "src/cli/main.ts" },
-  bundle: true,
-  splitting: true,
-  format: "esm",
-  platform: "node",
-  target: "node20",
-  outdir: out,
-  chunkNames: "chunks/[name]-[hash]",
-  entryNames: "[name]",
-  external: ["cdk8s", "cdk8s-plus-27", "constructs", "@pulumi/*"],
-  // yaml's node build is CommonJS and requires node built-ins.
-  banner: { js: "import { createRequire as __createRequire } from 'node:module'; const require = __createRequire(import.meta.url);" },
-  plugins: [catalogPlugin],
-  logLevel: "warning",
-  legalComments: "none",
-});
+/** Bundles src/cli/main.ts into `out` (emptied first). */
+export async function buildCli(out = defaultOut) {
+  rmSync(out, { recursive: true, force: true });
+  await build({
+    absWorkingDir: root,
+    entryPoints: { main: "src/cli/main.ts" },
+    bundle: true,
+    splitting: true,
+    format: "esm",
+    platform: "node",
+    target: "node20",
+    outdir: out,
+    chunkNames: "chunks/[name]-[hash]",
+    entryNames: "[name]",
+    external: ["cdk8s", "cdk8s-plus-27", "constructs", "@pulumi/*"],
+    // yaml's node build is CommonJS and requires node built-ins.
+    banner: { js: "import { createRequire as __createRequire } from 'node:module'; const require = __createRequire(import.meta.url);" },
+    plugins: [catalogPlugin],
+    logLevel: "warning",
+    legalComments: "none",
+  });
+}
+
+if (process.argv[1] !== undefined && import.meta.url === pathToFileURL(process.argv[1]).href) await buildCli();

@@ -274,6 +274,15 @@ export interface MonitoringConfig {
 }
 
 /** `networkSetSync`: the controller of docs/networkset-sync.md, deployed by the stack. */
+/** A core/v1 Toleration as the stack passes it to the controller's pods. */
+export interface SyncToleration {
+  readonly key?: string;
+  readonly operator?: "Exists" | "Equal";
+  readonly value?: string;
+  readonly effect?: "NoSchedule" | "PreferNoSchedule" | "NoExecute";
+  readonly tolerationSeconds?: number;
+}
+
 export interface NetworkSetSyncConfig {
   readonly enabled: boolean;
   /** Namespace of the controller (its Deployment, ServiceAccount, Lease, Secret, metrics Service). */
@@ -285,6 +294,8 @@ export interface NetworkSetSyncConfig {
   readonly consul: { readonly address: string; readonly cidrs: readonly string[]; readonly port: number };
   /** The Consul ACL token (a Pulumi secret), mounted as the controller's consul.tokenFile. */
   readonly token?: SecretValue;
+  /** Tolerations of the controller's pods (core/v1 Toleration), e.g. to run on tainted infrastructure nodes. */
+  readonly tolerations: readonly SyncToleration[];
   /**
    * The controller's config file as the stack renders it (consul, kubernetes, sync, listen, mappings), validated
    * by the controller's own parser; the token is not in it (a Secret mounted as consul.tokenFile).

@@ -9,18 +9,44 @@
  * chart's `tigeraOperator.registry` (or a manifest rewrite), since `Installation.registry` does not touch it.
  */
 import { UPSTREAM_REGISTRY } from "../config/releases.js";
-import type { CalicoConfig, MonitoringConfig } from "../config/types.js";
+import type { CalicoConfig, MonitoringConfig, NetworkSetSyncConfig } from "../config/types.js";
 
 /** Which part of the stack needs an image (kept for reports and for the tests' cross-checks). */
-export type ImageRole = "operator" | "calico" | "node-exporter";
+export type ImageRole = "operator" | "calico" | "node-exporter" | "networkset-sync";
 
 export interface PlannedImage {
   readonly role: ImageRole;
   /** Repository path without registry, identical upstream and in the mirror: `calico/node`. */
   readonly repository: string;
   readonly tag: string;
-  /** Public source: `quay.io/calico/node:v3.32.1`. */
+  /**
+   * Public source: `quay.io/calico/node:v3.32.1`; for an image built from this repository (`built`), the
+   * command that builds it.
+   */
   readonly source: string;
+  /**
+   * Built from this repository, not mirrored from upstream (the networkset-sync controller): the image mirror
+   * does not copy it; the program builds and pushes it (ControllerImage) or, with `registry.mirror: false`,
+   * checks it was pushed (scripts/build-controller-image.mjs).
+   */
+  readonly built?: true;
+}
+
+/** The daemonless build of the controller image (docs/networkset-sync.md, "Image"). */
+export const CONTROLLER_IMAGE_BUILD = "node scripts/build-controller-image.mjs";
+
+/** The controller's image when networkSetSync is enabled: `repository:tag` from `networkSetSync.image`. */
+export function controllerImage(nss: Pick<NetworkSetSyncConfig, "enabled" | "image">): PlannedImage | undefined {
+  if (!nss.enabled) return undefined;
+  const colon = nss.image.lastIndexOf(":");
+  const repository = nss.image.slice(0, colon);
+  const tag = nss.image.slice(colon + 1);
+  return { role: "networkset-sync", repository, tag, source: `${CONTROLLER_IMAGE_BUILD} --tag ${tag}`, built: true };
+}
+
+/** The images the mirror copies from their public sources (every planned image not built here). */
+export function upstreamImages<T extends PlannedImage>(images: readonly T[]): T[] {
+  return images.filter((i) => i.built !== true);
 }
 
 export interface MirroredImage extends PlannedImage {
@@ -47,8 +73,8 @@ export function calicoImageNames(calico: Pick<CalicoConfig, "minor" | "crds" | "
   return names;
 }
 
-/** Every image the stack pulls, with its public source. */
-export function planImages(config: { readonly calico: CalicoConfig; readonly monitoring: MonitoringConfig }): PlannedImage[] {
+/** Every image the stack pulls, with its public source (or, for the controller, how it is built). */
+export function planImages(config: { readonly calico: CalicoConfig; readonly monitoring: MonitoringConfig; readonly networkSetSync?: NetworkSetSyncConfig }): PlannedImage[] {
   const { calico, monitoring } = config;
   const tag = `v${calico.version}`;
   const images: PlannedImage[] = [
@@ -69,6 +95,8 @@ export function planImages(config: { readonly calico: CalicoConfig; readonly mon
     const t = monitoring.nodeExporter.imageTag;
     images.push({ role: "node-exporter", repository: "prometheus/node-exporter", tag: t, source: `${UPSTREAM_REGISTRY}/prometheus/node-exporter:${t}` });
   }
+  const controller = config.networkSetSync !== undefined ? controllerImage(config.networkSetSync) : undefined;
+  if (controller !== undefined) images.push(controller);
   return images;
 }
 
@@ -77,9 +105,9 @@ export function mirrorTargets(images: readonly PlannedImage[], registryHost: str
   return images.map((i) => ({ ...i, target: `${registryHost}/${i.repository}:${i.tag}` }));
 }
 
-/** The list as the mirror script reads it: one `source target` pair per line. */
+/** The list as the mirror script reads it: one `source target` pair per line (built images are not copied). */
 export function mirrorList(images: readonly MirroredImage[]): string {
-  return images.map((i) => `${i.source} ${i.target}`).join("\n");
+  return upstreamImages(images).map((i) => `${i.source} ${i.target}`).join("\n");
 }
 
 /** True when `image` (a full reference) is served by the private registry `registryHost`. */

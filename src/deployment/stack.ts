@@ -2,7 +2,8 @@
  * The whole stack, wired in dependency order:
  *   cluster VMs/hosts → k3s ready → kubeconfig → provider
  *   registry → image mirror (or, registry.mirror false, a check that the images are there) → operator →
- *   Installation → API server Ready → tiers → policies
+ *   Installation → API server Ready → tiers → policies (→ the networkset-sync controller, after its image is
+ *   built and pushed, or checked to be there)
  * Monitoring hangs off the same chain. Renderers and the manifest loader are injected so tests can run the
  * real wiring with fixtures; `index.ts` passes the real ones.
  */
@@ -21,6 +22,7 @@ import { MultipassCluster } from "./cluster/multipass-cluster.js";
 import { SshCluster } from "./cluster/ssh-cluster.js";
 import { secretOutput } from "./config.js";
 import { mirrorTargets, planImages, type MirroredImage } from "./images.js";
+import { ControllerImage } from "./registry/controller-image.js";
 import { CalicoMonitoring } from "./monitoring/calico-monitoring.js";
 import { NetworkSetSync } from "./networkset-sync/networkset-sync.js";
 import { parseManifest } from "./planners/calico.js";
@@ -185,7 +187,18 @@ export async function createStack(config: StackConfig, renderers: Renderers): Pr
   }
   const policies = new BaselinePolicies("policies", { charts, namespaces: needs.create, apiServerReady: calico.apiServerReady, provider: cluster.provider });
   if (config.networkSetSync.enabled) {
-    new NetworkSetSync("networkset-sync", { config: config.networkSetSync, registry, after: [policies, calico.apiServerReady], provider: cluster.provider });
+    // The controller's image is built from this repository: the program builds and pushes it when it fills the
+    // registry itself; a prefilled registry was checked to hold it above.
+    const pushed: pulumi.Resource[] = [];
+    if (prefilled === undefined) {
+      const image = imageSource.images.apply((is) => {
+        const found = is.find((i) => i.role === "networkset-sync");
+        if (found === undefined) throw new Error("networkSetSync is enabled but no controller image is planned (planImages)");
+        return found;
+      });
+      pushed.push(new ControllerImage("networkset-sync-image", { image, registry }));
+    }
+    new NetworkSetSync("networkset-sync", { config: config.networkSetSync, registry, after: [policies, calico.apiServerReady, ...pushed], provider: cluster.provider });
   }
   // East-west encryption: the FelixConfiguration patch turns WireGuard on; wait until every node publishes its
   // public key (k3s clusters, on the control plane). An existing cluster is not waited on: check it with

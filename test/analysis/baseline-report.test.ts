@@ -56,6 +56,9 @@ describe("dev stack report", () => {
     // either), while the registry-pulls invariant holds from every node.
     expect(md).toContain("| sandbox | kube-system: TCP 53,UDP 53 |\n");
     expect(md).toMatch(/\| `registry-pulls` \| ✅ pass \| ✅ pass \| 3 \| nodes pull images from the private registry 10\.91\.52\.0\/24 \(TCP 5000\)/);
+    // Dev deploys the network-set sync controller: its two lockout invariants hold, one flow each.
+    expect(md).toMatch(/\| `networkset-sync-consul` \| ✅ pass \| ✅ pass \| 1 \| the network-set sync controller reaches Consul at 10\.91\.52\.20\/32 \(TCP 8501\)/);
+    expect(md).toMatch(/\| `networkset-sync-apiserver` \| ✅ pass \| ✅ pass \| 1 \|/);
   });
 
   it("report.svg colours one cell per namespace pair", () => {

@@ -47,8 +47,9 @@ function project(sync: unknown = SYNC): string {
   doc.config["calico-baseline:networkSetSync"] = sync as Record<string, unknown>;
   writeFileSync(join(d, "Pulumi.synctest.yaml"), stringify(doc));
   mkdirSync(join(d, "policies"));
-  const inv = parse(readFileSync(join(POLICIES_DIR, "inventory.yaml"), "utf8")) as { namespaces: unknown[] };
-  inv.namespaces.push({ name: "calico-baseline", labels: {}, workloads: [{ name: "networkset-sync", kind: "Deployment", labels: { "app.kubernetes.io/name": "networkset-sync" }, serviceAccount: "networkset-sync", hostNetwork: false, ports: [{ name: "metrics", port: 9464, protocol: "TCP" }] }] });
+  const inv = parse(readFileSync(join(POLICIES_DIR, "inventory.yaml"), "utf8")) as { namespaces: Record<string, unknown>[] };
+  // Dev's inventory lists the controller's pod since dev deploys it; add it only if it does not.
+  if (!inv.namespaces.some((n) => n.name === "calico-baseline")) inv.namespaces.push({ name: "calico-baseline", labels: {}, workloads: [{ name: "networkset-sync", kind: "Deployment", labels: { "app.kubernetes.io/name": "networkset-sync" }, serviceAccount: "networkset-sync", hostNetwork: false, ports: [{ name: "metrics", port: 9464, protocol: "TCP" }] }] });
   writeFileSync(join(d, "policies", "inventory.yaml"), stringify(inv));
   return d;
 }
@@ -67,7 +68,7 @@ const ROWS = [
 ];
 
 describe("synth and report mark the rules that refer to the stack's synced sets", () => {
-  it("synth --stack writes the marks into report.md; the dev stack (no networkSetSync) gets none", async () => {
+  it("synth --stack writes the marks into report.md; the dev stack's own sets are selected by no rule", async () => {
     const cwd = project();
     const r = await cli(cwd, "synth", "--stack", "synctest");
     expect(r.err).toBe("");
@@ -80,7 +81,9 @@ describe("synth and report mark the rules that refer to the stack's synced sets"
     expect(md).not.toMatch(/\| consul-postgres \|/);
     const dev = await cli(cwd, "synth", "--stack", "dev");
     expect(dev.code).toBe(0);
-    expect(readFileSync(join(cwd, "dist", "dev", "report.md"), "utf8")).not.toContain("Synced network sets");
+    // Dev deploys the controller too (Pulumi.dev.yaml): its sets are listed, and no rule of its baseline selects them.
+    const devMd = readFileSync(join(cwd, "dist", "dev", "report.md"), "utf8");
+    expect(devMd).toContain("Sets kept in step with Consul: `consul-postgres` (Consul postgres, addresses unknown offline); `consul-prometheus` (Consul prometheus, addresses unknown offline).\n\nNo rule refers to them.");
   });
 
   it("report --stack: the same marks in text and JSON, sorted and byte-identical run to run", async () => {
@@ -100,7 +103,9 @@ describe("synth and report mark the rules that refer to the stack's synced sets"
     expect(rules).toEqual([...rules].sort());
     expect(rules).toEqual(expect.arrayContaining(["GlobalNetworkPolicy/security.node-port-guard ingress[4] consul-office: fails closed", "StagedNetworkPolicy/fme/appsec.engine egress[0] consul-fme-db: fails closed (staged)"]));
     const dev = await cli(cwd, "report", "--stack", "dev", "--format", "json");
-    expect(JSON.parse(dev.out)).not.toHaveProperty("syncedSets");
+    const devSets = (JSON.parse(dev.out) as { syncedSets: { sets: { name: string }[]; rules: unknown[] } }).syncedSets;
+    expect(devSets.sets.map((x) => x.name)).toEqual(["consul-postgres", "consul-prometheus"]);
+    expect(devSets.rules).toEqual([]);
   });
 
   it("a disabled networkSetSync section marks nothing", async () => {

@@ -9,11 +9,11 @@ import * as pulumi from "@pulumi/pulumi";
 import { beforeAll, describe, expect, it } from "vitest";
 import { formatDrift } from "../../src/facts/drift.js";
 import { driftOf, namespaceOrderProblems, providedObjects, stackAssumptions } from "./support/drift.js";
-import { engineConfig, installMocks, resolve, settle } from "./support/pulumi-mocks.js";
+import { DEV_SECRETS, engineConfig, installMocks, resolve, settle } from "./support/pulumi-mocks.js";
 
 beforeAll(async () => {
   await installMocks("dev");
-  const { values, secretKeys } = engineConfig(join(process.cwd(), "Pulumi.dev.yaml"));
+  const { values, secretKeys } = engineConfig(join(process.cwd(), "Pulumi.dev.yaml"), DEV_SECRETS);
   pulumi.runtime.setAllConfig(values, secretKeys);
   const program = (await import("../../src/deployment/index.js")).default;
   await resolve(program.images);

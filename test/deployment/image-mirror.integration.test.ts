@@ -8,7 +8,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { loadStackConfig } from "../../src/config/load.js";
-import { mirrorList, mirrorTargets, planImages, type MirroredImage } from "../../src/deployment/images.js";
+import { mirrorList, mirrorTargets, planImages, upstreamImages, type MirroredImage } from "../../src/deployment/images.js";
 import { MIRROR_COMMAND, MIRROR_SCRIPT, mirrorEnvironment } from "../../src/deployment/planners/mirror.js";
 import { checkPrefilledImages } from "../../src/deployment/registry/prefilled-registry.js";
 import { freePort, generateTls, mustRun, remoteDigest, run, startRegistry, writeOciIndex, type RunningRegistry } from "./support/registries.js";
@@ -47,7 +47,8 @@ beforeAll(async () => {
   });
 
   // The dev stack's computed list; each public source is replaced by the same path in the local source.
-  const planned = planImages(loadStackConfig("dev", { cwd: process.cwd() }));
+  // The images with a public source (the controller's is built from this repository: controller-image.integration.test.ts).
+  const planned = upstreamImages(planImages(loadStackConfig("dev", { cwd: process.cwd() })));
   images = mirrorTargets(planned, dest.host).map((i) => ({ ...i, source: `${source.host}/${i.repository}:${i.tag}` }));
   for (const [n, img] of images.entries()) {
     const layout = join(dir, `oci-${n}`);

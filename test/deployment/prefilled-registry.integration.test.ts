@@ -23,6 +23,17 @@ let key = "";
 const running: FakeRegistry[] = [];
 
 const planned = planImages(parseStackConfig({ "calico-baseline:cluster": { type: "multipass" }, "calico-baseline:registry": { bridgeCidr: "10.91.52.0/24" } }, "dev", { secretsRequired: false }));
+const withController = planImages(
+  parseStackConfig(
+    {
+      "calico-baseline:cluster": { type: "multipass" },
+      "calico-baseline:registry": { bridgeCidr: "10.91.52.0/24" },
+      "calico-baseline:networkSetSync": { enabled: true, image: "calico-baseline/networkset-sync:0.1.0", consul: { address: "https://10.91.52.20:8501", cidrs: ["10.91.52.20/32"] }, mappings: [{ service: "postgres", set: "consul-postgres" }] },
+    },
+    "dev",
+    { secretsRequired: false },
+  ),
+);
 const digestOf = (ref: string): string => `sha256:${Buffer.from(ref).toString("hex").padEnd(64, "0").slice(0, 64)}`;
 
 async function registry(auth: "none" | "basic" | "bearer", leaveOut: readonly string[] = []): Promise<FakeRegistry> {
@@ -82,6 +93,20 @@ describe("checking a prefilled registry over its HTTP API", () => {
     expect(e.problems[0]?.message).toBe("is not in the registry (HEAD /v2/calico/node/manifests/v3.32.1: 404); its public source is quay.io/calico/node:v3.32.1");
     expect(e.problems[0]?.hint).toContain("registry.mirror is false");
     expect(e.message).toContain(`registry ${r.host} (registry.mirror: false) lacks 2 of the ${planned.length} images the stack pulls; nothing was created`);
+  });
+
+  it("reports a missing controller image with the commands that build and push it (it has no upstream source)", async () => {
+    const r = await registry("none");
+    const e = await failure(checkPrefilledImages({ host: r.host, username: USER, password: PASSWORD, caPem }, mirrorTargets(withController, r.host)));
+    const target = `${r.host}/calico-baseline/networkset-sync:0.1.0`;
+    expect(e.problems).toEqual([
+      {
+        path: "calico-baseline:networkSetSync.image",
+        value: target,
+        message: "is not in the registry (HEAD /v2/calico-baseline/networkset-sync/manifests/0.1.0: 404); it is built from this repository, not mirrored from upstream",
+        hint: `build and push it before pulumi runs: node scripts/build-controller-image.mjs --tag 0.1.0 --out lib/image/networkset-sync && skopeo copy oci:lib/image/networkset-sync:0.1.0 docker://${target} (docs/networkset-sync.md, "Image")`,
+      },
+    ]);
   });
 
   it("refuses wrong credentials, for Basic and for Bearer, naming registry.username", async () => {

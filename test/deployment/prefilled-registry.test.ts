@@ -40,6 +40,14 @@ function stack(): StackConfig {
       "calico-baseline:calico": { chartRepo: charts },
       "calico-baseline:monitoring": { nodeExporter: { chartRepo: charts } },
       "calico-baseline:policies": { inventory: "policies/inventory.prod.yaml" },
+      // The controller's image is built from this repository: with mirror false it is checked like the others.
+      "calico-baseline:networkSetSync": {
+        enabled: true,
+        image: "calico-baseline/networkset-sync:0.1.0",
+        consul: { address: "https://consul.site.example:8501", cidrs: ["192.0.2.30/32"] },
+        token: new DecryptedSecret("consul-token"),
+        mappings: [{ service: "postgres", set: "consul-postgres" }],
+      },
     },
     "site",
   );
@@ -85,6 +93,9 @@ describe("a kubeconfig stack whose registry a separate pipeline fills (registry.
     const foreign = recorded.filter((r) => /^(command|random|tls):/.test(r.type) || /^pulumi:providers:(command|random|tls)$/.test(r.type));
     expect(foreign.map((r) => `${r.type} ${r.name}`)).toEqual([]);
     expect(recorded.map((r) => r.name)).not.toContain("mirror");
+    // Nor a build-and-push of the controller's image: the site's pipeline pushed it, the program checked it.
+    expect(recorded.map((r) => r.name)).not.toContain("networkset-sync-image");
+    expect(byName("networkset-sync").type).toBe("calico-baseline:sync:NetworkSetSync");
   });
 
   it("checks the registry for every planned image, with its credentials, before anything is registered", () => {
@@ -96,6 +107,8 @@ describe("a kubeconfig stack whose registry a separate pipeline fills (registry.
     expect(targets).toContain(`${REGISTRY}/tigera/operator:v1.42.3`);
     expect(targets).toContain(`${REGISTRY}/calico/node:v3.32.1`);
     expect(targets).toContain(`${REGISTRY}/prometheus/node-exporter:v1.9.1`);
+    // The controller's image too, marked as built here (a missing one is reported with the build commands).
+    expect(checks[0]?.images.find((i) => i.role === "networkset-sync")).toMatchObject({ target: `${REGISTRY}/calico-baseline/networkset-sync:0.1.0`, built: true });
     expect(foreignImages(targets, REGISTRY)).toEqual([]);
   });
 

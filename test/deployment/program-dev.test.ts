@@ -6,7 +6,7 @@ import * as pulumi from "@pulumi/pulumi";
 import { beforeAll, describe, expect, it } from "vitest";
 import { foreignImages } from "../../src/deployment/planners/calico.js";
 import { MIRROR_COMMAND, MIRROR_SCRIPT } from "../../src/deployment/planners/mirror.js";
-import { K3S_KUBECONFIG, byName, dependsTransitively, engineConfig, installMocks, isSecretValue, recorded, resolve, settle } from "./support/pulumi-mocks.js";
+import { DEV_SECRETS, K3S_KUBECONFIG, byName, dependsTransitively, engineConfig, installMocks, isSecretValue, recorded, resolve, settle } from "./support/pulumi-mocks.js";
 import type * as ProgramModule from "../../src/deployment/index.js";
 
 type Program = typeof ProgramModule.default;
@@ -15,7 +15,7 @@ const REGISTRY = "10.91.52.7:5000";
 
 beforeAll(async () => {
   await installMocks("dev");
-  const { values, secretKeys } = engineConfig(join(process.cwd(), "Pulumi.dev.yaml"));
+  const { values, secretKeys } = engineConfig(join(process.cwd(), "Pulumi.dev.yaml"), DEV_SECRETS);
   pulumi.runtime.setAllConfig(values, secretKeys);
   program = (await import("../../src/deployment/index.js")).default;
   await resolve(program.images);
@@ -122,7 +122,9 @@ describe("dev stack (multipass)", () => {
     expect(images.every((i) => i.target.startsWith(`${REGISTRY}/`))).toBe(true);
     const env = byName("mirror-copy").inputs["environment"] as Record<string, string>;
     expect(env["MIRROR_REGISTRY"]).toBe(REGISTRY);
-    expect(env["MIRROR_IMAGES"]?.split("\n")).toEqual(images.map((i) => `${i.source} ${i.target}`));
+    // Every planned image but the controller's, which is built from this repository (program-networkset-sync.test.ts).
+    expect(env["MIRROR_IMAGES"]?.split("\n")).toEqual(images.filter((i) => i.role !== "networkset-sync").map((i) => `${i.source} ${i.target}`));
+    expect(images.filter((i) => i.built === true).map((i) => i.target)).toEqual([`${REGISTRY}/calico-baseline/networkset-sync:0.1.0`]);
     expect(env["MIRROR_IMAGES"]).toContain(`quay.io/tigera/operator:v1.42.3 ${REGISTRY}/tigera/operator:v1.42.3`);
     expect(env["MIRROR_IMAGES"]).not.toContain("calico/csi");
     expect(env["MIRROR_CA_PEM"]).toContain("registry-ca");

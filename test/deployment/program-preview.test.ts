@@ -6,14 +6,14 @@ import { join } from "node:path";
 import * as pulumi from "@pulumi/pulumi";
 import { beforeAll, describe, expect, it } from "vitest";
 import type * as ProgramModule from "../../src/deployment/index.js";
-import { engineConfig, installMocks, recorded, settle } from "./support/pulumi-mocks.js";
+import { DEV_SECRETS, engineConfig, installMocks, recorded, settle } from "./support/pulumi-mocks.js";
 
 let program: typeof ProgramModule.default | undefined;
 let failure: unknown;
 
 beforeAll(async () => {
   await installMocks("dev", true);
-  const { values, secretKeys } = engineConfig(join(process.cwd(), "Pulumi.dev.yaml"));
+  const { values, secretKeys } = engineConfig(join(process.cwd(), "Pulumi.dev.yaml"), DEV_SECRETS);
   pulumi.runtime.setAllConfig(values, secretKeys);
   try {
     program = (await import("../../src/deployment/index.js")).default;

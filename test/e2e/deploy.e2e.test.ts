@@ -9,11 +9,13 @@
  * Run by `npm run test:e2e` (test/e2e/run.sh), which builds the tools first.
  */
 import { execFileSync } from "node:child_process";
+import { randomUUID } from "node:crypto";
 import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import type { EngineEvent, PulumiFn, Stack } from "@pulumi/pulumi/automation/index.js";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { parse as parseYaml } from "yaml";
 import { RENDERERS, runProgram } from "../../src/deployment/program.js";
 import type { Renderers, StackOutputs } from "../../src/deployment/stack.js";
 import { crdSpecDefaults, liveObject, meta, pulumiManagers, readSynthOutput, specDifferences, stateObjects, type StateObject } from "./support/assertions.js";
@@ -95,6 +97,7 @@ describe("pulumi up of the e2e stack through the real engine and provider agains
   let manifestDeployed = false;
   const MANIFEST_STACK = `${STACK}-manifest`;
   const registryPassword = `e2e-${Math.random().toString(36).slice(2)}`;
+  const consulToken = randomUUID();
   const log: string[] = [];
   const engineLog = (line: string): void => {
     log.push(line);
@@ -139,8 +142,8 @@ describe("pulumi up of the e2e stack through the real engine and provider agains
     standIn.start();
     project = await e2eProject(tools, dir);
     const config = (install: "helm" | "manifest"): Record<string, unknown> => e2eStackConfig({ ...inputs, install, registryHost, registryCa: (registry as { ca: string }).ca });
-    stack = await e2eStack(project, STACK, config("helm"), e2eStackSecrets(registryPassword), program());
-    manifestStack = await e2eStack(project, MANIFEST_STACK, config("manifest"), e2eStackSecrets(registryPassword), program());
+    stack = await e2eStack(project, STACK, config("helm"), e2eStackSecrets(registryPassword, consulToken), program());
+    manifestStack = await e2eStack(project, MANIFEST_STACK, config("manifest"), e2eStackSecrets(registryPassword, consulToken), program());
   });
 
   afterAll(async () => {
@@ -269,6 +272,75 @@ describe("pulumi up of the e2e stack through the real engine and provider agains
     expect(await kube.canI("calico-baseline-e2e-admin", ["system:masters"], { verb: "get", resource: "secrets", namespace: "calico-system" })).toBe(true);
   });
 
+  /** The controller's objects (src/deployment/planners/networkset-sync.ts), as the stack names them. */
+  const SYNC = {
+    ns: E2E.networkSetSync.namespace,
+    name: "networkset-sync",
+    tokenSecret: "networkset-sync-consul-token",
+    service: "networkset-sync-metrics",
+    clusterRole: "calico-baseline-networkset-sync",
+    leaseRole: "networkset-sync-lease",
+  } as const;
+
+  it("the network-set sync controller runs from the private registry: Deployment, ServiceAccount, config, token and pull Secrets, metrics Service", async () => {
+    requireDeployed();
+    const kube = (cp as ControlPlane).kube;
+    const image = `${registryHost}/${E2E.networkSetSync.image}`;
+    const dep = await kube.get("Deployment", SYNC.name, SYNC.ns);
+    const spec = (dep?.["spec"] as Obj | undefined) ?? {};
+    const pod = ((spec["template"] as Obj)["spec"] as Obj) ?? {};
+    const container = ((pod["containers"] as Obj[]) ?? [])[0] ?? {};
+    expect(spec["replicas"]).toBe(2);
+    expect(container["image"]).toBe(image);
+    // The image's entrypoint is `calico-baseline sync-networksets`; the container gives its arguments.
+    expect(container["args"]).toEqual(["--config", "/etc/networkset-sync/config.yaml"]);
+    expect(pod["serviceAccountName"]).toBe(SYNC.name);
+    expect(pod["imagePullSecrets"]).toEqual([{ name: E2E.pullSecret }]);
+    expect(pod["securityContext"]).toMatchObject({ runAsNonRoot: true, runAsUser: 65532 });
+    // The registry check found the image the site's pipeline pushed, with its digest, before anything was created.
+    const outputs = await stack.outputs();
+    expect(String(outputs["mirrorReport"]?.value)).toMatch(new RegExp(`^${image.replace(/[.]/g, "\\.")}@sha256:[0-9a-f]{64}$`, "m"));
+    expect(await kube.get("ServiceAccount", SYNC.name, SYNC.ns)).toBeDefined();
+    const config = parseYaml(String(((await kube.get("ConfigMap", SYNC.name, SYNC.ns))?.["data"] as Obj)["config.yaml"])) as { consul: Obj; mappings: Obj[]; kubernetes: Obj };
+    expect(config.consul).toMatchObject({ address: E2E.networkSetSync.consulAddress, tokenFile: "/var/run/secrets/consul/token" });
+    expect(config.mappings.map((m) => m["set"])).toEqual(E2E.networkSetSync.mappings.map((m) => m.set));
+    expect(config.kubernetes).toEqual({ leaseNamespace: SYNC.ns, leaseName: SYNC.name });
+    // The token only in its Secret, from the Pulumi secret.
+    const token = await kube.get("Secret", SYNC.tokenSecret, SYNC.ns);
+    expect(Buffer.from(String((token?.["data"] as Obj)["token"]), "base64").toString("utf8")).toBe(consulToken);
+    expect(JSON.stringify(dep)).not.toContain(consulToken);
+    expect(JSON.stringify(config)).not.toContain(consulToken);
+    const pull = await kube.get("Secret", E2E.pullSecret, SYNC.ns);
+    expect(pull?.["type"]).toBe("kubernetes.io/dockerconfigjson");
+    const svc = (await kube.get("Service", SYNC.service, SYNC.ns))?.["spec"] as Obj | undefined;
+    expect(svc?.["selector"]).toEqual({ "app.kubernetes.io/name": "networkset-sync" });
+    expect(((svc?.["ports"] as Obj[] | undefined) ?? []).map((p) => [p["name"], p["port"], p["targetPort"]])).toEqual([["metrics", 9464, "metrics"]]);
+  });
+
+  it("the controller's RBAC covers its GlobalNetworkSets and its Lease, and nothing else (SubjectAccessReview)", async () => {
+    requireDeployed();
+    const kube = (cp as ControlPlane).kube;
+    expect(await kube.get("ClusterRole", SYNC.clusterRole)).toBeDefined();
+    expect(await kube.get("Role", SYNC.leaseRole, SYNC.ns)).toBeDefined();
+    const user = `system:serviceaccount:${SYNC.ns}:${SYNC.name}`;
+    const groups = ["system:serviceaccounts", `system:serviceaccounts:${SYNC.ns}`, "system:authenticated"];
+    const can = (verb: string, resource: string, group: string, more: { namespace?: string; name?: string } = {}): Promise<boolean> => kube.canI(user, groups, { verb, resource, group, ...more });
+    for (const verb of ["get", "list", "create", "update"]) expect(await can(verb, "globalnetworksets", "projectcalico.org"), `${verb} globalnetworksets`).toBe(true);
+    expect(await can("get", "leases", "coordination.k8s.io", { namespace: SYNC.ns, name: SYNC.name })).toBe(true);
+    expect(await can("update", "leases", "coordination.k8s.io", { namespace: SYNC.ns, name: SYNC.name })).toBe(true);
+    expect(await can("create", "leases", "coordination.k8s.io", { namespace: SYNC.ns })).toBe(true);
+    // It never deletes a set, and touches no other Lease, policy, pod or secret.
+    expect(await can("delete", "globalnetworksets", "projectcalico.org")).toBe(false);
+    expect(await can("update", "leases", "coordination.k8s.io", { namespace: SYNC.ns, name: "another-lease" })).toBe(false);
+    expect(await can("update", "leases", "coordination.k8s.io", { namespace: "kube-system", name: SYNC.name })).toBe(false);
+    expect(await can("update", "networkpolicies", "projectcalico.org", { namespace: "shop" })).toBe(false);
+    expect(await can("update", "globalnetworkpolicies", "projectcalico.org")).toBe(false);
+    expect(await can("delete", "pods", "", { namespace: SYNC.ns })).toBe(false);
+    expect(await can("get", "secrets", "", { namespace: SYNC.ns })).toBe(false);
+    // The control: the admin may, so a "false" above is RBAC's answer, not a broken review.
+    expect(await kube.canI("calico-baseline-e2e-admin", ["system:masters"], { verb: "delete", resource: "globalnetworksets", group: "projectcalico.org" })).toBe(true);
+  });
+
   it("a second pulumi up changes nothing", async () => {
     requireDeployed();
     const result = await run("second pulumi up", stack.up({ onOutput: engineLog, color: "never" }));
@@ -302,6 +374,11 @@ describe("pulumi up of the e2e stack through the real engine and provider agains
     const kube = (cp as ControlPlane).kube;
     const before = stateObjects(await on.exportStack());
     expect(before.length).toBeGreaterThan(0);
+    // The network-set sync controller's objects are among them, so the check below covers their removal.
+    const ours = before.filter((o) => o.namespace === SYNC.ns || o.name === SYNC.clusterRole || (o.kind === "Namespace" && o.name === SYNC.ns)).map((o) => `${o.kind}/${o.name}`);
+    expect(ours).toEqual(
+      expect.arrayContaining(["Namespace/" + SYNC.ns, `Deployment/${SYNC.name}`, `ServiceAccount/${SYNC.name}`, `Secret/${SYNC.tokenSecret}`, `Secret/${E2E.pullSecret}`, `Service/${SYNC.service}`, `ConfigMap/${SYNC.name}`, `Role/${SYNC.leaseRole}`, `RoleBinding/${SYNC.leaseRole}`, `ClusterRole/${SYNC.clusterRole}`, `ClusterRoleBinding/${SYNC.clusterRole}`]),
+    );
     const result = await run(what, on.destroy({ onOutput: engineLog, color: "never" }), on);
     expect(result.summary.result).toBe("succeeded");
     report(`${what}: ${JSON.stringify(result.summary.resourceChanges)}`);

@@ -67,11 +67,15 @@ describe("pulumi preview of the dev and prod stacks through the real engine and 
   };
 
   it("dev (multipass VMs, registry VM, k3s, Helm install) previews: a graph of creates only, with the Kubernetes provider and the VMs' commands", async () => {
-    const r = await preview("dev", {});
+    // Dev deploys the network-set sync controller: its Consul token is the one secret dev's stack file leaves out.
+    const r = await preview("dev", { "calico-baseline:networkSetSync.token": "dummy-consul-token" });
     expect(Object.keys(r.summary)).toEqual(["create"]);
     expect(r.creates).toContain("pulumi:providers:kubernetes");
     expect(r.creates).toContain("command:local:Command");
     expect(r.creates).toContain("calico-baseline:calico:CalicoInstall");
+    // The controller's image is built and pushed by the program (no upstream image to mirror), then deployed.
+    expect(r.creates).toContain("calico-baseline:registry:ControllerImage");
+    expect(r.creates).toContain("calico-baseline:sync:NetworkSetSync");
     expect(r.output).not.toContain("Undefined value");
   });
 

@@ -7,14 +7,14 @@ import { join } from "node:path";
 import * as pulumi from "@pulumi/pulumi";
 import { beforeAll, describe, expect, it } from "vitest";
 import { packPolicies, plannedImages, plannedObjects, stackOf } from "../../policy-pack/pack.mjs";
-import { engineConfig, installMocks, recorded, resolve, settle, type Recorded } from "../deployment/support/pulumi-mocks.js";
+import { DEV_SECRETS, engineConfig, installMocks, recorded, resolve, settle, type Recorded } from "../deployment/support/pulumi-mocks.js";
 import { analyzeStack, urnOf, withStackConfig } from "./support.js";
 
 const ROOT = join(import.meta.dirname, "../..");
 
 beforeAll(async () => {
   await installMocks("dev");
-  const { values, secretKeys } = engineConfig(join(ROOT, "Pulumi.dev.yaml"));
+  const { values, secretKeys } = engineConfig(join(ROOT, "Pulumi.dev.yaml"), DEV_SECRETS);
   pulumi.runtime.setAllConfig(values, secretKeys);
   const program = (await import("../../src/deployment/index.js")).default;
   await resolve(program.images);

@@ -10,7 +10,7 @@ import { join } from "node:path";
 import * as pulumi from "@pulumi/pulumi";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { packPolicies } from "../../policy-pack/pack.mjs";
-import { engineConfig, installMocks, recorded, resolve, settle } from "../deployment/support/pulumi-mocks.js";
+import { DEV_SECRETS, engineConfig, installMocks, recorded, resolve, settle } from "../deployment/support/pulumi-mocks.js";
 import { analyzeStack, withStackConfig } from "./support.js";
 
 const ROOT = join(import.meta.dirname, "../..");
@@ -22,7 +22,7 @@ beforeAll(async () => {
   const stack = readFileSync(join(ROOT, "Pulumi.dev.yaml"), "utf8").replace("  calico-baseline:policies:\n", "  calico-baseline:policies:\n    defaultDenyExcludedNamespaces: []\n");
   writeFileSync(join(project, "Pulumi.dev.yaml"), stack);
   await installMocks("dev");
-  const { values, secretKeys } = engineConfig(join(project, "Pulumi.dev.yaml"));
+  const { values, secretKeys } = engineConfig(join(project, "Pulumi.dev.yaml"), DEV_SECRETS);
   pulumi.runtime.setAllConfig(values, secretKeys);
   const program = (await import("../../src/deployment/index.js")).default;
   await resolve(program.images);

@@ -11,7 +11,7 @@ import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import * as pulumi from "@pulumi/pulumi";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { engineConfig, installMocks, recorded, resolve, settle, type Recorded } from "../deployment/support/pulumi-mocks.js";
+import { DEV_SECRETS, engineConfig, installMocks, recorded, resolve, settle, type Recorded } from "../deployment/support/pulumi-mocks.js";
 import { urnOf } from "./support.js";
 
 const ROOT = join(import.meta.dirname, "../..");
@@ -35,7 +35,7 @@ function call<T>(method: string, request: unknown): Promise<T> {
 
 beforeAll(async () => {
   await installMocks("dev");
-  const { values, secretKeys } = engineConfig(join(ROOT, "Pulumi.dev.yaml"));
+  const { values, secretKeys } = engineConfig(join(ROOT, "Pulumi.dev.yaml"), DEV_SECRETS);
   pulumi.runtime.setAllConfig(values, secretKeys);
   const program = (await import("../../src/deployment/index.js")).default;
   await resolve(program.images);

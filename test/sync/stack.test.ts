@@ -11,6 +11,7 @@ import { parseInventory } from "../../src/analysis/inventory.js";
 import { parseStackConfig } from "../../src/config/index.js";
 import { UserError } from "../../src/model/problem.js";
 import { synthCharts } from "../../src/rendering/synth.js";
+import { networkSetSyncObjects } from "../../src/deployment/planners/networkset-sync.js";
 import { parseSyncConfig } from "../../src/sync/config.js";
 
 const ROOT = join(POLICIES_DIR, "..");
@@ -37,23 +38,35 @@ function problemsOf(sync: unknown): string[] {
   throw new Error("expected a UserError");
 }
 
-/** Dev's inventory with the controller's pod in its namespace. */
-function inventoryWithController() {
-  const raw = parse(readFileSync(join(POLICIES_DIR, "inventory.yaml"), "utf8")) as { namespaces: unknown[] };
-  raw.namespaces.push({ name: "calico-baseline", labels: {}, workloads: [{ name: "networkset-sync", kind: "Deployment", labels: { "app.kubernetes.io/name": "networkset-sync" }, serviceAccount: "networkset-sync", hostNetwork: false, ports: [{ name: "metrics", port: 9464, protocol: "TCP" }] }] });
-  return parseInventory(raw, "inventory");
+/** Dev's inventory: it lists the controller's pod in its namespace (policies/inventory.yaml, calico-baseline). */
+function devInventory() {
+  return parseInventory(parse(readFileSync(join(POLICIES_DIR, "inventory.yaml"), "utf8")), "inventory");
 }
 
-function syncInvariants(entries = CATALOG): Record<string, string> {
-  const cfg = stack(SYNC);
-  const objects = synthCharts({ ...cfg.policies, mode: "enforce", tiers: {} }, entries).flatMap((c) => c.objects.map((object) => ({ object })));
-  const results = checkInvariants(analyse({ objects, inventory: inventoryWithController() }), defaultInvariants(cfg.policies));
+/** Dev's own networkSetSync section (Pulumi.dev.yaml), with its token as an encrypted value would be offline. */
+const DEV_SYNC = { ...(devRaw["calico-baseline:networkSetSync"] as Record<string, unknown>), token: { secure: "v1:abc" } };
+
+/** A security-tier policy that denies every pod's egress to `cidr` on `port` before the platform tier allows it. */
+function denyEgress(cidr: string, port: number): Record<string, unknown> {
+  return {
+    apiVersion: "projectcalico.org/v3",
+    kind: "GlobalNetworkPolicy",
+    metadata: { name: "security.block-consul" },
+    spec: { tier: "security", order: 1, selector: "all()", types: ["Egress"], egress: [{ action: "Deny", protocol: "TCP", destination: { nets: [cidr], ports: [port] } }] },
+  };
+}
+
+function syncInvariants(sync: unknown = SYNC, entries = CATALOG, extra: Record<string, unknown>[] = []): Record<string, string> {
+  const cfg = stack(sync);
+  const objects = [...synthCharts({ ...cfg.policies, mode: "enforce", tiers: {} }, entries).flatMap((c) => c.objects), ...extra].map((object) => ({ object }));
+  const results = checkInvariants(analyse({ objects, inventory: devInventory() }), defaultInvariants(cfg.policies));
   return Object.fromEntries(results.filter((r) => r.invariant.name.startsWith("networkset-sync")).map((r) => [r.invariant.name, r.status]));
 }
 
 describe("stack config networkSetSync", () => {
   it("is off by default: no policy settings, no invariants, nothing rendered", () => {
-    const cfg = parseStackConfig(devRaw, "dev", { secretsRequired: false });
+    const { ["calico-baseline:networkSetSync"]: _dev, ...withoutSync } = devRaw;
+    const cfg = parseStackConfig(withoutSync, "dev", { secretsRequired: false });
     expect(cfg.networkSetSync.enabled).toBe(false);
     expect(cfg.policies.networkSetSync).toBeUndefined();
     expect(defaultInvariants(cfg.policies).some((i) => i.name.startsWith("networkset-sync"))).toBe(false);
@@ -82,12 +95,63 @@ describe("stack config networkSetSync", () => {
     expect(problemsOf({ ...SYNC, token: "plain-text" })).toEqual(["calico-baseline:networkSetSync.token"]);
   });
 
+  it("never echoes a secret-shaped value the controller's parser refuses (found by test/fuzz/stack-config.test.ts)", () => {
+    const leak = { secure: "", value: "hunter2-do-not-print" };
+    try {
+      stack({ ...SYNC, mappings: [{ service: "postgres", set: "consul-postgres", labels: { role: leak } }] });
+      throw new Error("expected a UserError");
+    } catch (e) {
+      if (!(e instanceof UserError)) throw e;
+      expect(e.problems).toEqual([expect.objectContaining({ path: "calico-baseline:networkSetSync.mappings[0].labels.role", value: "<redacted>" })]);
+      expect(e.message).not.toContain("hunter2");
+    }
+  });
+
+  it("passes tolerations to the controller's pods, and names each bad field of one", () => {
+    const ok = stack({ ...SYNC, tolerations: [{ key: "dedicated", operator: "Equal", value: "infra", effect: "NoSchedule" }, { operator: "Exists", effect: "NoExecute", tolerationSeconds: 30 }] });
+    expect(ok.networkSetSync.tolerations).toEqual([{ key: "dedicated", operator: "Equal", value: "infra", effect: "NoSchedule" }, { operator: "Exists", effect: "NoExecute", tolerationSeconds: 30 }]);
+    const pod = (networkSetSyncObjects(ok.networkSetSync, "r:5000").find((o) => o["kind"] === "Deployment") as { spec: { template: { spec: Record<string, unknown> } } }).spec.template.spec;
+    expect(pod["tolerations"]).toEqual(ok.networkSetSync.tolerations);
+    const none = networkSetSyncObjects(stack(SYNC).networkSetSync, "r:5000").find((o) => o["kind"] === "Deployment") as { spec: { template: { spec: Record<string, unknown> } } };
+    expect(none.spec.template.spec).not.toHaveProperty("tolerations");
+    expect(problemsOf({ ...SYNC, tolerations: [{ operator: "Sometimes", effect: "NoSchedule" }, { key: "a", operator: "Exists", value: "x", effect: "Never", tolerationSeconds: 5 }, "x", { colour: "red" }] })).toEqual([
+      "calico-baseline:networkSetSync.tolerations[0].operator",
+      "calico-baseline:networkSetSync.tolerations[0].key",
+      "calico-baseline:networkSetSync.tolerations[1].effect",
+      "calico-baseline:networkSetSync.tolerations[1].value",
+      "calico-baseline:networkSetSync.tolerations[1].tolerationSeconds",
+      "calico-baseline:networkSetSync.tolerations[2]",
+      "calico-baseline:networkSetSync.tolerations[3].colour",
+      "calico-baseline:networkSetSync.tolerations[3].key",
+    ]);
+    expect(problemsOf({ ...SYNC, tolerations: "all" })).toEqual(["calico-baseline:networkSetSync.tolerations"]);
+  });
+
   it("the baseline lets the controller reach Consul and the API server (lockout invariants pass)", () => {
     expect(syncInvariants()).toEqual({ "networkset-sync-consul": "pass", "networkset-sync-apiserver": "pass" });
   });
 
+  it("dev enables it: Consul on the dev network, the example mappings, and the lockout invariants pass on dev's baseline", () => {
+    const cfg = parseStackConfig(devRaw, "dev", { secretsRequired: false });
+    expect(cfg.networkSetSync.enabled).toBe(true);
+    expect(cfg.networkSetSync.token).toBeUndefined();
+    expect(cfg.policies.networkSetSync).toEqual({ namespace: "calico-baseline", consulCidrs: ["10.91.52.20/32"], consulPort: 8501 });
+    expect(parseSyncConfig(cfg.networkSetSync.controllerConfig, "rendered").mappings.map((m) => [m.service, m.set])).toEqual([
+      ["prometheus", "consul-prometheus"],
+      ["postgres", "consul-postgres"],
+    ]);
+    expect(syncInvariants(DEV_SYNC)).toEqual({ "networkset-sync-consul": "pass", "networkset-sync-apiserver": "pass" });
+  });
+
   it("a baseline without the controller's egress policy fails networkset-sync-consul (the lockout is caught)", () => {
     const without = CATALOG.filter((e) => e.policy.name !== "networkset-sync-egress");
-    expect(syncInvariants(without)["networkset-sync-consul"]).toBe("fail");
+    expect(syncInvariants(SYNC, without)["networkset-sync-consul"]).toBe("fail");
+    expect(syncInvariants(DEV_SYNC, without)["networkset-sync-consul"]).toBe("fail");
+  });
+
+  it("on dev, a policy that denies Consul's address ahead of the controller's egress fails networkset-sync-consul, and only it", () => {
+    expect(syncInvariants(DEV_SYNC, CATALOG, [denyEgress("10.91.52.20/32", 8501)])).toEqual({ "networkset-sync-consul": "fail", "networkset-sync-apiserver": "pass" });
+    // The same deny on another port leaves the controller's flow alone.
+    expect(syncInvariants(DEV_SYNC, CATALOG, [denyEgress("10.91.52.20/32", 8500)])["networkset-sync-consul"]).toBe("pass");
   });
 });

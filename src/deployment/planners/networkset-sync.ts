@@ -68,11 +68,13 @@ export function networkSetSyncObjects(c: NetworkSetSyncConfig, registryHost: str
             serviceAccountName: SYNC_NAME,
             imagePullSecrets: [{ name: PULL_SECRET_NAME }],
             securityContext: { runAsNonRoot: true, runAsUser: 65532, seccompProfile: { type: "RuntimeDefault" } },
+            ...(c.tolerations.length > 0 ? { tolerations: c.tolerations.map((t) => ({ ...t })) } : {}),
             containers: [
               {
                 name: SYNC_NAME,
                 image: `${registryHost}/${c.image}`,
-                args: ["sync-networksets", "--config", SYNC_CONFIG_PATH],
+                // The image's entrypoint is `calico-baseline sync-networksets` (Dockerfile, scripts/build-controller-image.mjs).
+                args: ["--config", SYNC_CONFIG_PATH],
                 env: [{ name: "POD_NAME", valueFrom: { fieldRef: { fieldPath: "metadata.name" } } }],
                 ports: [{ name: "metrics", containerPort: SYNC_METRICS_PORT, protocol: "TCP" }],
                 readinessProbe: { httpGet: { path: "/readyz", port: "metrics" }, periodSeconds: 10 },

@@ -14,6 +14,8 @@
  *   (distribution/distribution docs/spec/auth/token.md; the token is `token` or `access_token`).
  * - TLS: the registry's CA (`registry.ca`) is trusted besides the public roots, as the mirror and the nodes
  *   trust it.
+ * - The networkset-sync controller's image (`built`) is checked like the others, but a missing one is reported
+ *   with the build and push commands: no upstream source exists to mirror it from.
  */
 import { request } from "node:https";
 import { rootCertificates } from "node:tls";
@@ -199,6 +201,13 @@ export const checkPrefilledImages: CheckImages = async (access, images) => {
     if (reply.status === 200) {
       const digest = header(reply, "docker-content-digest");
       present.push({ target: image.target, ...(digest !== undefined ? { digest } : {}) });
+    } else if (reply.status === 404 && image.built === true) {
+      problems.push({
+        path: "calico-baseline:networkSetSync.image",
+        value: image.target,
+        message: `is not in the registry (HEAD /v2/${repository}/manifests/${tag}: 404); it is built from this repository, not mirrored from upstream`,
+        hint: `build and push it before pulumi runs: ${image.source} --out lib/image/networkset-sync && skopeo copy oci:lib/image/networkset-sync:${tag} docker://${image.target} (docs/networkset-sync.md, "Image")`,
+      });
     } else if (reply.status === 404) {
       problems.push({ path: "calico-baseline:registry", value: image.target, message: `is not in the registry (HEAD /v2/${repository}/manifests/${tag}: 404); its public source is ${image.source}`, hint: MIRROR_HINT });
     } else if (reply.status === 401 || reply.status === 403) {

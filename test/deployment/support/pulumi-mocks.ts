@@ -159,6 +159,12 @@ export async function installMocks(stack: string, preview = false): Promise<void
   (pulumiState as unknown as { getStore(): { settings: { options: { rootDirectory?: string } } } }).getStore().settings.options.rootDirectory = process.cwd();
 }
 
+/**
+ * The secret dev's stack file leaves to `pulumi config set --path --secret` (Pulumi.dev.yaml's header): the
+ * network-set sync controller's Consul token. A test value, not a credential.
+ */
+export const DEV_SECRETS: Record<string, Record<string, string>> = { "calico-baseline:networkSetSync": { token: "c0ffee00-0000-4000-8000-000000000001" } };
+
 /** Stack config for the engine, from the committed stack file plus test secrets. */
 export function engineConfig(
   stackFile: string,

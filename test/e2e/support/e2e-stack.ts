@@ -17,6 +17,7 @@ import { parseStackConfig } from "../../../src/config/index.js";
 import { planImages } from "../../../src/deployment/images.js";
 import { startFakeRegistry, type FakeRegistry } from "../../support/fake-registry.js";
 import { parse } from "yaml";
+import { FAKE_NODE_ANNOTATION } from "./control-plane.js";
 import { REPO } from "./tools.js";
 
 export const STACK = "e2e";
@@ -40,6 +41,21 @@ export const E2E = {
   pullSecretNamespaces: ["tigera-operator", "calico-monitoring"],
   /** The Prometheus identity the monitoring step creates (components/monitoring-rbac.ts). */
   prometheus: { namespace: "calico-monitoring", serviceAccount: "calico-prometheus-user" },
+  /**
+   * The Consul → GlobalNetworkSet controller (calico-baseline:networkSetSync), with dev's mappings. Its image is
+   * the one built from this repository (checked in the registry like the others); Consul's address is a loopback
+   * one nothing connects to: kwok's nodes run no containers.
+   */
+  networkSetSync: {
+    namespace: "calico-baseline",
+    image: "calico-baseline/networkset-sync:0.1.0",
+    consulAddress: "http://127.0.0.1:8500",
+    consulCidrs: ["127.0.0.1/32"],
+    mappings: [
+      { service: "prometheus", set: "consul-prometheus", labels: { "consul-service": "prometheus" } },
+      { service: "postgres", set: "consul-postgres", tag: "primary", labels: { "consul-service": "postgres" } },
+    ],
+  },
 } as const;
 
 /** Files of ../shared/data the suite reads; each missing one is named by what it is and where it comes from. */
@@ -126,12 +142,21 @@ export function e2eStackConfig(i: E2eStackInputs): Record<string, unknown> {
       nodeExporter: { enabled: true, chartRepo: join(SHARED_DATA, "charts", "prometheus-node-exporter") },
     },
     "calico-baseline:policies": { inventory: join(REPO, "policies", "inventory.yaml"), mode: "enforce", tiers: { appsec: { mode: "stage" } } },
+    "calico-baseline:networkSetSync": {
+      enabled: true,
+      namespace: E2E.networkSetSync.namespace,
+      image: E2E.networkSetSync.image,
+      consul: { address: E2E.networkSetSync.consulAddress, cidrs: [...E2E.networkSetSync.consulCidrs] },
+      mappings: E2E.networkSetSync.mappings.map((m) => ({ ...m, labels: { ...m.labels } })),
+      // kwok's nodes are tainted so that only tolerating pods land there (control-plane.ts fakeNode).
+      tolerations: [{ key: FAKE_NODE_ANNOTATION, operator: "Exists", effect: "NoSchedule" }],
+    },
   };
 }
 
 /** The secrets the stack needs, as `pulumi config set --path --secret` keys. */
-export function e2eStackSecrets(registryPassword: string): Record<string, string> {
-  return { "calico-baseline:registry.password": registryPassword };
+export function e2eStackSecrets(registryPassword: string, consulToken: string): Record<string, string> {
+  return { "calico-baseline:registry.password": registryPassword, "calico-baseline:networkSetSync.token": consulToken };
 }
 
 /** A CA and a serving certificate for 127.0.0.1, for the loopback registry (generated per run, never committed). */
@@ -160,6 +185,7 @@ export async function startPrefilledRegistry(dir: string, inputs: Omit<E2eStackI
   // Both installs' images: the site's pipeline fills the registry for every stack that uses it.
   for (const install of ["helm", "manifest"] as const) {
     const raw = e2eStackConfig({ ...inputs, install, registryHost: "127.0.0.1:1", registryCa: tls.ca });
+    // The controller's image among them: the site's pipeline built and pushed it (scripts/build-controller-image.mjs).
     const planned = parseStackConfig({ ...raw, "calico-baseline:registry": { ...(raw["calico-baseline:registry"] as object), password: { secure: "v1:planned" } } }, STACK, { secretsRequired: false });
     for (const i of planImages(planned)) manifests.set(`${i.repository}:${i.tag}`, `sha256:${(manifests.size + 1).toString(16).padStart(64, "0")}`);
   }

@@ -38,6 +38,7 @@ export const RESOURCES = {
   Secret: { apiVersion: "v1", plural: "secrets", namespaced: true },
   Service: { apiVersion: "v1", plural: "services", namespaced: true },
   ServiceAccount: { apiVersion: "v1", plural: "serviceaccounts", namespaced: true },
+  ConfigMap: { apiVersion: "v1", plural: "configmaps", namespaced: true },
   Node: { apiVersion: "v1", plural: "nodes", namespaced: false },
   Pod: { apiVersion: "v1", plural: "pods", namespaced: true },
   Deployment: { apiVersion: "apps/v1", plural: "deployments", namespaced: true },
@@ -175,11 +176,15 @@ export class Kube {
    * SubjectAccessReview: the API server's own RBAC evaluation (kubernetes.io/docs/reference/access-authn-authz/authorization,
    * "Checking API access").
    */
-  async canI(user: string, groups: readonly string[], attrs: { verb: string; resource: string; group?: string; namespace?: string }): Promise<boolean> {
+  async canI(user: string, groups: readonly string[], attrs: { verb: string; resource: string; group?: string; namespace?: string; name?: string }): Promise<boolean> {
     const review = (await this.raw("POST", "/apis/authorization.k8s.io/v1/subjectaccessreviews", {
       apiVersion: "authorization.k8s.io/v1",
       kind: "SubjectAccessReview",
-      spec: { user, groups: [...groups], resourceAttributes: { verb: attrs.verb, resource: attrs.resource, group: attrs.group ?? "", ...(attrs.namespace !== undefined ? { namespace: attrs.namespace } : {}) } },
+      spec: {
+        user,
+        groups: [...groups],
+        resourceAttributes: { verb: attrs.verb, resource: attrs.resource, group: attrs.group ?? "", ...(attrs.namespace !== undefined ? { namespace: attrs.namespace } : {}), ...(attrs.name !== undefined ? { name: attrs.name } : {}) },
+      },
     })) as { status?: { allowed?: boolean } };
     return review.status?.allowed === true;
   }
