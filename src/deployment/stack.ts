@@ -198,7 +198,7 @@ export async function createStack(config: StackConfig, renderers: Renderers): Pr
       });
       pushed.push(new ControllerImage("networkset-sync-image", { image, registry }));
     }
-    new NetworkSetSync("networkset-sync", { config: config.networkSetSync, registry, after: [policies, calico.apiServerReady, ...pushed], provider: cluster.provider });
+    new NetworkSetSync("networkset-sync", { config: config.networkSetSync, registry, after: [policies, calico.apiServerReady, ...pushed], provider: cluster.provider, nativeV3Crds: config.calico.crds === "v3" });
   }
   // East-west encryption: the FelixConfiguration patch turns WireGuard on; wait until every node publishes its
   // public key (k3s clusters, on the control plane). An existing cluster is not waited on: check it with

@@ -18,6 +18,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { parse as parseYaml } from "yaml";
 import { RENDERERS, runProgram } from "../../src/deployment/program.js";
 import type { Renderers, StackOutputs } from "../../src/deployment/stack.js";
+import { SYNC_OWNERSHIP_POLICY } from "../../src/deployment/planners/networkset-sync.js";
 import { crdSpecDefaults, liveObject, meta, pulumiManagers, readSynthOutput, specDifferences, stateObjects, type StateObject } from "./support/assertions.js";
 import { startControlPlane, type ControlPlane } from "./support/control-plane.js";
 import { E2E, STACK, clusterNetworkPolicyCrd, e2eStackConfig, e2eStackSecrets, missingSharedData, startPrefilledRegistry, writeChartDir, writeCrdManifest, type E2eStackInputs } from "./support/e2e-stack.js";
@@ -339,6 +340,11 @@ describe("pulumi up of the e2e stack through the real engine and provider agains
     expect(await can("get", "secrets", "", { namespace: SYNC.ns })).toBe(false);
     // The control: the admin may, so a "false" above is RBAC's answer, not a broken review.
     expect(await kube.canI("calico-baseline-e2e-admin", ["system:masters"], { verb: "delete", resource: "globalnetworksets", group: "projectcalico.org" })).toBe(true);
+    // RBAC cannot say "only its own sets"; with native v3 CRDs (this stack's crds: v3) the admission policy does,
+    // for the controller's ServiceAccount only (what it refuses: test/e2e/networkset-sync.e2e.test.ts).
+    const vap = await kube.get("ValidatingAdmissionPolicy", SYNC_OWNERSHIP_POLICY);
+    expect((vap?.["spec"] as Obj | undefined)?.["matchConditions"]).toEqual([{ name: "is-networkset-sync", expression: `request.userInfo.username == '${user}'` }]);
+    expect((await kube.get("ValidatingAdmissionPolicyBinding", SYNC_OWNERSHIP_POLICY))?.["spec"]).toMatchObject({ policyName: SYNC_OWNERSHIP_POLICY, validationActions: ["Deny"] });
   });
 
   it("a second pulumi up changes nothing", async () => {
@@ -375,9 +381,9 @@ describe("pulumi up of the e2e stack through the real engine and provider agains
     const before = stateObjects(await on.exportStack());
     expect(before.length).toBeGreaterThan(0);
     // The network-set sync controller's objects are among them, so the check below covers their removal.
-    const ours = before.filter((o) => o.namespace === SYNC.ns || o.name === SYNC.clusterRole || (o.kind === "Namespace" && o.name === SYNC.ns)).map((o) => `${o.kind}/${o.name}`);
+    const ours = before.filter((o) => o.namespace === SYNC.ns || o.name === SYNC.clusterRole || o.name === SYNC_OWNERSHIP_POLICY || (o.kind === "Namespace" && o.name === SYNC.ns)).map((o) => `${o.kind}/${o.name}`);
     expect(ours).toEqual(
-      expect.arrayContaining(["Namespace/" + SYNC.ns, `Deployment/${SYNC.name}`, `ServiceAccount/${SYNC.name}`, `Secret/${SYNC.tokenSecret}`, `Secret/${E2E.pullSecret}`, `Service/${SYNC.service}`, `ConfigMap/${SYNC.name}`, `Role/${SYNC.leaseRole}`, `RoleBinding/${SYNC.leaseRole}`, `ClusterRole/${SYNC.clusterRole}`, `ClusterRoleBinding/${SYNC.clusterRole}`]),
+      expect.arrayContaining(["Namespace/" + SYNC.ns, `Deployment/${SYNC.name}`, `ServiceAccount/${SYNC.name}`, `Secret/${SYNC.tokenSecret}`, `Secret/${E2E.pullSecret}`, `Service/${SYNC.service}`, `ConfigMap/${SYNC.name}`, `Role/${SYNC.leaseRole}`, `RoleBinding/${SYNC.leaseRole}`, `ClusterRole/${SYNC.clusterRole}`, `ClusterRoleBinding/${SYNC.clusterRole}`, `ValidatingAdmissionPolicy/${SYNC_OWNERSHIP_POLICY}`, `ValidatingAdmissionPolicyBinding/${SYNC_OWNERSHIP_POLICY}`]),
     );
     const result = await run(what, on.destroy({ onOutput: engineLog, color: "never" }), on);
     expect(result.summary.result).toBe("succeeded");

@@ -23,7 +23,7 @@ import { pathToFileURL } from "node:url";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import { parse } from "yaml";
 import { parseStackConfig } from "../../src/config/index.js";
-import { networkSetSyncObjects, SYNC_NAME } from "../../src/deployment/planners/networkset-sync.js";
+import { networkSetSyncObjects, SYNC_NAME, SYNC_OWNERSHIP_POLICY } from "../../src/deployment/planners/networkset-sync.js";
 import { OWNER_LABEL, OWNER_VALUE, PENDING_ANNOTATION } from "../../src/sync/config.js";
 import { METRICS } from "../../src/sync/controller.js";
 import { GNS_PATH, KubeApi, KubeError as SyncKubeError, httpTransport, kubeconfigCredentials, type KubeRequest, type KubeTransport } from "../../src/sync/kube.js";
@@ -76,7 +76,7 @@ function stackObjects(consulAddress: string): { objects: Obj[]; kubernetes: { le
     { secretsRequired: false },
   );
   const k = cfg.networkSetSync.controllerConfig["kubernetes"] as { leaseNamespace: string; leaseName: string };
-  return { objects: networkSetSyncObjects(cfg.networkSetSync, "127.0.0.1:5000") as Obj[], kubernetes: k };
+  return { objects: networkSetSyncObjects(cfg.networkSetSync, "127.0.0.1:5000", { nativeV3Crds: true }) as Obj[], kubernetes: k };
 }
 
 beforeAll(async () => {
@@ -112,7 +112,8 @@ beforeAll(async () => {
   const { objects, kubernetes } = stackObjects(agent.url);
   ns = kubernetes.leaseNamespace;
   leaseName = kubernetes.leaseName;
-  const rbacKinds = new Set(["Namespace", "ServiceAccount", "ClusterRole", "ClusterRoleBinding", "Role", "RoleBinding"]);
+  // The RBAC and, as with native v3 CRDs (this server's), the ownership admission policy and its binding.
+  const rbacKinds = new Set(["Namespace", "ServiceAccount", "ClusterRole", "ClusterRoleBinding", "Role", "RoleBinding", "ValidatingAdmissionPolicy", "ValidatingAdmissionPolicyBinding"]);
   const applied: string[] = [];
   for (const o of objects.filter((x) => rbacKinds.has(x["kind"] as string))) {
     const kind = o["kind"] as Kind;
@@ -289,6 +290,39 @@ describe("sync-networksets against a real kube-apiserver (Calico 3.32.1 v3 CRD, 
     await admin().create("GlobalNetworkSet", { ...gns("pruned", ["10.0.0.1/32"]), spec: { nets: ["10.0.0.1/32"], bogus: true } } as Obj);
     expect((await backend.getSet("pruned"))?.spec).toEqual({ nets: ["10.0.0.1/32"] });
     await admin().delete("GlobalNetworkSet", "pruned");
+  });
+
+  it("the API server itself keeps the controller to its own sets (the stack's ValidatingAdmissionPolicy); nobody else is affected", async () => {
+    const kube = admin();
+    await kube.create("GlobalNetworkSet", gns("vap-theirs", ["198.51.100.8/32"], { team: "theirs" }) as unknown as Obj);
+    const theirs = (await kube.get("GlobalNetworkSet", "vap-theirs")) as unknown as GlobalNetworkSet;
+    // Adopting another owner's set (adding the owner label in an update): RBAC allows the update, the policy does not.
+    const adopt = () => asController("PUT", `${GNS_PATH}/vap-theirs`, { ...theirs, metadata: { ...theirs.metadata, labels: { team: "theirs", [OWNER_LABEL]: OWNER_VALUE } } });
+    // A new policy takes effect once the server has loaded it and its binding.
+    await waitForValue("the ownership policy in force", async () => ((await adopt()).status === 403 ? true : undefined), 60_000, 250);
+    const adopted = await adopt();
+    expect(adopted.body).toContain(SYNC_OWNERSHIP_POLICY);
+    expect(adopted.body).toContain("it never adopts another owner's set");
+    // A set created without the owner label.
+    const unlabelled = await asController("POST", GNS_PATH, gns("vap-unlabelled", ["192.0.2.9/32"]));
+    expect(`${unlabelled.status} ${unlabelled.body}`).toMatch(/^403 .*writes only sets labelled networkset-sync\.calico-baseline\.io\/owner=calico-baseline/);
+    // Its own set: created and updated as always; dropping the label is refused.
+    const own = await asController("POST", GNS_PATH, gns("vap-own", ["192.0.2.10/32"], { [OWNER_LABEL]: OWNER_VALUE }));
+    expect(own.status, own.body).toBe(201);
+    const updated = await asController("PUT", `${GNS_PATH}/vap-own`, { ...(JSON.parse(own.body) as GlobalNetworkSet), spec: { nets: ["192.0.2.11/32"] } });
+    expect(updated.status, updated.body).toBe(200);
+    const u = JSON.parse(updated.body) as GlobalNetworkSet;
+    const dropped = await asController("PUT", `${GNS_PATH}/vap-own`, { ...u, metadata: { ...u.metadata, labels: {} } });
+    expect(`${dropped.status} ${dropped.body}`).toMatch(/^403 .*writes only sets labelled/);
+    // The policy matches the controller's ServiceAccount only: the administrator still edits the other team's set.
+    const now = (await kube.get("GlobalNetworkSet", "vap-theirs")) as unknown as GlobalNetworkSet;
+    await kube.raw("PUT", `${GNS_PATH}/vap-theirs`, { ...now, spec: { nets: ["198.51.100.9/32"] } });
+    const after = (await kube.get("GlobalNetworkSet", "vap-theirs")) as unknown as GlobalNetworkSet;
+    expect(after.spec?.nets).toEqual(["198.51.100.9/32"]);
+    expect(after.metadata.labels).toEqual({ team: "theirs" });
+    expect(((await kube.get("GlobalNetworkSet", "vap-own")) as unknown as GlobalNetworkSet).spec?.nets).toEqual(["192.0.2.11/32"]);
+    expect(await kube.get("GlobalNetworkSet", "vap-unlabelled")).toBeUndefined();
+    for (const n of ["vap-theirs", "vap-own"]) await kube.delete("GlobalNetworkSet", n);
   });
 
   it("a set of the same name that someone else owns is never touched; the controller's own set beside it is written", async () => {

@@ -11,7 +11,7 @@ import { parseInventory } from "../../src/analysis/inventory.js";
 import { parseStackConfig } from "../../src/config/index.js";
 import { UserError } from "../../src/model/problem.js";
 import { synthCharts } from "../../src/rendering/synth.js";
-import { networkSetSyncObjects } from "../../src/deployment/planners/networkset-sync.js";
+import { SYNC_NAME, SYNC_OWNERSHIP_POLICY, networkSetSyncObjects } from "../../src/deployment/planners/networkset-sync.js";
 import { parseSyncConfig } from "../../src/sync/config.js";
 
 const ROOT = join(POLICIES_DIR, "..");
@@ -107,12 +107,28 @@ describe("stack config networkSetSync", () => {
     }
   });
 
+  it("deploys the ownership ValidatingAdmissionPolicy only where kube-apiserver admits the sets (native v3 CRDs), for the controller's ServiceAccount alone", () => {
+    const c = stack(SYNC).networkSetSync;
+    const kinds = (nativeV3Crds: boolean) => networkSetSyncObjects(c, "r:5000", { nativeV3Crds }).map((o) => o["kind"]).filter((k) => String(k).startsWith("ValidatingAdmissionPolicy"));
+    // The Calico API server's aggregated API is proxied past kube-apiserver's admission: a policy there would never run.
+    expect(kinds(false)).toEqual([]);
+    expect(kinds(true)).toEqual(["ValidatingAdmissionPolicy", "ValidatingAdmissionPolicyBinding"]);
+    const objs = networkSetSyncObjects(c, "r:5000", { nativeV3Crds: true });
+    const policy = objs.find((o) => o["kind"] === "ValidatingAdmissionPolicy") as { metadata: { name: string }; spec: { failurePolicy: string; matchConditions: { expression: string }[]; matchConstraints: { resourceRules: { resources: string[]; operations: string[] }[] } } };
+    expect(policy.metadata.name).toBe(SYNC_OWNERSHIP_POLICY);
+    expect(policy.spec.failurePolicy).toBe("Fail");
+    expect(policy.spec.matchConditions.map((m) => m.expression)).toEqual([`request.userInfo.username == 'system:serviceaccount:${c.namespace}:${SYNC_NAME}'`]);
+    expect(policy.spec.matchConstraints.resourceRules).toEqual([expect.objectContaining({ resources: ["globalnetworksets"], operations: ["CREATE", "UPDATE", "DELETE"] })]);
+    const binding = objs.find((o) => o["kind"] === "ValidatingAdmissionPolicyBinding") as { spec: Record<string, unknown> };
+    expect(binding.spec).toEqual({ policyName: SYNC_OWNERSHIP_POLICY, validationActions: ["Deny"] });
+  });
+
   it("passes tolerations to the controller's pods, and names each bad field of one", () => {
     const ok = stack({ ...SYNC, tolerations: [{ key: "dedicated", operator: "Equal", value: "infra", effect: "NoSchedule" }, { operator: "Exists", effect: "NoExecute", tolerationSeconds: 30 }] });
     expect(ok.networkSetSync.tolerations).toEqual([{ key: "dedicated", operator: "Equal", value: "infra", effect: "NoSchedule" }, { operator: "Exists", effect: "NoExecute", tolerationSeconds: 30 }]);
-    const pod = (networkSetSyncObjects(ok.networkSetSync, "r:5000").find((o) => o["kind"] === "Deployment") as { spec: { template: { spec: Record<string, unknown> } } }).spec.template.spec;
+    const pod = (networkSetSyncObjects(ok.networkSetSync, "r:5000", { nativeV3Crds: false }).find((o) => o["kind"] === "Deployment") as { spec: { template: { spec: Record<string, unknown> } } }).spec.template.spec;
     expect(pod["tolerations"]).toEqual(ok.networkSetSync.tolerations);
-    const none = networkSetSyncObjects(stack(SYNC).networkSetSync, "r:5000").find((o) => o["kind"] === "Deployment") as { spec: { template: { spec: Record<string, unknown> } } };
+    const none = networkSetSyncObjects(stack(SYNC).networkSetSync, "r:5000", { nativeV3Crds: false }).find((o) => o["kind"] === "Deployment") as { spec: { template: { spec: Record<string, unknown> } } };
     expect(none.spec.template.spec).not.toHaveProperty("tolerations");
     expect(problemsOf({ ...SYNC, tolerations: [{ operator: "Sometimes", effect: "NoSchedule" }, { key: "a", operator: "Exists", value: "x", effect: "Never", tolerationSeconds: 5 }, "x", { colour: "red" }] })).toEqual([
       "calico-baseline:networkSetSync.tolerations[0].operator",

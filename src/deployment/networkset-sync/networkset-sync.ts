@@ -18,17 +18,23 @@ export interface NetworkSetSyncArgs {
   /** The baseline policies and the Calico API server. */
   readonly after: pulumi.Resource[];
   readonly provider: k8s.Provider;
+  /** The cluster serves GlobalNetworkSets as native v3 CRDs (`calico.crds: v3`): the ownership admission policy is deployed. */
+  readonly nativeV3Crds: boolean;
 }
+
+const ADMISSION_KINDS = new Set(["ValidatingAdmissionPolicy", "ValidatingAdmissionPolicyBinding"]);
 
 export class NetworkSetSync extends pulumi.ComponentResource {
   readonly deployment: k8s.yaml.v2.ConfigGroup;
+  /** The ownership ValidatingAdmissionPolicy and its binding (native v3 CRDs only), in place before the controller runs. */
+  readonly admission?: k8s.yaml.v2.ConfigGroup;
 
   constructor(name: string, args: NetworkSetSyncArgs, opts?: pulumi.ComponentResourceOptions) {
     super("calico-baseline:sync:NetworkSetSync", name, {}, { ...opts, providers: [args.provider] });
     const po = { parent: this, provider: args.provider };
     const c = args.config;
     const r = args.registry;
-    const objects = r.host.apply((host) => networkSetSyncObjects(c, host));
+    const objects = r.host.apply((host) => networkSetSyncObjects(c, host, { nativeV3Crds: args.nativeV3Crds }));
     const namespace = new k8s.yaml.v2.ConfigGroup(`${name}-namespace`, { objs: objects.apply((os) => os.filter((o) => o["kind"] === "Namespace")) }, { ...po, dependsOn: args.after });
     const token = new k8s.core.v1.Secret(
       `${name}-consul-token`,
@@ -44,7 +50,14 @@ export class NetworkSetSync extends pulumi.ComponentResource {
       },
       { ...po, dependsOn: [namespace] },
     );
-    this.deployment = new k8s.yaml.v2.ConfigGroup(`${name}-controller`, { objs: objects.apply((os) => os.filter((o) => o["kind"] !== "Namespace")) }, { ...po, dependsOn: [namespace, token, pull, ...args.after] });
+    this.admission = args.nativeV3Crds
+      ? new k8s.yaml.v2.ConfigGroup(`${name}-admission`, { objs: objects.apply((os) => os.filter((o) => ADMISSION_KINDS.has(o["kind"] as string))) }, { ...po, dependsOn: args.after })
+      : undefined;
+    this.deployment = new k8s.yaml.v2.ConfigGroup(
+      `${name}-controller`,
+      { objs: objects.apply((os) => os.filter((o) => o["kind"] !== "Namespace" && !ADMISSION_KINDS.has(o["kind"] as string))) },
+      { ...po, dependsOn: [namespace, token, pull, ...(this.admission !== undefined ? [this.admission] : []), ...args.after] },
+    );
     this.registerOutputs({});
   }
 }

@@ -48,6 +48,8 @@ export const RESOURCES = {
   Role: { apiVersion: "rbac.authorization.k8s.io/v1", plural: "roles", namespaced: true },
   RoleBinding: { apiVersion: "rbac.authorization.k8s.io/v1", plural: "rolebindings", namespaced: true },
   Lease: { apiVersion: "coordination.k8s.io/v1", plural: "leases", namespaced: true },
+  ValidatingAdmissionPolicy: { apiVersion: "admissionregistration.k8s.io/v1", plural: "validatingadmissionpolicies", namespaced: false },
+  ValidatingAdmissionPolicyBinding: { apiVersion: "admissionregistration.k8s.io/v1", plural: "validatingadmissionpolicybindings", namespaced: false },
   CustomResourceDefinition: { apiVersion: "apiextensions.k8s.io/v1", plural: "customresourcedefinitions", namespaced: false },
   Installation: { apiVersion: "operator.tigera.io/v1", plural: "installations", namespaced: false },
   APIServer: { apiVersion: "operator.tigera.io/v1", plural: "apiservers", namespaced: false },
