@@ -234,11 +234,20 @@ function mergeList(a: readonly bigint[], b: readonly bigint[], op: (x: boolean, 
   return out;
 }
 
+/** One piece of the IPv4 sweep: addresses `first`..`last` and the sets covering them (set index → open ranges). */
+interface SweepPiece {
+  first: number;
+  last: number;
+  readonly active: ReadonlyMap<number, number>;
+}
+
 /**
- * cutBySets for IPv4 on plain numbers: each edge is one double `address * 2^18 + set * 2 + opens`
- * (exact below 2^53 for fewer than 2^17 sets), sorted as a Float64Array, not as objects with bigints.
+ * The IPv4 sweep of cutBySets on plain numbers: each edge is one double `address * 2^18 + set * 2 + opens`
+ * (exact below 2^53 for fewer than 2^17 sets, which callers check), sorted as a Float64Array, not as objects
+ * with bigints. Yields every piece of 0.0.0.0-255.255.255.255 in order, the same object each time (read it
+ * before the next step).
  */
-function* cutV4(sets: readonly IpSet[]): Generator<CutPiece> {
+function* sweepV4(sets: readonly IpSet[]): Generator<SweepPiece> {
   const MAX = Number(V4_MAX);
   const SHIFT = 2 ** 18;
   let n = 0;
@@ -255,6 +264,7 @@ function* cutV4(sets: readonly IpSet[]): Generator<CutPiece> {
   });
   const sorted = events.subarray(0, k).sort();
   const active = new Map<number, number>();
+  const piece: SweepPiece = { first: 0, last: 0, active };
   let pos = 0;
   let i = 0;
   while (pos <= MAX) {
@@ -267,9 +277,21 @@ function* cutV4(sets: readonly IpSet[]): Generator<CutPiece> {
       i++;
     }
     const next = i < sorted.length ? Math.floor(sorted[i]! / SHIFT) : MAX + 1;
-    yield { first: BigInt(pos), last: BigInt(next - 1), covering: [...active.keys()].sort((a, b) => a - b) };
+    piece.first = pos;
+    piece.last = next - 1;
+    yield piece;
     pos = next;
   }
+}
+
+/** The ascending set indexes of a sweep piece (one array per call). */
+function coveringOf(active: ReadonlyMap<number, number>): number[] {
+  return active.size === 1 ? [active.keys().next().value!] : [...active.keys()].sort((a, b) => a - b);
+}
+
+/** cutBySets for IPv4 on plain numbers (the sweep), each piece as a CutPiece. */
+function* cutV4(sets: readonly IpSet[]): Generator<CutPiece> {
+  for (const p of sweepV4(sets)) yield { first: BigInt(p.first), last: BigInt(p.last), covering: p.active.size === 0 ? [] : coveringOf(p.active) };
 }
 
 /**
@@ -288,56 +310,26 @@ export function groupV4BySets(sets: readonly IpSet[], skip: IpSet): Array<{ cove
     }
     return [...groups.values()];
   }
-  const MAX = Number(V4_MAX);
-  const SHIFT = 2 ** 18;
-  let n = 0;
-  for (const s of sets) n += s.v4.length;
-  const events = new Float64Array(n);
-  let k = 0;
-  sets.forEach((s, id) => {
-    const list = s.v4;
-    for (let i = 0; i < list.length; i += 2) {
-      events[k++] = Number(list[i]!) * SHIFT + id * 2 + 1;
-      const end = Number(list[i + 1]!);
-      if (end < MAX) events[k++] = (end + 1) * SHIFT + id * 2;
-    }
-  });
-  const sorted = events.subarray(0, k).sort();
   const skipV4 = skip.v4;
-  const active = new Map<number, number>();
   const groups = new Map<string, { covering: readonly number[]; flat: number[] }>();
-  let pos = 0;
-  let i = 0;
-  while (pos <= MAX) {
-    while (i < sorted.length && Math.floor(sorted[i]! / SHIFT) === pos) {
-      const e = sorted[i]! % SHIFT;
-      const id = e >> 1;
-      const c = (active.get(id) ?? 0) + ((e & 1) === 1 ? 1 : -1);
-      if (c === 0) active.delete(id);
-      else active.set(id, c);
-      i++;
+  for (const { first: pos, last, active } of sweepV4(sets)) {
+    if (pos === last && skipV4.length > 0 && skip.contains(4, BigInt(pos))) continue;
+    let key: string;
+    let covering: number[] | undefined;
+    if (active.size === 0) key = "";
+    else if (active.size === 1) key = String(active.keys().next().value);
+    else {
+      covering = coveringOf(active);
+      key = covering.join(",");
     }
-    const next = i < sorted.length ? Math.floor(sorted[i]! / SHIFT) : MAX + 1;
-    const last = next - 1;
-    if (!(pos === last && skipV4.length > 0 && skip.contains(4, BigInt(pos)))) {
-      let key: string;
-      let covering: number[] | undefined;
-      if (active.size === 0) key = "";
-      else if (active.size === 1) key = String(active.keys().next().value);
-      else {
-        covering = [...active.keys()].sort((a, b) => a - b);
-        key = covering.join(",");
-      }
-      let g = groups.get(key);
-      if (g === undefined) {
-        g = { covering: covering ?? [...active.keys()], flat: [] };
-        groups.set(key, g);
-      }
-      const f = g.flat;
-      if (f.length > 0 && f[f.length - 1]! + 1 === pos) f[f.length - 1] = last;
-      else f.push(pos, last);
+    let g = groups.get(key);
+    if (g === undefined) {
+      g = { covering: covering ?? [...active.keys()], flat: [] };
+      groups.set(key, g);
     }
-    pos = next;
+    const f = g.flat;
+    if (f.length > 0 && f[f.length - 1]! + 1 === pos) f[f.length - 1] = last;
+    else f.push(pos, last);
   }
   return [...groups.values()];
 }
@@ -374,37 +366,7 @@ export function coveredPiecesV4(sets: readonly IpSet[]): { starts: Float64Array;
   if (sets.length >= 1 << 17) {
     for (const p of cutBySets(sets, 4)) add(Number(p.first), Number(p.last), p.covering);
   } else {
-    const MAX = Number(V4_MAX);
-    const SHIFT = 2 ** 18;
-    let n = 0;
-    for (const s of sets) n += s.v4.length;
-    const events = new Float64Array(n);
-    let k = 0;
-    sets.forEach((s, id) => {
-      const list = s.v4;
-      for (let i = 0; i < list.length; i += 2) {
-        events[k++] = Number(list[i]!) * SHIFT + id * 2 + 1;
-        const end = Number(list[i + 1]!);
-        if (end < MAX) events[k++] = (end + 1) * SHIFT + id * 2;
-      }
-    });
-    const sorted = events.subarray(0, k).sort();
-    const active = new Map<number, number>();
-    let pos = 0;
-    let i = 0;
-    while (pos <= MAX) {
-      while (i < sorted.length && Math.floor(sorted[i]! / SHIFT) === pos) {
-        const e = sorted[i]! % SHIFT;
-        const id = e >> 1;
-        const c = (active.get(id) ?? 0) + ((e & 1) === 1 ? 1 : -1);
-        if (c === 0) active.delete(id);
-        else active.set(id, c);
-        i++;
-      }
-      const next = i < sorted.length ? Math.floor(sorted[i]! / SHIFT) : MAX + 1;
-      if (active.size > 0) add(pos, next - 1, active.size === 1 ? [active.keys().next().value!] : [...active.keys()].sort((a, b) => a - b));
-      pos = next;
-    }
+    for (const p of sweepV4(sets)) if (p.active.size > 0) add(p.first, p.last, coveringOf(p.active));
   }
   return { starts: Float64Array.from(starts), ends: Float64Array.from(ends), covering };
 }
