@@ -783,7 +783,6 @@ class FastJsonDecoder {
   }
 }
 
-/** What a line says but its count, and the accumulator of its flow once the first record made it. */
 /** What a line says but its count. */
 interface Template {
   readonly source: EndEntry;
@@ -801,7 +800,7 @@ interface Template {
  * accumulator of its flow once its first record made it, and `next`: the template whose key hashed alike.
  * `ok` false: the validator refused what the key says (the fields are then placeholders, never read).
  */
-class TemplateEntry {
+class TemplateEntry implements Template {
   readonly ok: boolean;
   readonly source: EndEntry;
   readonly destination: EndEntry;
