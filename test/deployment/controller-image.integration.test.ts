@@ -15,6 +15,7 @@ import { join } from "node:path";
 import { gunzipSync } from "node:zlib";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { CONTROLLER_IMAGE_COMMAND, CONTROLLER_IMAGE_SCRIPT, controllerImageEnvironment } from "../../src/deployment/planners/controller-image.js";
+import type { BuiltImage } from "../../scripts/build-controller-image.mjs";
 import { freePort, generateTls, mustRun, remoteDigest, startRegistry, type RunningRegistry } from "./support/registries.js";
 
 const REPO = process.cwd();
@@ -40,16 +41,8 @@ const env = (extra: Record<string, string> = {}): NodeJS.ProcessEnv => ({
   ...extra,
 });
 
-interface Built {
-  layout: string;
-  ref: string;
-  digest: string;
-  config: string;
-  layers: string[];
-  size: number;
-  architecture: string;
-  node: string;
-}
+/** What the builder prints on stdout (its declaration beside the script). */
+type Built = BuiltImage;
 
 function build(out: string, extra: Record<string, string> = {}): Built {
   const r = spawnSync(process.execPath, ["scripts/build-controller-image.mjs", "--out", out, "--tag", TAG], { cwd: REPO, env: env(extra), encoding: "utf8" });
