@@ -10,7 +10,7 @@ import { type Problem, UserError } from "../model/problem.js";
 import type { CalicoMinor } from "../config/types.js";
 import { type Inventory, EMPTY_INVENTORY, inventoryFromObjects, mergeInventories, parseInventory } from "./inventory.js";
 import { type Model, buildModel } from "./model.js";
-import { type SourcedObject, readPolicies } from "./policies.js";
+import { type PolicyReadMemo, type SourcedObject, readPolicies } from "./policies.js";
 
 export interface AnalysisInput {
   readonly objects: readonly SourcedObject[];
@@ -22,10 +22,20 @@ export interface AnalysisInput {
  * Builds the model: policies from the objects, inventory = declared + what the objects declare.
  * `calicoMinor` picks the Felix policy ordering (see comparePolicies); default 3.32.
  */
-export function analyse(input: AnalysisInput, view: "enforced" | "staged" = "enforced", calicoMinor?: CalicoMinor): Model {
-  const pm = readPolicies(input.objects, calicoMinor === undefined ? {} : { calicoMinor });
+export function analyse(input: AnalysisInput, view: "enforced" | "staged" = "enforced", calicoMinor?: CalicoMinor, reuse: AnalysisReuse = {}): Model {
+  const pm = readPolicies(input.objects, { ...(calicoMinor === undefined ? {} : { calicoMinor }), ...(reuse.memo === undefined ? {} : { memo: reuse.memo }) });
   const inv = mergeInventories(input.inventory ?? EMPTY_INVENTORY, inventoryFromObjects(input.objects.map((o) => o.object)));
-  return buildModel(inv, pm, { view, ...(calicoMinor === undefined ? {} : { calicoMinor }) });
+  return buildModel(inv, pm, { view, ...(calicoMinor === undefined ? {} : { calicoMinor }), ...(reuse.base === undefined ? {} : { base: reuse.base }) });
+}
+
+/**
+ * For analysing a second version of the same input (a diff's other side): the memo of the first version's
+ * reading and its model, so that what did not change is the same objects on both sides and a diff
+ * evaluates only what changed (readPolicies' `memo`, buildModel's `base`, computeConnectivity's `base`).
+ */
+export interface AnalysisReuse {
+  readonly memo?: PolicyReadMemo;
+  readonly base?: Model;
 }
 
 /**

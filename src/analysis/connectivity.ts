@@ -20,7 +20,7 @@ import { type IpRange, IpSet, cutBySets, formatRange, groupV4BySets } from "./ip
 import type { Labels, NamedPort } from "./inventory.js";
 import { type Endpoint, type Model, type Stage, type TierPolicies, policyStage } from "./model.js";
 import { bestAnchor } from "./labels.js";
-import { type Direction, type FailsafePort, type PeerSpec, type Policy, type Rule, ruleConns } from "./policies.js";
+import { type Direction, type FailsafePort, type PeerSpec, type Policy, type Rule, ruleConns, sameJson } from "./policies.js";
 
 export interface PeerInfo {
   /**
@@ -50,6 +50,8 @@ export interface Connectivity {
   readonly classGroup: Int32Array;
   /** Number of peers per class. */
   readonly classSize: Int32Array;
+  /** Rows (class and direction) taken over from `ConnectivityOptions.base` instead of evaluated. */
+  readonly reusedRows: number;
   /** Allowed connections between two peers (by index). */
   allowed(src: number, dst: number): ConnSet;
   /** Interned id of `allowed(src, dst)`. */
@@ -127,6 +129,50 @@ export interface ConnectivityOptions {
    * passes one cache to both sides: cutting 250,000 CIDRs once instead of twice).
    */
   readonly externalCache?: ExternalPeersCache;
+  /**
+   * Keep what a later analysis of another version needs to take this one's rows over (`base`): each
+   * class's programs and each spec's classes.
+   */
+  readonly reusable?: boolean;
+  /**
+   * The connectivity of another version (computed with `reusable` and the same interner), e.g. a diff's
+   * first side. When both have the same peers (the same endpoint objects: buildModel's `base`) in the same
+   * classes, a row whose program is the same (the same policies, by identity: readPolicies' `memo`, in the
+   * same tiers) and whose rules' specs match the same classes is copied from it instead of evaluated.
+   */
+  readonly base?: Connectivity;
+}
+
+/** What `base` reuse needs of a connectivity (kept when computed with `reusable`). */
+interface ReuseRecord {
+  readonly peers: readonly PeerInfo[];
+  readonly classOf: Int32Array;
+  /** Spec key → the classes the spec matches. */
+  readonly specClasses: ReadonlyMap<string, Int32Array>;
+  readonly policyModel: Model["policyModel"];
+}
+const reuseRecords = new WeakMap<Connectivity, ReuseRecord>();
+
+function sameInts(a: Int32Array, b: Int32Array): boolean {
+  if (a.length !== b.length) return false;
+  for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return false;
+  return true;
+}
+
+/** The same endpoint object, or the same external addresses. */
+function samePeer(a: PeerInfo, b: PeerInfo): boolean {
+  if (a === b) return true;
+  if (a.kind !== b.kind || a.group !== b.group) return false;
+  return a.endpoint !== undefined ? a.endpoint === b.endpoint : b.endpoint === undefined && a.ips!.equals(b.ips!);
+}
+
+function sameFailsafes(a: readonly FailsafePort[], b: readonly FailsafePort[]): boolean {
+  return a === b || (a.length === b.length && a.every((f, i) => f.protocol === b[i]!.protocol && f.port === b[i]!.port && (f.net === undefined ? b[i]!.net === undefined : b[i]!.net !== undefined && f.net.equals(b[i]!.net!))));
+}
+
+/** The same tiers, in the same order, with the same default actions. */
+function sameTiers(a: Model["tiers"], b: Model["tiers"]): boolean {
+  return a.length === b.length && a.every((t, i) => t.name === b[i]!.name && t.order === b[i]!.order && t.defaultAction === b[i]!.defaultAction);
 }
 
 /** External peer ranges by the inputs that decide them (see ConnectivityOptions.externalCache). */
@@ -202,6 +248,7 @@ export function computeConnectivity(model: Model, opts: ConnectivityOptions = {}
   // Distinct rule peer specs; each rule refers to two of them.
   const specIndex = new Map<string, number>();
   const specs: PeerSpec[] = [];
+  const specKeys: string[] = [];
   // Per policy and direction, the [source, destination] spec of each rule (flat), in rule order.
   // Also per rule, its connections when they do not depend on the peer (numeric ports, no Service).
   const policySpecs = new Map<Policy, { ingress: Int32Array; egress: Int32Array; ingressFixed: ReadonlyArray<ConnSet | undefined>; egressFixed: ReadonlyArray<ConnSet | undefined> }>();
@@ -211,6 +258,7 @@ export function computeConnectivity(model: Model, opts: ConnectivityOptions = {}
     if (i === undefined) {
       i = specs.length;
       specs.push(s);
+      specKeys.push(k);
       specIndex.set(k, i);
     }
     return i;
@@ -422,6 +470,64 @@ export function computeConnectivity(model: Model, opts: ConnectivityOptions = {}
   const classIpVersion = new Int8Array(classCount);
   for (let c = 0; c < classCount; c++) classIpVersion[c] = peerViews[reps[c]!]!.ip?.version ?? 0;
 
+  // Rows another version's connectivity already holds (opts.base): usable when the peers are the same
+  // (endpoint objects, external addresses) in the same classes and the failsafes and Services are equal; then per spec, whether it
+  // matches the same classes there.
+  const base = opts.base === undefined || opts.base.interner !== interner ? undefined : reuseRecords.get(opts.base);
+  const baseRows = opts.base?.rows;
+  let specSame: Uint8Array | undefined;
+  if (base !== undefined && base.peers.length === n && sameInts(base.classOf, classOf) && base.peers.every((p, i) => samePeer(p, peers[i]!))) {
+    const bm = base.policyModel;
+    const pm = model.policyModel;
+    if (bm.endpointToHostAction === pm.endpointToHostAction && sameFailsafes(bm.failsafeInbound, pm.failsafeInbound) && sameFailsafes(bm.failsafeOutbound, pm.failsafeOutbound) && sameJson(bm.services, pm.services)) {
+      specSame = new Uint8Array(specs.length);
+      for (let si = 0; si < specs.length; si++) {
+        const there = base.specClasses.get(specKeys[si]!);
+        if (there !== undefined && sameInts(there, specClasses[si]!)) specSame[si] = 1;
+      }
+    }
+  }
+  // A row is the same as base's when its endpoint is selected by the same policies (by identity, so the
+  // same program: tiers are compared once) whose rules' specs all match the same classes there.
+  const baseModel = opts.base?.model;
+  if (specSame !== undefined && !sameTiers(baseModel!.tiers, model.tiers)) specSame = undefined;
+  const specsSameOf = new Map<Policy, number>(); // bit 1: egress rules' specs all the same, bit 2: ingress
+  const policySame = (p: Policy): number => {
+    let x = specsSameOf.get(p);
+    if (x === undefined) {
+      const info = policySpecs.get(p)!;
+      const all = (l: Int32Array): boolean => l.every((si) => specSame![si] === 1);
+      specsSameOf.set(p, (x = (all(info.egress) ? 1 : 0) | (all(info.ingress) ? 2 : 0)));
+    }
+    return x;
+  };
+  const sameRow = (e: Endpoint, dir: Direction): boolean => {
+    if (specSame === undefined) return false;
+    const was = baseModel!.selecting(e);
+    const now = model.selecting(e);
+    if (was !== now) {
+      if (was.length !== now.length) return false;
+      for (let k = 0; k < now.length; k++) if (was[k] !== now[k]) return false;
+    }
+    const bit = dir === "egress" ? 1 : 2;
+    for (const p of now) if ((policySame(p) & bit) === 0) return false;
+    return true;
+  };
+  let reusedRows = 0;
+  // Per direction, the index of each of base's shared rows taken over into this one.
+  const adopted = { egress: new Map<number, number>(), ingress: new Map<number, number>() };
+  const copyRow = (c: number, dir: Direction, rows: OverrideBuilder, defaults: Uint32Array): void => {
+    const from = dir === "egress" ? baseRows!.egress : baseRows!.ingress;
+    defaults[c] = (dir === "egress" ? baseRows!.egressDefault : baseRows!.ingressDefault)[c]!;
+    rows.pushRow(from, c);
+    const x = from.ext[c]!;
+    if (x >= 0) {
+      let mine = adopted[dir].get(x);
+      if (mine === undefined) adopted[dir].set(x, (mine = rows.adoptShared(from.shared[x]!)));
+      rows.setShared(c, mine);
+    }
+  };
+
   // Directional results per (policed class, peer class). A peer class matched by none of the
   // endpoint's rules gets the shared "nothing matched" result; only matched classes are evaluated.
   // Sparse rows: a default per (class, direction) and, in CSR arrays, the peer classes that differ.
@@ -500,6 +606,11 @@ export function computeConnectivity(model: Model, opts: ConnectivityOptions = {}
         defaults[c] = 1; // a host without a host endpoint is not policed (but see the local cases below)
         applySpecials(e, dir, 1);
         flush(rows);
+        continue;
+      }
+      if (sameRow(e, dir)) {
+        reusedRows++;
+        copyRow(c, dir, rows, defaults);
         continue;
       }
       const program = programOf(model, e, dir);
@@ -693,7 +804,7 @@ export function computeConnectivity(model: Model, opts: ConnectivityOptions = {}
   const gi = new Map(names.map((g, i) => [g, i] as const));
   const classGroup = Int32Array.from(reps.map((r) => gi.get(peers[r]!.group)!));
   let groupsCache: GroupRollUp | undefined;
-  return {
+  const result: Connectivity = {
     model,
     interner,
     peers,
@@ -703,6 +814,7 @@ export function computeConnectivity(model: Model, opts: ConnectivityOptions = {}
     reps,
     classGroup,
     classSize: size,
+    reusedRows,
     allowedId,
     classAllowedId,
     allowed: (s, d) => interner.get(allowedId(s, d)),
@@ -723,6 +835,8 @@ export function computeConnectivity(model: Model, opts: ConnectivityOptions = {}
       return groupsCache;
     },
   };
+  if (opts.reusable === true) reuseRecords.set(result, { peers, classOf, specClasses: new Map(specKeys.map((k, si) => [k, specClasses[si]!] as const)), policyModel: model.policyModel });
+  return result;
 }
 
 /**
@@ -819,6 +933,32 @@ class OverrideBuilder {
     this.shared.push({ peers: Int32Array.from(entries, ([p]) => p), ids: Uint32Array.from(entries, ([, id]) => id), union });
     this.sharedKeys.set(key, x);
     return x;
+  }
+
+  /** Takes over another version's shared row as is (no key: rows of this version never match it). */
+  adoptShared(row: SharedRow): number {
+    this.shared.push(row);
+    return this.shared.length - 1;
+  }
+
+  /** Appends row `c` of `from` (its explicit entries) as the next row. */
+  pushRow(from: Overrides, c: number): void {
+    const lo = from.offsets[c]!;
+    const hi = from.offsets[c + 1]!;
+    const need = this.len + (hi - lo);
+    if (need > this.peers.length) {
+      const size = Math.max(this.peers.length * 2, need);
+      const p = new Int32Array(size);
+      p.set(this.peers.subarray(0, this.len));
+      this.peers = p;
+      const i = new Uint32Array(size);
+      i.set(this.ids.subarray(0, this.len));
+      this.ids = i;
+    }
+    this.peers.set(from.peers.subarray(lo, hi), this.len);
+    this.ids.set(from.ids.subarray(lo, hi), this.len);
+    this.len = need;
+    this.endRow();
   }
 
   setShared(c: number, x: number): void {

@@ -62,35 +62,67 @@ export function diffModels(a: Model, b: Model, opts: DiffOptions = {}): DiffResu
   const ipPredicates = [...ipPredicatesOf(a), ...ipPredicatesOf(b)];
   // One cut of the address space for both sides when their endpoint addresses and externals agree.
   const externalCache = new ExternalPeersCache();
-  const ca = computeConnectivity(a, { interner, ipPredicates, externalCache });
-  const cb = computeConnectivity(b, { interner, ipPredicates, externalCache });
+  // The second side takes over the first's rows where their inputs are the same (see ConnectivityOptions.base).
+  const ca = computeConnectivity(a, { interner, ipPredicates, externalCache, reusable: true });
+  const cb = computeConnectivity(b, { interner, ipPredicates, externalCache, base: ca });
   const max = opts.maxChanges ?? 2000;
   const explain = opts.explain ?? true;
 
-  // Joint peers by id (a peer may exist on one side only: it then allows nothing there).
-  const ids = [...new Set([...ca.peers.map((p) => p.id), ...cb.peers.map((p) => p.id)])];
-  const ia = new Map(ca.peers.map((p, i) => [p.id, i] as const));
-  const ib = new Map(cb.peers.map((p, i) => [p.id, i] as const));
-  const info = (id: string): PeerInfo => (ia.has(id) ? ca.peers[ia.get(id)!]! : cb.peers[ib.get(id)!]!);
-  const order = (x: PeerInfo, y: PeerInfo): number => groupOrder(x.group, y.group) || (x.id < y.id ? -1 : x.id > y.id ? 1 : 0);
-  {
-    // The same order, with each id's group ranked once (no lookups inside the comparator).
-    const groupNames = [...new Set(ids.map((id) => info(id).group))].sort(groupOrder);
-    const rank = new Map(groupNames.map((g, i) => [g, i] as const));
-    const keyed = ids.map((id) => ({ id, rank: rank.get(info(id).group)! }));
-    keyed.sort((x, y) => x.rank - y.rank || (x.id < y.id ? -1 : x.id > y.id ? 1 : 0));
-    for (let i = 0; i < keyed.length; i++) ids[i] = keyed[i]!.id;
+  // Joint peers (a peer may exist on one side only: it then allows nothing there): workloads and hosts
+  // by id; external ranges by identity when both sides cut the address space alike (one cut serves both:
+  // ExternalPeersCache), else by id. An external peer's id writes out every range it holds (megabytes
+  // over a large cut), so it is read only where it must be.
+  const externalsOf = (c: Connectivity): PeerInfo[] => c.peers.filter((p) => p.kind === "external");
+  const extA = externalsOf(ca);
+  const extB = externalsOf(cb);
+  const sameExternals = extA.length === extB.length && extA.every((p, i) => p === extB[i]);
+  const keyOf = (p: PeerInfo): string | PeerInfo => (p.kind === "external" && sameExternals ? p : p.id);
+  const ia = new Map<string | PeerInfo, number>();
+  const ib = new Map<string | PeerInfo, number>();
+  ca.peers.forEach((p, i) => ia.set(keyOf(p), i));
+  cb.peers.forEach((p, i) => ib.set(keyOf(p), i));
+  const joint: PeerInfo[] = [...ca.peers];
+  for (const p of cb.peers) if (!ia.has(keyOf(p))) joint.push(p);
+  // Order: by group (namespaces, then hosts, then externals), then by id; externals by their first address
+  // (then by id, when two start at the same address).
+  const firstOf = new Map<PeerInfo, { version: number; first: bigint }>();
+  for (const p of joint) {
+    if (p.kind !== "external") continue;
+    const r = p.ips!.ranges()[Symbol.iterator]().next().value as { version: number; first: bigint };
+    firstOf.set(p, r);
   }
+  const byId = (x: PeerInfo, y: PeerInfo): number => (x.id < y.id ? -1 : x.id > y.id ? 1 : 0);
+  const order = (x: PeerInfo, y: PeerInfo): number => {
+    const g = groupOrder(x.group, y.group);
+    if (g !== 0) return g;
+    const fx = firstOf.get(x);
+    const fy = firstOf.get(y);
+    if (fx === undefined || fy === undefined) return byId(x, y);
+    return fx.version - fy.version || (fx.first < fy.first ? -1 : fx.first > fy.first ? 1 : 0) || byId(x, y);
+  };
+  {
+    // The same order, with each peer's group ranked once (no lookups inside the comparator but for externals).
+    const groupNames = [...new Set(joint.map((p) => p.group))].sort(groupOrder);
+    const rank = new Map(groupNames.map((g, i) => [g, i] as const));
+    const keyed = joint.map((p) => ({ p, rank: rank.get(p.group)! }));
+    keyed.sort((x, y) => x.rank - y.rank || (x.p.kind === "external" ? order(x.p, y.p) : byId(x.p, y.p)));
+    for (let i = 0; i < keyed.length; i++) joint[i] = keyed[i]!.p;
+  }
+  // Per joint peer, its index on each side (-1: not there), and its place in the order.
+  const atA = Int32Array.from(joint, (p) => ia.get(keyOf(p)) ?? -1);
+  const atB = Int32Array.from(joint, (p) => ib.get(keyOf(p)) ?? -1);
+  const info = (i: number): PeerInfo => joint[i]!;
 
   // Joint classes: peers that are in the same class in both versions are compared once.
-  const jointIndex = new Map<string, number>();
+  const jointIndex = new Map<number, number>();
   const jA: number[] = [];
   const jB: number[] = [];
   const members: number[][] = [];
-  ids.forEach((id, i) => {
-    const cA = ia.has(id) ? ca.classOf[ia.get(id)!]! : -1;
-    const cB = ib.has(id) ? cb.classOf[ib.get(id)!]! : -1;
-    const k = `${cA}/${cB}`;
+  const classesA = ca.classCount + 1;
+  joint.forEach((_, i) => {
+    const cA = atA[i]! >= 0 ? ca.classOf[atA[i]!]! : -1;
+    const cB = atB[i]! >= 0 ? cb.classOf[atB[i]!]! : -1;
+    const k = (cB + 1) * classesA + cA + 1;
     let j = jointIndex.get(k);
     if (j === undefined) {
       j = members.length;
@@ -112,10 +144,11 @@ export function diffModels(a: Model, b: Model, opts: DiffOptions = {}): DiffResu
   const jointsOfA = jointsOf(jA, ca.classCount);
   const jointsOfB = jointsOf(jB, cb.classCount);
   const value = (conn: Connectivity, side: number[], j1: number, j2: number): number => (side[j1]! < 0 || side[j2]! < 0 ? 0 : conn.classAllowedId(side[j1]!, side[j2]!));
-  const external = (j: number): boolean => info(ids[members[j]![0]!]!).kind === "external";
-  const groupOf = (j: number): string => info(ids[members[j]![0]!]!).group;
+  const external = (j: number): boolean => info(members[j]![0]!).kind === "external";
+  const groupOf = (j: number): string => info(members[j]![0]!).group;
 
-  const changes: FlowChange[] = [];
+  // Listed changes by joint peer index (ids are written out only for these).
+  const changes: Array<{ si: number; di: number; before: ConnSet; after: ConnSet; added: ConnSet; removed: ConnSet }> = [];
   let omitted = 0;
   const groups = new Map<string, { added: ConnSet; removed: ConnSet; pairs: number }>();
   const addGroup = (gs: string, gd: string, added: ConnSet, removed: ConnSet, pairs: number): void => {
@@ -133,9 +166,7 @@ export function diffModels(a: Model, b: Model, opts: DiffOptions = {}): DiffResu
           if (countOmitted) omitted++;
           continue;
         }
-        const src = info(ids[i]!);
-        const dst = info(ids[k]!);
-        changes.push({ src: src.id, dst: dst.id, srcGroup: src.group, dstGroup: dst.group, before, after, added, removed });
+        changes.push({ si: i, di: k, before, after, added, removed });
       }
     }
   };
@@ -421,20 +452,21 @@ export function diffModels(a: Model, b: Model, opts: DiffOptions = {}): DiffResu
       omitted += comboPairs - listed;
     }
   }
-  changes.sort((x, y) => order(info(x.src), info(y.src)) || order(info(x.dst), info(y.dst)));
-  const explained = explain
-    ? changes.map((c) => {
-        const pick = (c.added.isEmpty() ? c.removed : c.added).first()!;
-        const src = info(c.src);
-        const dst = info(c.dst);
-        const flowIn = (m: Model, conn: Connectivity, idx: Map<string, number>): FlowResult => {
-          const sp = idx.has(c.src) ? peerView(conn.peers[idx.get(c.src)!]!) : peerView(src);
-          const dp = idx.has(c.dst) ? peerView(conn.peers[idx.get(c.dst)!]!) : peerView(dst);
-          return evaluateFlow(m, { src: sp, dst: dp, protocol: pick.protocol, port: pick.port });
-        };
-        return { ...c, explanation: { protocol: pick.protocol, port: pick.port, before: flowIn(a, ca, ia), after: flowIn(b, cb, ib) } };
-      })
-    : changes;
+  // Joint peers are in order: listed changes sort by their indexes.
+  changes.sort((x, y) => x.si - y.si || x.di - y.di);
+  const explained: FlowChange[] = changes.map((c) => {
+    const src = info(c.si);
+    const dst = info(c.di);
+    const change: FlowChange = { src: src.id, dst: dst.id, srcGroup: src.group, dstGroup: dst.group, before: c.before, after: c.after, added: c.added, removed: c.removed };
+    if (!explain) return change;
+    const pick = (c.added.isEmpty() ? c.removed : c.added).first()!;
+    const flowIn = (m: Model, conn: Connectivity, at: Int32Array): FlowResult => {
+      const sp = peerView(at[c.si]! >= 0 ? conn.peers[at[c.si]!]! : src);
+      const dp = peerView(at[c.di]! >= 0 ? conn.peers[at[c.di]!]! : dst);
+      return evaluateFlow(m, { src: sp, dst: dp, protocol: pick.protocol, port: pick.port });
+    };
+    return { ...change, explanation: { protocol: pick.protocol, port: pick.port, before: flowIn(a, ca, atA), after: flowIn(b, cb, atB) } };
+  });
   const groupList = [...groups.entries()]
     .map(([k, v]) => {
       const [src, dst] = k.split("\u0000") as [string, string];

@@ -124,7 +124,11 @@ export class IpSet {
 
   /** Readable form: addresses and CIDRs where possible (`10.0.0.60`, `10.1.0.0/16`), ranges otherwise. */
   describe(): string {
-    return [...this.ranges()].map(describeRange).join(",");
+    // IPv4 on numbers (exact below 2^53): a set can hold hundreds of thousands of ranges.
+    const parts: string[] = [];
+    for (let i = 0; i < this.v4.length; i += 2) parts.push(describeV4(Number(this.v4[i]!), Number(this.v4[i + 1]!)));
+    for (let i = 0; i < this.v6.length; i += 2) parts.push(describeRange({ version: 6, first: this.v6[i]!, last: this.v6[i + 1]! }));
+    return parts.join(",");
   }
 }
 
@@ -174,6 +178,20 @@ export function* cutBySets(sets: readonly IpSet[], version: IpVersion): Generato
 
 export function formatRange(r: IpRange): string {
   return `${formatIp(r.version, r.first)}-${formatIp(r.version, r.last)}`;
+}
+
+function formatV4(n: number): string {
+  return `${n >>> 24}.${(n >>> 16) & 0xff}.${(n >>> 8) & 0xff}.${n & 0xff}`;
+}
+
+/** describeRange of an IPv4 range given as numbers. */
+function describeV4(first: number, last: number): string {
+  if (first === last) return formatV4(first);
+  const size = last - first + 1;
+  if (size === 2 ** 32) return "0.0.0.0/0";
+  // Below 2^32 the bit tests are exact (ToInt32/ToUint32 keep the low 32 bits).
+  if ((size & (size - 1)) === 0 && first % size === 0) return `${formatV4(first)}/${Math.clz32(size) + 1}`;
+  return `${formatV4(first)}-${formatV4(last)}`;
 }
 
 /** Shortest readable form of a range: an address, a CIDR when the range is one, else `first-last`. */

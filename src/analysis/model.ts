@@ -18,7 +18,7 @@ import type { Inventory, InventoryWorkload, Labels, NamedPort } from "./inventor
 import { ConnSet } from "./connset.js";
 import { IpSet, coveredPiecesV4, cutBySets } from "./ipset.js";
 import { LABEL_NAME, LABEL_NAMESPACE, LABEL_ORCHESTRATOR, LABEL_SERVICE_ACCOUNT, NS_PREFIX, SA_PREFIX, bestAnchor } from "./labels.js";
-import { type Direction, type NetworkSet, type Policy, type PolicyModel, type Tier, stagedView } from "./policies.js";
+import { type Direction, type NetworkSet, type Policy, type PolicyModel, type Tier, sameJson, stagedView } from "./policies.js";
 
 export interface Ip {
   readonly version: IpVersion;
@@ -163,7 +163,31 @@ export interface BuildOptions {
   readonly view?: "enforced" | "staged";
   /** The Calico minor whose Felix orders the policies (tie-breaks differ before 3.32); default 3.32. */
   readonly calicoMinor?: CalicoMinor;
+  /**
+   * A model of an earlier version over the same inventory (a diff's other side): its endpoints, network set
+   * views and Services are taken over when what they are built from is the same (an equal inventory, equal
+   * host endpoints, the same network set objects and equal Services), so that identical endpoints are the same
+   * objects on both sides (connectivity.ts reuses work by identity).
+   */
+  readonly base?: Model;
 }
+
+/** What a model was built from and what of it another model may take over (see BuildOptions.base). */
+interface ModelParts {
+  readonly inventory: Inventory;
+  readonly hostEndpoints: PolicyModel["hostEndpoints"];
+  readonly autoHostEndpoints: boolean;
+  readonly endpoints: Endpoint[];
+  readonly byRef: Map<string, Endpoint[]>;
+  readonly hosts: Map<string, Endpoint>;
+  readonly sets: readonly NetworkSet[];
+  readonly networkSets: NetworkSetView[];
+  readonly index: (ip: Ip) => readonly NetworkSetView[];
+  readonly covering: Map<IpSet, NetworkSetView[]>;
+  readonly serviceObjects: PolicyModel["services"];
+  readonly services: Map<string, ServiceView>;
+}
+const modelParts = new WeakMap<Model, ModelParts>();
 
 export function buildModel(inventory: Inventory, policyModel: PolicyModel, opts: BuildOptions = {}): Model {
   const view = opts.view ?? "enforced";
@@ -183,8 +207,10 @@ export function buildModel(inventory: Inventory, policyModel: PolicyModel, opts:
     return r;
   };
 
-  const endpoints: Endpoint[] = [];
-  const byRef = new Map<string, Endpoint[]>();
+  const prior = opts.base === undefined ? undefined : modelParts.get(opts.base);
+  const sameEndpoints = prior !== undefined && (prior.inventory === inventory || sameJson(prior.inventory, inventory)) && prior.autoHostEndpoints === pm.autoHostEndpoints && sameJson(prior.hostEndpoints, pm.hostEndpoints);
+  const endpoints: Endpoint[] = sameEndpoints ? prior.endpoints : [];
+  const byRef = sameEndpoints ? prior.byRef : new Map<string, Endpoint[]>();
   const add = (ref: string, e: Endpoint): void => {
     const l = byRef.get(ref);
     if (l === undefined) byRef.set(ref, [e]);
@@ -194,8 +220,8 @@ export function buildModel(inventory: Inventory, policyModel: PolicyModel, opts:
   // Hosts: one endpoint per node (the `*` host endpoint, or the first by name, or the automatic one).
   const nodeNames = new Set<string>(inventory.nodes.map((n) => n.name));
   for (const h of pm.hostEndpoints) nodeNames.add(h.node);
-  const hosts = new Map<string, Endpoint>();
-  for (const nodeName of [...nodeNames].sort()) {
+  const hosts = sameEndpoints ? prior.hosts : new Map<string, Endpoint>();
+  for (const nodeName of sameEndpoints ? [] : [...nodeNames].sort()) {
     const node = inventory.nodes.find((n) => n.name === nodeName);
     const heps = pm.hostEndpoints.filter((h) => h.node === nodeName).sort((a, b) => (a.name < b.name ? -1 : 1));
     const hep = heps.find((h) => h.interfaceName === "*") ?? heps[0];
@@ -238,7 +264,7 @@ export function buildModel(inventory: Inventory, policyModel: PolicyModel, opts:
   }
 
   const podNetworks = inventory.podNetworks === undefined || inventory.podNetworks.length === 0 ? undefined : IpSet.parse(inventory.podNetworks);
-  for (const w of inventory.workloads) {
+  for (const w of sameEndpoints ? [] : inventory.workloads) {
     const ref = `${w.namespace}/${w.name}`;
     if (w.hostNetwork) {
       // No workload endpoint: the pod is its node. Known node → that host; otherwise every node.
@@ -283,16 +309,21 @@ export function buildModel(inventory: Inventory, policyModel: PolicyModel, opts:
   const dumpedSets: NetworkSet[] = (inventory.syncedSets ?? [])
     .filter((s) => !manifestSets.has(s.name))
     .map((s) => ({ id: `GlobalNetworkSet/${s.name}`, name: s.name, labels: s.labels, nets: IpSet.parse(s.nets) }));
-  const networkSets: NetworkSetView[] = [...pm.networkSets, ...dumpedSets].map((s) => ({
-    ...s,
-    // networksetprocessor.go: own labels, then the namespace label over them; namespace profile inherited.
-    view: s.namespace === undefined ? s.labels : { ...nsProfile(s.namespace), ...s.labels, [LABEL_NAMESPACE]: s.namespace },
-  }));
-  const index = buildNetsetIndex(networkSets);
-  const covering = new Map<IpSet, NetworkSetView[]>();
+  // Same endpoints means the same inventory (namespace labels and synced sets): equal network sets give equal views.
+  const sameSets = sameEndpoints && prior.sets.length === pm.networkSets.length && prior.sets.every((x, i) => x === pm.networkSets[i]);
+  const networkSets: NetworkSetView[] = sameSets
+    ? prior.networkSets
+    : [...pm.networkSets, ...dumpedSets].map((s) => ({
+        ...s,
+        // networksetprocessor.go: own labels, then the namespace label over them; namespace profile inherited.
+        view: s.namespace === undefined ? s.labels : { ...nsProfile(s.namespace), ...s.labels, [LABEL_NAMESPACE]: s.namespace },
+      }));
+  const index = sameSets ? prior.index : buildNetsetIndex(networkSets);
+  const covering = sameSets ? prior.covering : new Map<IpSet, NetworkSetView[]>();
 
-  const services = new Map<string, ServiceView>();
-  for (const svc of pm.services) {
+  const sameServices = sameEndpoints && sameJson(prior.serviceObjects, pm.services);
+  const services = sameServices ? prior.services : new Map<string, ServiceView>();
+  for (const svc of sameServices ? [] : pm.services) {
     const members = new Set<Endpoint>();
     if (svc.selector !== undefined) {
       const sel = Object.entries(svc.selector);
@@ -312,7 +343,7 @@ export function buildModel(inventory: Inventory, policyModel: PolicyModel, opts:
       },
     });
   }
-  if (!services.has("default/kubernetes")) {
+  if (!sameServices && !services.has("default/kubernetes")) {
     // The API server Service every cluster has: its endpoints are the control-plane nodes on TCP 6443
     // (k3s and kubeadm serve the API on the node address).
     const cp = [...hosts.values()].filter((h) => {
@@ -420,7 +451,7 @@ export function buildModel(inventory: Inventory, policyModel: PolicyModel, opts:
     return matching;
   };
 
-  return {
+  const model: Model = {
     view,
     inventory,
     policyModel,
@@ -467,6 +498,8 @@ export function buildModel(inventory: Inventory, policyModel: PolicyModel, opts:
       return r;
     },
   };
+  modelParts.set(model, { inventory, hostEndpoints: pm.hostEndpoints, autoHostEndpoints: pm.autoHostEndpoints, endpoints, byRef, hosts, sets: pm.networkSets, networkSets, index, covering, serviceObjects: pm.services, services });
+  return model;
 }
 
 /**

@@ -780,11 +780,69 @@ export interface ReadOptions {
    * reverse. Calico's own kinds read the same on every minor.
    */
   readonly calicoMinor?: CalicoMinor;
+  /**
+   * What earlier reads made of each object: an object deeply equal to one read before (same identity,
+   * file and minor) gives the very same Policy or NetworkSet, so that a second version of the manifests
+   * (a diff, a review) is recognised as unchanged by identity downstream (model.ts, connectivity.ts).
+   */
+  readonly memo?: PolicyReadMemo;
+}
+
+/** One object's reading, kept for the next read of the same object. */
+interface MemoEntry {
+  readonly raw: unknown;
+  readonly kind: "policy" | "staged" | "networkSet";
+  readonly value: Policy | NetworkSet;
+  readonly skipped: Skipped;
+}
+
+/**
+ * Remembers, per object (by its minor, file, apiVersion, kind, namespace and name), the object as read and
+ * what readPolicies made of it. It keeps references to the objects read: they must not be changed
+ * afterwards. Only objects read without an error are remembered (an error is reported again).
+ */
+export class PolicyReadMemo {
+  private readonly entries = new Map<string, MemoEntry>();
+
+  /** The reading of `raw` under `key` when an equal object was read before. */
+  lookup(key: string, raw: unknown): MemoEntry | undefined {
+    const e = this.entries.get(key);
+    return e !== undefined && sameJson(e.raw, raw) ? e : undefined;
+  }
+
+  /** Keeps `entry` for its key, unless an equal object is kept there already (a repeated object's own reading). */
+  remember(key: string, entry: MemoEntry): void {
+    const e = this.entries.get(key);
+    if (e === undefined || !sameJson(e.raw, entry.raw)) this.entries.set(key, entry);
+  }
+}
+
+/** Deep equality of parsed YAML/JSON values, key order included (a reading may follow key order). */
+export function sameJson(a: unknown, b: unknown): boolean {
+  if (a === b) return true;
+  if (typeof a !== "object" || typeof b !== "object" || a === null || b === null) return false;
+  if (Array.isArray(a)) {
+    if (!Array.isArray(b) || a.length !== b.length) return false;
+    for (let i = 0; i < a.length; i++) if (!sameJson(a[i], b[i])) return false;
+    return true;
+  }
+  if (Array.isArray(b)) return false;
+  const ka = Object.keys(a);
+  const kb = Object.keys(b);
+  if (ka.length !== kb.length) return false;
+  for (let i = 0; i < ka.length; i++) {
+    const k = ka[i]!;
+    if (k !== kb[i] || !sameJson((a as Record<string, unknown>)[k], (b as Record<string, unknown>)[k])) return false;
+  }
+  return true;
 }
 
 /** Reads every policy-side object. Objects that cannot be read become problems, not crashes. */
 export function readPolicies(input: ReadonlyArray<SourcedObject>, opts: ReadOptions = {}): PolicyModel {
   const minor = opts.calicoMinor ?? "3.32";
+  const memo = opts.memo;
+  // Readings taken from the memo in this read (one object, one reading).
+  const used = new Set<Policy | NetworkSet>();
   const notEnforced: Policy[] = [];
   const sourced: Array<{ o: Obj; file?: string }> = [];
   for (const x of input) {
@@ -812,9 +870,28 @@ export function readPolicies(input: ReadonlyArray<SourcedObject>, opts: ReadOpti
     const source = { object, ...(file === undefined ? {} : { file }) };
     const spec: Obj = isObj(o["spec"]) ? o["spec"] : {};
     const skipped: Skipped = [];
+    // Policies, staged policies and network sets read before, unchanged: the same objects again (each once
+    // per read: a duplicate object gets a reading of its own).
+    const memoKey = memo === undefined ? "" : `${minor}\u0000${file ?? ""}\u0000${String(api)}\u0000${String(kind)}\u0000${ns ?? ""}\u0000${name}`;
+    const known = memo?.lookup(memoKey, o);
+    if (known !== undefined && !used.has(known.value)) {
+      used.add(known.value);
+      if (known.kind === "policy") policies.push(known.value as Policy);
+      else if (known.kind === "staged") staged.push(known.value as Policy);
+      else networkSets.push(known.value as NetworkSet);
+      for (const k of known.skipped) problems.push({ ...k, object, ...(file === undefined ? {} : { file }) });
+      continue;
+    }
+    const keep = (kind: MemoEntry["kind"], value: Policy | NetworkSet): void => {
+      if (memo === undefined) return;
+      used.add(value);
+      memo.remember(memoKey, { raw: o, kind, value, skipped });
+    };
     try {
       if (api === "networking.k8s.io/v1" && kind === "NetworkPolicy") {
-        policies.push(k8sPolicy(o, undefined, source));
+        const p = k8sPolicy(o, undefined, source);
+        policies.push(p);
+        keep("policy", p);
         continue;
       }
       if (isAdminObject(api, kind)) {
@@ -878,23 +955,27 @@ export function readPolicies(input: ReadonlyArray<SourcedObject>, opts: ReadOpti
           break;
         }
         case "GlobalNetworkPolicy":
-        case "NetworkPolicy":
-          policies.push(calicoPolicy(o, kind, undefined, source, skipped));
+        case "NetworkPolicy": {
+          const p = calicoPolicy(o, kind, undefined, source, skipped);
+          policies.push(p);
+          keep("policy", p);
           break;
+        }
         case "StagedGlobalNetworkPolicy":
-          staged.push(calicoPolicy(o, "GlobalNetworkPolicy", stagedAction(), source, skipped));
-          break;
         case "StagedNetworkPolicy":
-          staged.push(calicoPolicy(o, "NetworkPolicy", stagedAction(), source, skipped));
+        case "StagedKubernetesNetworkPolicy": {
+          const p = kind === "StagedKubernetesNetworkPolicy" ? k8sPolicy(o, stagedAction(), source) : calicoPolicy(o, kind === "StagedNetworkPolicy" ? "NetworkPolicy" : "GlobalNetworkPolicy", stagedAction(), source, skipped);
+          staged.push(p);
+          keep("staged", p);
           break;
-        case "StagedKubernetesNetworkPolicy":
-          staged.push(k8sPolicy(o, stagedAction(), source));
-          break;
+        }
         case "GlobalNetworkSet":
         case "NetworkSet": {
           const nets = parseNets(spec["nets"], "spec.nets") ?? IpSet.EMPTY;
           const namespace = kind === "NetworkSet" ? (ns ?? "default") : undefined;
-          networkSets.push({ id: object, name, ...(namespace === undefined ? {} : { namespace }), labels: strLabels(m["labels"]), nets });
+          const set: NetworkSet = { id: object, name, ...(namespace === undefined ? {} : { namespace }), labels: strLabels(m["labels"]), nets };
+          networkSets.push(set);
+          keep("networkSet", set);
           break;
         }
         case "HostEndpoint": {

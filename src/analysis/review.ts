@@ -19,7 +19,7 @@ import { type Invariant, type InvariantResult, checkInvariants } from "./invaria
 import type { Inventory } from "./inventory.js";
 import type { Model } from "./model.js";
 import { type ObjectDiff, diffObjects, objectDiffIsEmpty } from "./object-diff.js";
-import type { SourcedObject } from "./policies.js";
+import { PolicyReadMemo, type SourcedObject } from "./policies.js";
 import { type SyncedAnalysis, type SyncedRuleMark, type SyncedSet, analyseSyncedSets } from "./synced-sets.js";
 import { type CalicoVersion, type UpgradeImpact, upgradeImpact } from "./upgrade.js";
 
@@ -114,6 +114,8 @@ export function buildReview(input: ReviewInput): Review {
   let enforced: ViewReview | undefined;
   let problems: readonly Problem[] | undefined;
   let afterModel: Model | undefined;
+  // One memo for both versions and views: what did not change is read once, and modelled and evaluated once per view.
+  const memo = new PolicyReadMemo();
   for (const view of views) {
     if (view === "staged" && stagedBefore === 0 && stagedAfter === 0 && enforced !== undefined) {
       out.push({ ...enforced, view, sameAsEnforced: true });
@@ -128,8 +130,8 @@ export function buildReview(input: ReviewInput): Review {
       ({ from: mb, to: ma } = u.models);
       diff = u.diff;
     } else {
-      mb = analyse(bIn, view, beforeMinor);
-      ma = analyse(aIn, view, afterMinor);
+      mb = analyse(bIn, view, beforeMinor, { memo });
+      ma = analyse(aIn, view, afterMinor, { memo, base: mb });
       diff = diffModels(mb, ma, { maxChanges });
     }
     if (problems === undefined && view === "enforced") problems = ma.problems;
