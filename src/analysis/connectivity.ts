@@ -146,6 +146,11 @@ export interface ConnectivityOptions {
 /** What `base` reuse needs of a connectivity (kept when computed with `reusable`). */
 interface ReuseRecord {
   readonly peers: readonly PeerInfo[];
+  readonly peerViews: readonly Peer[];
+  readonly specs: readonly PeerSpec[];
+  readonly specKeys: readonly string[];
+  readonly specMatches: readonly Int32Array[];
+  readonly policySpecs: ReadonlyMap<Policy, PolicySpecs>;
   readonly classOf: Int32Array;
   /** Spec key → the classes the spec matches. */
   readonly specClasses: ReadonlyMap<string, Int32Array>;
@@ -205,6 +210,26 @@ export function ipPredicatesOf(model: Model): IpSet[] {
   return out;
 }
 
+/** Per policy and direction, the [source, destination] spec of each rule (flat), and the connections of rules that do not depend on the peer. */
+interface PolicySpecs {
+  readonly ingress: Int32Array;
+  readonly egress: Int32Array;
+  readonly ingressFixed: ReadonlyArray<ConnSet | undefined>;
+  readonly egressFixed: ReadonlyArray<ConnSet | undefined>;
+}
+
+/** Per program (of one direction): its rules' specs and peer-independent connections (see programTablesOf). */
+interface ProgramTables {
+  readonly ruleSpec: Int32Array;
+  /** Connections per rule, undefined where they depend on the destination (named ports, Services). */
+  readonly fixed: ReadonlyArray<ConnSet | undefined>;
+  /** Some rule's connections depend on the destination; `service`: some of those name a Service. */
+  readonly named: boolean;
+  readonly service: boolean;
+  /** On ingress, `fixed` with named ports resolved, per local list of ports (portsKey). */
+  readonly byPorts: Map<string, ReadonlyArray<ConnSet | undefined>>;
+}
+
 interface Program {
   readonly stages: ReadonlyArray<{ stage: Stage; tiers: readonly TierPolicies[] }>;
   readonly rules: readonly Rule[];
@@ -212,12 +237,23 @@ interface Program {
 
 export function computeConnectivity(model: Model, opts: ConnectivityOptions = {}): Connectivity {
   const interner = opts.interner ?? new ConnInterner();
+  // Another version's connectivity to build on (see ConnectivityOptions.base).
+  const base = opts.base === undefined || opts.base.interner !== interner ? undefined : reuseRecords.get(opts.base);
+  const baseModel = opts.base?.model;
   const peers: PeerInfo[] = [];
   const peerViews: Peer[] = [];
   const workloadEndpoints = model.endpoints.filter((e) => e.kind === "workload" || e.kind === "host");
-  for (const e of workloadEndpoints) {
-    peers.push({ id: e.id, kind: e.kind, group: e.kind === "workload" ? e.namespace! : "(hosts)", endpoint: e });
-    peerViews.push(endpointPeer(e));
+  if (base !== undefined && baseModel!.endpoints === model.endpoints) {
+    // The same endpoint objects (buildModel's base): the same peers, first in both.
+    for (let i = 0; i < workloadEndpoints.length; i++) {
+      peers.push(base.peers[i]!);
+      peerViews.push(base.peerViews[i]!);
+    }
+  } else {
+    for (const e of workloadEndpoints) {
+      peers.push({ id: e.id, kind: e.kind, group: e.kind === "workload" ? e.namespace! : "(hosts)", endpoint: e });
+      peerViews.push(endpointPeer(e));
+    }
   }
 
   // The connections of a rule whose ports are all numbers and that names no Service do not depend on
@@ -251,7 +287,18 @@ export function computeConnectivity(model: Model, opts: ConnectivityOptions = {}
   const specKeys: string[] = [];
   // Per policy and direction, the [source, destination] spec of each rule (flat), in rule order.
   // Also per rule, its connections when they do not depend on the peer (numeric ports, no Service).
-  const policySpecs = new Map<Policy, { ingress: Int32Array; egress: Int32Array; ingressFixed: ReadonlyArray<ConnSet | undefined>; egressFixed: ReadonlyArray<ConnSet | undefined> }>();
+  const policySpecs = new Map<Policy, PolicySpecs>();
+  // Over a base, its specs come first, in its order (new ones after them): a policy read once (the same
+  // object) keeps its spec indexes, and a spec keeps its matches when the peers and what they are matched
+  // through (network sets, Services) are the same. Specs only the base uses stay: they can only make the
+  // classes finer, never wrong, and keep them the base's.
+  if (base !== undefined) {
+    for (let i = 0; i < base.specs.length; i++) {
+      specs.push(base.specs[i]!);
+      specKeys.push(base.specKeys[i]!);
+      specIndex.set(base.specKeys[i]!, i);
+    }
+  }
   const specOf = (s: PeerSpec): number => {
     const k = `${s.key}|${s.scopeNamespace ?? ""}`;
     let i = specIndex.get(k);
@@ -264,6 +311,11 @@ export function computeConnectivity(model: Model, opts: ConnectivityOptions = {}
     return i;
   };
   for (const p of model.policies) {
+    const known = base?.policySpecs.get(p);
+    if (known !== undefined) {
+      policySpecs.set(p, known);
+      continue;
+    }
     const flat = (rules: readonly Rule[] | undefined): Int32Array => Int32Array.from((rules ?? []).flatMap((r) => [specOf(r.source), specOf(r.destination)]));
     const fixed = (rules: readonly Rule[] | undefined): Array<ConnSet | undefined> => (rules ?? []).map((r) => (r.portsAreNumeric && r.destination.service === undefined ? fixedOf(r) : undefined));
     policySpecs.set(p, { ingress: flat(p.ingress), egress: flat(p.egress), ingressFixed: fixed(p.ingress), egressFixed: fixed(p.egress) });
@@ -340,8 +392,10 @@ export function computeConnectivity(model: Model, opts: ConnectivityOptions = {}
     else if (v.endpoint?.within !== undefined) for (const s of model.networkSetsCovering(v.endpoint.within)) out.push(s.view);
     return out;
   };
+  const samePeers = base !== undefined && base.peers.length === n && base.peers.every((p, i) => samePeer(p, peers[i]!));
+  const inheritedMatches = samePeers && baseModel!.networkSets === model.networkSets && sameJson(base.policyModel.services, model.policyModel.services) ? base.specMatches.length : 0;
   const anchorKeys = new Set<string>();
-  for (const s of specs) for (const a of s.selector?.anchors ?? []) anchorKeys.add(a.key);
+  for (let si = inheritedMatches; si < specs.length; si++) for (const a of specs[si]!.selector?.anchors ?? []) anchorKeys.add(a.key);
   const byLabel = new Map<string, Map<string, number[]>>();
   for (const k of anchorKeys) byLabel.set(k, new Map());
   if (anchorKeys.size > 0) {
@@ -358,7 +412,8 @@ export function computeConnectivity(model: Model, opts: ConnectivityOptions = {}
     }
   }
   const everyone = Array.from({ length: n }, (_, i) => i);
-  const specMatches: Int32Array[] = specs.map((s) => {
+  const specMatches: Int32Array[] = specs.map((s, si) => {
+    if (si < inheritedMatches) return base!.specMatches[si]!;
     if (s.selector === undefined && s.notSelector === undefined && s.nets === undefined && s.notNets === undefined && s.service === undefined) {
       return Int32Array.from(everyone);
     }
@@ -389,15 +444,26 @@ export function computeConnectivity(model: Model, opts: ConnectivityOptions = {}
   const policyRank = new Map(model.policies.map((p, i) => [p, i] as const));
   // One key for every direction and stage: the selecting policies that are in some applicable list, each
   // with its stage and directions (the applicable lists are exactly these, filtered; in rank order).
+  // policyStage depends on the policy and the endpoint's kind only: one key per selecting list and kind
+  // (the model hands endpoints selected alike the same list).
+  const programKeys = { workload: new Map<readonly Policy[], string>(), host: new Map<readonly Policy[], string>() };
+  const programIds = new Map<string, string>();
   const programKey = (e: Endpoint): string => {
+    const list = model.selecting(e);
+    const known = programKeys[e.kind].get(list);
+    if (known !== undefined) return known;
     let k = "";
-    for (const p of model.selecting(e)) {
+    for (const p of list) {
       if (p.ingress === undefined && p.egress === undefined) continue;
       const stage = policyStage(p, e);
       if (stage === undefined) continue;
       k += `${policyRank.get(p) ?? p.id}${stage[0]}${p.ingress === undefined ? "" : "i"}${p.egress === undefined ? "" : "e"},`;
     }
-    return k;
+    // Class keys carry a short id of the text (equal texts, equal ids).
+    let id = programIds.get(k);
+    if (id === undefined) programIds.set(k, (id = `P${programIds.size}`));
+    programKeys[e.kind].set(list, id);
+    return id;
   };
 
   // Failsafe entries limited to a `net` tell remote peers apart (inbound: by source, outbound: by
@@ -473,10 +539,9 @@ export function computeConnectivity(model: Model, opts: ConnectivityOptions = {}
   // Rows another version's connectivity already holds (opts.base): usable when the peers are the same
   // (endpoint objects, external addresses) in the same classes and the failsafes and Services are equal; then per spec, whether it
   // matches the same classes there.
-  const base = opts.base === undefined || opts.base.interner !== interner ? undefined : reuseRecords.get(opts.base);
   const baseRows = opts.base?.rows;
   let specSame: Uint8Array | undefined;
-  if (base !== undefined && base.peers.length === n && sameInts(base.classOf, classOf) && base.peers.every((p, i) => samePeer(p, peers[i]!))) {
+  if (base !== undefined && samePeers && sameInts(base.classOf, classOf)) {
     const bm = base.policyModel;
     const pm = model.policyModel;
     if (bm.endpointToHostAction === pm.endpointToHostAction && sameFailsafes(bm.failsafeInbound, pm.failsafeInbound) && sameFailsafes(bm.failsafeOutbound, pm.failsafeOutbound) && sameJson(bm.services, pm.services)) {
@@ -489,7 +554,6 @@ export function computeConnectivity(model: Model, opts: ConnectivityOptions = {}
   }
   // A row is the same as base's when its endpoint is selected by the same policies (by identity, so the
   // same program: tiers are compared once) whose rules' specs all match the same classes there.
-  const baseModel = opts.base?.model;
   if (specSame !== undefined && !sameTiers(baseModel!.tiers, model.tiers)) specSame = undefined;
   const specsSameOf = new Map<Policy, number>(); // bit 1: egress rules' specs all the same, bit 2: ingress
   const policySame = (p: Policy): number => {
@@ -512,6 +576,40 @@ export function computeConnectivity(model: Model, opts: ConnectivityOptions = {}
     const bit = dir === "egress" ? 1 : 2;
     for (const p of now) if ((policySame(p) & bit) === 0) return false;
     return true;
+  };
+  // A workload's program is its one stage's applicable list (shared by endpoints selected alike): built once per list.
+  const workloadPrograms = new Map<readonly TierPolicies[], Program>();
+  const programOfCached = (e: Endpoint, dir: Direction): Program => {
+    if (e.kind !== "workload") return programOf(model, e, dir);
+    const tiers = model.applicable(e, dir, "normal");
+    let p = workloadPrograms.get(tiers);
+    if (p === undefined) workloadPrograms.set(tiers, (p = programOf(model, e, dir)));
+    return p;
+  };
+  const programTables = new Map<Program, ProgramTables>();
+  const programTablesOf = (program: Program, dir: Direction): ProgramTables => {
+    let t = programTables.get(program);
+    if (t === undefined) {
+      const ruleSpec = new Int32Array(program.rules.length * 2);
+      const fixed = new Array<ConnSet | undefined>(program.rules.length);
+      let at = 0;
+      let k = 0;
+      for (const st of program.stages) {
+        for (const tp of st.tiers) {
+          for (const p of tp.policies) {
+            const info = policySpecs.get(p)!;
+            const specsOfP = dir === "egress" ? info.egress : info.ingress;
+            const fixedOfP = dir === "egress" ? info.egressFixed : info.ingressFixed;
+            for (let j = 0; j < specsOfP.length; j++) ruleSpec[at++] = specsOfP[j]!;
+            for (let j = 0; j < fixedOfP.length; j++) fixed[k++] = fixedOfP[j];
+          }
+        }
+      }
+      const open = program.rules.filter((_, i) => fixed[i] === undefined);
+      t = { ruleSpec, fixed, named: open.length > 0, service: open.some((r) => r.destination.service !== undefined), byPorts: new Map() };
+      programTables.set(program, t);
+    }
+    return t;
   };
   let reusedRows = 0;
   // Per direction, the index of each of base's shared rows taken over into this one.
@@ -591,6 +689,7 @@ export function computeConnectivity(model: Model, opts: ConnectivityOptions = {}
   // Rules of the current program matching every peer (by rule position), and sharedKey's fragment cache.
   let universalRule = new Uint8Array(64);
   const fragments: FragmentCache = new Map();
+  const keyTrie = new KeyTrie();
   for (let c = 0; c < classCount; c++) {
     const rep = reps[c]!;
     const e = peers[rep]!.endpoint;
@@ -613,36 +712,23 @@ export function computeConnectivity(model: Model, opts: ConnectivityOptions = {}
         copyRow(c, dir, rows, defaults);
         continue;
       }
-      const program = programOf(model, e, dir);
+      const program = programOfCached(e, dir);
       const localView = peerViews[rep]!;
       const rules = program.rules;
       if (universalRule.length < rules.length) universalRule = new Uint8Array(rules.length * 2);
-      // In one pass over the program's policies: each rule's [source, destination] spec and, where
-      // they do not depend on the peer, its connections (numeric ports: per rule; named ports on
-      // ingress: per rule and local list of ports).
-      const ruleSpec = new Int32Array(rules.length * 2);
-      const fixedConns = new Array<ConnSet | undefined>(rules.length);
-      {
-        let at = 0;
-        let k = 0;
-        for (const st of program.stages) {
-          for (const t of st.tiers) {
-            for (const p of t.policies) {
-              const info = policySpecs.get(p)!;
-              const specsOfP = dir === "egress" ? info.egress : info.ingress;
-              const fixedOfP = dir === "egress" ? info.egressFixed : info.ingressFixed;
-              for (let j = 0; j < specsOfP.length; j++) ruleSpec[at++] = specsOfP[j]!;
-              for (let j = 0; j < fixedOfP.length; j++) {
-                const f = fixedOfP[j];
-                if (f !== undefined || dir === "egress") fixedConns[k] = f;
-                else {
-                  const r = rules[k]!;
-                  fixedConns[k] = r.destination.service === undefined ? namedOf(r, e) : connsToward(r, localView, model);
-                }
-                k++;
-              }
-            }
-          }
+      // Each rule's [source, destination] spec and, where they do not depend on the peer, its connections
+      // (numeric ports: per rule; named ports on ingress: per rule and local list of ports): per program
+      // (shared by endpoints selected alike), and per local list of ports where named ports need it.
+      const tables = programTablesOf(program, dir);
+      const ruleSpec = tables.ruleSpec;
+      let fixedConns = tables.fixed;
+      if (dir === "ingress" && tables.named) {
+        if (tables.service) fixedConns = tables.fixed.map((f, k) => f ?? (rules[k]!.destination.service === undefined ? namedOf(rules[k]!, e) : connsToward(rules[k]!, localView, model)));
+        else {
+          const pk = portsKey(e.ports);
+          let byPorts = tables.byPorts.get(pk);
+          if (byPorts === undefined) tables.byPorts.set(pk, (byPorts = tables.fixed.map((f, k) => f ?? namedOf(rules[k]!, e))));
+          fixedConns = byPorts;
         }
       }
       // Rules whose local side matches this endpoint, grouped by their remote spec (and IP version):
@@ -773,7 +859,7 @@ export function computeConnectivity(model: Model, opts: ConnectivityOptions = {}
           if (universalRule[k] === 1) return 0;
           const g = groupOf.get(k);
           return g === undefined || specExternal[groupSpec[g]!]!.length === 0 ? -1 : 1 + groupSpec[g]! * 8 + groupIpVersion[g]!;
-        }, fixedConns, dflt, fragments);
+        }, fixedConns, dflt, fragments, keyTrie);
         for (const k of universal) universalRule[k] = 0;
         let x = rows.sharedIndex(key);
         if (x === undefined) {
@@ -835,7 +921,7 @@ export function computeConnectivity(model: Model, opts: ConnectivityOptions = {}
       return groupsCache;
     },
   };
-  if (opts.reusable === true) reuseRecords.set(result, { peers, classOf, specClasses: new Map(specKeys.map((k, si) => [k, specClasses[si]!] as const)), policyModel: model.policyModel });
+  if (opts.reusable === true) reuseRecords.set(result, { peers, peerViews, specs, specKeys, specMatches, policySpecs, classOf, specClasses: new Map(specKeys.map((k, si) => [k, specClasses[si]!] as const)), policyModel: model.policyModel });
   return result;
 }
 
@@ -845,15 +931,41 @@ export function computeConnectivity(model: Model, opts: ConnectivityOptions = {}
  * those whose remote spec matches some external class), by content. Two workloads with the same key
  * get the same result toward every external peer class.
  */
-/** Per rule, its last sharedKey fragment: the relevance code and connections it was built for. */
-type FragmentCache = Map<Rule, { code: number; conns: ConnSet | undefined; text: string }>;
+/** Per rule, its last sharedKey fragment: the relevance code and connections it was built for, and the fragment's id. */
+type FragmentCache = Map<Rule, { code: number; conns: ConnSet | undefined; id: number }>;
 
-function sharedKey(dir: Direction, program: Program, rules: readonly Rule[], relevant: (k: number) => number, fixedConns: ReadonlyArray<ConnSet | undefined>, dflt: number, cache: FragmentCache): string {
+/**
+ * sharedKey's keys as paths in a trie of interned fragments (the direction and default, each tier, each
+ * relevant rule): a key is a trie node, a number, so no key text is built per row.
+ */
+class KeyTrie {
+  private readonly fragments = new Map<string, number>();
+  private readonly children = new Map<number, number>();
+  private nodes = 1;
+
+  fragment(text: string): number {
+    let f = this.fragments.get(text);
+    if (f === undefined) this.fragments.set(text, (f = this.fragments.size));
+    return f;
+  }
+
+  /** The node reached from `node` by fragment `f` (node 0 is the root). */
+  step(node: number, f: number): number {
+    // node < 2^31 and f < 2^21 keep the key exact (below 2^53).
+    if (f >= 2 ** 21 || node >= 2 ** 31) throw new Error("internal: shared-row key trie too large");
+    const k = node * 2 ** 21 + f;
+    let c = this.children.get(k);
+    if (c === undefined) this.children.set(k, (c = this.nodes++));
+    return c;
+  }
+}
+
+function sharedKey(dir: Direction, program: Program, rules: readonly Rule[], relevant: (k: number) => number, fixedConns: ReadonlyArray<ConnSet | undefined>, dflt: number, cache: FragmentCache, trie: KeyTrie): number {
   // relevant(k): -1 = cannot match an external peer, 0 = matches every peer ("U"), else 1 + remote spec * 8 + IP version.
-  const parts: string[] = [dir, String(dflt)];
+  let node = trie.step(0, trie.fragment(`${dir}|${dflt}`));
   let k = 0;
   for (const { tier, policies } of program.stages[0]!.tiers) {
-    parts.push(`T${tier.name}/${tier.defaultAction}`);
+    node = trie.step(node, trie.fragment(`T${tier.name}/${tier.defaultAction}`));
     for (const p of policies) {
       for (const _ of (dir === "ingress" ? p.ingress : p.egress) ?? []) {
         const code = relevant(k);
@@ -861,20 +973,20 @@ function sharedKey(dir: Direction, program: Program, rules: readonly Rule[], rel
           const r = rules[k]!;
           const conns = fixedConns[k];
           const hit = cache.get(r);
-          if (hit !== undefined && hit.code === code && hit.conns === conns) parts.push(hit.text);
+          if (hit !== undefined && hit.code === code && hit.conns === conns) node = trie.step(node, hit.id);
           else {
             const rel = code === 0 ? "U" : `G${Math.floor((code - 1) / 8)}/${(code - 1) % 8}`;
             const c = conns === undefined ? `N${JSON.stringify([r.protocols.key(), r.ports ?? null, r.notPorts ?? null, r.destination.service ?? null])}` : conns.key();
-            const text = `${rel}:${r.action}:${r.ipVersion ?? 0}:${c}`;
-            cache.set(r, { code, conns, text });
-            parts.push(text);
+            const id = trie.fragment(`${rel}:${r.action}:${r.ipVersion ?? 0}:${c}`);
+            cache.set(r, { code, conns, id });
+            node = trie.step(node, id);
           }
         }
         k++;
       }
     }
   }
-  return parts.join("|");
+  return node;
 }
 
 /** A row toward external peer classes shared by several classes (see Overrides.shared). */
@@ -891,7 +1003,7 @@ class OverrideBuilder {
   private readonly offsets: Int32Array;
   private readonly ext: Int32Array;
   private readonly shared: SharedRow[] = [];
-  private readonly sharedKeys = new Map<string, number>();
+  private readonly sharedKeys = new Map<number, number>();
   private peers = new Int32Array(1024);
   private ids = new Uint32Array(1024);
   private len = 0;
@@ -922,11 +1034,11 @@ class OverrideBuilder {
     this.offsets[++this.row] = this.len;
   }
 
-  sharedIndex(key: string): number | undefined {
+  sharedIndex(key: number): number | undefined {
     return this.sharedKeys.get(key);
   }
 
-  addShared(key: string, entries: ReadonlyArray<readonly [number, number]>, interner: ConnInterner): number {
+  addShared(key: number, entries: ReadonlyArray<readonly [number, number]>, interner: ConnInterner): number {
     let union = 0;
     for (const [, id] of entries) union = interner.unionIds(union, id);
     const x = this.shared.length;

@@ -186,6 +186,10 @@ interface ModelParts {
   readonly covering: Map<IpSet, NetworkSetView[]>;
   readonly serviceObjects: PolicyModel["services"];
   readonly services: Map<string, ServiceView>;
+  readonly globalPolicies: readonly Policy[];
+  readonly nsPolicies: ReadonlyMap<string, readonly Policy[]>;
+  readonly selecting: (ep: Endpoint) => Policy[];
+  readonly tierNames: readonly string[];
 }
 const modelParts = new WeakMap<Model, ModelParts>();
 
@@ -361,7 +365,8 @@ export function buildModel(inventory: Inventory, policyModel: PolicyModel, opts:
     return ta !== tb ? ta - tb : comparePolicies(a, b, opts.calicoMinor);
   });
   // Per endpoint, the applicable lists by slot (direction × stage, see `slotOf`).
-  const cache = new Map<Endpoint, Array<TierPolicies[] | undefined>>();
+  // (Keyed by the endpoint's selecting list and kind: policyStage reads nothing else of the endpoint.)
+  const cache = { workload: new Map<readonly Policy[], Array<TierPolicies[] | undefined>>(), host: new Map<readonly Policy[], Array<TierPolicies[] | undefined>>() };
   const slotOf = (dir: Direction, stage: Stage): number => (dir === "ingress" ? 0 : 3) + (stage === "normal" ? 0 : stage === "untracked" ? 1 : 2);
   // Namespaced policies only select endpoints of their namespace: index them so an endpoint
   // checks the global policies plus its own namespace's, keeping Felix order by merging on rank.
@@ -430,14 +435,53 @@ export function buildModel(inventory: Inventory, policyModel: PolicyModel, opts:
   // The policies whose selector matches an endpoint, in Felix order (computed once per endpoint): the
   // matching global ones and the matching ones of its namespace, merged by rank.
   const selectingCache = new Map<Endpoint, Policy[]>();
+  // Merged lists by their global list (numbered) and the ranks of their namespace's policies.
+  const globalsId = new Map<readonly Policy[], number>();
+  const mergedLists = new Map<string, Policy[]>();
+  // Over a base with the same endpoints: an endpoint whose namespace's policies and the global ones are the
+  // same objects, in the same order, is selected as there (the base's list, computed once).
+  const sameList = (x: readonly Policy[] | undefined, y: readonly Policy[] | undefined): boolean => (x ?? []).length === (y ?? []).length && (x ?? []).every((p, i) => p === y![i]);
+  // (The tiers in the same order too: a global and a namespaced policy of two tiers are ordered by their tiers.)
+  const tierNames = tiers.map((t) => t.name);
+  const inherit = sameEndpoints && sameJson(prior.tierNames, tierNames) && sameList(prior.globalPolicies, globalPolicies) ? prior : undefined;
+  const nsSame = new Map<string, boolean>();
   const selecting = (ep: Endpoint): Policy[] => {
     const cached = selectingCache.get(ep);
     if (cached !== undefined) return cached;
+    if (inherit !== undefined) {
+      const ns = ep.namespace ?? "";
+      let same = nsSame.get(ns);
+      if (same === undefined) nsSame.set(ns, (same = ep.namespace === undefined || sameList(inherit.nsPolicies.get(ns), nsPolicies.get(ns))));
+      if (same) {
+        const list = inherit.selecting(ep);
+        selectingCache.set(ep, list);
+        return list;
+      }
+    }
     const globals = selectingGlobals(ep.labels);
     const local = ep.namespace === undefined ? [] : (nsPolicies.get(ep.namespace) ?? []).filter((p) => p.selector.match(ep.labels));
     let matching: Policy[];
     if (local.length === 0) matching = globals;
-    else if (globals.length === 0) matching = local;
+    else {
+      // Endpoints selected alike share one list (callers key their work on it).
+      let ids = globalsId.get(globals);
+      if (ids === undefined) globalsId.set(globals, (ids = globalsId.size));
+      let key = `${ids}`;
+      for (const p of local) key += `,${rank.get(p)!}`;
+      const shared = mergedLists.get(key);
+      if (shared !== undefined) {
+        selectingCache.set(ep, shared);
+        return shared;
+      }
+      matching = merge(globals, local);
+      mergedLists.set(key, matching);
+    }
+    selectingCache.set(ep, matching);
+    return matching;
+  };
+  const merge = (globals: readonly Policy[], local: readonly Policy[]): Policy[] => {
+    let matching: Policy[];
+    if (globals.length === 0) matching = [...local];
     else {
       matching = [];
       let i = 0;
@@ -447,7 +491,6 @@ export function buildModel(inventory: Inventory, policyModel: PolicyModel, opts:
         else matching.push(local[j++]!);
       }
     }
-    selectingCache.set(ep, matching);
     return matching;
   };
 
@@ -474,10 +517,11 @@ export function buildModel(inventory: Inventory, policyModel: PolicyModel, opts:
     service: (key) => services.get(key),
     selecting,
     applicable(ep, dir, stage) {
-      let m = cache.get(ep);
+      const list = selecting(ep);
+      let m = cache[ep.kind].get(list);
       if (m === undefined) {
         m = [undefined, undefined, undefined, undefined, undefined, undefined];
-        cache.set(ep, m);
+        cache[ep.kind].set(list, m);
       }
       const slot = slotOf(dir, stage);
       let r = m[slot];
@@ -498,7 +542,7 @@ export function buildModel(inventory: Inventory, policyModel: PolicyModel, opts:
       return r;
     },
   };
-  modelParts.set(model, { inventory, hostEndpoints: pm.hostEndpoints, autoHostEndpoints: pm.autoHostEndpoints, endpoints, byRef, hosts, sets: pm.networkSets, networkSets, index, covering, serviceObjects: pm.services, services });
+  modelParts.set(model, { inventory, hostEndpoints: pm.hostEndpoints, autoHostEndpoints: pm.autoHostEndpoints, endpoints, byRef, hosts, sets: pm.networkSets, networkSets, index, covering, serviceObjects: pm.services, services, globalPolicies, nsPolicies, selecting, tierNames });
   return model;
 }
 
