@@ -435,10 +435,11 @@ export function computeConnectivity(model: Model, opts: ConnectivityOptions = {}
     for (const i of candidates) if (peerSpecMatches(s, peerViews[i]!, model)) out.push(i);
     return Int32Array.from(out);
   });
+  // Over a base whose specs all keep their matches, with the same failsafes: a peer's class there already
+  // tells apart everything but its selecting policies and the new specs (see the class key below).
+  const inheritClasses = base !== undefined && samePeers && inheritedMatches === base.specs.length && sameFailsafes(base.policyModel.failsafeInbound, model.policyModel.failsafeInbound) && sameFailsafes(base.policyModel.failsafeOutbound, model.policyModel.failsafeOutbound);
   const matchedSpecs: number[][] = peers.map(() => []);
-  specMatches.forEach((list, si) => {
-    for (const i of list) matchedSpecs[i]!.push(si);
-  });
+  for (let si = inheritClasses ? base.specs.length : 0; si < specMatches.length; si++) for (const i of specMatches[si]!) matchedSpecs[i]!.push(si);
 
   // Programs (applicable policies) per endpoint, interned by content (policies by their Felix rank).
   const policyRank = new Map(model.policies.map((p, i) => [p, i] as const));
@@ -481,7 +482,8 @@ export function computeConnectivity(model: Model, opts: ConnectivityOptions = {}
     const p = peers[i]!;
     const e = p.endpoint;
     const ip = peerViews[i]!.ip;
-    const key = [
+    // Inherited: the base's class (finer is never wrong), the selecting policies here, the new specs.
+    const key = inheritClasses ? `${base.classOf[i]!}\u0000${e === undefined ? "" : programKey(e)}\u0000${matchedSpecs[i]!.join(",")}` : [
       p.kind,
       p.group,
       e?.node ?? "",
@@ -882,6 +884,16 @@ export function computeConnectivity(model: Model, opts: ConnectivityOptions = {}
   }
   const rows: Rows = { egressDefault, ingressDefault, egress: egressRows.build(), ingress: ingressRows.build() };
 
+  // The result's methods close over connectivityOf's few variables, not over this function's (whose
+  // scratch would otherwise stay reachable as long as the result).
+  const result = connectivityOf(model, interner, peers, classOf, classCount, rows, reps, classExternal, reusedRows);
+  if (opts.reusable === true) reuseRecords.set(result, { peers, peerViews, specs, specKeys, specMatches, policySpecs, classOf, specClasses: new Map(specKeys.map((k, si) => [k, specClasses[si]!] as const)), policyModel: model.policyModel });
+  return result;
+}
+
+function connectivityOf(model: Model, interner: ConnInterner, peers: readonly PeerInfo[], classOf: Int32Array, classCount: number, rows: Rows, reps: readonly number[], classExternal: Uint8Array, reusedRows: number): Connectivity {
+  const n = peers.length;
+  const { egressDefault, ingressDefault } = rows;
   const classAllowedId = (s: number, d: number): number => interner.intersectIds(rows.egress.get(s, d) ?? egressDefault[s]!, rows.ingress.get(d, s) ?? ingressDefault[d]!);
   const allowedId = (s: number, d: number): number => classAllowedId(classOf[s]!, classOf[d]!);
   const size = new Int32Array(classCount);
@@ -890,7 +902,7 @@ export function computeConnectivity(model: Model, opts: ConnectivityOptions = {}
   const gi = new Map(names.map((g, i) => [g, i] as const));
   const classGroup = Int32Array.from(reps.map((r) => gi.get(peers[r]!.group)!));
   let groupsCache: GroupRollUp | undefined;
-  const result: Connectivity = {
+  return {
     model,
     interner,
     peers,
@@ -921,8 +933,6 @@ export function computeConnectivity(model: Model, opts: ConnectivityOptions = {}
       return groupsCache;
     },
   };
-  if (opts.reusable === true) reuseRecords.set(result, { peers, peerViews, specs, specKeys, specMatches, policySpecs, classOf, specClasses: new Map(specKeys.map((k, si) => [k, specClasses[si]!] as const)), policyModel: model.policyModel });
-  return result;
 }
 
 /**
