@@ -51,7 +51,7 @@ export interface ReportOptions {
   /** Felix policy ordering of this Calico minor (default 3.32). */
   readonly calicoMinor?: CalicoMinor;
   /**
-   * Synced sets the stack declares (its networkSetSync mappings: synced-sets.ts declaredSyncedSets); sets with the
+   * Synced sets the stack declares (its networkSetSync mappings: synced-sets-declared.ts); sets with the
    * controller's owner label in the input (manifests, or a cluster dump in the inventory) are found anyway.
    */
   readonly syncedSets?: readonly SyncedSet[];

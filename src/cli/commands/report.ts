@@ -13,7 +13,7 @@ import { loadInventory, loadManifests } from "../../analysis/analyse.js";
 import { type Inventory, mergeInventories } from "../../analysis/inventory.js";
 import { type PolicyModel, type SourcedObject, readPolicies } from "../../analysis/policies.js";
 import { buildReport } from "../../analysis/report.js";
-import { type SyncedSet, declaredSyncedSets } from "../../analysis/synced-sets.js";
+import type { SyncedSet } from "../../analysis/synced-sets.js";
 import { defaultInvariants } from "../../analysis/invariants.js";
 import { type CommandOptions, parseCommandArgs } from "../args.js";
 import { writeOutput } from "../output.js";
@@ -121,7 +121,7 @@ export async function loadInput(flags: InputFlags, cwd: string): Promise<LoadedI
     settings: stack.config.policies,
     calicoVersion: stack.config.calico.version,
     ...(sources === undefined ? {} : { sources }),
-    syncedSets: declaredSyncedSets(stack.config.networkSetSync),
+    syncedSets: stack.syncedSets,
   };
 }
 
