@@ -57,8 +57,8 @@ const catalogPlugin = {
 
 /**
  * The yaml library apart, as lib/cli/chunks/yaml.cjs (one CommonJS bundle of it), which every import and
- * require of "yaml" in the CLI's chunks names. Bundled into the chunks, its 280 KB joined src/io/yaml.ts's chunk
- * and every command compiled it at start-up (some 8 ms of a 100 ms `report`), though most runs never call it
+ * require of "yaml" in the CLI's chunks names. Bundled into the chunks, its 264 KB joined src/io/yaml.ts's chunk
+ * and every command compiled it at start-up (some 5 ms of a 95 ms `report`), though most runs never call it
  * (src/io/yaml-plain.ts reads plain YAML; src/io/yaml.ts requires the library on first use). Apart, a chunk that
  * imports it statically loads it with that chunk, and src/io/yaml.ts's require loads it only when called; both
  * get the one instance (node's CommonJS cache). The path is relative to lib/cli/chunks/, where every chunk is:
@@ -75,8 +75,8 @@ const yamlApartPlugin = {
 /**
  * Chunk groups. esbuild puts each source file in the chunk of the set of entry points (main, each command, each
  * lazily imported module) that reach it, so `report`'s static closure came in 18 chunks of shared code, and
- * node 20's ES module loader costs some 0.5 ms per file (resolve, package scope lookup, read, compile, link),
- * more than compiling the code itself. Each group below is a set of files merged into one chunk: every entry
+ * node 20's ES module loader costs some 0.4 ms per file besides compiling its code (resolve, realpath, read,
+ * link). Each group below is a set of files merged into one chunk: every entry
  * point that reaches any file of a group imports all of it (a side-effect import of the group appended to
  * the entry's source; the files define functions and tables, nothing runs at import), so the group's files are
  * reached by the same entry points and esbuild makes them one chunk. Groups (from the module graph of a first,
@@ -169,7 +169,7 @@ export async function buildCli(out = defaultOut) {
     // .mjs: node knows an ES module by its extension, without looking for the nearest package.json per file.
     outExtension: { ".js": ".mjs" },
     external: ["cdk8s", "cdk8s-plus-27", "constructs", "@pulumi/*"],
-    // yaml's node build is CommonJS and requires node built-ins.
+    // `require` for src/io/yaml.ts's load of chunks/yaml.cjs on first use.
     banner: { js: "import { createRequire as __createRequire } from 'node:module'; const require = __createRequire(import.meta.url);" },
     logLevel: "warning",
     legalComments: "none",
