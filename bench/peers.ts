@@ -154,7 +154,7 @@ interface Tool {
 
 function ours(): Tool {
   const bin = join(root, "bin", "calico-baseline.mjs");
-  const built = existsSync(join(root, "lib", "cli", "main.js"));
+  const built = existsSync(join(root, "lib", "cli", "main.mjs"));
   const empty = tempDir("peers-ours-");
   return {
     name: "calico-baseline",

@@ -5,7 +5,7 @@
 // never built (no lib/cli, e.g. a copy of the tracked files) runs the sources through tsx instead.
 import { existsSync } from "node:fs";
 
-const entry = new URL("../lib/cli/main.js", import.meta.url);
+const entry = new URL("../lib/cli/main.mjs", import.meta.url);
 const sources = new URL("../src/cli/main.ts", import.meta.url);
 let main;
 if (existsSync(entry)) ({ main } = await import(entry.href));
@@ -14,7 +14,7 @@ else if (existsSync(sources)) {
   register();
   ({ main } = await import(sources.href));
 } else {
-  process.stderr.write("calico-baseline: the compiled CLI (lib/cli/main.js) is missing: run `npm run build:cli`\n");
+  process.stderr.write("calico-baseline: the compiled CLI (lib/cli/main.mjs) is missing: run `npm run build:cli`\n");
   process.exit(1);
 }
 process.exitCode = await main(process.argv.slice(2));

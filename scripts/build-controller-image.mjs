@@ -190,7 +190,7 @@ function listFiles(dir) {
 function appEntries(cliDir, pkg, mtime) {
   const file = (path, data, mode = 0o644) => ({ type: "file", path, data, mode, uid: 0, gid: 0, mtime });
   const entries = [
-    // lib/cli/*.js are ES modules; "type": "module" tells node so (the bundle is plain JavaScript, no deps).
+    // lib/cli/*.mjs are ES modules by their extension; "type": "module" for any other .js (the bundle is plain JavaScript, no deps).
     file("app/package.json", Buffer.from(`${JSON.stringify({ name: pkg.name, version: pkg.version, license: pkg.license, private: true, type: "module" }, null, 2)}\n`)),
     file("app/bin/calico-baseline.mjs", readFileSync(join(root, "bin", "calico-baseline.mjs")), 0o755),
     // A CommonJS launcher (no extension, outside /app): node runs it and it imports the ES module entry.

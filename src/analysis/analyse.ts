@@ -10,12 +10,17 @@ import { type Problem, UserError } from "../model/problem.js";
 import type { CalicoMinor } from "../config/types.js";
 import { type Inventory, EMPTY_INVENTORY, inventoryFromObjects, mergeInventories, parseInventory } from "./inventory.js";
 import { type Model, buildModel } from "./model.js";
-import { type PolicyReadMemo, type SourcedObject, readPolicies } from "./policies.js";
+import { type PolicyModel, type PolicyReadMemo, type SourcedObject, readPolicies } from "./policies.js";
 
 export interface AnalysisInput {
   readonly objects: readonly SourcedObject[];
   /** The declared inventory; workloads and namespaces found in `objects` are added to it. */
   readonly inventory?: Inventory;
+  /**
+   * `readPolicies(objects)` at the same Calico minor, when the caller has read it already (it is read-only):
+   * not read again (nor with a reuse memo).
+   */
+  readonly policies?: PolicyModel;
 }
 
 /**
@@ -23,7 +28,7 @@ export interface AnalysisInput {
  * `calicoMinor` picks the Felix policy ordering (see comparePolicies); default 3.32.
  */
 export function analyse(input: AnalysisInput, view: "enforced" | "staged" = "enforced", calicoMinor?: CalicoMinor, reuse: AnalysisReuse = {}): Model {
-  const pm = readPolicies(input.objects, { ...(calicoMinor === undefined ? {} : { calicoMinor }), ...(reuse.memo === undefined ? {} : { memo: reuse.memo }) });
+  const pm = input.policies ?? readPolicies(input.objects, { ...(calicoMinor === undefined ? {} : { calicoMinor }), ...(reuse.memo === undefined ? {} : { memo: reuse.memo }) });
   const inv = mergeInventories(input.inventory ?? EMPTY_INVENTORY, inventoryFromObjects(input.objects.map((o) => o.object)));
   return buildModel(inv, pm, { view, ...(calicoMinor === undefined ? {} : { calicoMinor }), ...(reuse.base === undefined ? {} : { base: reuse.base }) });
 }

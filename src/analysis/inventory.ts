@@ -12,7 +12,7 @@
  */
 import { parseCidr, parseIp } from "../model/net.js";
 import { type Problem, UserError, joinPath } from "../model/problem.js";
-import { OWNER_LABEL, OWNER_VALUE, PENDING_ANNOTATION } from "../sync/config.js";
+import { OWNER_LABEL, OWNER_VALUE, PENDING_ANNOTATION } from "../sync/labels.js";
 import { parsePending } from "../sync/networkset.js";
 
 export type Labels = Readonly<Record<string, string>>;

@@ -20,7 +20,7 @@ export interface RenderReportsInput {
   readonly extraFiles?: ReadonlyArray<{ readonly file: string; readonly objects: readonly Record<string, unknown>[] }>;
   readonly inventory: Inventory;
   readonly settings: PolicySettings;
-  /** The sets the stack's networkSetSync mappings keep in step (synced-sets.ts declaredSyncedSets). */
+  /** The sets the stack's networkSetSync mappings keep in step (synced-sets-declared.ts). */
   readonly syncedSets?: readonly SyncedSet[];
 }
 

@@ -15,7 +15,7 @@ import { type Invariant, type InvariantResult, checkInvariants, defaultInvariant
 import type { Inventory } from "./inventory.js";
 import type { Model } from "./model.js";
 import { type ExposureRow, exposureReport } from "./node-ports.js";
-import type { SourcedObject } from "./policies.js";
+import { type PolicyModel, type SourcedObject, readPolicies } from "./policies.js";
 import { type SyncedRuleMark, type SyncedSet, analyseSyncedSets } from "./synced-sets.js";
 
 export interface Report {
@@ -51,14 +51,18 @@ export interface ReportOptions {
   /** Felix policy ordering of this Calico minor (default 3.32). */
   readonly calicoMinor?: CalicoMinor;
   /**
-   * Synced sets the stack declares (its networkSetSync mappings: synced-sets.ts declaredSyncedSets); sets with the
+   * Synced sets the stack declares (its networkSetSync mappings: synced-sets-declared.ts); sets with the
    * controller's owner label in the input (manifests, or a cluster dump in the inventory) are found anyway.
    */
   readonly syncedSets?: readonly SyncedSet[];
+  /** `readPolicies(objects)` at `calicoMinor`, when the caller has read it already (e.g. to refuse rejected input). */
+  readonly policies?: PolicyModel;
 }
 
 export function buildReport(objects: readonly SourcedObject[], inventory: Inventory | undefined, opts: ReportOptions = {}): Report {
-  const input = { objects, ...(inventory === undefined ? {} : { inventory }) };
+  // The policies are read once, for both views.
+  const policies = opts.policies ?? readPolicies(objects, opts.calicoMinor === undefined ? {} : { calicoMinor: opts.calicoMinor });
+  const input = { objects, policies, ...(inventory === undefined ? {} : { inventory }) };
   const model = analyse(input, "enforced", opts.calicoMinor);
   const connectivity = computeConnectivity(model);
   const hasStaged = model.policyModel.staged.length > 0;

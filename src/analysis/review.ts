@@ -86,7 +86,7 @@ export interface ReviewInput {
   /** Most pair changes listed per view (default 2000; counts and the roll-up stay complete). */
   readonly maxChanges?: number;
   readonly title?: string;
-  /** The sets the after side's networkSetSync mappings keep in step (synced-sets.ts declaredSyncedSets). */
+  /** The sets the after side's networkSetSync mappings keep in step (synced-sets-declared.ts). */
   readonly syncedSets?: readonly SyncedSet[];
 }
 

@@ -31,10 +31,8 @@
  * A rule's other peers keep matching: `alsoSelects` counts the other endpoints and network sets its selector
  * matches, so "fails closed" of a rule that also names a static set does not mean the rule matches nothing.
  */
-import type { NetworkSetSyncConfig } from "../config/types.js";
 import type { Problem } from "../model/problem.js";
-import { OWNER_LABEL, OWNER_VALUE, SERVICE_LABEL, parseSyncConfig } from "../sync/config.js";
-import { labelsFor } from "../sync/networkset.js";
+import { OWNER_LABEL, OWNER_VALUE, SERVICE_LABEL } from "../sync/labels.js";
 import type { Labels } from "./inventory.js";
 import type { CompiledSelector } from "./labels.js";
 import type { Model } from "./model.js";
@@ -87,17 +85,6 @@ export interface SyncedAnalysis {
 
 function cmp(a: string, b: string): number {
   return a < b ? -1 : a > b ? 1 : 0;
-}
-
-/**
- * The sets a stack's `networkSetSync` declares: one per mapping, labelled as the controller labels it. None when
- * the section is absent or disabled (the stack deploys no controller, so nothing keeps any set in step).
- */
-export function declaredSyncedSets(sync: Pick<NetworkSetSyncConfig, "enabled" | "controllerConfig"> | undefined): SyncedSet[] {
-  if (sync === undefined || !sync.enabled) return [];
-  // Validated when the stack config was parsed (src/config/networkset-sync.ts): this parse does not fail.
-  const cfg = parseSyncConfig(sync.controllerConfig, "networkSetSync");
-  return cfg.mappings.map((m) => ({ name: m.set, labels: labelsFor(m), service: m.service, declared: true })).sort((a, b) => cmp(a.name, b.name));
 }
 
 function sameLabels(a: Labels, b: Labels): boolean {

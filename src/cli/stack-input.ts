@@ -7,6 +7,8 @@ import { existsSync } from "node:fs";
 import { isAbsolute, join } from "node:path";
 import { loadInventory } from "../analysis/analyse.js";
 import type { Inventory } from "../analysis/inventory.js";
+import { declaredSyncedSets } from "../analysis/synced-sets-declared.js";
+import type { SyncedSet } from "../analysis/synced-sets.js";
 import { loadStackConfig } from "../config/load.js";
 import type { StackConfig } from "../config/types.js";
 import { deploymentFacts } from "../facts/index.js";
@@ -22,6 +24,8 @@ export interface LoadedStack extends StackFiles {
   readonly inventoryFile: string;
   /** What came from the stack config rather than the file (nodes, system workloads). */
   readonly inventoryNotes: readonly string[];
+  /** The sets the stack's networkSetSync mappings keep in step (none without the section). */
+  readonly syncedSets: readonly SyncedSet[];
 }
 
 /**
@@ -65,5 +69,5 @@ export function loadStack(stack: string, cwd: string, inventoryOverride?: string
   if (files === undefined || problems.length > 0) {
     throw new UserError(problems, `stack "${stack}": ${problems.length} problem${problems.length === 1 ? "" : "s"}${held.problems.length > 0 ? ` (the inventory ${file} contradicts what the stack deploys)` : ""}, nothing written`);
   }
-  return { ...files, config, inventory: held.inventory, inventoryFile: file, inventoryNotes: held.notes };
+  return { ...files, config, inventory: held.inventory, inventoryFile: file, inventoryNotes: held.notes, syncedSets: declaredSyncedSets(config.networkSetSync) };
 }

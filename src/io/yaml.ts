@@ -35,10 +35,11 @@ export interface ParseYamlOptions {
  */
 let library: typeof YamlLibrary | undefined;
 function yaml(): typeof YamlLibrary {
-  // In the CLI bundle (scripts/build-cli.mjs) `require` is defined and esbuild bundles this call as a lazily
-  // initialised module: the bundle (and the controller image built from it) needs no node_modules/yaml, and
-  // shares the one copy the modules that import yaml statically use. Elsewhere (tsx, the compiled library) an
-  // ES module has no `require`, so one is made for this file.
+  // In the CLI bundle (scripts/build-cli.mjs) `require` is defined and this call loads lib/cli/chunks/yaml.cjs,
+  // the build's one CommonJS copy of the library, which the chunks that import yaml statically load too: the
+  // bundle (and the controller image built from it) needs no node_modules/yaml, and a command that never calls
+  // this does not compile the library. Elsewhere (tsx, the compiled library) an ES module has no `require`, so
+  // one is made for this file.
   // eslint-disable-next-line @typescript-eslint/no-require-imports -- a synchronous, lazily evaluated load (see above)
   library ??= (typeof require === "function" ? require("yaml") : createRequire(import.meta.url)("yaml")) as typeof YamlLibrary;
   return library;

@@ -3,7 +3,8 @@
  * `spec.nets`): which ones the controller owns, the grace-period annotation, and the object a reconcile result
  * becomes. Pure: the Kubernetes client lives in src/sync/kube.ts.
  */
-import { DATACENTER_LABEL, OWNER_LABEL, OWNER_VALUE, PENDING_ANNOTATION, SERVICE_LABEL, type SyncMapping } from "./config.js";
+import type { SyncMapping } from "./config.js";
+import { DATACENTER_LABEL, OWNER_LABEL, OWNER_VALUE, PENDING_ANNOTATION, SERVICE_LABEL } from "./labels.js";
 import { hostCidr, sortNets, type SetState } from "./reconcile.js";
 
 export const GNS_API_VERSION = "projectcalico.org/v3";

@@ -7,7 +7,7 @@ import { existsSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { renderReports } from "../../src/analysis/render-reports.js";
-import { declaredSyncedSets } from "../../src/analysis/synced-sets.js";
+import { declaredSyncedSets } from "../../src/analysis/synced-sets-declared.js";
 import { loadStack } from "../../src/cli/stack-input.js";
 
 const ROOT = join(import.meta.dirname, "../..");

@@ -18,7 +18,8 @@ import { reportJson } from "../../src/analysis/formatters/json.js";
 import { renderMarkdownReport } from "../../src/analysis/formatters/md.js";
 import { formatReportText } from "../../src/analysis/formatters/text.js";
 import { buildReport } from "../../src/analysis/report.js";
-import { type SyncedRuleMark, type SyncedSet, declaredSyncedSets } from "../../src/analysis/synced-sets.js";
+import { type SyncedRuleMark, type SyncedSet } from "../../src/analysis/synced-sets.js";
+import { declaredSyncedSets } from "../../src/analysis/synced-sets-declared.js";
 import { UserError } from "../../src/model/problem.js";
 import { OWNER_LABEL, PENDING_ANNOTATION, SERVICE_LABEL } from "../../src/sync/config.js";
 

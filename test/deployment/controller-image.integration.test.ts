@@ -158,7 +158,7 @@ describe("the controller image, built and pushed without a daemon", () => {
       expect(readFileSync(join(root, "etc/passwd"), "utf8")).toContain("nonroot:x:65532:65532:");
       const list = (file: string): string[] => spawnSync("tar", ["--numeric-owner", "-tvzf", file], { env: { PATH: process.env["PATH"] ?? "/usr/bin:/bin", TZ: "UTC" }, encoding: "utf8" }).stdout.trim().split("\n");
       const [runtime, app] = [list(layerFiles[0] ?? ""), list(layerFiles[1] ?? "")];
-      expect(app.some((l) => / app\/lib\/cli\/main\.js$/.test(l))).toBe(true);
+      expect(app.some((l) => / app\/lib\/cli\/main\.mjs$/.test(l))).toBe(true);
       expect(app.some((l) => / usr\/local\/bin\/calico-baseline$/.test(l) && l.startsWith("-rwxr-xr-x"))).toBe(true);
       expect(runtime.some((l) => / usr\/local\/bin\/node$/.test(l))).toBe(true);
       // Every entry root-owned (the user's home excepted), every mtime the build's SOURCE_DATE_EPOCH.

@@ -11,9 +11,9 @@ import type { CalicoMinor, PolicySettings } from "../../config/types.js";
 import { type Problem, UserError } from "../../model/problem.js";
 import { loadInventory, loadManifests } from "../../analysis/analyse.js";
 import { type Inventory, mergeInventories } from "../../analysis/inventory.js";
-import { type SourcedObject, readPolicies } from "../../analysis/policies.js";
+import { type PolicyModel, type SourcedObject, readPolicies } from "../../analysis/policies.js";
 import { buildReport } from "../../analysis/report.js";
-import { type SyncedSet, declaredSyncedSets } from "../../analysis/synced-sets.js";
+import type { SyncedSet } from "../../analysis/synced-sets.js";
 import { defaultInvariants } from "../../analysis/invariants.js";
 import { type CommandOptions, parseCommandArgs } from "../args.js";
 import { writeOutput } from "../output.js";
@@ -63,6 +63,9 @@ export interface LoadedInput {
 }
 
 const MINORS: readonly CalicoMinor[] = ["3.30", "3.31", "3.32"];
+
+/** The Calico minor assertAnalysable reads the policies at (the latest, readPolicies' default too). */
+export const ANALYSABLE_MINOR: CalicoMinor = "3.32";
 
 /**
  * The Calico minor whose Felix ordering the analysis follows: `--calico-minor`, else the stack's
@@ -118,19 +121,23 @@ export async function loadInput(flags: InputFlags, cwd: string): Promise<LoadedI
     settings: stack.config.policies,
     calicoVersion: stack.config.calico.version,
     ...(sources === undefined ? {} : { sources }),
-    syncedSets: declaredSyncedSets(stack.config.networkSetSync),
+    syncedSets: stack.syncedSets,
   };
 }
 
 /**
  * Refuses input Calico itself would reject (an object that cannot be read, a policy in a tier with no
  * Tier object): analysing without it would report flows the cluster never sees. Every such problem is
- * listed at once, with its file, object and field (a diff's two sides differ by file name).
+ * listed at once, with its file, object and field (a diff's two sides differ by file name). Returns each
+ * input's policies as read for that (at ANALYSABLE_MINOR), for an analysis at that minor to reuse.
  */
-export async function assertAnalysable(...inputs: ReadonlyArray<readonly SourcedObject[]>): Promise<void> {
+export async function assertAnalysable(...inputs: ReadonlyArray<readonly SourcedObject[]>): Promise<PolicyModel[]> {
   // Each input on its own: a Tier in one side of a diff does not excuse its absence in the other.
-  const each = inputs.map((objects) => ({ objects, rejected: readPolicies(objects).rejected }));
-  if (each.every((x) => x.rejected.length === 0)) return;
+  const each = inputs.map((objects) => {
+    const policies = readPolicies(objects, { calicoMinor: ANALYSABLE_MINOR });
+    return { objects, policies, rejected: policies.rejected };
+  });
+  if (each.every((x) => x.rejected.length === 0)) return each.map((x) => x.policies);
   // The validator (all of Calico's field rules) is loaded only when something was rejected: an analysable
   // input, the common case, does not pay for compiling it at start-up.
   const { validateResource } = await import("../../model/validate/index.js");
@@ -212,12 +219,14 @@ export async function run(args: string[], io: CliIo): Promise<number> {
   }
   const format = parseFormat(v["format"] as string | undefined);
   const input = await loadInput({ stack: v["stack"] as string | undefined, manifests: v["manifests"] as string[] | undefined, inventory: v["inventory"] as string | undefined }, io.cwd);
-  await assertAnalysable(input.objects);
+  const [policies] = await assertAnalysable(input.objects);
+  const calicoMinor = calicoMinorOf(v["calico-minor"], input.settings);
   const report = buildReport(input.objects, input.inventory, {
     invariants: defaultInvariants(input.settings),
     waivers: input.settings?.waivers ?? [],
-    calicoMinor: calicoMinorOf(v["calico-minor"], input.settings),
+    calicoMinor,
     ...(input.syncedSets === undefined ? {} : { syncedSets: input.syncedSets }),
+    ...(policies !== undefined && calicoMinor === ANALYSABLE_MINOR ? { policies } : {}),
   });
   // Only the chosen formatter is loaded.
   let text: string;

@@ -16,7 +16,6 @@
 import { resolve } from "node:path";
 import { defaultInvariants } from "../../analysis/invariants.js";
 import { renderReports } from "../../analysis/render-reports.js";
-import { declaredSyncedSets } from "../../analysis/synced-sets.js";
 import { checkStackName } from "../../config/index.js";
 import { UserError } from "../../model/problem.js";
 import { writeStack, type TextFile } from "../../rendering/synth.js";
@@ -80,7 +79,7 @@ export async function run(args: string[], io: CliIo): Promise<number> {
   }
   const { stack, out, inventory: inventoryArg, base } = parseArgs(args);
   const loaded = loadStack(stack, io.cwd, inventoryArg);
-  const { config, charts, files, inventory } = loaded;
+  const { config, charts, files, inventory, syncedSets } = loaded;
   // A waiver must name an invariant: a typo or a stale name would otherwise waive nothing, silently.
   const known = defaultInvariants(config.policies).map((i) => i.name);
   const unknownWaivers = config.policies.waivers
@@ -101,7 +100,7 @@ export async function run(args: string[], io: CliIo): Promise<number> {
     extraFiles: files.filter((f) => !chartFiles.has(f.file)),
     inventory,
     settings: config.policies,
-    syncedSets: declaredSyncedSets(config.networkSetSync),
+    syncedSets,
   });
   if (reports.invariantFailures.length > 0) {
     io.err(`synth: the ${stack} baseline breaks ${reports.invariantFailures.length} lockout invariant(s); nothing was written.`);
