@@ -130,15 +130,17 @@ export interface ConnectivityOptions {
    */
   readonly externalCache?: ExternalPeersCache;
   /**
-   * Keep what a later analysis of another version needs to take this one's rows over (`base`): each
-   * class's programs and each spec's classes.
+   * Keep what a later analysis of another version needs to build on this one (`base`): its peers, its
+   * spec table with each spec's matches and classes, and its policies' spec indexes.
    */
   readonly reusable?: boolean;
   /**
    * The connectivity of another version (computed with `reusable` and the same interner), e.g. a diff's
-   * first side. When both have the same peers (the same endpoint objects: buildModel's `base`) in the same
-   * classes, a row whose program is the same (the same policies, by identity: readPolicies' `memo`, in the
-   * same tiers) and whose rules' specs match the same classes is copied from it instead of evaluated.
+   * first side: its spec table comes first here. When both have the same peers (the same endpoint objects:
+   * buildModel's `base`), the specs keep their matches and the classes refine its classes; in the same
+   * classes, a row whose endpoint is selected by the same policies (by identity: readPolicies' `memo`) in the
+   * same tiers, and whose rules' specs match the same classes, is copied from it instead of evaluated. The
+   * answers are those of a fresh analysis; the classes may be finer.
    */
   readonly base?: Connectivity;
 }
