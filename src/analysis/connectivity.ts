@@ -52,6 +52,11 @@ export interface Connectivity {
   readonly classSize: Int32Array;
   /** Rows (class and direction) taken over from `ConnectivityOptions.base` instead of evaluated. */
   readonly reusedRows: number;
+  /**
+   * Over a base with the same classes: per class, 1 where its egress (ingress) row was copied from the base's
+   * row of the same class (the same default and overrides).
+   */
+  readonly copied?: { readonly egress: Uint8Array; readonly ingress: Uint8Array };
   /** Allowed connections between two peers (by index). */
   allowed(src: number, dst: number): ConnSet;
   /** Interned id of `allowed(src, dst)`. */
@@ -222,7 +227,6 @@ interface PolicySpecs {
 
 /** Per program (of one direction): its rules' specs and peer-independent connections (see programTablesOf). */
 interface ProgramTables {
-  readonly ruleSpec: Int32Array;
   /** Connections per rule, undefined where they depend on the destination (named ports, Services). */
   readonly fixed: ReadonlyArray<ConnSet | undefined>;
   /** Some rule's connections depend on the destination; `service`: some of those name a Service. */
@@ -230,6 +234,13 @@ interface ProgramTables {
   readonly service: boolean;
   /** On ingress, `fixed` with named ports resolved, per local list of ports (portsKey). */
   readonly byPorts: Map<string, ReadonlyArray<ConnSet | undefined>>;
+  /** Per rule: its local spec (the source on egress, the destination on ingress), its remote spec, its IP version (0: any). */
+  readonly local: Int32Array;
+  readonly remote: Int32Array;
+  readonly ipv: Uint8Array;
+  /** Per rule, its group in the program: rules with the same remote spec and IP version. */
+  readonly group: Int32Array;
+  readonly groups: number;
 }
 
 interface Program {
@@ -610,12 +621,28 @@ export function computeConnectivity(model: Model, opts: ConnectivityOptions = {}
         }
       }
       const open = program.rules.filter((_, i) => fixed[i] === undefined);
-      t = { ruleSpec, fixed, named: open.length > 0, service: open.some((r) => r.destination.service !== undefined), byPorts: new Map() };
+      const n = program.rules.length;
+      const local = new Int32Array(n);
+      const remote = new Int32Array(n);
+      const ipv = new Uint8Array(n);
+      const group = new Int32Array(n);
+      const groupIds = new Map<number, number>();
+      for (let r = 0; r < n; r++) {
+        local[r] = ruleSpec[2 * r + (dir === "egress" ? 0 : 1)]!;
+        remote[r] = ruleSpec[2 * r + (dir === "egress" ? 1 : 0)]!;
+        ipv[r] = program.rules[r]!.ipVersion ?? 0;
+        const gk = remote[r]! * 8 + ipv[r]!;
+        let g = groupIds.get(gk);
+        if (g === undefined) groupIds.set(gk, (g = groupIds.size));
+        group[r] = g;
+      }
+      t = { fixed, named: open.length > 0, service: open.some((r) => r.destination.service !== undefined), byPorts: new Map(), local, remote, ipv, group, groups: groupIds.size };
       programTables.set(program, t);
     }
     return t;
   };
   let reusedRows = 0;
+  const copied = { egress: new Uint8Array(specSame === undefined ? 0 : classCount), ingress: new Uint8Array(specSame === undefined ? 0 : classCount) };
   // Per direction, the index of each of base's shared rows taken over into this one.
   const adopted = { egress: new Map<number, number>(), ingress: new Map<number, number>() };
   const copyRow = (c: number, dir: Direction, rows: OverrideBuilder, defaults: Uint32Array): void => {
@@ -686,8 +713,14 @@ export function computeConnectivity(model: Model, opts: ConnectivityOptions = {}
   const allOutbound = failsafeSet(fs.failsafeOutbound);
   // Per-row scratch maps, cleared for each row: remote spec and IP version → group, rule → its group,
   // trie step (vector, group) → vector, and failsafe-dependent results.
-  const groupIndex = new Map<number, number>();
-  const groupOf = new Map<number, number>();
+  // A row's number for each group of its program (valid where rowGroupStamp is the row's stamp), each
+  // rule's group in the row (-1: the rule does not match the endpoint, or matches every class), and the
+  // rule-match bits of one evaluation.
+  let rowGroup = new Int32Array(64);
+  let rowGroupStamp = new Int32Array(64).fill(-1);
+  let rowStamp = 0;
+  let ruleGroup = new Int32Array(64);
+  let bits = new Uint8Array(64);
   const vecChild = new Map<number, number>();
   const memoFs = new Map<string, number>();
   // Rules of the current program matching every peer (by rule position), and sharedKey's fragment cache.
@@ -713,6 +746,7 @@ export function computeConnectivity(model: Model, opts: ConnectivityOptions = {}
       }
       if (sameRow(e, dir)) {
         reusedRows++;
+        copied[dir][c] = 1;
         copyRow(c, dir, rows, defaults);
         continue;
       }
@@ -724,7 +758,6 @@ export function computeConnectivity(model: Model, opts: ConnectivityOptions = {}
       // (numeric ports: per rule; named ports on ingress: per rule and local list of ports): per program
       // (shared by endpoints selected alike), and per local list of ports where named ports need it.
       const tables = programTablesOf(program, dir);
-      const ruleSpec = tables.ruleSpec;
       let fixedConns = tables.fixed;
       if (dir === "ingress" && tables.named) {
         if (tables.service) fixedConns = tables.fixed.map((f, k) => f ?? (rules[k]!.destination.service === undefined ? namedOf(rules[k]!, e) : connsToward(rules[k]!, localView, model)));
@@ -738,36 +771,42 @@ export function computeConnectivity(model: Model, opts: ConnectivityOptions = {}
       // Rules whose local side matches this endpoint, grouped by their remote spec (and IP version):
       // rules of one group match the same peer classes. Per peer class, the groups it matches are
       // interned as a path in a trie (groups in a fixed order, so equal sets get equal ids).
-      groupIndex.clear();
+      // (The program's groups are fixed per program; a row numbers the ones it uses in order of first use.)
       const groupRules: number[][] = [];
       const groupSpec: number[] = [];
       const groupIpVersion: number[] = [];
-      groupOf.clear();
+      if (rowGroup.length < tables.groups) {
+        rowGroup = new Int32Array(tables.groups * 2);
+        rowGroupStamp = new Int32Array(tables.groups * 2).fill(-1);
+      }
+      if (ruleGroup.length < rules.length) ruleGroup = new Int32Array(rules.length * 2);
+      ruleGroup.fill(-1, 0, rules.length);
+      rowStamp++;
       // Rules whose remote side matches every class (e.g. `action: Pass` with no peer) are part of
       // every vector: keep them out of the per-peer lists and add them when evaluating.
       const universal: number[] = [];
       for (let k = 0; k < rules.length; k++) {
-        const r = rules[k]!;
-        const srcSpec = ruleSpec[2 * k]!;
-        const dstSpec = ruleSpec[2 * k + 1]!;
-        if (!specHasRep(dir === "egress" ? srcSpec : dstSpec, rep)) continue;
-        if (r.ipVersion !== undefined && localView.ip !== undefined && localView.ip.version !== r.ipVersion) continue;
-        const remote = dir === "egress" ? dstSpec : srcSpec;
-        if (specClasses[remote]!.length === classCount && r.ipVersion === undefined) {
+        if (!specHasRep(tables.local[k]!, rep)) continue;
+        const ipv = tables.ipv[k]!;
+        if (ipv !== 0 && localView.ip !== undefined && localView.ip.version !== ipv) continue;
+        const remote = tables.remote[k]!;
+        if (ipv === 0 && specClasses[remote]!.length === classCount) {
           universal.push(k);
           continue;
         }
-        const gk = remote * 8 + (r.ipVersion ?? 0);
-        let g = groupIndex.get(gk);
-        if (g === undefined) {
+        const pg = tables.group[k]!;
+        let g: number;
+        if (rowGroupStamp[pg] === rowStamp) g = rowGroup[pg]!;
+        else {
           g = groupRules.length;
-          groupIndex.set(gk, g);
+          rowGroupStamp[pg] = rowStamp;
+          rowGroup[pg] = g;
           groupRules.push([]);
           groupSpec.push(remote);
-          groupIpVersion.push(r.ipVersion ?? 0);
+          groupIpVersion.push(ipv);
         }
         groupRules[g]!.push(k);
-        groupOf.set(k, g);
+        ruleGroup[k] = g;
       }
       const universalNeedsPorts = dir === "egress" && universal.some((k) => fixedConns[k] === undefined);
       // A workload's results toward external peers depend only on its rules that can match them (and on
@@ -815,9 +854,10 @@ export function computeConnectivity(model: Model, opts: ConnectivityOptions = {}
       const failsafes = dir === "ingress" ? fs.failsafeInbound : fs.failsafeOutbound;
       const failsafeNets = e.kind === "host" && failsafes.some((f) => f.net !== undefined);
       const evaluate = (vec: number, pc: number, fsSet: ConnSet): number => {
-        const bits = new Array<boolean>(rules.length).fill(false);
-        for (const k of universal) bits[k] = true;
-        for (let v = vec; v !== 0; v = vecParent[v]!) for (const k of groupRules[vecGroup[v]!]!) bits[k] = true;
+        if (bits.length < rules.length) bits = new Uint8Array(rules.length * 2);
+        bits.fill(0, 0, rules.length);
+        for (const k of universal) bits[k] = 1;
+        for (let v = vec; v !== 0; v = vecParent[v]!) for (const k of groupRules[vecGroup[v]!]!) bits[k] = 1;
         const conns = (k: number): ConnSet => {
           const fixed = fixedConns[k];
           if (fixed !== undefined) return fixed;
@@ -861,8 +901,8 @@ export function computeConnectivity(model: Model, opts: ConnectivityOptions = {}
         for (const k of universal) universalRule[k] = 1;
         const key = sharedKey(dir, program, rules, (k) => {
           if (universalRule[k] === 1) return 0;
-          const g = groupOf.get(k);
-          return g === undefined || specExternal[groupSpec[g]!]!.length === 0 ? -1 : 1 + groupSpec[g]! * 8 + groupIpVersion[g]!;
+          const g = ruleGroup[k]!;
+          return g < 0 || specExternal[groupSpec[g]!]!.length === 0 ? -1 : 1 + groupSpec[g]! * 8 + groupIpVersion[g]!;
         }, fixedConns, dflt, fragments, keyTrie);
         for (const k of universal) universalRule[k] = 0;
         let x = rows.sharedIndex(key);
@@ -888,12 +928,12 @@ export function computeConnectivity(model: Model, opts: ConnectivityOptions = {}
 
   // The result's methods close over connectivityOf's few variables, not over this function's (whose
   // scratch would otherwise stay reachable as long as the result).
-  const result = connectivityOf(model, interner, peers, classOf, classCount, rows, reps, classExternal, reusedRows);
+  const result = connectivityOf(model, interner, peers, classOf, classCount, rows, reps, classExternal, reusedRows, specSame === undefined ? undefined : copied);
   if (opts.reusable === true) reuseRecords.set(result, { peers, peerViews, specs, specKeys, specMatches, policySpecs, classOf, specClasses: new Map(specKeys.map((k, si) => [k, specClasses[si]!] as const)), policyModel: model.policyModel });
   return result;
 }
 
-function connectivityOf(model: Model, interner: ConnInterner, peers: readonly PeerInfo[], classOf: Int32Array, classCount: number, rows: Rows, reps: readonly number[], classExternal: Uint8Array, reusedRows: number): Connectivity {
+function connectivityOf(model: Model, interner: ConnInterner, peers: readonly PeerInfo[], classOf: Int32Array, classCount: number, rows: Rows, reps: readonly number[], classExternal: Uint8Array, reusedRows: number, copied: Connectivity["copied"]): Connectivity {
   const n = peers.length;
   const { egressDefault, ingressDefault } = rows;
   const classAllowedId = (s: number, d: number): number => interner.intersectIds(rows.egress.get(s, d) ?? egressDefault[s]!, rows.ingress.get(d, s) ?? ingressDefault[d]!);
@@ -915,6 +955,7 @@ function connectivityOf(model: Model, interner: ConnInterner, peers: readonly Pe
     classGroup,
     classSize: size,
     reusedRows,
+    ...(copied === undefined ? {} : { copied }),
     allowedId,
     classAllowedId,
     allowed: (s, d) => interner.get(allowedId(s, d)),
@@ -1419,7 +1460,7 @@ function failsafeSet(list: readonly FailsafePort[]): ConnSet {
 }
 
 /** One direction at one endpoint, over every connection at once. */
-function symbolicSide(e: Endpoint, dir: Direction, program: Program, bits: readonly boolean[], conns: (k: number) => ConnSet, fsSet: ConnSet): ConnSet {
+function symbolicSide(e: Endpoint, dir: Direction, program: Program, bits: ArrayLike<number>, conns: (k: number) => ConnSet, fsSet: ConnSet): ConnSet {
   let k = 0;
   const walk = (tiers: readonly TierPolicies[], stage: Stage, start: ConnSet): { allow: ConnSet; deny: ConnSet; rest: ConnSet } => {
     let allow = ConnSet.EMPTY;

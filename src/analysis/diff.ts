@@ -65,6 +65,8 @@ export function diffModels(a: Model, b: Model, opts: DiffOptions = {}): DiffResu
   // The second side takes over the first's rows where their inputs are the same (see ConnectivityOptions.base).
   const ca = computeConnectivity(a, { interner, ipPredicates, externalCache, reusable: true });
   const cb = computeConnectivity(b, { interner, ipPredicates, externalCache, base: ca });
+  // Rows the second side copied from the first (computed over it, with the same classes).
+  const copied = cb.copied;
   const max = opts.maxChanges ?? 2000;
   const explain = opts.explain ?? true;
 
@@ -200,10 +202,16 @@ export function diffModels(a: Model, b: Model, opts: DiffOptions = {}): DiffResu
   const dstSigIdsOf = [...dstSigIds.keys()].map((k) => k.split(",").map(Number) as [number, number]);
   // Only combinations of defaults whose value changes between the versions are listed in step 2, so
   // only their overridden pairs need counting (the others are never read).
+  const comboMemo = new Map<number, boolean>();
   const comboChanges = (ss: number, ds: number): boolean => {
-    const [eA, eB] = srcSigIdsOf[ss]!;
-    const [iA, iB] = dstSigIdsOf[ds]!;
-    return interner.intersectIds(eA, iA) !== interner.intersectIds(eB, iB);
+    const k = ss * NS + ds;
+    let x = comboMemo.get(k);
+    if (x === undefined) {
+      const [eA, eB] = srcSigIdsOf[ss]!;
+      const [iA, iB] = dstSigIdsOf[ds]!;
+      comboMemo.set(k, (x = interner.intersectIds(eA, iA) !== interner.intersectIds(eB, iB)));
+    }
+    return x;
   };
   const overriddenByCombo = new Map<number, number>();
   const addOverridden = (ss: number, ds: number, gs: number, gd: number, pairs: number): void => {
@@ -383,6 +391,8 @@ export function diffModels(a: Model, b: Model, opts: DiffOptions = {}): DiffResu
     const differs = sharedCounted && (egressShared.get(j1)?.differing.includes(j2) === true || ingressShared.get(j2)?.differing.includes(j1) === true);
     if (!sharedCounted || differs) addOverridden(sigS[j1]!, sigD[j2]!, grp[j1]!, grp[j2]!, pairCount(j1, j2));
     if (ext[j1] === 1 && ext[j2] === 1) continue;
+    // Both rows copied from the first version's rows of the same classes: the same value.
+    if (copied !== undefined && jA[j1] === jB[j1] && jA[j2] === jB[j2] && copied.egress[jB[j1]!] === 1 && copied.ingress[jB[j2]!] === 1) continue;
     const idA = value(ca, jA, j1, j2);
     const idB = value(cb, jB, j1, j2);
     if (idA === idB) continue;
