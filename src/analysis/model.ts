@@ -190,6 +190,7 @@ interface ModelParts {
   readonly nsPolicies: ReadonlyMap<string, readonly Policy[]>;
   readonly selecting: (ep: Endpoint) => Policy[];
   readonly tierNames: readonly string[];
+  readonly calicoMinor: CalicoMinor | undefined;
 }
 const modelParts = new WeakMap<Model, ModelParts>();
 
@@ -443,7 +444,8 @@ export function buildModel(inventory: Inventory, policyModel: PolicyModel, opts:
   const sameList = (x: readonly Policy[] | undefined, y: readonly Policy[] | undefined): boolean => (x ?? []).length === (y ?? []).length && (x ?? []).every((p, i) => p === y![i]);
   // (The tiers in the same order too: a global and a namespaced policy of two tiers are ordered by their tiers.)
   const tierNames = tiers.map((t) => t.name);
-  const inherit = sameEndpoints && sameJson(prior.tierNames, tierNames) && sameList(prior.globalPolicies, globalPolicies) ? prior : undefined;
+  // (And the same minor: it breaks ties of Felix's order.)
+  const inherit = sameEndpoints && prior.calicoMinor === opts.calicoMinor && sameJson(prior.tierNames, tierNames) && sameList(prior.globalPolicies, globalPolicies) ? prior : undefined;
   const nsSame = new Map<string, boolean>();
   const selecting = (ep: Endpoint): Policy[] => {
     const cached = selectingCache.get(ep);
@@ -542,7 +544,7 @@ export function buildModel(inventory: Inventory, policyModel: PolicyModel, opts:
       return r;
     },
   };
-  modelParts.set(model, { inventory, hostEndpoints: pm.hostEndpoints, autoHostEndpoints: pm.autoHostEndpoints, endpoints, byRef, hosts, sets: pm.networkSets, networkSets, index, covering, serviceObjects: pm.services, services, globalPolicies, nsPolicies, selecting, tierNames });
+  modelParts.set(model, { inventory, hostEndpoints: pm.hostEndpoints, autoHostEndpoints: pm.autoHostEndpoints, endpoints, byRef, hosts, sets: pm.networkSets, networkSets, index, covering, serviceObjects: pm.services, services, globalPolicies, nsPolicies, selecting, tierNames, calicoMinor: opts.calicoMinor });
   return model;
 }
 
