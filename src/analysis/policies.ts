@@ -359,10 +359,14 @@ function termText(t: PortTerm): string {
 }
 
 function peerKey(parts: Record<string, string | undefined>): string {
-  const out = Object.entries(parts)
-    .filter(([, v]) => v !== undefined)
-    .map(([k, v]) => `${k}=${v}`);
-  return out.length === 0 ? "any" : out.join("; ");
+  // The defined parts in their order, `k=v` joined by "; " (a loop: two of these per rule).
+  let out = "";
+  for (const k of Object.keys(parts)) {
+    const v = parts[k];
+    if (v === undefined) continue;
+    out += out === "" ? `${k}=${v}` : `; ${k}=${v}`;
+  }
+  return out === "" ? "any" : out;
 }
 
 /**
