@@ -159,8 +159,8 @@ interface ReuseRecord {
   readonly specMatches: readonly Int32Array[];
   readonly policySpecs: ReadonlyMap<Policy, PolicySpecs>;
   readonly classOf: Int32Array;
-  /** Spec key → the classes the spec matches. */
-  readonly specClasses: ReadonlyMap<string, Int32Array>;
+  /** Per spec (the index in `specs`, which a connectivity over this one keeps), the classes it matches. */
+  readonly specClasses: readonly Int32Array[];
   readonly policyModel: Model["policyModel"];
 }
 const reuseRecords = new WeakMap<Connectivity, ReuseRecord>();
@@ -406,7 +406,12 @@ export function computeConnectivity(model: Model, opts: ConnectivityOptions = {}
     return out;
   };
   const samePeers = base !== undefined && base.peers.length === n && base.peers.every((p, i) => samePeer(p, peers[i]!));
-  const inheritedMatches = samePeers && baseModel!.networkSets === model.networkSets && sameJson(base.policyModel.services, model.policyModel.services) ? base.specMatches.length : 0;
+  // What else a spec's matches, a class or a row depend on besides the policies: Services, failsafes, the
+  // endpoint-to-host action (checked once).
+  const bpm = base?.policyModel;
+  const pm = model.policyModel;
+  const sameSettings = bpm !== undefined && bpm.endpointToHostAction === pm.endpointToHostAction && sameFailsafes(bpm.failsafeInbound, pm.failsafeInbound) && sameFailsafes(bpm.failsafeOutbound, pm.failsafeOutbound) && sameJson(bpm.services, pm.services);
+  const inheritedMatches = samePeers && sameSettings && baseModel!.networkSets === model.networkSets ? base.specMatches.length : 0;
   const anchorKeys = new Set<string>();
   for (let si = inheritedMatches; si < specs.length; si++) for (const a of specs[si]!.selector?.anchors ?? []) anchorKeys.add(a.key);
   const byLabel = new Map<string, Map<string, number[]>>();
@@ -450,7 +455,7 @@ export function computeConnectivity(model: Model, opts: ConnectivityOptions = {}
   });
   // Over a base whose specs all keep their matches, with the same failsafes: a peer's class there already
   // tells apart everything but its selecting policies and the new specs (see the class key below).
-  const inheritClasses = base !== undefined && samePeers && inheritedMatches === base.specs.length && sameFailsafes(base.policyModel.failsafeInbound, model.policyModel.failsafeInbound) && sameFailsafes(base.policyModel.failsafeOutbound, model.policyModel.failsafeOutbound);
+  const inheritClasses = base !== undefined && samePeers && sameSettings && inheritedMatches === base.specs.length;
   const matchedSpecs: number[][] = peers.map(() => []);
   for (let si = inheritClasses ? base.specs.length : 0; si < specMatches.length; si++) for (const i of specMatches[si]!) matchedSpecs[i]!.push(si);
 
@@ -556,16 +561,10 @@ export function computeConnectivity(model: Model, opts: ConnectivityOptions = {}
   // matches the same classes there.
   const baseRows = opts.base?.rows;
   let specSame: Uint8Array | undefined;
-  if (base !== undefined && samePeers && sameInts(base.classOf, classOf)) {
-    const bm = base.policyModel;
-    const pm = model.policyModel;
-    if (bm.endpointToHostAction === pm.endpointToHostAction && sameFailsafes(bm.failsafeInbound, pm.failsafeInbound) && sameFailsafes(bm.failsafeOutbound, pm.failsafeOutbound) && sameJson(bm.services, pm.services)) {
-      specSame = new Uint8Array(specs.length);
-      for (let si = 0; si < specs.length; si++) {
-        const there = base.specClasses.get(specKeys[si]!);
-        if (there !== undefined && sameInts(there, specClasses[si]!)) specSame[si] = 1;
-      }
-    }
+  if (base !== undefined && samePeers && sameSettings && sameInts(base.classOf, classOf)) {
+    // The base's specs are this one's first ones, index for index (the new ones match nothing there).
+    specSame = new Uint8Array(specs.length);
+    for (let si = 0; si < base.specClasses.length; si++) if (sameInts(base.specClasses[si]!, specClasses[si]!)) specSame[si] = 1;
   }
   // A row is the same as base's when its endpoint is selected by the same policies (by identity, so the
   // same program: tiers are compared once) whose rules' specs all match the same classes there.
@@ -605,9 +604,12 @@ export function computeConnectivity(model: Model, opts: ConnectivityOptions = {}
   const programTablesOf = (program: Program, dir: Direction): ProgramTables => {
     let t = programTables.get(program);
     if (t === undefined) {
-      const ruleSpec = new Int32Array(program.rules.length * 2);
-      const fixed = new Array<ConnSet | undefined>(program.rules.length);
-      let at = 0;
+      const n = program.rules.length;
+      const fixed = new Array<ConnSet | undefined>(n);
+      const local = new Int32Array(n);
+      const remote = new Int32Array(n);
+      // A rule's specs are [source, destination]: the local side is the source on egress.
+      const [l, rm] = dir === "egress" ? [0, 1] : [1, 0];
       let k = 0;
       for (const st of program.stages) {
         for (const tp of st.tiers) {
@@ -615,21 +617,19 @@ export function computeConnectivity(model: Model, opts: ConnectivityOptions = {}
             const info = policySpecs.get(p)!;
             const specsOfP = dir === "egress" ? info.egress : info.ingress;
             const fixedOfP = dir === "egress" ? info.egressFixed : info.ingressFixed;
-            for (let j = 0; j < specsOfP.length; j++) ruleSpec[at++] = specsOfP[j]!;
-            for (let j = 0; j < fixedOfP.length; j++) fixed[k++] = fixedOfP[j];
+            for (let j = 0; j < fixedOfP.length; j++, k++) {
+              fixed[k] = fixedOfP[j];
+              local[k] = specsOfP[2 * j + l]!;
+              remote[k] = specsOfP[2 * j + rm]!;
+            }
           }
         }
       }
       const open = program.rules.filter((_, i) => fixed[i] === undefined);
-      const n = program.rules.length;
-      const local = new Int32Array(n);
-      const remote = new Int32Array(n);
       const ipv = new Uint8Array(n);
       const group = new Int32Array(n);
       const groupIds = new Map<number, number>();
       for (let r = 0; r < n; r++) {
-        local[r] = ruleSpec[2 * r + (dir === "egress" ? 0 : 1)]!;
-        remote[r] = ruleSpec[2 * r + (dir === "egress" ? 1 : 0)]!;
         ipv[r] = program.rules[r]!.ipVersion ?? 0;
         const gk = remote[r]! * 8 + ipv[r]!;
         let g = groupIds.get(gk);
@@ -929,7 +929,7 @@ export function computeConnectivity(model: Model, opts: ConnectivityOptions = {}
   // The result's methods close over connectivityOf's few variables, not over this function's (whose
   // scratch would otherwise stay reachable as long as the result).
   const result = connectivityOf(model, interner, peers, classOf, classCount, rows, reps, classExternal, reusedRows, specSame === undefined ? undefined : copied);
-  if (opts.reusable === true) reuseRecords.set(result, { peers, peerViews, specs, specKeys, specMatches, policySpecs, classOf, specClasses: new Map(specKeys.map((k, si) => [k, specClasses[si]!] as const)), policyModel: model.policyModel });
+  if (opts.reusable === true) reuseRecords.set(result, { peers, peerViews, specs, specKeys, specMatches, policySpecs, classOf, specClasses, policyModel: model.policyModel });
   return result;
 }
 

@@ -94,23 +94,20 @@ export function diffModels(a: Model, b: Model, opts: DiffOptions = {}): DiffResu
     firstOf.set(p, r);
   }
   const byId = (x: PeerInfo, y: PeerInfo): number => (x.id < y.id ? -1 : x.id > y.id ? 1 : 0);
-  const order = (x: PeerInfo, y: PeerInfo): number => {
-    const g = groupOrder(x.group, y.group);
-    if (g !== 0) return g;
-    const fx = firstOf.get(x);
-    const fy = firstOf.get(y);
-    if (fx === undefined || fy === undefined) return byId(x, y);
+  const byFirstAddress = (x: PeerInfo, y: PeerInfo): number => {
+    const fx = firstOf.get(x)!;
+    const fy = firstOf.get(y)!;
     return fx.version - fy.version || (fx.first < fy.first ? -1 : fx.first > fy.first ? 1 : 0) || byId(x, y);
   };
   {
-    // The same order, with each peer's group ranked once (no lookups inside the comparator but for externals).
+    // Each peer's group ranked once (no lookups inside the comparator but for externals' first addresses).
     const groupNames = [...new Set(joint.map((p) => p.group))].sort(groupOrder);
     const rank = new Map(groupNames.map((g, i) => [g, i] as const));
     const keyed = joint.map((p) => ({ p, rank: rank.get(p.group)! }));
-    keyed.sort((x, y) => x.rank - y.rank || (x.p.kind === "external" ? order(x.p, y.p) : byId(x.p, y.p)));
+    keyed.sort((x, y) => x.rank - y.rank || (x.p.kind === "external" ? byFirstAddress(x.p, y.p) : byId(x.p, y.p)));
     for (let i = 0; i < keyed.length; i++) joint[i] = keyed[i]!.p;
   }
-  // Per joint peer, its index on each side (-1: not there), and its place in the order.
+  // Per joint peer, its index on each side (-1: not there).
   const atA = Int32Array.from(joint, (p) => ia.get(keyOf(p)) ?? -1);
   const atB = Int32Array.from(joint, (p) => ib.get(keyOf(p)) ?? -1);
   const info = (i: number): PeerInfo => joint[i]!;

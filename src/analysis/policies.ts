@@ -814,10 +814,8 @@ export class PolicyReadMemo {
     return e !== undefined && sameJson(e.raw, raw) ? e : undefined;
   }
 
-  /** Keeps `entry` for its key, unless an equal object is kept there already (a repeated object's own reading). */
   remember(key: string, entry: MemoEntry): void {
-    const e = this.entries.get(key);
-    if (e === undefined || !sameJson(e.raw, entry.raw)) this.entries.set(key, entry);
+    this.entries.set(key, entry);
   }
 }
 
@@ -886,8 +884,9 @@ export function readPolicies(input: ReadonlyArray<SourcedObject>, opts: ReadOpti
       for (const k of known.skipped) problems.push({ ...k, object, ...(file === undefined ? {} : { file }) });
       continue;
     }
+    // A repeated object (`known`, but taken in this read) keeps the first one's reading in the memo.
     const keep = (kind: MemoEntry["kind"], value: Policy | NetworkSet): void => {
-      if (memo === undefined) return;
+      if (memo === undefined || known !== undefined) return;
       used.add(value);
       memo.remember(memoKey, { raw: o, kind, value, skipped });
     };
